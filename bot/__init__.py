@@ -1,0 +1,3 @@
+"""fmstudy: cited answers from the study group's reading."""
+
+__version__ = "0.1.0"

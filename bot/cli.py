@@ -1,0 +1,199 @@
+"""`python -m bot`: ask, define, risks, console, eval, run, sync.
+
+The JSON shapes printed here are a contract other tools read; human output goes through the
+same renderer as Discord. Every failure the user can cause ends in one line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
+from bot.core.answer import Answer
+from bot.core.glossary import Lookup
+from bot.core.knowledge import Knowledge
+
+EXIT_USAGE = 2
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "passages": [
+            {"id": r.passage.id, "section": r.passage.section, "text": r.passage.text,
+             "score": round(r.score, 6)}
+            for r in answer.passages
+        ],
+    }
+
+
+def lookup_json(lookup: Lookup) -> dict[str, Any]:
+    entry = lookup.entry
+    return {
+        "term": lookup.query,
+        "found": entry is not None,
+        "term_matched": entry.term if entry else None,
+        "definition": entry.definition if entry else None,
+        "source": {"id": entry.passage.id, "section": entry.passage.section} if entry else None,
+        "suggestions": list(lookup.suggestions),
+    }
+
+
+def risks_json(knowledge: Knowledge) -> dict[str, Any]:
+    return {"risks": [
+        {"title": r.title, "text": r.text,
+         "source": {"id": r.passage.id, "section": r.passage.section}}
+        for r in knowledge.risks
+    ]}
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def cmd_ask(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    from bot.render import render_answer, to_text
+
+    if args.question is None:
+        if not args.json:
+            print("ask: give a QUESTION, or --json to read questions from stdin",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            if question.strip():
+                _print_json(answer_json(knowledge.ask(question, args.k)), out)
+                out.flush()
+        return 0
+    answer = knowledge.ask(args.question, args.k)
+    if args.json:
+        _print_json(answer_json(answer), out)
+    else:
+        out.write(to_text(render_answer(knowledge, answer)) + "\n")
+    return 0
+
+
+def cmd_define(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    from bot.render import render_definition, to_text
+
+    lookup = knowledge.define(args.term)
+    if args.json:
+        _print_json(lookup_json(lookup), out)
+    else:
+        out.write(to_text(render_definition(knowledge, lookup)) + "\n")
+    return 0
+
+
+def cmd_risks(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    from bot.render import render_risks, to_text
+
+    if args.json:
+        _print_json(risks_json(knowledge), out)
+    else:
+        out.write(to_text(render_risks(knowledge, knowledge.risks)) + "\n")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    from bot.console import run_console
+
+    return run_console(knowledge, sys.stdin, out)
+
+
+def cmd_eval(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    from bot.evaluation_report import run_eval
+
+    return run_eval(knowledge, Path(args.questions), out, fit_threshold=args.calibrate,
+                    peers=args.peers)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord_app.runner import run_bot
+
+    return run_bot(settings)
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord_app.runner import sync_commands
+
+    return sync_commands(settings, args.guild)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
+                        help="settings file (default: ./config.yml)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", parents=[common],
+        description="fmstudy: cited answers from the study group's reading.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    ask = sub.add_parser("ask", parents=[common], help="answer a question with cited passages")
+    ask.add_argument("question", nargs="?", help="the question (with --json: omit to read "
+                     "questions from stdin, one per line)")
+    ask.add_argument("--k", type=_positive, default=None, help="passages to return")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    define = sub.add_parser("define", parents=[common], help="the summary's definition of a term")
+    define.add_argument("term")
+    define.add_argument("--json", action="store_true")
+    risks = sub.add_parser("risks", parents=[common], help="the risks the summary lists")
+    risks.add_argument("--json", action="store_true")
+    sub.add_parser("console", parents=[common], help="chat locally, as the Discord bot would")
+    ev = sub.add_parser("eval", parents=[common], help="answer quality on a question set")
+    ev.add_argument("questions", nargs="?", default="tests/data/questions.yml")
+    ev.add_argument("--calibrate", action="store_true",
+                    help="also print the abstention threshold fitted on the dev split")
+    ev.add_argument("--peers", action="store_true",
+                    help="compare with peer methods (needs the 'eval' extra)")
+    sub.add_parser("run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
+    sync = sub.add_parser("sync", parents=[common], help="register slash commands with Discord")
+    sync.add_argument("--guild", type=int, default=None, help="sync to one guild (instant)")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        command = args.command
+        if command is None:
+            if os.environ.get("DISCORD_TOKEN"):
+                command = "run"
+            else:
+                print("DISCORD_TOKEN is not set, so the Discord bot is not started; "
+                      "opening the local console instead.", file=sys.stderr)
+                command = "console"
+        if command == "run":
+            return cmd_run(args, settings)
+        if command == "sync":
+            return cmd_sync(args, settings)
+        knowledge = Knowledge.from_settings(settings)
+        handlers = {"ask": cmd_ask, "define": cmd_define, "risks": cmd_risks,
+                    "console": cmd_console, "eval": cmd_eval}
+        return handlers[command](args, knowledge, out)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

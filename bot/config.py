@@ -1,0 +1,185 @@
+"""Typed settings read from config.yml.
+
+Every section is a frozen dataclass whose fields are the only keys allowed, so a typo in
+config.yml stops the program with one line naming the file, the key and what was expected,
+instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+DEFAULT_CONFIG_PATH = Path("config.yml")
+
+
+class ConfigError(Exception):
+    """A problem with config.yml or the corpus, worded for the person who runs the bot."""
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    path: Path = Path("corpus")
+    corrections: str = "corrections.yml"
+    thesaurus: str = "thesaurus.yml"
+    glossary: str = "glossary.yml"
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    stemmer: str = "english"
+    query_stemmers: list[str] = field(default_factory=lambda: ["english"])
+    extra_stop_words: list[str] = field(default_factory=list)
+    sublinear_tf: bool = True
+    heading_weight: float = 1.0
+    spelling_correction: bool = True
+    spelling_min_length: int = 5
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    top_k: int = 3
+    min_score: float = 0.1
+    max_question_chars: int = 1000
+    suggestions: int = 5
+
+
+@dataclass(frozen=True)
+class GlossarySettings:
+    patterns: list[str] = field(default_factory=list)
+    max_suggestions: int = 5
+    typo_cutoff: float = 0.8
+
+
+@dataclass(frozen=True)
+class RisksSettings:
+    section: str = "Risks"
+    title_words: int = 8
+
+
+@dataclass(frozen=True)
+class StudyChannel:
+    id: int
+    trigger: Literal["mention", "question"] = "mention"
+    thread: bool = False
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    study_channels: list[StudyChannel] = field(default_factory=list)
+    cooldown_seconds: float = 5.0
+    max_question_chars: int = 500
+    ephemeral_default: bool = False
+    dev_guild_id: int | None = None
+    owner_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: CorpusSettings = field(default_factory=CorpusSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    glossary: GlossarySettings = field(default_factory=GlossarySettings)
+    risks: RisksSettings = field(default_factory=RisksSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    source: Path | None = None
+
+    def corpus_file(self, name: str) -> Path:
+        return self.corpus.path / name
+
+
+def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
+    """Read and validate a config file; relative corpus paths resolve against its folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from exc
+    if raw is None:
+        raw = {}
+    settings = _build(Settings, raw, str(path), "")
+    corpus_path = settings.corpus.path
+    if not corpus_path.is_absolute():
+        corpus_path = (path.parent / corpus_path).resolve()
+    return dataclasses.replace(
+        settings,
+        corpus=dataclasses.replace(settings.corpus, path=corpus_path),
+        source=path,
+    )
+
+
+def _build(cls: type, raw: Any, file: str, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: '{prefix or 'top level'}' must be a mapping")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.name != "source"}
+    values = {}
+    for key, value in raw.items():
+        dotted = f"{prefix}{key}"
+        if key not in known:
+            raise ConfigError(
+                f"{file}: unknown key '{dotted}' (expected one of: {', '.join(sorted(known))})"
+            )
+        values[key] = _coerce(hints[key], value, file, dotted)
+    for f in dataclasses.fields(cls):
+        is_required = (
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        )
+        if is_required and f.name not in values:
+            raise ConfigError(f"{file}: missing key '{prefix}{f.name}'")
+    return cls(**values)
+
+
+def _coerce(hint: Any, value: Any, file: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, file, key + ".")
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(inner[0], value, file, key)
+    if origin is Literal:
+        if value not in args:
+            allowed = ", ".join(repr(a) for a in args)
+            raise ConfigError(f"{file}: '{key}' must be one of {allowed}, got {value!r}")
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{file}: '{key}' must be a list, got {value!r}")
+        return [_coerce(args[0], item, file, f"{key}[{i}]") for i, item in enumerate(value)]
+    if hint is Path:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{file}: '{key}' must be a path (a string), got {value!r}")
+        return Path(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{file}: '{key}' must be true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{file}: '{key}' must be an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{file}: '{key}' must be a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{file}: '{key}' must be a string, got {value!r}")
+        return value
+    raise ConfigError(f"{file}: '{key}' has an unsupported type")  # pragma: no cover

@@ -1,0 +1,297 @@
+"""Documents in corpus/ segmented into citable passages.
+
+A passage is what a reader would point at: a paragraph or a list item, under the innermost
+heading above it, numbered within that heading ("Risks ¶2"). Markdown files state their
+headings with '#'; plain-text files are segmented by the conventions of notes pasted from a
+PDF: short title lines are headings, a block that starts in lower case continues the
+paragraph before it, and the blocks after a line ending in ':' are list items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.config import ConfigError
+from bot.core.text import fold
+
+DOCUMENT_SUFFIXES = (".md", ".txt")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_BULLET = re.compile(r"^(\s*)[-*•]\s+")
+_LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
+_METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    document: str
+    section: str
+    path: tuple[str, ...]
+    number: int
+    text: str
+    kind: str = "paragraph"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.section} ¶{self.number}"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    author: str | None
+    sections: tuple[str, ...]
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    passages: tuple[Passage, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "passages", tuple(p for d in self.documents for p in d.passages)
+        )
+
+    def section(self, title: str) -> list[Passage]:
+        wanted = fold(title)
+        return [p for p in self.passages if fold(p.section) == wanted]
+
+    def find(self, quote: str) -> Passage | None:
+        """The passage containing a verbatim quote (case and spacing ignored)."""
+        wanted = _squash(quote)
+        return next((p for p in self.passages if wanted in _squash(p.text)), None)
+
+    def get(self, passage_id: str) -> Passage | None:
+        return next((p for p in self.passages if p.id == passage_id), None)
+
+
+@dataclass
+class _Block:
+    kind: str  # "heading" | "paragraph" | "item"
+    text: str
+    level: int = 0
+    bullet: bool = False
+    collects: bool = False  # an item ending in ':' gathers the bulleted sub-items after it
+
+    def __post_init__(self) -> None:
+        self.collects = self.kind == "item" and self.text.endswith(":")
+
+
+def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -> Corpus:
+    """Every .md and .txt file in the folder, sorted by name, becomes a document."""
+    if not directory.is_dir():
+        raise ConfigError(f"corpus folder not found: {directory}")
+    files = sorted(p for p in directory.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
+    if not files:
+        raise ConfigError(f"{directory}: no documents (.md or .txt files) in the corpus folder")
+    documents = []
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file}: cannot read as UTF-8 text ({exc})") from exc
+        document = parse_document(text, file.stem, markdown=file.suffix.lower() == ".md",
+                                  corrections=corrections)
+        if not document.passages:
+            raise ConfigError(f"{file}: the document has no paragraphs to answer from")
+        documents.append(document)
+    return Corpus(tuple(documents))
+
+
+def load_corrections(path: Path) -> dict[str, str]:
+    """Optional table of OCR slips (wrong -> right); a missing file means none."""
+    data = _load_yaml_mapping(path)
+    bad = [k for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str)]
+    if bad:
+        raise ConfigError(f"{path}: every correction must map a word to a word, see {bad[0]!r}")
+    return data
+
+
+def parse_document(
+    text: str,
+    doc_id: str,
+    *,
+    markdown: bool,
+    corrections: Mapping[str, str] | None = None,
+) -> Document:
+    text = apply_corrections(text.replace("\r\n", "\n"), corrections or {})
+    blocks = list(_markdown_blocks(text) if markdown else _plain_blocks(text))
+    title = doc_id.replace("_", " ").strip()
+    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        title = blocks.pop(0).text
+    author = None
+    if blocks and blocks[0].kind == "paragraph" and (m := _METADATA.match(blocks[0].text)):
+        author = m.group(2).strip() if m.group(1).lower().startswith("author") else None
+        blocks.pop(0)
+    return _assemble(doc_id, title, author, blocks)
+
+
+def apply_corrections(text: str, corrections: Mapping[str, str]) -> str:
+    for wrong, right in corrections.items():
+        text = re.sub(rf"(?<![\w-]){re.escape(wrong)}(?![\w-])", right, text)
+    return text
+
+
+def _markdown_blocks(text: str) -> Iterator[_Block]:
+    for chunk in _chunks(text):
+        lines = chunk.split("\n")
+        if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
+            yield _Block("heading", m.group(2), len(m.group(1)))
+            continue
+        if _BULLET.match(lines[0]):
+            yield from _list_items(lines)
+            continue
+        yield _Block("paragraph", _join(lines))
+
+
+def _list_items(lines: list[str]) -> Iterator[_Block]:
+    """Top-level bullets are items; indented bullets are folded into their parent item."""
+    current: list[str] = []
+    for line in lines:
+        m = _BULLET.match(line)
+        if m and not m.group(1) and current:
+            yield _Block("item", _join(current), bullet=True)
+            current = []
+        current.append(_BULLET.sub("", line, count=1) if m else line)
+    if current:
+        yield _Block("item", _join(current), bullet=True)
+
+
+def _plain_blocks(text: str) -> Iterator[_Block]:
+    chunks = list(_chunks(text))
+    if chunks and _looks_like_title(chunks[0]):
+        title, author = _split_title(chunks.pop(0))
+        yield _Block("heading", title, 1)
+        if author:
+            yield _Block("paragraph", f"Author: {author}")
+    in_list = False
+    for chunk in chunks:
+        lines = chunk.split("\n")
+        if _looks_like_heading(chunk):
+            in_list = False
+            yield _Block("heading", chunk.strip(), 2)
+            continue
+        if _BULLET.match(lines[0]):
+            yield from _list_items(lines)
+            in_list = True
+            continue
+        joined = _join(lines)
+        if in_list and _LIST_START.match(joined):
+            yield _Block("item", joined)
+        else:
+            in_list = False
+            yield _Block("paragraph", joined)
+        in_list = in_list or joined.endswith(":")
+
+
+def _looks_like_title(chunk: str) -> bool:
+    title, _ = _split_title(chunk)
+    return (
+        "\n" not in chunk
+        and len(title.split()) <= 15
+        and not title.endswith((".", ";", ":", ","))
+    )
+
+
+def _split_title(chunk: str) -> tuple[str, str | None]:
+    title, sep, author = chunk.partition(" Author:")
+    return title.strip(), author.strip() if sep else None
+
+
+def _looks_like_heading(chunk: str) -> bool:
+    """A short single line with no closing punctuation, starting with a capital."""
+    line = chunk.strip()
+    if "\n" in line or not line[:1].isupper() or line.endswith((".", ";", ":", ",")):
+        return False
+    n_words = len(line.split())
+    return n_words <= 4 if line.endswith("?") else n_words <= 5
+
+
+def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block]) -> Document:
+    passages: list[Passage] = []
+    headings: list[tuple[int, str]] = []
+    sections: list[str] = []
+    counters: dict[str, int] = {}
+    seen_ids: set[str] = set()
+    last: _Block | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            level = max(block.level, 2)
+            headings = [h for h in headings if h[0] < level] + [(level, block.text)]
+            sections.append(block.text)
+            last = None
+            continue
+        if last is not None and _continues(block, last):
+            last.text = f"{last.text} {block.text}"
+            passages[-1] = _passage(passages[-1], last.text)
+            continue
+        section = headings[-1][1] if headings else title
+        path = tuple(h[1] for h in headings)
+        number = counters[section] = counters.get(section, 0) + 1
+        passage_id = f"{doc_id}#{_slug(section)}-{number}"
+        if passage_id in seen_ids:
+            raise ConfigError(f"{doc_id}: two sections named {section!r}; rename one")
+        seen_ids.add(passage_id)
+        passages.append(Passage(passage_id, doc_id, section, path, number, block.text,
+                                block.kind))
+        last = block
+    return Document(doc_id, title, author, tuple(sections), tuple(passages))
+
+
+def _continues(block: _Block, previous: _Block) -> bool:
+    """A paragraph that starts mid-sentence belongs to the one before it, and bulleted
+    sub-items belong to the item that announced them with a colon."""
+    if block.kind == "item" and block.bullet and previous.collects:
+        return True
+    return (
+        block.kind == "paragraph"
+        and previous.kind == "paragraph"
+        and block.text[:1].islower()
+        and not previous.text.endswith((".", "!", "?", ":"))
+    )
+
+
+def _passage(passage: Passage, text: str) -> Passage:
+    return Passage(passage.id, passage.document, passage.section, passage.path,
+                   passage.number, text, passage.kind)
+
+
+def _chunks(text: str) -> Iterator[str]:
+    for chunk in re.split(r"\n[ \t\u00a0]*\n", text):
+        chunk = "\n".join(line.rstrip() for line in chunk.strip("\n").split("\n"))
+        if chunk.strip():
+            yield chunk.strip()
+
+
+def _join(lines: Iterable[str]) -> str:
+    return " ".join(line.strip() for line in lines if line.strip())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "section"
+
+
+def _squash(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def _load_yaml_mapping(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data

@@ -1,0 +1,143 @@
+"""Measuring answer quality on a question set, and calibrating the abstention threshold.
+
+A question's gold passage is named by a verbatim quote (``expect``), not by an id, so the
+set survives re-segmentation and reads like what a member would point at. A method is any
+function from a question to its ranked passages with scores, so the bot and its peers are
+measured on the same footing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import yaml
+
+from bot.config import ConfigError
+from bot.core.corpus import Passage
+from bot.core.text import fold
+
+Ranking = list[tuple[Passage, float]]
+Method = Callable[[str], Ranking]
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    expect: tuple[str, ...]  # empty: out of scope
+    split: str
+    lang: str
+    kind: str = ""
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.expect)
+
+
+@dataclass(frozen=True)
+class Scores:
+    n_answerable: int
+    n_out_of_scope: int
+    recall_at_1: float
+    recall_at_3: float
+    mrr: float
+    answered_rate: float | None  # answerable questions answered at the threshold
+    refused_rate: float | None  # out-of-scope questions refused at the threshold
+    abstention_accuracy: float | None
+    refused_at_90: float
+    refused_at_95: float
+    pt_recall_at_3: float | None
+
+
+def load_questions(path: Path) -> list[Question]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the question set ({exc})") from exc
+    questions = []
+    for item in data.get("answerable") or []:
+        expect = item["expect"]
+        questions.append(Question(item["q"], tuple([expect] if isinstance(expect, str)
+                                                   else expect), item.get("split", "dev"),
+                                  item.get("lang", "en")))
+    for item in data.get("out_of_scope") or []:
+        questions.append(Question(item["q"], (), item.get("split", "dev"),
+                                  item.get("lang", "en"), item.get("kind", "")))
+    return questions
+
+
+def gold_rank(question: Question, ranking: Ranking) -> int | None:
+    """1-based rank of the first passage that contains an expected quote."""
+    wanted = [" ".join(fold(e).split()) for e in question.expect]
+    for rank, (passage, _) in enumerate(ranking, 1):
+        text = " ".join(fold(passage.text).split())
+        if any(w in text for w in wanted):
+            return rank
+    return None
+
+
+def score(questions: Sequence[Question], rankings: Sequence[Ranking],
+          threshold: float | None = None) -> Scores:
+    answerable = [(q, r) for q, r in zip(questions, rankings, strict=True) if q.answerable]
+    outside = [r for q, r in zip(questions, rankings, strict=True) if not q.answerable]
+    ranks = [gold_rank(q, r) for q, r in answerable]
+    n = max(len(answerable), 1)
+    top = [r[0][1] if r else 0.0 for _, r in answerable]
+    top_out = [r[0][1] if r else 0.0 for r in outside]
+    pt = [rank for (q, _), rank in zip(answerable, ranks, strict=True) if q.lang == "pt"]
+    answered = refused = accuracy = None
+    if threshold is not None:
+        answered = sum(s >= threshold for s in top) / n
+        refused = sum(s < threshold for s in top_out) / max(len(outside), 1)
+        accuracy = (sum(s >= threshold for s in top) + sum(s < threshold for s in top_out)) / \
+            max(len(top) + len(top_out), 1)
+    return Scores(
+        n_answerable=len(answerable),
+        n_out_of_scope=len(outside),
+        recall_at_1=sum(r == 1 for r in ranks) / n,
+        recall_at_3=sum(r is not None and r <= 3 for r in ranks) / n,
+        mrr=sum(1.0 / r for r in ranks if r) / n,
+        answered_rate=answered,
+        refused_rate=refused,
+        abstention_accuracy=accuracy,
+        refused_at_90=refused_at(top, top_out, 0.90),
+        refused_at_95=refused_at(top, top_out, 0.95),
+        pt_recall_at_3=(sum(r is not None and r <= 3 for r in pt) / len(pt)) if pt else None,
+    )
+
+
+def refused_at(top_answerable: Sequence[float], top_outside: Sequence[float],
+               answered: float) -> float:
+    """Share of out-of-scope questions refused by the highest threshold that still answers
+    the given share of answerable ones: the refusal a method can buy at that coverage."""
+    if not top_answerable or not top_outside:
+        return 0.0
+    ordered = sorted(top_answerable, reverse=True)
+    keep = max(1, int(-(-answered * len(ordered) // 1)))
+    threshold = ordered[keep - 1]
+    return sum(s < threshold for s in top_outside) / len(top_outside)
+
+
+def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking]) -> float:
+    """The threshold that classifies most questions right (answer vs refuse).
+
+    Among equally good thresholds the middle one is taken, so the choice does not sit on
+    one question's score.
+    """
+    top = sorted({(r[0][1] if r else 0.0) for r in rankings})
+    candidates = [0.0] + [(a + b) / 2 for a, b in pairwise(top)] + \
+        [top[-1] + 1e-6 if top else 1.0]
+    best_accuracy, best = -1.0, []
+    for threshold in candidates:
+        accuracy = score(questions, rankings, threshold).abstention_accuracy or 0.0
+        if accuracy > best_accuracy + 1e-12:
+            best_accuracy, best = accuracy, [threshold]
+        elif abs(accuracy - best_accuracy) <= 1e-12:
+            best.append(threshold)
+    return round(best[len(best) // 2], 4)
+
+
+def evaluate(method: Method, questions: Sequence[Question]) -> list[Ranking]:
+    return [method(q.text) for q in questions]

@@ -1,0 +1,184 @@
+"""The summary's own definitions, found in its text and looked up forgivingly.
+
+Definitions are sentences that define ("Emergence means that…", "dubbed 'representation
+learning'"), recognised by the patterns in config.yml, plus curated entries and aliases in
+corpus/glossary.yml that point at a verbatim quote. A lookup forgives case, plurals, British
+spelling, accents and typos, so "Homogenisation" and "emergnce" still land.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+import yaml
+
+from bot.config import ConfigError
+from bot.core.corpus import Corpus, Passage
+from bot.core.text import Analyzer, americanize, fold, split_sentences, words
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition: str
+    passage: Passage
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lookup:
+    query: str
+    entry: GlossaryEntry | None
+    score: float = 0.0
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def found(self) -> bool:
+        return self.entry is not None
+
+
+@dataclass(frozen=True)
+class CuratedGlossary:
+    """corpus/glossary.yml: extra entries by quote, and aliases for any entry."""
+
+    entries: tuple[tuple[str, str], ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> CuratedGlossary:
+        if not path.exists():
+            return cls()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML") from exc
+        if not isinstance(data, dict) or set(data) - {"entries", "aliases"}:
+            raise ConfigError(f"{path}: expected the keys 'entries' and 'aliases' only")
+        entries = []
+        for i, item in enumerate(data.get("entries") or []):
+            if not (isinstance(item, dict) and isinstance(item.get("term"), str)
+                    and isinstance(item.get("quote"), str) and set(item) == {"term", "quote"}):
+                raise ConfigError(f"{path}: entries[{i}] needs exactly a 'term' and a 'quote'")
+            entries.append((item["term"], item["quote"]))
+        aliases = {}
+        for term, names in (data.get("aliases") or {}).items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ConfigError(f"{path}: aliases of {term!r} must be a list of names")
+            aliases[str(term)] = tuple(names)
+        return cls(tuple(entries), aliases)
+
+
+class Glossary:
+    """Parameters
+    ----------
+    patterns : regular expressions with a named group ``term``, tried on every sentence.
+    curated : entries and aliases from corpus/glossary.yml.
+    max_suggestions : how many near terms an unknown lookup offers.
+    typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
+    """
+
+    def __init__(self, patterns: Sequence[str], *, curated: CuratedGlossary | None = None,
+                 max_suggestions: int = 5, typo_cutoff: float = 0.8,
+                 analyzer: Analyzer | None = None) -> None:
+        self.patterns = patterns
+        self.curated = curated or CuratedGlossary()
+        self.max_suggestions = max_suggestions
+        self.typo_cutoff = typo_cutoff
+        self.analyzer = analyzer or Analyzer()
+
+    def fit(self, corpus: Corpus) -> Self:
+        try:
+            compiled = [re.compile(p) for p in self.patterns]
+        except re.error as exc:
+            raise ConfigError(f"glossary.patterns: invalid regular expression ({exc})") from exc
+        if any("term" not in c.groupindex for c in compiled):
+            raise ConfigError("glossary.patterns: every pattern needs a named group (?P<term>…)")
+        found: dict[str, GlossaryEntry] = {}
+        for passage in corpus.passages:
+            for sentence in split_sentences(passage.text):
+                for pattern in compiled:
+                    for match in pattern.finditer(sentence):
+                        self._add(found, _clean_term(match.group("term")), sentence, passage)
+        for term, quote in self.curated.entries:
+            passage = corpus.find(quote)
+            if passage is None:
+                raise ConfigError(f"glossary entry {term!r}: quote not found in the corpus")
+            sentence = next((s for s in split_sentences(passage.text)
+                             if " ".join(words(quote)) in " ".join(words(s))), quote)
+            self._add(found, term, sentence, passage)
+        for term, names in self.curated.aliases.items():
+            entry = found.get(self.key(term))
+            if entry is None:
+                raise ConfigError(f"glossary aliases: {term!r} is not a term of the glossary")
+            found[self.key(term)] = GlossaryEntry(entry.term, entry.definition, entry.passage,
+                                                  entry.aliases + names)
+        self.entries_ = tuple(sorted(found.values(), key=lambda e: fold(e.term)))
+        self.keys_: dict[str, GlossaryEntry] = {}
+        self.names_: dict[str, GlossaryEntry] = {}
+        for entry in self.entries_:
+            for name in (entry.term, *entry.aliases):
+                self.keys_.setdefault(self.key(name), entry)
+                self.names_.setdefault(" ".join(words(name)), entry)
+        return self
+
+    def _add(self, found: dict[str, GlossaryEntry], term: str, sentence: str,
+             passage: Passage) -> None:
+        if term and self.key(term) and self.key(term) not in found:
+            found[self.key(term)] = GlossaryEntry(term, sentence, passage)
+
+    def key(self, name: str) -> str:
+        """Case, accents, British spelling and plural folded away."""
+        return " ".join(self.analyzer.stem(americanize(w)) for w in words(name))
+
+    @property
+    def terms(self) -> list[str]:
+        return [e.term for e in self.entries_]
+
+    def lookup(self, query: str) -> Lookup:
+        query = query.strip()
+        entry = self.keys_.get(self.key(query)) if words(query) else None
+        if entry is not None:
+            return Lookup(query, entry, 1.0)
+        folded = " ".join(words(query))
+        ranked = self._similar(folded)
+        if ranked and ranked[0][0] >= self.typo_cutoff:
+            return Lookup(query, self.names_[ranked[0][1]], ranked[0][0])
+        suggestions = _unique(self.names_[n].term for _, n in ranked)
+        return Lookup(query, None, ranked[0][0] if ranked else 0.0,
+                      tuple(suggestions[: self.max_suggestions]))
+
+    def complete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Terms for autocomplete: those starting with the prefix first, then containing it."""
+        typed = " ".join(words(prefix))
+        starts, contains = [], []
+        for entry in self.entries_:
+            names = [" ".join(words(n)) for n in (entry.term, *entry.aliases)]
+            if any(n.startswith(typed) for n in names):
+                starts.append(entry.term)
+            elif any(typed in n for n in names):
+                contains.append(entry.term)
+        return (starts + contains)[:limit]
+
+    def _similar(self, folded: str) -> list[tuple[float, str]]:
+        if not folded:
+            return []
+        scored = []
+        for name in self.names_:
+            ratio = difflib.SequenceMatcher(None, folded, name).ratio()
+            if ratio >= 0.5:
+                scored.append((ratio, name))
+        return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+def _clean_term(raw: str) -> str:
+    term = re.sub(r"[*_\"“”'`]", "", raw).strip(" .,:;")
+    return term[:1].upper() + term[1:] if term.islower() else term
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

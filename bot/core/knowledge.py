@@ -1,0 +1,67 @@
+"""Everything the bot knows, built once from the settings and shared by every front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.core.answer import Answer, Answerer
+from bot.core.corpus import Corpus, load_corpus, load_corrections
+from bot.core.glossary import CuratedGlossary, Glossary, Lookup
+from bot.core.index import TfidfRetriever
+from bot.core.query import QueryParser, Thesaurus
+from bot.core.risks import Risk, list_risks
+from bot.core.text import Analyzer
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    settings: Settings
+    corpus: Corpus
+    answerer: Answerer
+    glossary: Glossary
+    risks: tuple[Risk, ...]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Knowledge:
+        """Load and fit everything; any problem is a ConfigError naming the file at fault."""
+        cs, rs = settings.corpus, settings.retrieval
+        corrections = load_corrections(settings.corpus_file(cs.corrections))
+        corpus = load_corpus(cs.path, corrections)
+        analyzer = Analyzer(rs.stemmer, rs.extra_stop_words)
+        parser = QueryParser(
+            analyzer,
+            thesaurus=Thesaurus.load(settings.corpus_file(cs.thesaurus)),
+            corrections=corrections,
+            spelling_correction=rs.spelling_correction,
+            spelling_min_length=rs.spelling_min_length,
+        )
+        retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
+                                   field_weight=rs.heading_weight)
+        answerer = Answerer(
+            parser,
+            retriever,
+            top_k=settings.answer.top_k,
+            min_score=settings.answer.min_score,
+            max_question_chars=settings.answer.max_question_chars,
+        ).fit(corpus.passages)
+        glossary = Glossary(
+            settings.glossary.patterns,
+            curated=CuratedGlossary.load(settings.corpus_file(cs.glossary)),
+            max_suggestions=settings.glossary.max_suggestions,
+            typo_cutoff=settings.glossary.typo_cutoff,
+            analyzer=analyzer,
+        ).fit(corpus)
+        risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
+        return cls(settings, corpus, answerer, glossary, risks)
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        return self.answerer.answer(question, k)
+
+    def define(self, term: str) -> Lookup:
+        return self.glossary.lookup(term)
+
+    @property
+    def sections(self) -> list[str]:
+        """Sections that hold passages, in reading order: what the summary covers."""
+        return list(dict.fromkeys(p.section for p in self.corpus.passages))

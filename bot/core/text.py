@@ -1,0 +1,75 @@
+"""Turning text into comparable terms.
+
+Documents and questions go through the same steps (fold case and accents, split on anything
+that is not a letter or digit, drop stop words, stem) so that "Homogenisation?" and
+"homogenization" meet on one term. Questions get two extra steps that documents do not need:
+thesaurus expansion (a student's word for the summary's word) and spelling correction
+against the corpus vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_WORD = re.compile(r"[a-z0-9]+")
+_BRITISH = ((re.compile(r"isation"), "ization"), (re.compile(r"ise([ds]?)$"), r"ize\1"))
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "Emergência" and "emergencia" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def americanize(word: str) -> str:
+    """Map the British -isation/-ise spellings onto the summary's American ones."""
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+class Analyzer:
+    """Callable word -> terms pipeline shared by the index (fit) and the query path.
+
+    Passed to scikit-learn as ``analyzer=`` so the vocabulary it learns is exactly the one
+    the query path looks terms up in.
+    """
+
+    def __init__(self, stemmer: str = "english", extra_stop_words: Iterable[str] = ()) -> None:
+        self.stemmer_name = stemmer
+        self.stop_words = frozenset(ENGLISH_STOP_WORDS) | {fold(w) for w in extra_stop_words}
+        self._stemmer = snowballstemmer.stemmer(stemmer)
+        self.term = lru_cache(maxsize=65536)(self._term)
+
+    def stem(self, word: str) -> str:
+        return self._stemmer.stemWord(word)
+
+    def _term(self, word: str) -> str | None:
+        if word in self.stop_words or (len(word) < 2 and not word.isdigit()):
+            return None
+        return self.stem(americanize(word))
+
+    def __call__(self, text: str) -> list[str]:
+        return [t for t in map(self.term, words(text)) if t is not None]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"stemmer": self.stemmer_name, "stop_words": self.stop_words}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["stemmer"], state["stop_words"])  # type: ignore[misc, arg-type]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences as a reader sees them; the summary often chains clauses with ';'."""
+    parts = re.split(r"(?<=[.!?;])\s+(?=[\"'(\[A-Z0-9])", text.strip())
+    return [p.strip() for p in parts if p.strip()]

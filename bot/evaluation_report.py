@@ -1,0 +1,70 @@
+"""`python -m bot eval`: the quality table for the bot (and peers), per split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from bot.core.evaluate import Method, Scores, calibrate, evaluate, load_questions, score
+from bot.core.knowledge import Knowledge
+
+SPLITS = ("dev", "test")
+EVAL_K = 10
+
+
+def bot_method(knowledge: Knowledge) -> Method:
+    def rank(question: str) -> list:
+        answer = knowledge.ask(question, EVAL_K)
+        return [(r.passage, r.score) for r in answer.passages]
+
+    return rank
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.2f}"
+
+
+def format_row(name: str, split: str, s: Scores) -> str:
+    return (f"| {name:<22} | {split:<4} | {_fmt(s.recall_at_1)} | {_fmt(s.recall_at_3)} | "
+            f"{_fmt(s.mrr)} | {_fmt(s.answered_rate)} | {_fmt(s.refused_rate)} | "
+            f"{_fmt(s.refused_at_90)} | {_fmt(s.refused_at_95)} | {_fmt(s.pt_recall_at_3)} |")
+
+
+HEADER = (
+    "| method                 | split | R@1  | R@3  | MRR  | answered | refused | "
+    "refused@90 | refused@95 | pt R@3 |\n"
+    "|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bool = False,
+             peers: bool = False) -> int:
+    questions = load_questions(path)
+    methods: dict[str, tuple[Method, float | None]] = {
+        "fmstudy": (bot_method(knowledge), knowledge.answerer.min_score),
+    }
+    if peers:
+        from bot.peers import peer_methods
+
+        methods.update({name: (m, None) for name, m in
+                        peer_methods(knowledge.corpus.passages).items()})
+    out.write(f"{len(questions)} questions from {path}\n\n{HEADER}\n")
+    bot_rankings = None
+    for name, (method, threshold) in methods.items():
+        rankings = evaluate(method, questions)
+        if name == "fmstudy":
+            bot_rankings = rankings
+        for split in SPLITS:
+            chosen = [i for i, q in enumerate(questions) if q.split == split]
+            s = score([questions[i] for i in chosen], [rankings[i] for i in chosen], threshold)
+            out.write(format_row(name, split, s) + "\n")
+    out.write("\nanswered/refused: at the configured answer.min_score "
+              f"({knowledge.answerer.min_score}); refused@90/95: out-of-scope refused at the "
+              "threshold that answers 90%/95% of answerable questions.\n")
+    if fit_threshold and bot_rankings is not None:
+        dev = [i for i, q in enumerate(questions) if q.split == "dev"]
+        best = calibrate([questions[i] for i in dev], [bot_rankings[i] for i in dev])
+        out.write(f"calibrated answer.min_score on the dev split: {best}\n")
+    return 0
+
+

@@ -1,0 +1,234 @@
+"""What the bot says, as data: shared by Discord (embeds) and the console (plain text).
+
+Rendering lives outside the Discord layer so the console shows exactly what members will
+see, and so every limit Discord enforces is applied in one place. Nothing here imports
+discord: an embed is the dict Discord's API takes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import __version__
+from bot.core.answer import Answer, Status
+from bot.core.glossary import Lookup
+from bot.core.knowledge import Knowledge
+from bot.core.risks import Risk
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+FIELDS_LIMIT = 25
+EMBED_TOTAL_LIMIT = 6000
+
+COLOUR_ANSWER = 0x2B6CB0
+COLOUR_REFUSAL = 0x718096
+COLOUR_RISK = 0xC05621
+
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#-])")
+
+
+@dataclass
+class Embed:
+    title: str = ""
+    description: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    footer: str = ""
+    colour: int = COLOUR_ANSWER
+
+    def to_dict(self) -> dict[str, Any]:
+        """Discord's embed object, every part clipped to its limit."""
+        data: dict[str, Any] = {"type": "rich", "color": self.colour}
+        budget = EMBED_TOTAL_LIMIT
+        if self.title:
+            data["title"] = clip(self.title, TITLE_LIMIT)
+            budget -= len(data["title"])
+        if self.footer:
+            data["footer"] = {"text": clip(self.footer, min(FOOTER_LIMIT, budget))}
+            budget -= len(data["footer"]["text"])
+        if self.description:
+            data["description"] = clip(self.description, min(DESCRIPTION_LIMIT, budget))
+            budget -= len(data["description"])
+        fields = []
+        for name, value in self.fields[:FIELDS_LIMIT]:
+            name = clip(name, FIELD_NAME_LIMIT)
+            value = clip(value, min(FIELD_VALUE_LIMIT, budget - len(name)))
+            if not value or budget - len(name) - len(value) < 0:
+                break
+            budget -= len(name) + len(value)
+            fields.append({"name": name, "value": value, "inline": False})
+        if fields:
+            data["fields"] = fields
+        return data
+
+
+@dataclass
+class Reply:
+    content: str = ""
+    embeds: list[Embed] = field(default_factory=list)
+    ephemeral: bool = False
+
+    @property
+    def content_clipped(self) -> str:
+        return clip(self.content, CONTENT_LIMIT)
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to a limit on a word boundary, marking the cut with an ellipsis."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"
+
+
+def escape(text: str) -> str:
+    """User text shown back: no markdown, no mention syntax that could look like a ping."""
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return text.replace("@", "@\u200b")
+
+
+def cite(knowledge: Knowledge, passage: Any) -> str:
+    """'Risks ¶2', plus the document when the corpus has more than one."""
+    if len(knowledge.corpus.documents) > 1:
+        return f"{passage.citation} · {passage.document}"
+    return passage.citation
+
+
+def _highlight(text: str, sentence: str | None) -> str:
+    if not sentence or sentence not in text:
+        return text
+    return text.replace(sentence, f"**{sentence.replace('**', '')}**", 1)
+
+
+def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = None) -> Reply:
+    if answer.status is Status.TOO_LONG:
+        limit = knowledge.answerer.max_question_chars
+        return Reply(f"That question is {len(answer.question):,} characters long; please ask "
+                     f"it in under {limit:,}.", ephemeral=True)
+    if answer.status is Status.EMPTY:
+        return Reply("Ask me a question about the summary, for example: "
+                     "*What does emergence mean?*", ephemeral=True)
+    if not answer.answered:
+        return render_not_covered(knowledge, answer)
+    shown = answer.passages[: show or len(answer.passages)]
+    best = shown[0]
+    embed = Embed(
+        title=escape(answer.question.strip()),
+        description=f"{_highlight(best.passage.text, answer.best_sentence)}\n"
+        f"— **{cite(knowledge, best.passage)}**",
+        footer=_provenance(knowledge),
+    )
+    for ranked in shown[1:]:
+        embed.fields.append((f"See also: {cite(knowledge, ranked.passage)}", ranked.passage.text))
+    return Reply(embeds=[embed])
+
+
+def _provenance(knowledge: Knowledge) -> str:
+    documents = knowledge.corpus.documents
+    if len(documents) == 1:
+        return f"Verbatim from “{documents[0].title.replace('**', '')}”"
+    return "Verbatim from the group's reading"
+
+
+def render_not_covered(knowledge: Knowledge, answer: Answer) -> Reply:
+    lead = (
+        "I couldn't find any words of substance in that question."
+        if answer.status is Status.NO_KEYWORDS
+        else "The summary doesn't cover that, so I won't guess."
+    )
+    terms = knowledge.glossary.terms[: knowledge.settings.answer.suggestions]
+    embed = Embed(
+        title="Not in the summary",
+        description=(
+            f"{lead}\n\nIt covers: {', '.join(knowledge.sections)}.\n"
+            + (f"Terms it defines (try `/define`): {', '.join(terms)}." if terms else "")
+        ),
+        colour=COLOUR_REFUSAL,
+    )
+    return Reply(embeds=[embed])
+
+
+def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
+    if lookup.entry is None:
+        text = f"“{escape(lookup.query.strip())}” is not defined in the summary."
+        if lookup.suggestions:
+            text += f" Did you mean: {', '.join(lookup.suggestions)}?"
+        else:
+            text += f" Terms it defines: {', '.join(knowledge.glossary.terms)}."
+        return Reply(clip(text, CONTENT_LIMIT), ephemeral=True)
+    entry = lookup.entry
+    note = "" if lookup.score >= 1.0 else f"Showing **{entry.term}** (closest to what you typed)."
+    return Reply(embeds=[Embed(
+        title=entry.term,
+        description=f"> {entry.definition}\n— {cite(knowledge, entry.passage)}"
+        + (f"\n\n{note}" if note else ""),
+    )])
+
+
+def render_risks(knowledge: Knowledge, risks: Sequence[Risk]) -> Reply:
+    embed = Embed(title="Risks named in the summary", colour=COLOUR_RISK,
+                  footer="Open any risk in full with the menu below, or /ask about it.")
+    for i, risk in enumerate(risks, 1):
+        embed.fields.append((f"{i}. {risk.title} — {cite(knowledge, risk.passage)}",
+                             clip(risk.text, 300)))
+    return Reply(embeds=[embed])
+
+
+def render_risk(knowledge: Knowledge, risk: Risk) -> Reply:
+    return Reply(embeds=[Embed(title=risk.title, colour=COLOUR_RISK,
+                               description=f"{risk.text}\n— {cite(knowledge, risk.passage)}")])
+
+
+def render_help() -> Reply:
+    return Reply(
+        "**fmstudy** answers from the group's reading, with citations.\n"
+        "`/ask <question>` — the passages that answer it (or a mention, or a question in a "
+        "study channel)\n"
+        "`/define <term>` — the summary's own definition\n"
+        "`/risks` — the risks the summary lists\n"
+        "`/about` — what I know and how to cite it"
+    )
+
+
+def render_about(knowledge: Knowledge) -> Reply:
+    docs = "\n".join(
+        f"• {d.title.replace('**', '')}" + (f" — {d.author}" if d.author else "")
+        + f" ({len(d.passages)} passages)"
+        for d in knowledge.corpus.documents
+    )
+    return Reply(embeds=[Embed(
+        title="About fmstudy",
+        description=(
+            f"{docs}\n\nSections: {', '.join(knowledge.sections)}.\n"
+            f"Answers are verbatim quotes, never generated text. Cite a passage as it is "
+            f"labelled, e.g. “{knowledge.corpus.passages[0].citation}”."
+        ),
+        footer=f"fmstudy {__version__}",
+    )])
+
+
+def to_text(reply: Reply) -> str:
+    """The console's view of a reply: the same words, laid out for a terminal."""
+    parts = [reply.content_clipped] if reply.content else []
+    for embed in reply.embeds:
+        data = embed.to_dict()
+        if "title" in data:
+            parts.append(f"== {data['title']} ==")
+        if "description" in data:
+            parts.append(data["description"])
+        for f in data.get("fields", []):
+            parts.append(f"[{f['name']}]\n{f['value']}")
+        if "footer" in data:
+            parts.append(f"({data['footer']['text']})")
+    return "\n\n".join(parts)
