@@ -71,13 +71,14 @@ class QueryParser:
                                            self.thesaurus.synonyms.items()}}
         multiword = sorted((k for k in phrases if " " in k), key=len, reverse=True)
         self._phrases = [(re.compile(rf"\b{re.escape(k)}\b"), phrases[k]) for k in multiword]
-        deletions: dict[str, str] = {}
         frequency: dict[str, int] = {}
         for word in corpus_words:
             if len(word) >= self.spelling_min_length and self.analyzer.term(word):
                 frequency[word] = frequency.get(word, 0) + 1
+        self.known_words_ = frozenset(frequency)
+        deletions: dict[str, str] = {}
         for word in sorted(frequency, key=lambda w: (-frequency[w], w)):
-            for variant in (word, *_deletions(word)):
+            for variant in _deletions(word):
                 deletions.setdefault(variant, word)
         self.deletions_ = deletions
         return self
@@ -108,13 +109,26 @@ class QueryParser:
         return (self.correct(word),)
 
     def correct(self, word: str) -> str:
-        """The corpus word one insertion, deletion or substitution away, if there is one."""
+        """The corpus word one edit away, if there is one.
+
+        A missing or extra letter is repaired from five letters on; a wrong letter only
+        from seven, since in short words it turns one real word into another ("bread" is
+        not a typo of "broad").
+        """
         if len(word) < self.spelling_min_length:
             return word
-        for variant in (word, *_deletions(word)):
-            match = self.deletions_.get(variant)
-            if match is not None:
-                return match
+        missing_letter = self.deletions_.get(word)
+        if missing_letter is not None:
+            return missing_letter
+        variants = _deletions(word)
+        extra_letter = next((v for v in variants if v in self.known_words_), None)
+        if extra_letter is not None:
+            return extra_letter
+        if len(word) >= self.spelling_min_length + 2:
+            for variant in variants:
+                wrong_letter = self.deletions_.get(variant)
+                if wrong_letter is not None:
+                    return wrong_letter
         return word
 
 

@@ -1,0 +1,27 @@
+"""Shared fixtures: the real corpus (built once) and tiny corpora written to tmp folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.core.knowledge import Knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return Knowledge.from_settings(load_settings(ROOT / "config.yml"))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of config.yml and corpus/ that a test may change freely."""
+    shutil.copy(ROOT / "config.yml", tmp_path / "config.yml")
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    return tmp_path

@@ -1,0 +1,99 @@
+"""Answers: the right passage first, a highlighted sentence, and honest refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import load_settings
+from bot.core.answer import Status
+from bot.core.knowledge import Knowledge
+
+TINY = """# Kitchen notes
+
+## Bread
+
+Sourdough bread rises with a wild yeast starter. It needs a long, slow fermentation.
+
+Rye flour makes a dense loaf with a sour taste.
+
+## Coffee
+
+Espresso is brewed by forcing hot water through finely ground coffee. The crema is the foam on top.
+
+A pour-over filter gives a lighter cup.
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Knowledge:
+    root = tmp_path_factory.mktemp("tiny")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "kitchen.md").write_text(TINY, encoding="utf-8")
+    (root / "config.yml").write_text("risks:\n  section: Coffee\n", encoding="utf-8")
+    return Knowledge.from_settings(load_settings(root / "config.yml"))
+
+
+@pytest.mark.parametrize(("question", "citation"), [
+    ("how does sourdough rise?", "Bread ¶1"),
+    ("what is the foam on an espresso", "Coffee ¶1"),
+    ("which flour gives a dense loaf", "Bread ¶2"),
+    ("filter coffee", "Coffee ¶2"),
+    ("expresso crema", "Coffee ¶1"),  # typo, fixed against the corpus vocabulary
+])
+def test_tiny_corpus_known_answers(tiny, question, citation):
+    answer = tiny.ask(question)
+    assert answer.answered
+    assert answer.passages[0].passage.citation == citation
+    scores = [r.score for r in answer.passages]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_best_sentence_is_the_one_that_answers(tiny):
+    answer = tiny.ask("what is the crema?")
+    assert answer.best_sentence == "The crema is the foam on top."
+
+
+def test_headings_count_as_context(tiny):
+    answer = tiny.ask("coffee")
+    assert {r.passage.section for r in answer.passages[:2]} == {"Coffee"}
+
+
+def test_out_of_scope_is_refused_but_candidates_are_kept(tiny):
+    answer = tiny.ask("who won the football world championship in 2022?")
+    assert answer.status is Status.NOT_COVERED
+    assert not answer.answered
+
+
+@pytest.mark.parametrize(("question", "status"), [
+    ("", Status.EMPTY),
+    ("   \n\t ", Status.EMPTY),
+    ("🤔🤔🤔", Status.EMPTY),
+    ("what is it and how?", Status.NO_KEYWORDS),
+    ("x" * 5000, Status.TOO_LONG),
+])
+def test_bad_input_gets_a_status_not_a_crash(tiny, question, status):
+    assert tiny.ask(question).status is status
+
+
+def test_markdown_and_mentions_in_questions_are_just_text(tiny):
+    answer = tiny.ask("**espresso** <@123> @everyone `crema`")
+    assert answer.answered and answer.passages[0].passage.citation == "Coffee ¶1"
+
+
+def test_summary_answers_cite_section_and_paragraph(knowledge):
+    answer = knowledge.ask("What does emergence mean?")
+    assert answer.answered
+    top = answer.passages[0].passage
+    assert top.citation == "Definitions ¶1"
+    assert "implicitly induced" in answer.best_sentence
+
+
+def test_summary_refuses_what_it_does_not_cover(knowledge):
+    for question in ("What is the capital of France?", "how do I bake bread",
+                     "how does backpropagation compute gradients?"):
+        assert not knowledge.ask(question).answered, question
+
+
+def test_ocr_spelling_in_a_question_still_finds_the_passage(knowledge):
+    answer = knowledge.ask("foundation model sevelopment monitoring")
+    assert answer.passages[0].passage.text.startswith("monitoring and intervention")

@@ -1,0 +1,120 @@
+"""The command line: JSON shapes other tools rely on, readable text, clear errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+from .conftest import ROOT
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def run_process(*argv: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    return subprocess.run([sys.executable, "-m", "bot", *argv], input=stdin, text=True,
+                          capture_output=True, cwd=cwd, env=env, timeout=60)
+
+
+def test_ask_json_contract():
+    code, out = run("ask", "What does emergence mean?", "--json", "--k", "2")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"question", "answered", "passages"}
+    assert data["question"] == "What does emergence mean?" and data["answered"] is True
+    assert len(data["passages"]) == 2
+    for passage in data["passages"]:
+        assert set(passage) == {"id", "section", "text", "score"}
+        assert isinstance(passage["score"], float)
+    assert data["passages"][0]["section"] == "Definitions"
+    assert data["passages"][0]["score"] >= data["passages"][1]["score"]
+
+
+def test_ask_json_reads_stdin_one_object_per_line_even_when_refused():
+    result = run_process("ask", "--json", "--k", "3",
+                         stdin="what is homogenization?\nwhat is the capital of france?\n\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["what is homogenization?",
+                                                    "what is the capital of france?"]
+    assert lines[0]["answered"] is True and lines[1]["answered"] is False
+    assert all(isinstance(line["passages"], list) for line in lines)
+
+
+def test_define_json_contract():
+    code, out = run("define", "emergnce", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data == {
+        "term": "emergnce", "found": True, "term_matched": "Emergence",
+        "definition": data["definition"],
+        "source": {"id": "foundation_models_summary#definitions-1", "section": "Definitions"},
+        "suggestions": [],
+    }
+    assert data["definition"].startswith("Emergence means that")
+    _, out = run("define", "backpropagation", "--json")
+    missing = json.loads(out)
+    assert missing["found"] is False and missing["definition"] is None
+    assert missing["source"] is None and len(missing["suggestions"]) <= 5
+
+
+def test_risks_json_contract():
+    code, out = run("risks", "--json")
+    risks = json.loads(out)["risks"]
+    assert code == 0 and len(risks) == 5
+    for risk in risks:
+        assert set(risk) == {"title", "text", "source"}
+        assert set(risk["source"]) == {"id", "section"} and risk["source"]["section"] == "Risks"
+
+
+def test_human_output_is_readable_with_citations():
+    _, out = run("ask", "why are foundation models risky?")
+    assert "Risks ¶2" in out and "{" not in out
+    _, out = run("define", "homogenisation")
+    assert "Homogenization indicates" in out and "Definitions ¶2" in out
+    _, out = run("ask", "what is the capital of france?")
+    assert "doesn't cover" in out and "Risks" in out
+
+
+def test_console_replies_like_the_bot_and_quits():
+    result = run_process("console", stdin="/define emergence\n/risks\n/help\nwhat is scale?\n"
+                         "/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Definitions ¶1" in result.stdout
+    assert "Risks named in the summary" in result.stdout
+    assert "/define <term>" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_no_token_opens_console_after_one_line():
+    result = run_process(stdin="")
+    assert result.returncode == 0
+    assert result.stderr.strip().count("\n") == 0 and "DISCORD_TOKEN" in result.stderr
+    assert "fmstudy console" in result.stdout
+
+
+def test_config_option_selects_another_configuration(project: Path):
+    (project / "corpus" / "foundation_models_summary.md").rename(project / "corpus" / "fm.md")
+    code, out = run("ask", "what is emergence", "--json", "--config",
+                    str(project / "config.yml"))
+    assert code == 0 and json.loads(out)["passages"][0]["id"] == "fm#definitions-1"
+
+
+@pytest.mark.parametrize("argv", [["ask", "--k", "0", "x"], ["ask", "--k", "two", "x"]])
+def test_bad_arguments_exit_with_usage(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert "positive whole number" in capsys.readouterr().err

@@ -1,0 +1,53 @@
+"""A bad config or corpus stops the program with one line naming the file and the key."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def start(project: Path, capsys) -> tuple[int, str]:
+    code = main(["ask", "emergence", "--config", str(project / "config.yml")], out=io.StringIO())
+    return code, capsys.readouterr().err
+
+
+def edit(project: Path, old: str, new: str) -> None:
+    path = project / "config.yml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("  top_k: 3", "  topk: 3", "unknown key 'answer.topk' (expected one of: max_question_chars"),
+    ("  top_k: 3", "  top_k: three", "'answer.top_k' must be an integer, got 'three'"),
+    ("  sublinear_tf: true", "  sublinear_tf: 1", "'retrieval.sublinear_tf' must be true or "
+     "false"),
+    ("  log_level: INFO", "  log_level: LOUD", "'discord.log_level' must be one of"),
+    ("  path: corpus ", "  path: nowhere ", "corpus folder not found"),
+    ("  section: Risks ", "  section: Dangers ", "no section named 'Dangers'"),
+    ("answer:\n", "answer: [\n", "not valid YAML"),
+])
+def test_bad_config_is_one_clear_line(project: Path, capsys, old, new, message):
+    edit(project, old, new)
+    code, err = start(project, capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_missing_config_file(tmp_path: Path, capsys):
+    code, err = start(tmp_path, capsys)
+    assert code == 2 and "config file not found" in err
+
+
+def test_bad_glossary_pattern_and_quote_are_reported(project: Path, capsys):
+    (project / "corpus" / "glossary.yml").write_text(
+        "entries:\n  - term: Scale\n    quote: this sentence is not in the summary\n")
+    code, err = start(project, capsys)
+    assert code == 2 and "quote not found in the corpus" in err

@@ -1,0 +1,108 @@
+"""Segmentation: passages as a reader sees them, with stable ids and readable citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError
+from bot.core.corpus import load_corpus, load_corrections, parse_document
+
+from .conftest import DATA, ROOT
+
+CORRECTIONS = load_corrections(ROOT / "corpus" / "corrections.yml")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    """The summary exactly as the member pasted it (plain text, OCR slips and all)."""
+    text = (DATA / "seed_summary.txt").read_text(encoding="utf-8")
+    return parse_document(text, "seed", markdown=False, corrections=CORRECTIONS)
+
+
+def by_start(document, start: str):
+    matches = [p for p in document.passages if p.text.startswith(start)]
+    assert len(matches) == 1, f"expected one passage starting {start!r}, got {len(matches)}"
+    return matches[0]
+
+
+def test_plain_text_title_and_author_are_not_passages(seed):
+    assert seed.title.startswith("On the Opportunities and Risks of")
+    assert seed.author == "Marcus Vinícius Borela de Castro"
+    assert not any("Author:" in p.text for p in seed.passages)
+
+
+def test_short_title_lines_are_headings_not_passages(seed):
+    for heading in ("Contextualization", "Definitions", "Risks", "What to do?", "AI History"):
+        assert heading in seed.sections
+        assert not any(p.text == heading for p in seed.passages)
+
+
+def test_lowercase_block_continues_the_paragraph_before(seed):
+    report = by_start(seed, "This report provides")
+    assert report.text.endswith("their applications and societal impact")
+    emergence = by_start(seed, "Emergence means")
+    assert "how a task is performed emerges" in emergence.text
+    assert not any(p.text.startswith(("societal impact", "how a task")) for p in seed.passages)
+
+
+def test_list_under_what_to_do_stays_items_of_that_section(seed):
+    items = [p for p in seed.passages if p.section == "What to do?" and p.kind == "item"]
+    texts = [p.text for p in items]
+    assert texts[0].startswith("(for each new downstream use case):")
+    assert "(i) surrogate metrics" in texts[0] and "(ii) a commitment" in texts[0]
+    assert 'when models are "safe" to release' in texts
+    assert any(t.startswith("monitoring and intervention") for t in texts)
+    assert by_start(seed, "In the US").kind == "paragraph"
+
+
+def test_corrections_fix_ocr_slips_in_quotes(seed):
+    text = " ".join(p.text for p in seed.passages)
+    assert "AI is undergoing a paradigm shift" in text
+    assert "foundation model development" in text and "sevelopment" not in text
+    assert " Al " not in f" {text} " and "EleutherAI" in text
+
+
+def test_markdown_edition_puts_the_three_eras_under_ai_history():
+    corpus = load_corpus(ROOT / "corpus", CORRECTIONS)
+    eras = {p.section: p.path for p in corpus.passages if p.section.endswith("era")}
+    assert set(eras) == {"Machine learning era", "Deep learning era", "Foundation models era"}
+    assert all(path[0] == "AI History" for path in eras.values())
+
+
+def test_ids_and_citations_are_stable_and_readable(seed):
+    risks = [p for p in seed.passages if p.section == "Risks"]
+    assert [p.citation for p in risks[:2]] == ["Risks ¶1", "Risks ¶2"]
+    assert risks[1].id == "seed#risks-2"
+    again = parse_document((DATA / "seed_summary.txt").read_text(encoding="utf-8"), "seed",
+                           markdown=False, corrections=CORRECTIONS)
+    assert [p.id for p in again.passages] == [p.id for p in seed.passages]
+    assert len({p.id for p in seed.passages}) == len(seed.passages)
+
+
+def test_plain_text_and_markdown_editions_segment_alike(seed):
+    corpus = load_corpus(ROOT / "corpus", CORRECTIONS)
+    md = {p.id.split("#")[1]: p.text for p in corpus.passages}
+    txt = {p.id.split("#")[1]: p.text for p in seed.passages}
+    assert md.keys() == txt.keys()
+    assert sum(md[k] == txt[k] for k in md) >= len(md) - 3
+
+
+def test_second_document_just_works(tmp_path: Path):
+    (tmp_path / "a.md").write_text("# Notes A\n\n## Intro\n\nFirst paragraph here.\n")
+    (tmp_path / "b.txt").write_text("Notes B\n\nScaling\n\nScale makes models powerful.\n")
+    corpus = load_corpus(tmp_path)
+    assert [d.title for d in corpus.documents] == ["Notes A", "Notes B"]
+    assert [(p.document, p.citation) for p in corpus.passages] == [
+        ("a", "Intro ¶1"), ("b", "Scaling ¶1")]
+
+
+def test_missing_or_empty_corpus_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(ConfigError, match="corpus folder not found"):
+        load_corpus(tmp_path / "nope")
+    with pytest.raises(ConfigError, match="no documents"):
+        load_corpus(tmp_path)
+    (tmp_path / "empty.md").write_text("# Only a title\n")
+    with pytest.raises(ConfigError, match="no paragraphs"):
+        load_corpus(tmp_path)

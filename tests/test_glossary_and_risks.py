@@ -1,0 +1,53 @@
+"""/define and /risks logic, from the corpus alone."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(("typed", "term"), [
+    ("emergence", "Emergence"),
+    ("Emergence", "Emergence"),
+    ("emergnce", "Emergence"),
+    ("homogenisation", "Homogenization"),
+    ("HOMOGENIZATION", "Homogenization"),
+    ("foundation model", "Foundation models"),
+    ("representation learning", "Representation learning"),
+    ("transfer learnings", "Transfer learning"),
+])
+def test_define_tolerates_case_plural_british_spelling_and_typos(knowledge, typed, term):
+    lookup = knowledge.define(typed)
+    assert lookup.found
+    assert lookup.entry.term == term
+
+
+def test_definition_is_the_summarys_own_sentence_with_its_citation(knowledge):
+    entry = knowledge.define("emergence").entry
+    assert entry.definition.startswith("Emergence means that the behavior of a system")
+    assert entry.passage.citation == "Definitions ¶1"
+    homog = knowledge.define("homogenization").entry
+    assert homog.definition.startswith("Homogenization indicates the consolidation")
+
+
+def test_unknown_term_is_not_found_with_at_most_five_suggestions(knowledge):
+    lookup = knowledge.define("backpropagation")
+    assert not lookup.found
+    assert len(lookup.suggestions) <= 5
+    near = knowledge.define("emergent learning")
+    assert not near.found or near.entry.term == "Emergence"
+
+
+def test_autocomplete_offers_known_terms(knowledge):
+    assert knowledge.glossary.complete("em") == ["Emergence"]
+    everything = knowledge.glossary.complete("")
+    assert "Homogenization" in everything and len(everything) <= 25
+    assert all(len(t) <= 100 for t in everything)
+
+
+def test_risks_come_from_the_risks_section_with_titles_and_citations(knowledge):
+    risks = knowledge.risks
+    assert len(risks) == 5
+    assert [r.passage.citation for r in risks] == [f"Risks ¶{i}" for i in range(1, 6)]
+    assert risks[0].title == "The widespread use of a few foundational models"
+    assert all(0 < len(r.title.split()) <= 9 for r in risks)
+    assert risks[3].text.startswith("Wrong incentives can also lead to market failures")
