@@ -34,10 +34,10 @@ class CorpusSettings:
 @dataclass(frozen=True)
 class RetrievalSettings:
     stemmer: str = "english"
-    query_stemmers: list[str] = field(default_factory=lambda: ["english"])
-    extra_stop_words: list[str] = field(default_factory=list)
+    query_languages: list[str] = field(default_factory=lambda: ["english", "portuguese"])
     sublinear_tf: bool = True
     heading_weight: float = 1.0
+    length_slope: float = 1.0
     spelling_correction: bool = True
     spelling_min_length: int = 5
 

@@ -8,7 +8,7 @@ tools (and the eval) can see how close it came.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
@@ -17,6 +17,8 @@ from bot.core.corpus import Passage
 from bot.core.index import TfidfRetriever, query_weights
 from bot.core.query import QueryParser
 from bot.core.text import split_sentences, words
+
+HEADING_MATCH_SHARE = 0.6
 
 
 class Status(StrEnum):
@@ -70,11 +72,18 @@ class Answerer:
         self.min_score = min_score
         self.max_question_chars = max_question_chars
 
-    def fit(self, passages: Sequence[Passage]) -> Self:
+    def fit(self, passages: Sequence[Passage],
+            labels: Mapping[str, Sequence[str]] | None = None) -> Self:
+        """Index passages; headings and ``labels`` (passage id -> the terms the passage
+        defines) form a second field, so "what is X" finds where X is defined."""
+        labels = labels or {}
         self.passages_ = tuple(passages)
-        self.retriever.fit([p.text for p in passages], [" ".join(p.path) for p in passages])
-        corpus_words = (w for p in passages for w in words(f"{p.text} {' '.join(p.path)}"))
+        fields = [" ".join((*p.path, *labels.get(p.id, ()))) for p in passages]
+        self.retriever.fit([p.text for p in passages], fields)
+        corpus_words = (w for p, f in zip(passages, fields, strict=True)
+                        for w in words(f"{p.text} {f}"))
         self.parser.fit(corpus_words, self.retriever.vocabulary)
+        self.headings_ = self._headings(passages)
         analyze = self.retriever.analyzer
         self.sentences_ = tuple(
             tuple((s, frozenset(analyze(s))) for s in split_sentences(p.text)) for p in passages
@@ -89,13 +98,38 @@ class Answerer:
             return Answer(question, Status.EMPTY)
         terms = self.parser.terms(question)
         if not terms:
-            return Answer(question, Status.NO_KEYWORDS)
+            return self._answer_by_heading(question)
         hits = self.retriever.search_terms(terms, k)
         ranked = tuple(RankedPassage(self.passages_[h.index], h.score) for h in hits)
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
         best = self._best_sentence(hits[0].index, terms)
         return Answer(question, Status.ANSWERED, ranked, best)
+
+    @staticmethod
+    def _headings(passages: Sequence[Passage]) -> list[tuple[frozenset[str], int]]:
+        first: dict[str, int] = {}
+        for i, passage in enumerate(passages):
+            first.setdefault(passage.section, i)
+        return [(frozenset(words(section)), i) for section, i in first.items()]
+
+    def _answer_by_heading(self, question: str) -> Answer:
+        """A question made only of common words can still name a section ("what should we
+        do?" for "What to do?"): answer with its first passage when most of the heading's
+        words, and at least two, are in the question."""
+        asked = set(words(question))
+        best, best_share = None, 0.0
+        for heading, index in self.headings_:
+            shared = len(heading & asked)
+            share = shared / len(heading) if heading else 0.0
+            if shared >= 2 and share > best_share:
+                best, best_share = index, share
+        if best is None or best_share < HEADING_MATCH_SHARE:
+            return Answer(question, Status.NO_KEYWORDS)
+        passage = self.passages_[best]
+        first_sentence = next(iter(self.sentences_[best]), (None,))[0]
+        return Answer(question, Status.ANSWERED, (RankedPassage(passage, best_share),),
+                      first_sentence)
 
     def _best_sentence(self, index: int, terms: Sequence[str]) -> str | None:
         retriever = self.retriever

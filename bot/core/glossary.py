@@ -135,6 +135,13 @@ class Glossary:
         """Case, accents, British spelling and plural folded away."""
         return " ".join(self.analyzer.stem(americanize(w)) for w in words(name))
 
+    def labels(self) -> dict[str, list[str]]:
+        """Passage id -> the terms (and aliases) that passage defines."""
+        labels: dict[str, list[str]] = {}
+        for entry in self.entries_:
+            labels.setdefault(entry.passage.id, []).extend((entry.term, *entry.aliases))
+        return labels
+
     @property
     def terms(self) -> list[str]:
         return [e.term for e in self.entries_]

@@ -78,13 +78,16 @@ class TfidfRetriever:
     analyzer : callable turning text into terms; the same one must analyse the questions.
     sublinear_tf : use 1 + log(tf), so a word repeated in a long paragraph does not dominate.
     field_weight : how much one occurrence in the second field counts against the text.
+    length_slope : pivoted length normalisation (Singhal et al. 1996): 1.0 is plain cosine,
+        lower values stop short passages from winning merely by being short.
     """
 
     def __init__(self, analyzer: Callable[[str], list[str]], *, sublinear_tf: bool = True,
-                 field_weight: float = 1.0) -> None:
+                 field_weight: float = 1.0, length_slope: float = 1.0) -> None:
         self.analyzer = analyzer
         self.sublinear_tf = sublinear_tf
         self.field_weight = field_weight
+        self.length_slope = length_slope
 
     def fit(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> Self:
         if not texts:
@@ -100,8 +103,13 @@ class TfidfRetriever:
             counts = counts + (self.field_weight - 1.0) * field_counts
             counts.data = np.maximum(counts.data, 0.0)
             counts.eliminate_zeros()
-        transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm="l2")
-        matrix = transformer.fit_transform(counts).tocsc()
+        transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None)
+        raw = transformer.fit_transform(counts).tocsr()
+        norms = np.sqrt(np.asarray(raw.multiply(raw).sum(axis=1)).ravel())
+        pivot = norms.mean()
+        divisor = (1.0 - self.length_slope) * pivot + self.length_slope * norms
+        divisor[divisor == 0.0] = 1.0
+        matrix = raw.multiply(1.0 / divisor[:, None]).tocsc()
         terms = counter.get_feature_names_out()
         self.n_docs_ = matrix.shape[0]
         self.idf_ = dict(zip(terms.tolist(), transformer.idf_.tolist(), strict=True))

@@ -28,23 +28,18 @@ class Knowledge:
         cs, rs = settings.corpus, settings.retrieval
         corrections = load_corrections(settings.corpus_file(cs.corrections))
         corpus = load_corpus(cs.path, corrections)
-        analyzer = Analyzer(rs.stemmer, rs.extra_stop_words)
+        analyzer = Analyzer(rs.stemmer)
         parser = QueryParser(
             analyzer,
             thesaurus=Thesaurus.load(settings.corpus_file(cs.thesaurus)),
             corrections=corrections,
             spelling_correction=rs.spelling_correction,
             spelling_min_length=rs.spelling_min_length,
+            languages=rs.query_languages,
         )
         retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
-                                   field_weight=rs.heading_weight)
-        answerer = Answerer(
-            parser,
-            retriever,
-            top_k=settings.answer.top_k,
-            min_score=settings.answer.min_score,
-            max_question_chars=settings.answer.max_question_chars,
-        ).fit(corpus.passages)
+                                   field_weight=rs.heading_weight,
+                                   length_slope=rs.length_slope)
         glossary = Glossary(
             settings.glossary.patterns,
             curated=CuratedGlossary.load(settings.corpus_file(cs.glossary)),
@@ -52,6 +47,13 @@ class Knowledge:
             typo_cutoff=settings.glossary.typo_cutoff,
             analyzer=analyzer,
         ).fit(corpus)
+        answerer = Answerer(
+            parser,
+            retriever,
+            top_k=settings.answer.top_k,
+            min_score=settings.answer.min_score,
+            max_question_chars=settings.answer.max_question_chars,
+        ).fit(corpus.passages, glossary.labels())
         risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
         return cls(settings, corpus, answerer, glossary, risks)
 

@@ -8,11 +8,11 @@ does (the thesaurus, Portuguese included), filler that only frames the question 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import snowballstemmer
 import yaml
 
 from bot.config import ConfigError
@@ -52,25 +52,36 @@ class Thesaurus:
 
 
 class QueryParser:
-    """Turns a question into index terms; fitted on the index vocabulary for typo repair."""
+    """Turns a question into index terms; fitted on the index vocabulary for typo repair.
+
+    Thesaurus keys match whole words, then (for words the corpus does not know) their stems
+    in each of ``languages``, so one entry covers "universidade" and "universidades".
+    """
 
     def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus | None = None,
                  corrections: Mapping[str, str] | None = None, spelling_correction: bool = True,
-                 spelling_min_length: int = 5) -> None:
+                 spelling_min_length: int = 5, languages: Sequence[str] = ("english",)) -> None:
         self.analyzer = analyzer
         self.thesaurus = thesaurus or Thesaurus()
         self.corrections = corrections or {}
         self.spelling_correction = spelling_correction
         self.spelling_min_length = spelling_min_length
+        self.languages = languages
 
     def fit(self, corpus_words: Iterable[str], vocabulary: Mapping[str, float]) -> QueryParser:
-        """Learn which surface words the corpus uses, keyed by their one-letter deletions."""
+        """Index the thesaurus by stem, and the corpus's words by their one-letter deletions."""
         self.vocabulary_ = vocabulary
+        self.stemmers_ = [snowballstemmer.stemmer(language) for language in self.languages]
         self.corrections_ = {fold(k): fold(v) for k, v in self.corrections.items()}
-        phrases = {**self.corrections_, **{k: " ".join(v) for k, v in
-                                           self.thesaurus.synonyms.items()}}
-        multiword = sorted((k for k in phrases if " " in k), key=len, reverse=True)
-        self._phrases = [(re.compile(rf"\b{re.escape(k)}\b"), phrases[k]) for k in multiword]
+        self.ignore_ = self._by_stem(dict.fromkeys(self.thesaurus.ignore, ()))
+        single = {k: v for k, v in self.thesaurus.synonyms.items() if " " not in k}
+        self.synonyms_ = self._by_stem(single)
+        phrases = {k: v for k, v in self.thesaurus.synonyms.items() if " " in k}
+        phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
+        self.phrases_ = sorted(
+            ((tuple(self._loose(w) for w in k.split()), v) for k, v in phrases.items()),
+            key=lambda item: -len(item[0]),
+        )
         frequency: dict[str, int] = {}
         for word in corpus_words:
             if len(word) >= self.spelling_min_length and self.analyzer.term(word):
@@ -83,28 +94,65 @@ class QueryParser:
         self.deletions_ = deletions
         return self
 
+    def _by_stem(self, table: Mapping[str, tuple[str, ...]]) -> list[dict[str, tuple[str, ...]]]:
+        """One lookup table per matching level: the word itself, then each language's stem."""
+        levels: list[dict[str, tuple[str, ...]]] = [dict(table)]
+        for stemmer in self.stemmers_:
+            levels.append({stemmer.stemWord(k): v for k, v in table.items()})
+        return levels
+
+    def _lookup(self, levels: list[dict[str, tuple[str, ...]]], word: str,
+                known: bool) -> tuple[str, ...] | None:
+        if word in levels[0]:
+            return levels[0][word]
+        if known:
+            return None
+        for stemmer, table in zip(self.stemmers_, levels[1:], strict=True):
+            stem = stemmer.stemWord(word)
+            if stem in table:
+                return table[stem]
+        return None
+
+    def _loose(self, word: str) -> str:
+        return self.stemmers_[-1].stemWord(word) if self.stemmers_ else word
+
     def terms(self, question: str) -> list[str]:
-        text = " ".join(words(question))
-        for pattern, replacement in self._phrases:
-            text = pattern.sub(replacement, text)
         terms: list[str] = []
-        for word in text.split():
+        for word in self._rewrite(words(question)):
             for mapped in self._map_word(word):
                 term = self.analyzer.term(mapped)
                 if term is not None:
                     terms.append(term)
         return terms
 
+    def _rewrite(self, tokens: list[str]) -> list[str]:
+        """Replace thesaurus phrases ("modelos de fundação") by the summary's words."""
+        if not self.phrases_:
+            return tokens
+        loose = [self._loose(t) for t in tokens]
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for key, targets in self.phrases_:
+                if tuple(loose[i:i + len(key)]) == key:
+                    out.extend(" ".join(targets).split())
+                    i += len(key)
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
     def _map_word(self, word: str) -> Iterable[str]:
         word = self.corrections_.get(word, word)
-        if word in self.thesaurus.ignore:
-            return ()
-        targets = self.thesaurus.synonyms.get(word)
-        if targets is not None:
-            known = self.analyzer.term(word) in self.vocabulary_
-            return (*((word,) if known else ()), *" ".join(targets).split())
         term = self.analyzer.term(word)
-        if term is None or term in self.vocabulary_ or not self.spelling_correction:
+        known = term in self.vocabulary_
+        if self._lookup(self.ignore_, word, known) is not None:
+            return ()
+        targets = self._lookup(self.synonyms_, word, known)
+        if targets is not None:
+            return (*((word,) if known else ()), *" ".join(targets).split())
+        if term is None or known or not self.spelling_correction:
             return (word,)
         return (self.correct(word),)
 

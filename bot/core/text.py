@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -45,9 +44,9 @@ class Analyzer:
     the query path looks terms up in.
     """
 
-    def __init__(self, stemmer: str = "english", extra_stop_words: Iterable[str] = ()) -> None:
+    def __init__(self, stemmer: str = "english") -> None:
         self.stemmer_name = stemmer
-        self.stop_words = frozenset(ENGLISH_STOP_WORDS) | {fold(w) for w in extra_stop_words}
+        self.stop_words = frozenset(ENGLISH_STOP_WORDS)
         self._stemmer = snowballstemmer.stemmer(stemmer)
         self.term = lru_cache(maxsize=65536)(self._term)
 
@@ -61,12 +60,6 @@ class Analyzer:
 
     def __call__(self, text: str) -> list[str]:
         return [t for t in map(self.term, words(text)) if t is not None]
-
-    def __getstate__(self) -> dict[str, object]:
-        return {"stemmer": self.stemmer_name, "stop_words": self.stop_words}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["stemmer"], state["stop_words"])  # type: ignore[misc, arg-type]
 
 
 def split_sentences(text: str) -> list[str]:
