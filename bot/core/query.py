@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -79,7 +80,8 @@ class QueryParser:
         phrases = {k: v for k, v in self.thesaurus.synonyms.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
         self.phrases_ = sorted(
-            ((tuple(self._loose(w) for w in k.split()), v) for k, v in phrases.items()),
+            ((tuple(self._loose_uncached(w) for w in k.split()), v)
+             for k, v in phrases.items()),
             key=lambda item: -len(item[0]),
         )
         frequency: dict[str, int] = {}
@@ -92,6 +94,10 @@ class QueryParser:
             for variant in _deletions(word):
                 deletions.setdefault(variant, word)
         self.deletions_ = deletions
+        # Questions repeat their words: stemming is most of the cost of a question, so each
+        # word is mapped to its terms once (per fitted parser).
+        self._word_terms = lru_cache(maxsize=1 << 16)(self._word_terms_uncached)
+        self._loose = lru_cache(maxsize=1 << 16)(self._loose_uncached)
         return self
 
     def _by_stem(self, table: Mapping[str, tuple[str, ...]]) -> list[dict[str, tuple[str, ...]]]:
@@ -113,17 +119,18 @@ class QueryParser:
                 return table[stem]
         return None
 
-    def _loose(self, word: str) -> str:
+    def _loose_uncached(self, word: str) -> str:
         return self.stemmers_[-1].stemWord(word) if self.stemmers_ else word
 
     def terms(self, question: str) -> list[str]:
         terms: list[str] = []
         for word in self._rewrite(words(question)):
-            for mapped in self._map_word(word):
-                term = self.analyzer.term(mapped)
-                if term is not None:
-                    terms.append(term)
+            terms.extend(self._word_terms(word))
         return terms
+
+    def _word_terms_uncached(self, word: str) -> tuple[str, ...]:
+        mapped = (self.analyzer.term(w) for w in self._map_word(word))
+        return tuple(t for t in mapped if t is not None)
 
     def _rewrite(self, tokens: list[str]) -> list[str]:
         """Replace thesaurus phrases ("modelos de fundação") by the summary's words."""

@@ -22,6 +22,8 @@ _BRITISH = ((re.compile(r"isation"), "ization"), (re.compile(r"ise([ds]?)$"), r"
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Emergência" and "emergencia" are one word."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
