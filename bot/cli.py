@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -128,13 +127,17 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
-                        help="settings file (default: ./config.yml)")
     parser = argparse.ArgumentParser(
-        prog="python -m bot", parents=[common],
+        prog="python -m bot",
         description="fmstudy: cited answers from the study group's reading.",
     )
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
+                        help="settings file (default: ./config.yml)")
+    # Subcommands accept --config too; SUPPRESS keeps their copy from overwriting the
+    # top-level value when it is given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS,
+                        help="settings file (default: ./config.yml)")
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", parents=[common], help="answer a question with cited passages")
     ask.add_argument("question", nargs="?", help="the question (with --json: omit to read "
@@ -176,7 +179,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         settings = load_settings(args.config)
         command = args.command
         if command is None:
-            if os.environ.get("DISCORD_TOKEN"):
+            from bot.discord_app.credentials import read_token
+
+            if read_token():
                 command = "run"
             else:
                 print("DISCORD_TOKEN is not set, so the Discord bot is not started; "

@@ -1,0 +1,125 @@
+"""``StudyBot``: the discord.py client, configured once from the settings and the knowledge.
+
+Defaults that protect members are set here, for every message the library sends:
+``allowed_mentions`` pings nobody (an answer quotes text; a quote must never notify anyone),
+and the intents are the non-privileged defaults.
+
+Intents: ``discord.Intents.default()`` does not include the privileged *message content*
+intent. Without it the bot still receives the text of messages that mention it (and of direct
+messages), which is all slash commands and the "mention" trigger need. The "question" trigger
+of a study channel (answer any message ending in "?") has to read messages that do not mention
+the bot, so :func:`build_intents` enables ``message_content`` only when some study channel uses
+it; the intent must then also be switched on for the application in the Developer Portal, or
+Discord refuses the connection (``PrivilegedIntentsRequired``, reported by the runner).
+
+There are no text commands: ``on_message`` is overridden so the library never tries to parse
+messages as commands; questions in messages are the ``channel_questions`` cog's job.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.config import DiscordSettings, Settings
+from bot.core.knowledge import Knowledge
+from bot.discord_app import endpoints
+from bot.discord_app.cogs import EXTENSIONS
+from bot.discord_app.cooldown import Cooldown
+from bot.discord_app.views import DEFAULT_TIMEOUT
+
+log = logging.getLogger(__name__)
+
+
+def build_intents(settings: DiscordSettings) -> discord.Intents:
+    intents = discord.Intents.default()
+    intents.message_content = any(c.trigger == "question" for c in settings.study_channels)
+    return intents
+
+
+class StudyBot(commands.Bot):
+    """The bot. ``sync_on_start`` is off for ``python -m bot sync``, which syncs by itself.
+
+    ``view_timeout`` is how long buttons and menus stay under a message (seconds);
+    ``live_components`` the custom_ids some view of this bot still listens to.
+    """
+
+    def __init__(self, settings: Settings, knowledge: Knowledge, *, sync_on_start: bool = True,
+                 **options: Any) -> None:
+        ds = settings.discord
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=build_intents(ds),
+            allowed_mentions=discord.AllowedMentions.none(),
+            owner_ids=set(ds.owner_ids),
+            **options,
+        )
+        self.settings = settings
+        self.knowledge = knowledge
+        self.cooldown = Cooldown(ds.cooldown_seconds)
+        self.view_timeout = DEFAULT_TIMEOUT
+        self.live_components: set[str] = set()
+        self.sync_on_start = sync_on_start
+        self._endpoints = endpoints.Endpoints.from_settings(ds)
+        self._previous_endpoints = endpoints.Endpoints.current()
+        endpoints.apply(self._endpoints)
+
+    # -- endpoints: re-applied before every network phase (see endpoints.py for why)
+
+    async def login(self, token: str) -> None:
+        endpoints.apply(self._endpoints)
+        await super().login(token)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        endpoints.apply(self._endpoints)
+        await super().connect(reconnect=reconnect)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            endpoints.restore(self._previous_endpoints)
+
+    # -- startup
+
+    async def setup_hook(self) -> None:
+        endpoints.apply(self._endpoints)
+        for name in EXTENSIONS:
+            await self.load_extension(f"bot.discord_app.cogs.{name}")
+        guild_id = self.settings.discord.dev_guild_id
+        if self.sync_on_start and guild_id is not None:
+            await self.sync_dev_guild(guild_id)
+
+    async def sync_dev_guild(self, guild_id: int) -> None:
+        """Copy the global commands to the development guild, where a sync shows instantly."""
+        guild = discord.Object(guild_id)
+        self.tree.copy_global_to(guild=guild)
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:  # the bot still works with whatever is synced
+            log.error("could not sync commands to dev guild %s: %s %s", guild_id,
+                      exc.status, exc.text)
+            return
+        log.info("synced %d commands to dev guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected as %s (id %s) in %d servers", user, user.id if user else "?",
+                 len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No text commands (see the module docstring); the cogs' listeners still run."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Errors from a message listener go to the error cog, so the author hears of them."""
+        error = sys.exc_info()[1]
+        if (event_method == "on_message" and args and isinstance(args[0], discord.Message)
+                and isinstance(error, Exception)):
+            self.dispatch("message_handler_error", args[0], error)
+            return
+        await super().on_error(event_method, *args, **kwargs)

@@ -1,0 +1,66 @@
+"""``/sync``: owner-only re-registration of the slash commands, from inside Discord.
+
+Syncing is never automatic on every start (Discord rate-limits it, and a global sync takes a
+while to reach every client); ``python -m bot sync`` does it from a shell, and this command
+does it from Discord after a deploy. Owners are ``discord.owner_ids`` from config.yml, else the
+application's owner (or its team's admins and developers), as ``Bot.is_owner`` decides.
+The command is also hidden from members without Administrator by default permissions, but
+that is a convenience a server can override; the owner check is what guards it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.cogs.errors import NotOwner
+from bot.discord_app.replies import text, to_kwargs
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import StudyBot
+
+
+async def is_owner(interaction: discord.Interaction) -> bool:
+    bot = interaction.client
+    if isinstance(bot, commands.Bot) and await bot.is_owner(interaction.user):
+        return True
+    raise NotOwner("Only the bot's owners can sync its commands.")
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="sync", description="Owner only: register fmstudy's slash "
+                          "commands with Discord")
+    @app_commands.describe(scope="This server only (instant), or every server (slow to show)")
+    @app_commands.default_permissions(administrator=True)
+    @app_commands.check(is_owner)
+    async def sync(self, interaction: discord.Interaction,
+                   scope: Literal["server", "global"] = "server") -> None:
+        if scope == "server" and interaction.guild is None:
+            await interaction.response.send_message(**to_kwargs(
+                text("Use scope:global in a direct message; there is no server here."),
+                ephemeral=True))
+            return
+        # A sync is a network round trip to Discord that may be rate limited: acknowledge now.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        tree = self.bot.tree
+        if scope == "server":
+            guild = discord.Object(interaction.guild_id or 0)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            where = "this server"
+        else:
+            synced = await tree.sync()
+            where = "every server (it can take a while to show up)"
+        names = ", ".join(f"/{c.name}" for c in synced) or "none"
+        await interaction.followup.send(**to_kwargs(
+            text(f"Synced {len(synced)} commands to {where}: {names}."), ephemeral=True))
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Admin(bot))

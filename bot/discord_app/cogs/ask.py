@@ -1,0 +1,56 @@
+"""``/ask question [private]``: cited passages, with buttons for more.
+
+The core answers in about 100 µs, so the reply is sent directly instead of deferring: one
+round trip, well inside Discord's 3-second window. Checks run in the order that wastes least
+of the member's budget: a too-long question is refused before the cooldown counts it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.replies import to_kwargs, too_long
+from bot.discord_app.views import AnswerView
+from bot.render import render_answer
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import StudyBot
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask", description="Answer a question with cited passages "
+                          "from the group's reading")
+    @app_commands.describe(question="What you want to know, e.g. What does emergence mean?",
+                           private="Only you see the answer (default: the server's setting)")
+    async def ask(self, interaction: discord.Interaction, question: str,
+                  private: bool | None = None) -> None:
+        bot = self.bot
+        ephemeral = bot.settings.discord.ephemeral_default if private is None else private
+        limit = bot.settings.discord.max_question_chars
+        if len(question) > limit:
+            await interaction.response.send_message(
+                **to_kwargs(too_long(len(question), limit), ephemeral=True))
+            return
+        bot.cooldown.check(interaction.user.id)
+        answer = bot.knowledge.ask(question)
+        reply = render_answer(bot.knowledge, answer)
+        view = AnswerView.maybe(bot.knowledge, answer, asker_id=interaction.user.id,
+                                key=interaction.id, live=bot.live_components,
+                                timeout=bot.view_timeout)
+        kwargs = to_kwargs(reply, ephemeral=ephemeral)
+        if view is None:
+            await interaction.response.send_message(**kwargs)
+            return
+        await interaction.response.send_message(**kwargs, view=view)
+        view.attach_to_interaction(interaction)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Ask(bot))

@@ -1,0 +1,134 @@
+"""Questions asked in plain messages: a mention anywhere, or any "...?" in a study channel.
+
+Where the bot listens is ``discord.study_channels`` in config.yml. In those channels (and in
+threads under them) it answers a message that mentions it, or, with ``trigger: question``, any
+message ending in "?". Elsewhere it answers mentions only. Reading a message that does not
+mention the bot needs the privileged message-content intent, which ``StudyBot`` enables only
+when some channel uses ``trigger: question``; mentions arrive with their content without it.
+
+The answer replies to the message without pinging its author, or, with ``thread: true``, goes
+into a new thread started from the message so a channel stays a list of questions. A bare
+mention gets the help text. Messages from bots (this one included) are never answered, so two
+bots cannot talk each other into a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.config import StudyChannel
+from bot.discord_app.cooldown import QuestionOnCooldown
+from bot.discord_app.replies import to_kwargs, too_long
+from bot.discord_app.views import AnswerView
+from bot.render import Reply, clip, render_answer, render_help
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import StudyBot
+
+log = logging.getLogger(__name__)
+
+THREAD_NAME_MAX = 100
+THREAD_ARCHIVE_MINUTES = 1440
+
+
+class ChannelQuestions(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        self.study_channels = {c.id: c for c in bot.settings.discord.study_channels}
+
+    def study_channel(self, channel: object) -> StudyChannel | None:
+        """The study channel a message is in, counting threads under one as part of it."""
+        channel_id = getattr(channel, "id", None)
+        if channel_id in self.study_channels:
+            return self.study_channels[channel_id]
+        parent_id = getattr(channel, "parent_id", None)
+        return self.study_channels.get(parent_id) if parent_id is not None else None
+
+    def question_in(self, message: discord.Message) -> str | None:
+        """The question a message asks the bot, or ``None`` if it is not addressed to it."""
+        me = self.bot.user
+        if me is None:
+            return None
+        mention = re.compile(rf"<@!?{me.id}>")
+        mentioned = bool(mention.search(message.content)) or any(
+            user.id == me.id for user in message.mentions)
+        question = " ".join(mention.sub(" ", message.content).split())
+        if mentioned:
+            return question
+        study = self.study_channel(message.channel)
+        if study is not None and study.trigger == "question" and question.endswith("?"):
+            return question
+        return None
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.bot.user
+        if message.author.bot or (me is not None and message.author.id == me.id):
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        question = self.question_in(message)
+        if question is None:
+            return
+        if not question:
+            await self.send(message, render_help(), view=None)
+            return
+        limit = self.bot.settings.discord.max_question_chars
+        if len(question) > limit:
+            await message.reply(**to_kwargs(too_long(len(question), limit), ephemeral=None),
+                                mention_author=False)
+            return
+        cooldown = self.bot.cooldown
+        wait = cooldown.retry_after(message.author.id)
+        if wait > 0:
+            if cooldown.first_warning(message.author.id):
+                raise QuestionOnCooldown(wait)  # -> cogs/errors.py replies "Slow down"
+            return  # already warned in this window: don't answer spam with spam
+        knowledge = self.bot.knowledge
+        answer = knowledge.ask(question)
+        view = AnswerView.maybe(knowledge, answer, asker_id=message.author.id, key=message.id,
+                                live=self.bot.live_components, timeout=self.bot.view_timeout)
+        await self.send(message, render_answer(knowledge, answer), view=view,
+                        thread_name=question)
+
+    async def send(self, message: discord.Message, reply: Reply, *, view: AnswerView | None,
+                   thread_name: str | None = None) -> None:
+        kwargs = to_kwargs(reply, ephemeral=None)
+        if view is not None:
+            kwargs["view"] = view
+        study = self.study_channel(message.channel)
+        in_thread = isinstance(message.channel, discord.Thread)
+        thread = None
+        if (thread_name and study is not None and study.thread and not in_thread
+                and message.guild is not None):
+            thread = await self.open_thread(message, thread_name)
+        if thread is not None:
+            sent = await thread.send(**kwargs)
+        else:
+            sent = await message.reply(**kwargs, mention_author=False)
+        if view is not None:
+            view.attach_to_message(sent)
+
+    async def open_thread(self, message: discord.Message, name: str) -> discord.Thread | None:
+        """A thread from the message, or ``None`` (then the answer is a plain reply).
+
+        A missing "Create Public Threads" permission, or a thread someone opened first, should
+        cost the member the tidiness of a thread, not the answer.
+        """
+        try:
+            return await message.create_thread(name=clip(name, THREAD_NAME_MAX),
+                                               auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException as exc:
+            log.warning("could not open a thread on message %s in channel %s (%s %s); "
+                        "replying in the channel", message.id, message.channel.id,
+                        exc.status, exc.text)
+            return None
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(ChannelQuestions(bot))

@@ -1,0 +1,94 @@
+"""The one place a :class:`bot.render.Reply` becomes discord.py keyword arguments.
+
+Every message the bot sends, edits or follows up goes through :func:`to_kwargs`, so the rules
+live here once: content clipped to Discord's 2,000 characters, embeds built with
+``discord.Embed.from_dict`` from the renderer's API dicts, the ephemeral flag (the reply's own,
+or the caller's), and ``allowed_mentions`` that ping nobody. The no-ping setting is also the
+client's default, but it is passed explicitly too: an interaction callback only inherits it if
+discord.py merges it in, and a stand-in server (or Discord) sees exactly what is sent.
+
+The small texts the Discord layer adds on its own (cooldown, too-long, not yours) are built
+here as ``Reply`` objects too, so they go through the same function.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import discord
+
+from bot.core.corpus import Passage
+from bot.core.knowledge import Knowledge
+from bot.render import DESCRIPTION_LIMIT, Embed, Reply, cite, clip
+
+NO_PINGS = discord.AllowedMentions.none()
+
+SOMETHING_WENT_WRONG = "Something went wrong on my side; the error was logged."
+NOT_YOURS = "Only the person who asked can use these buttons."
+
+
+def to_kwargs(reply: Reply, *, ephemeral: bool | None = False, edit: bool = False
+              ) -> dict[str, Any]:
+    """Keyword arguments for ``send_message``/``followup.send``/``send``/``reply``/``edit``.
+
+    ephemeral : for interaction responses and followups, whether the caller wants it private;
+        it is private if either the caller or the reply itself says so (a reply the renderer
+        marked private is never made public). ``None`` for channel messages, which have no
+        such flag.
+    edit : for edits, an empty content is sent as ``None`` so an old content is cleared.
+    """
+    kwargs: dict[str, Any] = {
+        "embeds": [discord.Embed.from_dict(e.to_dict()) for e in reply.embeds],
+        "allowed_mentions": NO_PINGS,
+    }
+    content = reply.content_clipped
+    if content or edit:
+        kwargs["content"] = content or None
+    if ephemeral is not None and not edit:
+        kwargs["ephemeral"] = bool(ephemeral or reply.ephemeral)
+    return kwargs
+
+
+def text(message: str, *, ephemeral: bool = True) -> Reply:
+    """A short plain reply the Discord layer writes itself (errors, limits)."""
+    return Reply(clip(message, 2000), ephemeral=ephemeral)
+
+
+def slow_down(retry_after: float) -> Reply:
+    return text(f"Slow down: try again in {max(1, math.ceil(retry_after))} s.")
+
+
+def too_long(length: int, limit: int) -> Reply:
+    return text(f"That question is {length:,} characters long; please ask it in under "
+                f"{limit:,}.")
+
+
+def whole_passage(knowledge: Knowledge, passage: Passage) -> list[Reply]:
+    """The full text of a passage, split over as many embeds as it needs (usually one).
+
+    Answers clip a long passage to fit an embed; this is the unclipped version, cut on word
+    boundaries into pieces that each fit an embed description, one message per piece.
+    """
+    label = cite(knowledge, passage)
+    pieces = split_words(passage.text, DESCRIPTION_LIMIT - len(label) - 8)
+    replies = []
+    for i, piece in enumerate(pieces, 1):
+        title = label if len(pieces) == 1 else f"{label} ({i}/{len(pieces)})"
+        replies.append(Reply(embeds=[Embed(title=title, description=piece)], ephemeral=True))
+    return replies
+
+
+def split_words(body: str, limit: int) -> list[str]:
+    """Cut text into pieces of at most ``limit`` characters, on spaces where possible."""
+    pieces: list[str] = []
+    rest = body.strip()
+    while len(rest) > limit:
+        cut = rest.rfind(" ", limit // 2, limit + 1)
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not pieces:
+        pieces.append(rest or "(empty)")
+    return pieces

@@ -1,0 +1,183 @@
+"""Process entry points for ``python -m bot run`` and ``python -m bot sync``.
+
+Both return an exit code and never print a traceback for something the person running the
+bot can fix: a missing or rejected token, an unreachable API, a privileged intent not enabled
+in the Developer Portal, a guild the bot cannot sync to. Each of those is one line on stderr
+and exit status 1. The token is read by :mod:`credentials` and handed to discord.py; it is
+never logged, printed or put in an error message.
+
+``run_bot`` stops cleanly on SIGINT and SIGTERM (Ctrl-C, ``docker stop``): the client is
+closed (the gateway is told goodbye, the HTTP session closed, buttons simply stop) and the
+exit status is 0. Commands are not synced on start (that is rate limited and slow to
+propagate); ``sync_commands`` does it on demand, and ``discord.dev_guild_id`` syncs to one
+test guild on every start, where it is instant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+import aiohttp
+import discord
+
+from bot.config import Settings
+from bot.core.knowledge import Knowledge
+from bot.discord_app.client import StudyBot
+from bot.discord_app.credentials import read_token
+
+log = logging.getLogger(__name__)
+
+EXIT_FAILURE = 1
+CLOSE_TIMEOUT = 10.0
+
+NO_TOKEN = ("error: DISCORD_TOKEN is not set; put the bot's token in the environment or in a "
+            ".env file here (DISCORD_TOKEN=...), never in config.yml")
+
+_logging_ready = False
+
+
+def run_bot(settings: Settings) -> int:
+    """Connect and answer until SIGINT/SIGTERM; 0 on a clean stop, 1 on a user-fixable failure."""
+    token = read_token()
+    if token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_FAILURE
+    setup_logging(settings)
+    knowledge = Knowledge.from_settings(settings)
+    return asyncio.run(serve(settings, knowledge, token))
+
+
+def sync_commands(settings: Settings, guild_id: int | None) -> int:
+    """Log in, register the slash commands (globally, or to one guild), log out."""
+    token = read_token()
+    if token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_FAILURE
+    setup_logging(settings)
+    knowledge = Knowledge.from_settings(settings)
+    return asyncio.run(sync_once(settings, knowledge, token, guild_id))
+
+
+def setup_logging(settings: Settings) -> None:
+    """discord.py's handler on the root logger, once per process (repeat calls would double it)."""
+    global _logging_ready
+    level = logging.getLevelName(settings.discord.log_level)
+    if _logging_ready:
+        logging.getLogger().setLevel(level)
+        return
+    discord.utils.setup_logging(level=level)
+    _logging_ready = True
+
+
+async def serve(settings: Settings, knowledge: Knowledge, token: str,
+                stop: asyncio.Event | None = None) -> int:
+    """Run the bot until ``stop`` is set (by SIGINT/SIGTERM unless a caller passes its own)."""
+    if stop is None:
+        stop = asyncio.Event()
+    bot = StudyBot(settings, knowledge)
+    removers = install_signal_handlers(stop)
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(token), name="fmstudy-bot")
+            stopping = asyncio.create_task(stop.wait(), name="fmstudy-stop")
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not stopping.done():  # the client stopped by itself (or failed to start)
+                stopping.cancel()
+                running.result()
+                return 0
+            log.info("stopping: closing the Discord connection")
+            await stop_gracefully(bot, running)
+            return 0
+    except Exception as exc:
+        message = explain(exc, settings)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        for remove in removers:
+            remove()
+
+
+async def stop_gracefully(bot: StudyBot, running: asyncio.Task[None]) -> None:
+    """Stop reading the gateway, then close: Discord sees close code 1000 and the bot goes offline.
+
+    Calling ``close()`` while the client is still polling the socket makes discord.py's
+    reader close it first with 4000 (aiohttp hands the pending read the close), which Discord
+    treats as a dropped connection to be resumed. Cancelling the polling task first, as
+    ``Client.run`` does on Ctrl-C, leaves ``close()`` to send 1000.
+    """
+    running.cancel()
+    try:
+        await asyncio.wait_for(running, CLOSE_TIMEOUT)
+    except (asyncio.CancelledError, TimeoutError):
+        pass
+    except Exception:  # a login or connect cut short: expected while stopping
+        log.debug("error while stopping", exc_info=True)
+    await bot.close()
+
+
+async def sync_once(settings: Settings, knowledge: Knowledge, token: str,
+                    guild_id: int | None) -> int:
+    bot = StudyBot(settings, knowledge, sync_on_start=False)
+    try:
+        async with bot:
+            await bot.login(token)  # runs setup_hook, which loads the cogs: the full tree
+            if guild_id is None:
+                synced = await bot.tree.sync()
+                where = "globally"
+            else:
+                guild = discord.Object(guild_id)
+                bot.tree.copy_global_to(guild=guild)
+                synced = await bot.tree.sync(guild=guild)
+                where = f"to guild {guild_id}"
+    except Exception as exc:
+        message = explain(exc, settings, guild_id=guild_id)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_FAILURE
+    names = ", ".join(f"/{c.name}" for c in synced)
+    print(f"Synced {len(synced)} commands {where}: {names}")
+    return 0
+
+
+def explain(exc: BaseException, settings: Settings, *, guild_id: int | None = None
+            ) -> str | None:
+    """One line for a failure the operator can fix, or ``None`` for a real bug."""
+    ds = settings.discord
+    if isinstance(exc, discord.LoginFailure):
+        return ("error: Discord rejected DISCORD_TOKEN (login failed); copy the bot token "
+                "again from the Developer Portal")
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return ("error: a study channel uses trigger 'question', which needs the Message "
+                "Content intent; enable it for this bot in the Developer Portal (Bot page)")
+    if isinstance(exc, discord.ConnectionClosed):
+        if exc.code == 4004:
+            return "error: the gateway rejected DISCORD_TOKEN (close code 4004)"
+        return f"error: the gateway closed the connection (close code {exc.code}): {exc.reason}"
+    if isinstance(exc, discord.Forbidden) and guild_id is not None:
+        return (f"error: Discord refused to sync to guild {guild_id}: is the bot in it, "
+                "invited with the applications.commands scope?")
+    if isinstance(exc, discord.HTTPException):
+        return f"error: Discord answered {exc.status}: {exc.text or exc}"
+    if isinstance(exc, discord.GatewayNotFound):
+        return f"error: no gateway found at {ds.gateway_url}"
+    if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
+        return f"error: cannot reach Discord at {ds.api_base}: {exc or type(exc).__name__}"
+    return None
+
+
+def install_signal_handlers(stop: asyncio.Event) -> list:
+    """SIGINT/SIGTERM set ``stop``; returns callables that undo it. No-op off the main thread."""
+    loop = asyncio.get_running_loop()
+    removers = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            removers.append(lambda sig=sig: loop.remove_signal_handler(sig))
+    return removers

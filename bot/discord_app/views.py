@@ -1,0 +1,133 @@
+"""Buttons under an answer, and the base every view of the bot shares.
+
+Views live in memory only (no persistent custom_ids): a restart forgets them, and because
+each one times out (10 minutes by default, below the 15-minute life of an interaction token)
+its components are removed by editing the message, rather than left as buttons that no longer
+answer. Any error in a callback goes to the one error handler (``cogs/errors.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Self
+
+import discord
+
+from bot.core.answer import Answer
+from bot.core.knowledge import Knowledge
+from bot.discord_app.cogs.errors import report_interaction_error
+from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
+from bot.render import render_answer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 600.0
+MORE = 3  # "More passages" re-asks with top_k + MORE
+
+Remover = Callable[[], Awaitable[Any]]
+
+
+class StudyView(discord.ui.View):
+    """A view that removes its components on timeout and reports errors in one place.
+
+    ``live`` is the bot's set of custom_ids that some view still listens to (see
+    ``StudyBot.live_components``): a click on a component missing from it (the bot restarted,
+    or removing the components at timeout failed) can then be answered instead of failing
+    silently (``cogs/stale_components.py``).
+    """
+
+    def __init__(self, *, live: set[str], timeout: float = DEFAULT_TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.live = live
+        self._remove: Remover | None = None
+
+    def add_item(self, item: discord.ui.Item[Any]) -> Self:
+        custom_id = getattr(item, "custom_id", None)
+        if custom_id:
+            self.live.add(custom_id)
+        return super().add_item(item)
+
+    def forget(self) -> None:
+        for item in self.children:
+            self.live.discard(getattr(item, "custom_id", None) or "")
+
+    def attach_to_interaction(self, interaction: discord.Interaction) -> None:
+        """The view was sent as this interaction's response: edit that on timeout.
+
+        ``edit_original_response`` works for ephemeral messages too, which a channel edit
+        cannot reach.
+        """
+        self._remove = lambda: interaction.edit_original_response(view=None,
+                                                                  allowed_mentions=NO_PINGS)
+
+    def attach_to_message(self, message: discord.Message) -> None:
+        self._remove = lambda: message.edit(view=None, allowed_mentions=NO_PINGS)
+
+    async def on_timeout(self) -> None:
+        self.forget()
+        if self._remove is None:
+            return
+        try:
+            await self._remove()
+        except discord.HTTPException as exc:  # message deleted, token expired: nothing to tidy
+            log.debug("could not remove timed-out components: %s", exc)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception,
+                       item: discord.ui.Item[Any]) -> None:
+        await report_interaction_error(interaction, error)
+
+
+class AnswerView(StudyView):
+    """"More passages" and "Whole paragraph", usable only by the member who asked."""
+
+    def __init__(self, knowledge: Knowledge, answer: Answer, *, asker_id: int, key: int | str,
+                 live: set[str], timeout: float = DEFAULT_TIMEOUT) -> None:
+        super().__init__(live=live, timeout=timeout)
+        self.knowledge = knowledge
+        self.answer = answer
+        self.asker_id = asker_id
+        # custom_ids: a fixed prefix plus a snowflake, far below Discord's 100 characters.
+        self.more_button: discord.ui.Button[AnswerView] = discord.ui.Button(
+            label="More passages", style=discord.ButtonStyle.secondary,
+            custom_id=f"fmstudy:more:{key}")
+        self.whole_button: discord.ui.Button[AnswerView] = discord.ui.Button(
+            label="Whole paragraph", style=discord.ButtonStyle.secondary,
+            custom_id=f"fmstudy:whole:{key}")
+        self.more_button.callback = self.more
+        self.whole_button.callback = self.whole
+        self.add_item(self.more_button)
+        self.add_item(self.whole_button)
+
+    @classmethod
+    def maybe(cls, knowledge: Knowledge, answer: Answer, *, asker_id: int, key: int | str,
+              live: set[str], timeout: float = DEFAULT_TIMEOUT) -> AnswerView | None:
+        """Buttons only make sense under an answer (not under a refusal or a notice)."""
+        if not answer.answered:
+            return None
+        return cls(knowledge, answer, asker_id=asker_id, key=key, live=live, timeout=timeout)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.asker_id:
+            return True
+        await interaction.response.send_message(**to_kwargs(text(NOT_YOURS), ephemeral=True))
+        return False
+
+    async def more(self, interaction: discord.Interaction) -> None:
+        wider = self.knowledge.ask(self.answer.question, self.knowledge.answerer.top_k + MORE)
+        self.more_button.disabled = True
+        if not wider.answered or len(wider.passages) <= len(self.answer.passages):
+            await interaction.response.edit_message(view=self, allowed_mentions=NO_PINGS)
+            await interaction.followup.send(**to_kwargs(
+                text("Those were all the passages that match this question."), ephemeral=True))
+            return
+        self.answer = wider
+        reply = render_answer(self.knowledge, wider)
+        await interaction.response.edit_message(**to_kwargs(reply, edit=True), view=self)
+
+    async def whole(self, interaction: discord.Interaction) -> None:
+        best = self.answer.passages[0].passage
+        first, *rest = whole_passage(self.knowledge, best)
+        await interaction.response.send_message(**to_kwargs(first, ephemeral=True))
+        for reply in rest:
+            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))

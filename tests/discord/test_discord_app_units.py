@@ -1,0 +1,99 @@
+"""Unit tests for the pure parts of the Discord layer (no network, no event loop)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import yarl
+
+from bot.config import DiscordSettings, StudyChannel
+from bot.discord_app import endpoints
+from bot.discord_app.client import build_intents
+from bot.discord_app.cooldown import Cooldown
+from bot.discord_app.credentials import parse_env_file, read_token
+from bot.discord_app.replies import slow_down, split_words, to_kwargs, too_long
+from bot.render import Embed, Reply
+
+
+def test_env_file_parsing() -> None:
+    text = (
+        "# secrets\n\nexport DISCORD_TOKEN = 'abc.def' \nOTHER=1 # note\nBROKEN\n"
+        'QUOTED="a # b"\n=novalue\n'
+    )
+    assert parse_env_file(text) == {"DISCORD_TOKEN": "abc.def", "OTHER": "1", "QUOTED": "a # b"}
+
+
+def test_token_from_environment_wins_over_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-file\n", encoding="utf-8")
+    assert read_token({"DISCORD_TOKEN": "from-env"}, env_file) == "from-env"
+    assert read_token({"DISCORD_TOKEN": "  "}, env_file) == "from-file"
+    assert read_token({}, tmp_path / "missing") is None
+    env_file.write_text("DISCORD_TOKEN=\n", encoding="utf-8")
+    assert read_token({}, env_file) is None
+
+
+def test_to_kwargs_clips_and_never_pings() -> None:
+    reply = Reply("x" * 2500, [Embed(title="t", description="d")], ephemeral=False)
+    kwargs = to_kwargs(reply, ephemeral=True)
+    assert len(kwargs["content"]) <= 2000 and kwargs["ephemeral"] is True
+    assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+    assert isinstance(kwargs["embeds"][0], discord.Embed)
+    assert kwargs["embeds"][0].to_dict()["title"] == "t"
+    # A private reply stays private; channel messages get no ephemeral flag at all.
+    assert to_kwargs(Reply("hi", ephemeral=True), ephemeral=False)["ephemeral"] is True
+    assert "ephemeral" not in to_kwargs(Reply("hi"), ephemeral=None)
+    # No empty content on sends; an explicit None clears it on edits.
+    assert "content" not in to_kwargs(Reply(embeds=[Embed(title="t")]))
+    assert to_kwargs(Reply(embeds=[Embed(title="t")]), edit=True)["content"] is None
+
+
+def test_short_notices() -> None:
+    assert slow_down(0.2).content == "Slow down: try again in 1 s."
+    assert slow_down(4.1).content == "Slow down: try again in 5 s."
+    assert too_long(1234, 500).content.startswith("That question is 1,234 characters")
+    assert slow_down(1).ephemeral and too_long(1, 1).ephemeral
+
+
+def test_split_words_keeps_pieces_under_the_limit() -> None:
+    text = " ".join(["word"] * 3000)
+    pieces = split_words(text, 1000)
+    assert all(len(p) <= 1000 for p in pieces)
+    assert " ".join(pieces) == text
+    assert split_words("a" * 25, 10) == ["a" * 10, "a" * 10, "a" * 5]
+
+
+def test_cooldown_per_member() -> None:
+    now = [100.0]
+    cooldown = Cooldown(5, clock=lambda: now[0])
+    assert cooldown.retry_after(1) == 0
+    assert cooldown.retry_after(1) == 5
+    assert cooldown.retry_after(2) == 0
+    assert cooldown.first_warning(1) and not cooldown.first_warning(1)
+    now[0] += 5
+    assert cooldown.retry_after(1) == 0 and cooldown.first_warning(1)
+    assert Cooldown(0).retry_after(1) == 0 and Cooldown(0).retry_after(1) == 0
+
+
+def test_message_content_intent_only_for_question_channels() -> None:
+    assert not build_intents(DiscordSettings()).message_content
+    mention_only = DiscordSettings(study_channels=[StudyChannel(1, "mention", thread=True)])
+    assert not build_intents(mention_only).message_content
+    asking = DiscordSettings(study_channels=[StudyChannel(1), StudyChannel(2, "question")])
+    intents = build_intents(asking)
+    assert intents.message_content and not intents.members and not intents.presences
+
+
+def test_endpoints_apply_and_restore() -> None:
+    before = endpoints.Endpoints.current()
+    settings = DiscordSettings(api_base="http://127.0.0.1:9/api/v10/",
+                               gateway_url="ws://127.0.0.1:9/gateway")
+    try:
+        endpoints.apply(endpoints.Endpoints.from_settings(settings))
+        assert discord.http.Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
+        gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+        assert gateway == yarl.URL("ws://127.0.0.1:9/gateway")
+    finally:
+        endpoints.restore(before)
+    assert endpoints.Endpoints.current() == before
