@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -44,10 +45,12 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
         "fmstudy": (bot_method(knowledge), knowledge.answerer.min_score),
     }
     if peers:
-        from bot.peers import peer_methods
+        from bot.peers import available_peers, ranking
 
-        methods.update({name: (m, None) for name, m in
-                        peer_methods(knowledge.corpus.passages).items()})
+        passages = knowledge.corpus.passages
+        for name, build in available_peers().items():
+            scorer = build(passages)
+            methods[name] = (partial(ranking, passages, scorer, k=EVAL_K), None)
     out.write(f"{len(questions)} questions from {path}\n\n{HEADER}\n")
     bot_rankings = None
     for name, (method, threshold) in methods.items():

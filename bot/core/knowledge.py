@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.config import Settings
@@ -25,9 +26,15 @@ class Knowledge:
     @classmethod
     def from_settings(cls, settings: Settings) -> Knowledge:
         """Load and fit everything; any problem is a ConfigError naming the file at fault."""
+        corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
+        return cls.from_corpus(settings, load_corpus(settings.corpus.path, corrections),
+                               corrections)
+
+    @classmethod
+    def from_corpus(cls, settings: Settings, corpus: Corpus,
+                    corrections: Mapping[str, str] | None = None) -> Knowledge:
+        """Fit on passages already in hand (the benchmark's synthetic corpora, tests)."""
         cs, rs = settings.corpus, settings.retrieval
-        corrections = load_corrections(settings.corpus_file(cs.corrections))
-        corpus = load_corpus(cs.path, corrections)
         analyzer = Analyzer(rs.stemmer)
         parser = QueryParser(
             analyzer,

@@ -1,0 +1,1 @@
+"""fmstudy's benchmark: `python -m bench` (see bench/__main__.py). Never part of the tests."""

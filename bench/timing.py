@@ -1,0 +1,85 @@
+"""Build and query timing, arranged so that noise and the garbage collector hit all methods
+alike.
+
+Queries are interleaved: each question is put to every method in turn, the starting method
+rotating, so a noisy second on the machine lands on all of them instead of on whichever
+method happened to run then. Builds run with everything already in memory (earlier indexes,
+the corpus) frozen out of the collector: otherwise a method built after the bot's millions
+of objects would pay for scanning them, and its build time would depend on the order.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.methods import Builder, Searcher
+from bot.core.corpus import Passage
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50_us: float
+    p99_us: float
+    n: int
+
+
+def build(builder: Builder, passages: Sequence[Passage], repeats: int) -> tuple[Searcher, float]:
+    """The searcher from the last build and the median build time in ms.
+
+    Several builds only where they are cheap; one build of a 100k index is already a
+    sample of seconds, well above timer noise.
+    """
+    times = []
+    searcher: Searcher | None = None
+    for _ in range(repeats):
+        searcher = None  # drop the previous index before building the next
+        gc.collect()
+        gc.freeze()
+        start = time.perf_counter_ns()
+        searcher = builder(passages)
+        times.append((time.perf_counter_ns() - start) / 1e6)
+        gc.unfreeze()
+    assert searcher is not None
+    gc.collect()
+    gc.freeze()  # keep this index out of the next method's collections
+    return searcher, statistics.median(times)
+
+
+def query_latencies(searchers: Mapping[str, Searcher], queries: Sequence[str],
+                    warmup: Sequence[str], rounds: int = 1,
+                    caps: Mapping[str, int] | None = None) -> dict[str, Latency]:
+    """p50 and p99 per method, each query timed on its own with perf_counter_ns.
+
+    ``caps`` limits a slow method to its first n queries (it still runs interleaved with
+    the others on those), so one method cannot blow the time budget.
+    """
+    caps = caps or {}
+    names = list(searchers)
+    for question in warmup:
+        for name in names:
+            searchers[name](question)
+    samples: dict[str, list[int]] = {name: [] for name in names}
+    turn = 0
+    for _ in range(rounds):
+        for i, question in enumerate(queries):
+            order = names[turn % len(names):] + names[:turn % len(names)]
+            turn += 1
+            for name in order:
+                if i >= caps.get(name, len(queries)):
+                    continue
+                search = searchers[name]
+                start = time.perf_counter_ns()
+                search(question)
+                samples[name].append(time.perf_counter_ns() - start)
+    return {name: _latency(values) for name, values in samples.items()}
+
+
+def _latency(samples_ns: list[int]) -> Latency:
+    p50, p99 = np.percentile(np.asarray(samples_ns, dtype=np.float64), [50, 99]) / 1e3
+    return Latency(round(float(p50), 1), round(float(p99), 1), len(samples_ns))
