@@ -111,7 +111,7 @@ def cmd_eval(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int
     from bot.evaluation_report import run_eval
 
     return run_eval(knowledge, Path(args.questions), out, fit_threshold=args.calibrate,
-                    peers=args.peers)
+                    peers=args.peers, grid=args.tune)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -154,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("questions", nargs="?", default="tests/data/questions.yml")
     ev.add_argument("--calibrate", action="store_true",
                     help="also print the abstention threshold fitted on the dev split")
+    ev.add_argument("--tune", action="store_true",
+                    help="grid-search the retrieval weights on the dev split")
     ev.add_argument("--peers", action="store_true",
                     help="compare with peer methods (needs the 'eval' extra)")
     sub.add_parser("run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")

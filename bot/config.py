@@ -38,6 +38,7 @@ class RetrievalSettings:
     sublinear_tf: bool = True
     heading_weight: float = 1.0
     length_slope: float = 1.0
+    unknown_word_weight: float = 1.0
     spelling_correction: bool = True
     spelling_min_length: int = 5
 

@@ -121,7 +121,9 @@ def refused_at(top_answerable: Sequence[float], top_outside: Sequence[float],
 
 
 def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking]) -> float:
-    """The threshold that classifies most questions right (answer vs refuse).
+    """The threshold with the best balanced accuracy: the mean of the share of answerable
+    questions answered and the share of out-of-scope ones refused, so the (usually fewer)
+    out-of-scope questions weigh as much as the answerable ones.
 
     Among equally good thresholds the middle one is taken, so the choice does not sit on
     one question's score.
@@ -131,7 +133,8 @@ def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking]) -> flo
         [top[-1] + 1e-6 if top else 1.0]
     best_accuracy, best = -1.0, []
     for threshold in candidates:
-        accuracy = score(questions, rankings, threshold).abstention_accuracy or 0.0
+        s = score(questions, rankings, threshold)
+        accuracy = ((s.answered_rate or 0.0) + (s.refused_rate or 0.0)) / 2
         if accuracy > best_accuracy + 1e-12:
             best_accuracy, best = accuracy, [threshold]
         elif abs(accuracy - best_accuracy) <= 1e-12:

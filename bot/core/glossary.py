@@ -160,14 +160,15 @@ class Glossary:
                       tuple(suggestions[: self.max_suggestions]))
 
     def complete(self, prefix: str, limit: int = 25) -> list[str]:
-        """Terms for autocomplete: those starting with the prefix first, then containing it."""
+        """Terms for autocomplete: names starting with what was typed first, then names with
+        a later word starting with it ("learn" offers "Transfer learning")."""
         typed = " ".join(words(prefix))
         starts, contains = [], []
         for entry in self.entries_:
             names = [" ".join(words(n)) for n in (entry.term, *entry.aliases)]
             if any(n.startswith(typed) for n in names):
                 starts.append(entry.term)
-            elif any(typed in n for n in names):
+            elif any(f" {typed}" in f" {n}" for n in names):
                 contains.append(entry.term)
         return (starts + contains)[:limit]
 

@@ -80,14 +80,19 @@ class TfidfRetriever:
     field_weight : how much one occurrence in the second field counts against the text.
     length_slope : pivoted length normalisation (Singhal et al. 1996): 1.0 is plain cosine,
         lower values stop short passages from winning merely by being short.
+    unknown_weight : a word the corpus never uses weighs this many times the rarest word it
+        does use. It scales each question's scores as a whole, so it never changes a ranking:
+        it only decides how far unknown words pull a question towards a refusal.
     """
 
     def __init__(self, analyzer: Callable[[str], list[str]], *, sublinear_tf: bool = True,
-                 field_weight: float = 1.0, length_slope: float = 1.0) -> None:
+                 field_weight: float = 1.0, length_slope: float = 1.0,
+                 unknown_weight: float = 1.0) -> None:
         self.analyzer = analyzer
         self.sublinear_tf = sublinear_tf
         self.field_weight = field_weight
         self.length_slope = length_slope
+        self.unknown_weight = unknown_weight
 
     def fit(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> Self:
         if not texts:
@@ -113,7 +118,7 @@ class TfidfRetriever:
         terms = counter.get_feature_names_out()
         self.n_docs_ = matrix.shape[0]
         self.idf_ = dict(zip(terms.tolist(), transformer.idf_.tolist(), strict=True))
-        self.oov_idf_ = math.log(1.0 + self.n_docs_) + 1.0
+        self.oov_idf_ = (math.log(1.0 + self.n_docs_) + 1.0) * self.unknown_weight
         self.postings_: Postings = {
             term: (
                 matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]].copy(),

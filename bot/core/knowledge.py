@@ -22,6 +22,7 @@ class Knowledge:
     answerer: Answerer
     glossary: Glossary
     risks: tuple[Risk, ...]
+    corrections: Mapping[str, str]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Knowledge:
@@ -46,7 +47,8 @@ class Knowledge:
         )
         retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
                                    field_weight=rs.heading_weight,
-                                   length_slope=rs.length_slope)
+                                   length_slope=rs.length_slope,
+                                   unknown_weight=rs.unknown_word_weight)
         glossary = Glossary(
             settings.glossary.patterns,
             curated=CuratedGlossary.load(settings.corpus_file(cs.glossary)),
@@ -62,7 +64,7 @@ class Knowledge:
             max_question_chars=settings.answer.max_question_chars,
         ).fit(corpus.passages, glossary.labels())
         risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
-        return cls(settings, corpus, answerer, glossary, risks)
+        return cls(settings, corpus, answerer, glossary, risks, corrections or {})
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         return self.answerer.answer(question, k)

@@ -52,11 +52,15 @@ class Thesaurus:
         return cls(table, frozenset(" ".join(words(str(w))) for w in ignore))
 
 
+MIN_STEM_MATCH_LENGTH = 5
+
+
 class QueryParser:
     """Turns a question into index terms; fitted on the index vocabulary for typo repair.
 
     Thesaurus keys match whole words, then (for words the corpus does not know) their stems
-    in each of ``languages``, so one entry covers "universidade" and "universidades".
+    in each of ``languages``, so one entry covers "universidade" and "universidades". Words
+    to ignore match exactly: a stem would silence unrelated words ("paris" is not "para").
     """
 
     def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus | None = None,
@@ -74,7 +78,7 @@ class QueryParser:
         self.vocabulary_ = vocabulary
         self.stemmers_ = [snowballstemmer.stemmer(language) for language in self.languages]
         self.corrections_ = {fold(k): fold(v) for k, v in self.corrections.items()}
-        self.ignore_ = self._by_stem(dict.fromkeys(self.thesaurus.ignore, ()))
+        self.ignore_ = self.thesaurus.ignore
         single = {k: v for k, v in self.thesaurus.synonyms.items() if " " not in k}
         self.synonyms_ = self._by_stem(single)
         phrases = {k: v for k, v in self.thesaurus.synonyms.items() if " " in k}
@@ -109,9 +113,11 @@ class QueryParser:
 
     def _lookup(self, levels: list[dict[str, tuple[str, ...]]], word: str,
                 known: bool) -> tuple[str, ...] | None:
+        """Exact key first; stems only for unknown words long enough that a stem cannot
+        stand for an unrelated short word ("car" is not "caro")."""
         if word in levels[0]:
             return levels[0][word]
-        if known:
+        if known or len(word) < MIN_STEM_MATCH_LENGTH:
             return None
         for stemmer, table in zip(self.stemmers_, levels[1:], strict=True):
             stem = stemmer.stemWord(word)
@@ -154,7 +160,7 @@ class QueryParser:
         word = self.corrections_.get(word, word)
         term = self.analyzer.term(word)
         known = term in self.vocabulary_
-        if self._lookup(self.ignore_, word, known) is not None:
+        if word in self.ignore_:
             return ()
         targets = self._lookup(self.synonyms_, word, known)
         if targets is not None:

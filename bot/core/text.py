@@ -58,7 +58,8 @@ class Analyzer:
     def _term(self, word: str) -> str | None:
         if word in self.stop_words or (len(word) < 2 and not word.isdigit()):
             return None
-        return self.stem(americanize(word))
+        stem = self.stem(americanize(word))
+        return None if stem in self.stop_words else stem  # "whats" is "what"
 
     def __call__(self, text: str) -> list[str]:
         return [t for t in map(self.term, words(text)) if t is not None]
