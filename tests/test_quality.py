@@ -1,0 +1,74 @@
+"""Floors on answer quality: a change that makes the bot answer worse fails CI.
+
+The floors sit a little under the dev-split figures measured when the weights were tuned
+(`python -m bot eval --tune`), so noise does not fail the build but a real regression does.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from bot.cli import main
+from bot.core.evaluate import load_questions, score
+from bot.evaluation_report import bot_method
+
+from .conftest import DATA
+
+QUESTIONS = load_questions(DATA / "questions.yml")
+
+
+@pytest.fixture(scope="module")
+def dev_scores(knowledge):
+    dev = [q for q in QUESTIONS if q.split == "dev"]
+    rank = bot_method(knowledge)
+    return score(dev, [rank(q.text) for q in dev], knowledge.answerer.min_score)
+
+
+def test_question_set_is_big_enough_and_split():
+    answerable = [q for q in QUESTIONS if q.answerable]
+    outside = [q for q in QUESTIONS if not q.answerable]
+    assert len(answerable) >= 100 and len(outside) >= 25
+    assert sum(q.lang == "pt" for q in answerable) >= 10
+    assert {q.split for q in QUESTIONS} == {"dev", "test"}
+
+
+def test_dev_ranking_floor(dev_scores):
+    assert dev_scores.recall_at_1 >= 0.85
+    assert dev_scores.recall_at_3 >= 0.93
+    assert dev_scores.mrr >= 0.90
+    assert dev_scores.pt_recall_at_3 >= 0.90
+
+
+def test_dev_abstention_floor(dev_scores):
+    assert dev_scores.answered_rate >= 0.93
+    assert dev_scores.refused_rate >= 0.85
+
+
+def test_eval_command_prints_the_table():
+    out = io.StringIO()
+    assert main(["eval", str(DATA / "questions.yml")], out=out) == 0
+    table = out.getvalue()
+    for column in ("R@1", "R@3", "MRR", "refused@90", "refused@95", "pt R@3"):
+        assert column in table
+    assert "| fmstudy" in table and "| dev" in table and "| test" in table
+
+
+@pytest.mark.parametrize(("typed", "term"), [
+    ("emergência", "Emergence"),
+    ("homogeneização", "Homogenization"),
+    ("modelos de fundação", "Foundation models"),
+    ("aprendizado por transferência", "Transfer learning"),
+    ("self supervised learning", "Self-supervised learning"),
+    ("Transformers", "Transformer"),
+])
+def test_define_finds_terms_under_portuguese_and_other_names(knowledge, typed, term):
+    lookup = knowledge.define(typed)
+    assert lookup.found and lookup.entry.term == term
+
+
+@pytest.mark.parametrize("typed", ["backpropagation", "dropout", "learning rate", "GAN",
+                                   "scale", "overfitting"])
+def test_define_refuses_terms_the_summary_never_defines(knowledge, typed):
+    assert not knowledge.define(typed).found
