@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Self
 
 from bot.core.corpus import Passage
@@ -80,14 +81,11 @@ class Answerer:
         self.passages_ = tuple(passages)
         fields = [" ".join((*p.path, *labels.get(p.id, ()))) for p in passages]
         self.retriever.fit([p.text for p in passages], fields)
-        corpus_words = (w for p, f in zip(passages, fields, strict=True)
-                        for w in words(f"{p.text} {f}"))
-        self.parser.fit(corpus_words, self.retriever.vocabulary)
+        self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary)
         self.headings_ = self._headings(passages)
-        analyze = self.retriever.analyzer
-        self.sentences_ = tuple(
-            tuple((s, frozenset(analyze(s))) for s in split_sentences(p.text)) for p in passages
-        )
+        # Sentences are analysed when a passage is first the best one, not up front: on a
+        # large corpus most passages never are, and their term sets would dominate memory.
+        self._sentences = lru_cache(maxsize=4096)(self._sentences_uncached)
         return self
 
     def answer(self, question: str, k: int | None = None) -> Answer:
@@ -127,15 +125,20 @@ class Answerer:
         if best is None or best_share < HEADING_MATCH_SHARE:
             return Answer(question, Status.NO_KEYWORDS)
         passage = self.passages_[best]
-        first_sentence = next(iter(self.sentences_[best]), (None,))[0]
+        first_sentence = next(iter(self._sentences(best)), (None,))[0]
         return Answer(question, Status.ANSWERED, (RankedPassage(passage, best_share),),
                       first_sentence)
+
+    def _sentences_uncached(self, index: int) -> tuple[tuple[str, frozenset[str]], ...]:
+        analyze = self.retriever.analyzer
+        text = self.passages_[index].text
+        return tuple((s, frozenset(analyze(s))) for s in split_sentences(text))
 
     def _best_sentence(self, index: int, terms: Sequence[str]) -> str | None:
         retriever = self.retriever
         weights, _ = query_weights(terms, retriever.idf_, retriever.oov_idf_, True)
         best, best_weight = None, 0.0
-        for sentence, sentence_terms in self.sentences_[index]:
+        for sentence, sentence_terms in self._sentences(index):
             weight = sum(w for t, w in weights.items() if t in sentence_terms)
             if weight > best_weight:
                 best, best_weight = sentence, weight

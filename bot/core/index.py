@@ -1,23 +1,33 @@
 """TF-IDF retrieval: scikit-learn learns the weights once, a postings table answers queries.
 
 scikit-learn's ``transform()`` costs hundreds of microseconds per question on a corpus of
-thirty passages, almost all of it overhead. The fitted matrix is therefore turned into a
-term -> (passages, weights) table, and a question only touches the postings of its own terms:
-the scores are the same cosine similarities scikit-learn would give.
+thirty passages, almost all of it overhead. The fitted matrix is therefore kept column-wise
+(term -> passages and weights), and a question only touches the postings of its own terms:
+the scores are the same cosine similarities scikit-learn's vectors would give.
+
+Fitting tokenises every passage once, analyses each distinct word once, and builds the
+count matrix with array operations; scikit-learn's ``TfidfTransformer`` then learns the idf
+and the weighting. What the tokeniser saw (surface word -> term) is kept for typo repair.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from typing import Self
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 
-Postings = dict[str, tuple[np.ndarray, np.ndarray]]
+from bot.core.text import words
+
+SMALL_CORPUS = 2048  # up to this many passages a full sort beats partial selection
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,28 +55,36 @@ def query_weights(
     return weights, norm
 
 
-def cosine_scores(weights: Mapping[str, float], norm: float, postings: Postings,
-                  n_docs: int) -> np.ndarray:
-    scores = np.zeros(n_docs)
-    if norm == 0.0:
-        return scores
-    for term, weight in weights.items():
-        entry = postings.get(term)
-        if entry is not None:
-            rows, values = entry
-            scores[rows] += values * (weight / norm)
-    return scores
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tokenising a large corpus allocates millions of strings and no cycles; letting the
+    garbage collector rescan them all the while doubles the build time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def top_k(scores: np.ndarray, k: int) -> list[Hit]:
-    """Best first; ties keep document order so results are stable across runs."""
-    if k <= 0 or scores.size == 0:
+    """Best first, passages with no score left out; ties keep document order."""
+    n = scores.size
+    if k <= 0 or n == 0:
         return []
-    if scores.size > 4 * k:
-        candidates = np.argpartition(-scores, k - 1)[:k]
+    if n <= SMALL_CORPUS:
+        order = np.argsort(-scores, kind="stable")[:k].tolist()
     else:
-        candidates = np.arange(scores.size)
-    order = sorted(candidates.tolist(), key=lambda i: (-scores[i], i))[:k]
+        # k passes of argmax (each the first maximum, so ties keep document order) are
+        # several times faster than argpartition over a large array for the small k used.
+        order, taken = [], []
+        for _ in range(min(k, n)):
+            i = int(np.argmax(scores))
+            order.append(i)
+            taken.append(scores[i])
+            scores[i] = -np.inf
+        scores[order] = taken
     return [Hit(i, float(scores[i])) for i in order if scores[i] > 0.0]
 
 
@@ -75,7 +93,8 @@ class TfidfRetriever:
 
     Parameters
     ----------
-    analyzer : callable turning text into terms; the same one must analyse the questions.
+    analyzer : its ``term(word)`` maps a word to its index term (or None for a stop word);
+        the same analyzer must turn questions into terms.
     sublinear_tf : use 1 + log(tf), so a word repeated in a long paragraph does not dominate.
     field_weight : how much one occurrence in the second field counts against the text.
     length_slope : pivoted length normalisation (Singhal et al. 1996): 1.0 is plain cosine,
@@ -97,44 +116,70 @@ class TfidfRetriever:
     def fit(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> Self:
         if not texts:
             raise ValueError("cannot fit a retriever on no passages")
-        counter = CountVectorizer(analyzer=self.analyzer)
-        counts = counter.fit_transform(
-            [f"{t} {f}" for t, f in zip(texts, fields, strict=True)] if fields else texts
-        ).astype(np.float64)
-        if fields:
-            field_counts = CountVectorizer(
-                analyzer=self.analyzer, vocabulary=counter.vocabulary_
-            ).transform(fields)
-            counts = counts + (self.field_weight - 1.0) * field_counts
-            counts.data = np.maximum(counts.data, 0.0)
-            counts.eliminate_zeros()
+        n = len(texts)
+        # Each passage's text and then its field, so a passage's words stay contiguous.
+        parts = [texts] if fields is None else [texts, fields]
+        with _collector_paused():
+            tokens = [words(part[i]) for i in range(n) for part in parts]
+            columns, seen = self._vocabulary(tokens)
+            ids = np.fromiter(map(seen.__getitem__, chain.from_iterable(tokens)),
+                              dtype=np.int32, count=sum(map(len, tokens)))
+        token_part = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
+        keep = ids >= 0  # stop words
+        ids, token_part = ids[keep], token_part[keep]
+        rows = token_part // len(parts)
+        weight = np.where(token_part % len(parts) == 1, self.field_weight, 1.0)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
+        counts = sparse.csr_matrix((weight, ids, indptr), shape=(n, len(columns)))
+        counts.sum_duplicates()
         transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None)
         raw = transformer.fit_transform(counts).tocsr()
         norms = np.sqrt(np.asarray(raw.multiply(raw).sum(axis=1)).ravel())
-        pivot = norms.mean()
-        divisor = (1.0 - self.length_slope) * pivot + self.length_slope * norms
+        divisor = (1.0 - self.length_slope) * norms.mean() + self.length_slope * norms
         divisor[divisor == 0.0] = 1.0
-        matrix = raw.multiply(1.0 / divisor[:, None]).tocsc()
-        terms = counter.get_feature_names_out()
+        matrix = sparse.csc_matrix(raw.multiply(1.0 / divisor[:, None]))
+        terms = list(columns)
         self.n_docs_ = matrix.shape[0]
-        self.idf_ = dict(zip(terms.tolist(), transformer.idf_.tolist(), strict=True))
+        self.columns_ = columns
+        self.idf_ = dict(zip(terms, transformer.idf_.tolist(), strict=True))
         self.oov_idf_ = (math.log(1.0 + self.n_docs_) + 1.0) * self.unknown_weight
-        self.postings_: Postings = {
-            term: (
-                matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]].copy(),
-                matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]].copy(),
-            )
-            for j, term in enumerate(terms.tolist())
-        }
+        self.indptr_, self.rows_, self.weights_ = matrix.indptr, matrix.indices, matrix.data
+        self.surface_words_ = {w: terms[j] for w, j in seen.items() if j >= 0}
         return self
+
+    def _vocabulary(self, tokens: list[list[str]]) -> tuple[dict[str, int], dict[str, int]]:
+        """Index terms (term -> column) and every distinct word's column (-1: stop word),
+        each distinct word analysed once however often it occurs."""
+        term_of = self.analyzer.term  # type: ignore[attr-defined]
+        columns: dict[str, int] = {}
+        seen: dict[str, int] = {}
+        for word in set(chain.from_iterable(tokens)):
+            term = term_of(word)
+            seen[word] = -1 if term is None else columns.setdefault(term, len(columns))
+        return columns, seen
 
     @property
     def vocabulary(self) -> Mapping[str, float]:
+        """Index term -> idf."""
         return self.idf_
 
-    def search_terms(self, terms: Sequence[str], k: int) -> list[Hit]:
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Cosine score of every passage for the question's terms."""
         weights, norm = query_weights(terms, self.idf_, self.oov_idf_, self.sublinear_tf)
-        return top_k(cosine_scores(weights, norm, self.postings_, self.n_docs_), k)
+        scores = np.zeros(self.n_docs_)
+        if norm == 0.0:
+            return scores
+        indptr, rows, values = self.indptr_, self.rows_, self.weights_
+        for term, weight in weights.items():
+            j = self.columns_.get(term)
+            if j is not None:
+                start, end = indptr[j], indptr[j + 1]
+                scores[rows[start:end]] += values[start:end] * (weight / norm)
+        return scores
+
+    def search_terms(self, terms: Sequence[str], k: int) -> list[Hit]:
+        return top_k(self.scores(terms), k)
 
     def search(self, text: str, k: int) -> list[Hit]:
         return self.search_terms(self.analyzer(text), k)

@@ -73,8 +73,10 @@ class QueryParser:
         self.spelling_min_length = spelling_min_length
         self.languages = languages
 
-    def fit(self, corpus_words: Iterable[str], vocabulary: Mapping[str, float]) -> QueryParser:
-        """Index the thesaurus by stem, and the corpus's words by their one-letter deletions."""
+    def fit(self, surface_words: Mapping[str, str],
+            vocabulary: Mapping[str, float]) -> QueryParser:
+        """Index the thesaurus by stem and phrase start; learn the corpus's own words (surface
+        word -> index term, as the retriever saw them) for typo repair."""
         self.vocabulary_ = vocabulary
         self.stemmers_ = [snowballstemmer.stemmer(language) for language in self.languages]
         self.corrections_ = {fold(k): fold(v) for k, v in self.corrections.items()}
@@ -83,21 +85,14 @@ class QueryParser:
         self.synonyms_ = self._by_stem(single)
         phrases = {k: v for k, v in self.thesaurus.synonyms.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
-        self.phrases_ = sorted(
-            ((tuple(self._loose_uncached(w) for w in k.split()), v)
-             for k, v in phrases.items()),
-            key=lambda item: -len(item[0]),
-        )
-        frequency: dict[str, int] = {}
-        for word in corpus_words:
-            if len(word) >= self.spelling_min_length and self.analyzer.term(word):
-                frequency[word] = frequency.get(word, 0) + 1
-        self.known_words_ = frozenset(frequency)
-        deletions: dict[str, str] = {}
-        for word in sorted(frequency, key=lambda w: (-frequency[w], w)):
-            for variant in _deletions(word):
-                deletions.setdefault(variant, word)
-        self.deletions_ = deletions
+        self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
+            loose = tuple(self._loose_uncached(w) for w in key.split())
+            self.phrases_.setdefault(loose[0], []).append((loose, targets))
+        # Typo repair picks, among the corpus words one edit away, the one whose term is
+        # most common (lowest idf).
+        self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
+                             if len(w) >= self.spelling_min_length}
         # Questions repeat their words: stemming is most of the cost of a question, so each
         # word is mapped to its terms once (per fitted parser).
         self._word_terms = lru_cache(maxsize=1 << 16)(self._word_terms_uncached)
@@ -146,7 +141,7 @@ class QueryParser:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for key, targets in self.phrases_:
+            for key, targets in self.phrases_.get(loose[i], ()):
                 if tuple(loose[i:i + len(key)]) == key:
                     out.extend(" ".join(targets).split())
                     i += len(key)
@@ -172,26 +167,34 @@ class QueryParser:
     def correct(self, word: str) -> str:
         """The corpus word one edit away, if there is one.
 
-        A missing or extra letter is repaired from five letters on; a wrong letter only
-        from seven, since in short words it turns one real word into another ("bread" is
-        not a typo of "broad").
+        A missing or extra letter is repaired from five letters on; a wrong or swapped
+        letter only from seven, since in short words it turns one real word into another
+        ("bread" is not a typo of "broad").
         """
         if len(word) < self.spelling_min_length:
             return word
-        missing_letter = self.deletions_.get(word)
-        if missing_letter is not None:
-            return missing_letter
-        variants = _deletions(word)
-        extra_letter = next((v for v in variants if v in self.known_words_), None)
-        if extra_letter is not None:
-            return extra_letter
+        edits = [*_inserts(word), *_deletes(word)]
         if len(word) >= self.spelling_min_length + 2:
-            for variant in variants:
-                wrong_letter = self.deletions_.get(variant)
-                if wrong_letter is not None:
-                    return wrong_letter
-        return word
+            edits += [*_replaces(word), *_transposes(word)]
+        known = self.known_words_
+        found = [w for w in set(edits) if w in known]
+        return min(found, key=lambda w: (known[w], w)) if found else word
 
 
-def _deletions(word: str) -> list[str]:
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1:] for i in range(len(word))]
+
+
+def _inserts(word: str) -> list[str]:
+    return [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS]
+
+
+def _replaces(word: str) -> list[str]:
+    return [word[:i] + c + word[i + 1:] for i in range(len(word)) for c in _LETTERS]
+
+
+def _transposes(word: str) -> list[str]:
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]

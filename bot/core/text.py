@@ -17,15 +17,19 @@ import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
-_BRITISH = ((re.compile(r"isation"), "ization"), (re.compile(r"ise([ds]?)$"), r"ize\1"))
+_BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
+# Combining marks of the Latin, Greek and Cyrillic scripts: what NFKD splits off accents.
+_ACCENTS = dict.fromkeys(c for start, end in ((0x0300, 0x0370), (0x1AB0, 0x1B00),
+                                              (0x1DC0, 0x1E00), (0x20D0, 0x2100),
+                                              (0xFE20, 0xFE30))
+                         for c in range(start, end) if unicodedata.combining(chr(c)))
 
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Emergência" and "emergencia" are one word."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_ACCENTS)
 
 
 def words(text: str) -> list[str]:
@@ -34,8 +38,11 @@ def words(text: str) -> list[str]:
 
 def americanize(word: str) -> str:
     """Map the British -isation/-ise spellings onto the summary's American ones."""
-    for pattern, replacement in _BRITISH:
-        word = pattern.sub(replacement, word)
+    if "isation" in word:
+        word = word.replace("isation", "ization")
+    for british, american in _BRITISH_ENDINGS:
+        if word.endswith(british):
+            return word[: -len(british)] + american
     return word
 
 
@@ -50,6 +57,8 @@ class Analyzer:
         self.stemmer_name = stemmer
         self.stop_words = frozenset(ENGLISH_STOP_WORDS)
         self._stemmer = snowballstemmer.stemmer(stemmer)
+        if hasattr(self._stemmer, "maxCacheSize"):
+            self._stemmer.maxCacheSize = 0  # PyStemmer's own cache: ``term`` caches already
         self.term = lru_cache(maxsize=65536)(self._term)
 
     def stem(self, word: str) -> str:

@@ -19,7 +19,6 @@ messages as commands; questions in messages are the ``channel_questions`` cog's 
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import discord
@@ -30,6 +29,7 @@ from bot.core.knowledge import Knowledge
 from bot.discord_app import endpoints
 from bot.discord_app.cogs import EXTENSIONS
 from bot.discord_app.cooldown import Cooldown
+from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.views import DEFAULT_TIMEOUT
 
 log = logging.getLogger(__name__)
@@ -65,30 +65,17 @@ class StudyBot(commands.Bot):
         self.view_timeout = DEFAULT_TIMEOUT
         self.live_components: set[str] = set()
         self.sync_on_start = sync_on_start
-        self._endpoints = endpoints.Endpoints.from_settings(ds)
-        self._previous_endpoints = endpoints.Endpoints.current()
-        endpoints.apply(self._endpoints)
-
-    # -- endpoints: re-applied before every network phase (see endpoints.py for why)
-
-    async def login(self, token: str) -> None:
-        endpoints.apply(self._endpoints)
-        await super().login(token)
-
-    async def connect(self, *, reconnect: bool = True) -> None:
-        endpoints.apply(self._endpoints)
-        await super().connect(reconnect=reconnect)
+        self._restore_endpoints = endpoints.apply(ds)
 
     async def close(self) -> None:
         try:
             await super().close()
-        finally:
-            endpoints.restore(self._previous_endpoints)
-
-    # -- startup
+        finally:  # once: a second close() must not undo a later bot's endpoints
+            restore, self._restore_endpoints = self._restore_endpoints, lambda: None
+            restore()
 
     async def setup_hook(self) -> None:
-        endpoints.apply(self._endpoints)
+        self.tree.error(report_interaction_error)
         for name in EXTENSIONS:
             await self.load_extension(f"bot.discord_app.cogs.{name}")
         guild_id = self.settings.discord.dev_guild_id
@@ -114,12 +101,3 @@ class StudyBot(commands.Bot):
 
     async def on_message(self, message: discord.Message) -> None:
         """No text commands (see the module docstring); the cogs' listeners still run."""
-
-    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
-        """Errors from a message listener go to the error cog, so the author hears of them."""
-        error = sys.exc_info()[1]
-        if (event_method == "on_message" and args and isinstance(args[0], discord.Message)
-                and isinstance(error, Exception)):
-            self.dispatch("message_handler_error", args[0], error)
-            return
-        await super().on_error(event_method, *args, **kwargs)

@@ -4,24 +4,12 @@ Answers are cheap for the core but not for a channel: a member (or a script with
 account) repeating a question floods everyone's screen. One budget per member, whichever way
 they ask, is what keeps a channel readable; the buttons under an answer are follow-ups to a
 question already counted and are not charged.
-
-``QuestionOnCooldown`` is an ``AppCommandError`` so that, raised inside a slash command, it
-reaches the tree's error handler unwrapped; the message listener raises the same type, so both
-paths end in the one handler in ``cogs/errors.py``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-
-from discord import app_commands
-
-
-class QuestionOnCooldown(app_commands.AppCommandError):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"on cooldown for {retry_after:.1f} s")
-        self.retry_after = retry_after
 
 
 class Cooldown:
@@ -54,9 +42,3 @@ class Cooldown:
             return False
         self._warned.add(user_id)
         return True
-
-    def check(self, user_id: int) -> None:
-        """Count a question, or raise :class:`QuestionOnCooldown`."""
-        wait = self.retry_after(user_id)
-        if wait > 0:
-            raise QuestionOnCooldown(wait)

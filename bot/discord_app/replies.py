@@ -64,6 +64,11 @@ def too_long(length: int, limit: int) -> Reply:
                 f"{limit:,}.")
 
 
+def clipped(reply: Reply) -> bool:
+    """Whether Discord's limits would cut some embed description of this reply."""
+    return any(len(embed.description) > DESCRIPTION_LIMIT for embed in reply.embeds)
+
+
 def whole_passage(knowledge: Knowledge, passage: Passage) -> list[Reply]:
     """The full text of a passage, split over as many embeds as it needs (usually one).
 
@@ -71,7 +76,7 @@ def whole_passage(knowledge: Knowledge, passage: Passage) -> list[Reply]:
     boundaries into pieces that each fit an embed description, one message per piece.
     """
     label = cite(knowledge, passage)
-    pieces = split_words(passage.text, DESCRIPTION_LIMIT - len(label) - 8)
+    pieces = split_words(passage.text, DESCRIPTION_LIMIT)
     replies = []
     for i, piece in enumerate(pieces, 1):
         title = label if len(pieces) == 1 else f"{label} ({i}/{len(pieces)})"

@@ -37,8 +37,6 @@ CLOSE_TIMEOUT = 10.0
 NO_TOKEN = ("error: DISCORD_TOKEN is not set; put the bot's token in the environment or in a "
             ".env file here (DISCORD_TOKEN=...), never in config.yml")
 
-_logging_ready = False
-
 
 def run_bot(settings: Settings) -> int:
     """Connect and answer until SIGINT/SIGTERM; 0 on a clean stop, 1 on a user-fixable failure."""
@@ -63,14 +61,12 @@ def sync_commands(settings: Settings, guild_id: int | None) -> int:
 
 
 def setup_logging(settings: Settings) -> None:
-    """discord.py's handler on the root logger, once per process (repeat calls would double it)."""
-    global _logging_ready
-    level = logging.getLevelName(settings.discord.log_level)
-    if _logging_ready:
-        logging.getLogger().setLevel(level)
-        return
-    discord.utils.setup_logging(level=level)
-    _logging_ready = True
+    """discord.py's own handler and format on the root logger, at ``discord.log_level``.
+
+    Called once per process, by the two entry points above (a second call would add a second
+    handler). Our loggers (``bot.*``) and discord.py's share it.
+    """
+    discord.utils.setup_logging(level=logging.getLevelName(settings.discord.log_level))
 
 
 async def serve(settings: Settings, knowledge: Knowledge, token: str,

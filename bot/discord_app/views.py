@@ -16,9 +16,9 @@ import discord
 
 from bot.core.answer import Answer
 from bot.core.knowledge import Knowledge
-from bot.discord_app.cogs.errors import report_interaction_error
+from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
-from bot.render import render_answer
+from bot.render import Reply, render_answer
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,14 @@ class StudyView(discord.ui.View):
                        item: discord.ui.Item[Any]) -> None:
         await report_interaction_error(interaction, error)
 
+    @staticmethod
+    async def send_private(interaction: discord.Interaction, replies: list[Reply]) -> None:
+        """The first reply answers the interaction, the rest (a long text cut up) follow it."""
+        first, *rest = replies
+        await interaction.response.send_message(**to_kwargs(first, ephemeral=True))
+        for reply in rest:
+            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
+
 
 class AnswerView(StudyView):
     """"More passages" and "Whole paragraph", usable only by the member who asked."""
@@ -127,7 +135,4 @@ class AnswerView(StudyView):
 
     async def whole(self, interaction: discord.Interaction) -> None:
         best = self.answer.passages[0].passage
-        first, *rest = whole_passage(self.knowledge, best)
-        await interaction.response.send_message(**to_kwargs(first, ephemeral=True))
-        for reply in rest:
-            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
+        await self.send_private(interaction, whole_passage(self.knowledge, best))

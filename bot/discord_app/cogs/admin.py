@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.cogs.errors import NotOwner
+from bot.discord_app.errors import NotOwner
 from bot.discord_app.replies import text, to_kwargs
 
 if TYPE_CHECKING:

@@ -1,8 +1,10 @@
 """``/ask question [private]``: cited passages, with buttons for more.
 
-The core answers in about 100 µs, so the reply is sent directly instead of deferring: one
-round trip, well inside Discord's 3-second window. Checks run in the order that wastes least
-of the member's budget: a too-long question is refused before the cooldown counts it.
+The core answers in about 100 µs, in memory, so the reply is sent directly instead of
+deferring: one round trip, well inside Discord's 3-second window, and no thread or executor
+is needed to keep the event loop free. Checks run in the order that wastes least of the
+member's budget: a too-long question is refused before the cooldown counts it. Both refusals
+are short private messages.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.replies import to_kwargs, too_long
+from bot.discord_app.replies import slow_down, to_kwargs, too_long
 from bot.discord_app.views import AnswerView
 from bot.render import render_answer
 
@@ -38,7 +40,10 @@ class Ask(commands.Cog):
             await interaction.response.send_message(
                 **to_kwargs(too_long(len(question), limit), ephemeral=True))
             return
-        bot.cooldown.check(interaction.user.id)
+        wait = bot.cooldown.retry_after(interaction.user.id)
+        if wait > 0:
+            await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
+            return
         answer = bot.knowledge.ask(question)
         reply = render_answer(bot.knowledge, answer)
         view = AnswerView.maybe(bot.knowledge, answer, asker_id=interaction.user.id,

@@ -9,7 +9,8 @@ when some channel uses ``trigger: question``; mentions arrive with their content
 The answer replies to the message without pinging its author, or, with ``thread: true``, goes
 into a new thread started from the message so a channel stays a list of questions. A bare
 mention gets the help text. Messages from bots (this one included) are never answered, so two
-bots cannot talk each other into a loop.
+bots cannot talk each other into a loop. A channel message cannot be answered privately, so
+refusals (too long; on cooldown, said once per window) and failures are short replies to it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import discord
 from discord.ext import commands
 
 from bot.config import StudyChannel
-from bot.discord_app.cooldown import QuestionOnCooldown
-from bot.discord_app.replies import to_kwargs, too_long
+from bot.discord_app.errors import report_message_error
+from bot.discord_app.replies import slow_down, to_kwargs, too_long
 from bot.discord_app.views import AnswerView
 from bot.render import Reply, clip, render_answer, render_help
 
@@ -67,27 +68,31 @@ class ChannelQuestions(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        me = self.bot.user
-        if message.author.bot or (me is not None and message.author.id == me.id):
+        if message.author.bot:  # other bots, and this one (a bot account is a bot too)
             return
         if message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return
         question = self.question_in(message)
         if question is None:
             return
+        try:
+            await self.answer(message, question)
+        except Exception as exc:  # a listener's error would only reach the log
+            await report_message_error(message, exc)
+
+    async def answer(self, message: discord.Message, question: str) -> None:
         if not question:
             await self.send(message, render_help(), view=None)
             return
         limit = self.bot.settings.discord.max_question_chars
         if len(question) > limit:
-            await message.reply(**to_kwargs(too_long(len(question), limit), ephemeral=None),
-                                mention_author=False)
+            await self.send(message, too_long(len(question), limit), view=None)
             return
         cooldown = self.bot.cooldown
         wait = cooldown.retry_after(message.author.id)
         if wait > 0:
             if cooldown.first_warning(message.author.id):
-                raise QuestionOnCooldown(wait)  # -> cogs/errors.py replies "Slow down"
+                await self.send(message, slow_down(wait), view=None)
             return  # already warned in this window: don't answer spam with spam
         knowledge = self.bot.knowledge
         answer = knowledge.ask(question)

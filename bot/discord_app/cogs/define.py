@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.cogs.errors import report_interaction_error
+from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import to_kwargs
 from bot.render import clip, render_definition
 

@@ -1,8 +1,9 @@
 """``/risks``: the risks the summary lists, with a menu that opens any one in full.
 
 The list clips each risk to fit one embed; the menu (values are risk indexes, at most 25
-options) sends the chosen risk unclipped, privately to whoever picked it. Anyone may use the
-menu: it changes nothing for others, unlike the answer buttons, which edit the asker's message.
+options) sends the chosen risk in full, privately to whoever picked it (over several messages
+if it is longer than an embed holds). Anyone may use the menu: it changes nothing for others,
+unlike the answer buttons, which edit the asker's message.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from discord.ext import commands
 
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
-from bot.discord_app.replies import text, to_kwargs
+from bot.discord_app.replies import clipped, to_kwargs, whole_passage
 from bot.discord_app.views import DEFAULT_TIMEOUT, StudyView
 from bot.render import cite, clip, render_risk, render_risks
 
@@ -47,15 +48,10 @@ class RiskMenu(StudyView):
         self.add_item(self.select)
 
     async def open_risk(self, interaction: discord.Interaction) -> None:
-        try:
-            risk = self.risks[int(self.select.values[0])]
-        except (IndexError, ValueError):
-            await interaction.response.send_message(
-                **to_kwargs(text("That risk is no longer listed; run /risks again."),
-                            ephemeral=True))
-            return
-        await interaction.response.send_message(
-            **to_kwargs(render_risk(self.knowledge, risk), ephemeral=True))
+        risk = self.risks[int(self.select.values[0])]  # Discord only sends listed values
+        reply = render_risk(self.knowledge, risk)
+        await self.send_private(interaction, whole_passage(self.knowledge, risk.passage)
+                                if clipped(reply) else [reply])
 
 
 class Risks(commands.Cog):
@@ -67,9 +63,7 @@ class Risks(commands.Cog):
         knowledge = self.bot.knowledge
         reply = render_risks(knowledge, knowledge.risks)
         kwargs = to_kwargs(reply, ephemeral=self.bot.settings.discord.ephemeral_default)
-        if not knowledge.risks:
-            await interaction.response.send_message(**kwargs)
-            return
+        # Never empty: the core refuses to start when the risks section has no paragraphs.
         menu = RiskMenu(knowledge, knowledge.risks, key=interaction.id,
                         live=self.bot.live_components, timeout=self.bot.view_timeout)
         await interaction.response.send_message(**kwargs, view=menu)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, text, to_kwargs
 
 if TYPE_CHECKING:
@@ -35,8 +36,11 @@ class StaleComponents(commands.Cog):
             return
         if interaction.response.is_done():
             return
-        await interaction.response.edit_message(view=None, allowed_mentions=NO_PINGS)
-        await interaction.followup.send(**to_kwargs(text(EXPIRED), ephemeral=True))
+        try:
+            await interaction.response.edit_message(view=None, allowed_mentions=NO_PINGS)
+            await interaction.followup.send(**to_kwargs(text(EXPIRED), ephemeral=True))
+        except Exception as exc:  # a listener's error would only reach the log
+            await report_interaction_error(interaction, exc)
 
 
 async def setup(bot: StudyBot) -> None:
