@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Self
 
 from bot.core.corpus import Passage
-from bot.core.index import TfidfRetriever, query_weights
+from bot.core.index import TfidfRetriever
 from bot.core.query import QueryParser
 from bot.core.text import split_sentences, words
 
@@ -97,11 +97,12 @@ class Answerer:
         terms = self.parser.terms(question)
         if not terms:
             return self._answer_by_heading(question)
-        hits = self.retriever.search_terms(terms, k)
+        weights, norm = self.retriever.query_vector(terms)
+        hits = self.retriever.search_vector(weights, norm, k)
         ranked = tuple(RankedPassage(self.passages_[h.index], h.score) for h in hits)
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
-        best = self._best_sentence(hits[0].index, terms)
+        best = self._best_sentence(hits[0].index, weights)
         return Answer(question, Status.ANSWERED, ranked, best)
 
     @staticmethod
@@ -134,9 +135,7 @@ class Answerer:
         text = self.passages_[index].text
         return tuple((s, frozenset(analyze(s))) for s in split_sentences(text))
 
-    def _best_sentence(self, index: int, terms: Sequence[str]) -> str | None:
-        retriever = self.retriever
-        weights, _ = query_weights(terms, retriever.idf_, retriever.oov_idf_, True)
+    def _best_sentence(self, index: int, weights: Mapping[str, float]) -> str | None:
         best, best_weight = None, 0.0
         for sentence, sentence_terms in self._sentences(index):
             weight = sum(w for t, w in weights.items() if t in sentence_terms)

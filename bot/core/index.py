@@ -13,8 +13,8 @@ and the weighting. What the tokeniser saw (surface word -> term) is kept for typ
 from __future__ import annotations
 
 import gc
+import heapq
 import math
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from bot.core.text import words
 
-SMALL_CORPUS = 2048  # up to this many passages a full sort beats partial selection
+SMALL_CORPUS = 2048  # up to this many passages, score in plain Python rather than numpy
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +47,45 @@ def query_weights(
     of the question, and counting it in the norm lowers the score of questions that are mostly
     about something else. This is what lets one threshold refuse out-of-scope questions.
     """
+    counts: dict[str, int] = {}
+    for term in terms:
+        counts[term] = counts.get(term, 0) + 1
     weights = {}
-    for term, count in Counter(terms).items():
-        tf = 1.0 + math.log(count) if sublinear_tf else float(count)
+    for term, count in counts.items():
+        tf = 1.0 + math.log(count) if sublinear_tf and count > 1 else float(count)
         weights[term] = tf * idf.get(term, oov_idf)
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return weights, norm
+
+
+def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str, int],
+                 matrix: sparse.csc_matrix) -> np.ndarray:
+    """Every passage's cosine score, accumulated term by term over the CSC postings."""
+    scores = np.zeros(matrix.shape[0])
+    if norm == 0.0:
+        return scores
+    indptr, rows, values = matrix.indptr, matrix.indices, matrix.data
+    for term, weight in weights.items():
+        j = columns.get(term)
+        if j is not None:
+            start, end = indptr[j], indptr[j + 1]
+            scores[rows[start:end]] += values[start:end] * (weight / norm)
+    return scores
+
+
+def sparse_top_k(weights: Mapping[str, float], norm: float,
+                 postings: Mapping[str, list[tuple[int, float]]], k: int) -> list[Hit]:
+    """The same scores and order as dense_scores + top_k, in plain Python: on a few dozen
+    passages the fixed cost of each numpy call is most of the work."""
+    if norm == 0.0 or k <= 0:
+        return []
+    scores: dict[int, float] = {}
+    for term, weight in weights.items():
+        factor = weight / norm
+        for row, value in postings.get(term, ()):
+            scores[row] = scores.get(row, 0.0) + value * factor
+    best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
+    return [Hit(row, score) for row, score in best if score > 0.0]
 
 
 @contextmanager
@@ -144,7 +177,15 @@ class TfidfRetriever:
         self.columns_ = columns
         self.idf_ = dict(zip(terms, transformer.idf_.tolist(), strict=True))
         self.oov_idf_ = (math.log(1.0 + self.n_docs_) + 1.0) * self.unknown_weight
-        self.indptr_, self.rows_, self.weights_ = matrix.indptr, matrix.indices, matrix.data
+        self.matrix_ = matrix
+        self.small_postings_ = None
+        if self.n_docs_ <= SMALL_CORPUS:
+            self.small_postings_ = {
+                term: list(zip(matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]].tolist(),
+                               matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]].tolist(),
+                               strict=True))
+                for term, j in columns.items()
+            }
         self.surface_words_ = {w: terms[j] for w, j in seen.items() if j >= 0}
         return self
 
@@ -164,22 +205,16 @@ class TfidfRetriever:
         """Index term -> idf."""
         return self.idf_
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Cosine score of every passage for the question's terms."""
-        weights, norm = query_weights(terms, self.idf_, self.oov_idf_, self.sublinear_tf)
-        scores = np.zeros(self.n_docs_)
-        if norm == 0.0:
-            return scores
-        indptr, rows, values = self.indptr_, self.rows_, self.weights_
-        for term, weight in weights.items():
-            j = self.columns_.get(term)
-            if j is not None:
-                start, end = indptr[j], indptr[j + 1]
-                scores[rows[start:end]] += values[start:end] * (weight / norm)
-        return scores
+    def query_vector(self, terms: Sequence[str]) -> tuple[dict[str, float], float]:
+        return query_weights(terms, self.idf_, self.oov_idf_, self.sublinear_tf)
+
+    def search_vector(self, weights: Mapping[str, float], norm: float, k: int) -> list[Hit]:
+        if self.small_postings_ is not None:
+            return sparse_top_k(weights, norm, self.small_postings_, k)
+        return top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k)
 
     def search_terms(self, terms: Sequence[str], k: int) -> list[Hit]:
-        return top_k(self.scores(terms), k)
+        return self.search_vector(*self.query_vector(terms), k)
 
     def search(self, text: str, k: int) -> list[Hit]:
         return self.search_terms(self.analyzer(text), k)

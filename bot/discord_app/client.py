@@ -51,6 +51,8 @@ class StudyBot(commands.Bot):
     def __init__(self, settings: Settings, knowledge: Knowledge, *, sync_on_start: bool = True,
                  **options: Any) -> None:
         ds = settings.discord
+        # No voice here: spare the admin discord.py's start-up warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

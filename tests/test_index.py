@@ -1,0 +1,69 @@
+"""The index against references: scikit-learn's own vectors, and its two scoring paths."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.core.index import TfidfRetriever, dense_scores, sparse_top_k, top_k
+from bot.core.text import Analyzer
+
+WORDS = (
+    "model", "data", "scale", "risk", "emergence", "learning", "deep", "transfer", "bias",
+    "norm", "market", "cost", "train", "hardware", "transformer", "label", "token",
+    "research", "industry", "academia",
+)
+
+
+def random_texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 30))) for _ in range(n)]
+
+
+def test_scores_equal_scikit_learn_cosine():
+    texts = random_texts(60)
+    analyzer = Analyzer()
+    retriever = TfidfRetriever(analyzer, sublinear_tf=True).fit(texts)
+    reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
+    matrix = reference.fit_transform(texts)
+    for question in ("scale risk", "deep learning transfer", "market cost of hardware"):
+        q = reference.transform([question])
+        expected = (matrix @ q.T).toarray().ravel()
+        hits = retriever.search(question, k=60)
+        assert hits, question
+        for hit in hits:
+            assert hit.score == pytest.approx(expected[hit.index], abs=1e-9)
+        assert len(hits) == int((expected > 0).sum())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_python_and_numpy_scoring_agree(seed):
+    texts = random_texts(200, seed)
+    retriever = TfidfRetriever(Analyzer(), length_slope=0.4, unknown_weight=2.0).fit(texts)
+    assert retriever.small_postings_ is not None
+    for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):
+        weights, norm = retriever.query_vector(retriever.analyzer(question))
+        small = sparse_top_k(weights, norm, retriever.small_postings_, 10)
+        large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 10)
+        assert [h.index for h in small] == [h.index for h in large]
+        assert np.allclose([h.score for h in small], [h.score for h in large])
+
+
+def test_top_k_large_path_keeps_ties_in_document_order():
+    scores = np.zeros(5000)
+    scores[[10, 20, 30, 4000]] = [0.5, 0.9, 0.5, 0.9]
+    assert [h.index for h in top_k(scores.copy(), 3)] == [20, 4000, 10]
+    assert [h.index for h in top_k(scores.copy(), 10)] == [20, 4000, 10, 30]
+
+
+def test_unknown_words_lower_the_score_but_not_the_order():
+    texts = random_texts(40)
+    plain = TfidfRetriever(Analyzer()).fit(texts)
+    strict = TfidfRetriever(Analyzer(), unknown_weight=3.0).fit(texts)
+    a = plain.search("scale risk zzzunknown", 5)
+    b = strict.search("scale risk zzzunknown", 5)
+    assert [h.index for h in a] == [h.index for h in b]
+    assert all(y.score < x.score for x, y in zip(a, b, strict=True))
