@@ -14,9 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from bot.config import ConfigError
+from bot.config import ConfigError, read_yaml_mapping
 from bot.core.text import fold
 
 DOCUMENT_SUFFIXES = (".md", ".txt")
@@ -108,7 +106,7 @@ def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -
 
 def load_corrections(path: Path) -> dict[str, str]:
     """Optional table of OCR slips (wrong -> right); a missing file means none."""
-    data = _load_yaml_mapping(path)
+    data = read_yaml_mapping(path)
     bad = [k for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str)]
     if bad:
         raise ConfigError(f"{path}: every correction must map a word to a word, see {bad[0]!r}")
@@ -281,17 +279,3 @@ def _slug(text: str) -> str:
 
 def _squash(text: str) -> str:
     return " ".join(fold(text).split())
-
-
-def _load_yaml_mapping(path: Path) -> dict:
-    if not path.exists():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    return data

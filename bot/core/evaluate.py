@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-import yaml
-
-from bot.config import ConfigError
+from bot.config import read_yaml_mapping
 from bot.core.corpus import Passage
 from bot.core.text import fold
 
@@ -52,10 +50,7 @@ class Scores:
 
 
 def load_questions(path: Path) -> list[Question]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the question set ({exc})") from exc
+    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"}, missing_ok=False)
     questions = []
     for item in data.get("answerable") or []:
         expect = item["expect"]

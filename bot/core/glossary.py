@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
-import yaml
-
-from bot.config import ConfigError
+from bot.config import ConfigError, read_yaml_mapping
 from bot.core.corpus import Corpus, Passage
 from bot.core.text import Analyzer, americanize, fold, split_sentences, words
 
@@ -51,14 +49,7 @@ class CuratedGlossary:
 
     @classmethod
     def load(cls, path: Path) -> CuratedGlossary:
-        if not path.exists():
-            return cls()
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML") from exc
-        if not isinstance(data, dict) or set(data) - {"entries", "aliases"}:
-            raise ConfigError(f"{path}: expected the keys 'entries' and 'aliases' only")
+        data = read_yaml_mapping(path, keys={"entries", "aliases"})
         entries = []
         for i, item in enumerate(data.get("entries") or []):
             if not (isinstance(item, dict) and isinstance(item.get("term"), str)

@@ -14,9 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
-import yaml
 
-from bot.config import ConfigError
+from bot.config import ConfigError, read_yaml_mapping
 from bot.core.text import Analyzer, fold, words
 
 
@@ -29,14 +28,7 @@ class Thesaurus:
 
     @classmethod
     def load(cls, path: Path) -> Thesaurus:
-        if not path.exists():
-            return cls()
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML") from exc
-        if not isinstance(data, dict) or set(data) - {"synonyms", "ignore"}:
-            raise ConfigError(f"{path}: expected the keys 'synonyms' and 'ignore' only")
+        data = read_yaml_mapping(path, keys={"synonyms", "ignore"})
         synonyms = data.get("synonyms") or {}
         ignore = data.get("ignore") or []
         if not isinstance(synonyms, dict) or not isinstance(ignore, list):
