@@ -1,13 +1,15 @@
 """`python -m bench`: every figure in one process, one run, written to bench/results/.
 
 Sections run in order of cost so a broken setup fails in seconds: cold start first (it also
-proves the bot starts), then the corpora from smallest to largest. Not part of the tests:
-pytest only collects tests/, and nothing here is named test_*.
+proves the bot starts), the end-to-end /ask through the fake Discord server, then the corpora
+from smallest to largest. Not part of the tests: pytest only collects tests/, and nothing
+here is named test_*.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -41,11 +43,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="where latest.json, latest.md and latency.png go")
     parser.add_argument("--quick", action="store_true",
                         help="summary and 1k only, fewer queries: to check the bench itself")
+    parser.add_argument("--e2e-only", action="store_true",
+                        help="only the end-to-end /ask section: print its figures and its "
+                             "Markdown, write nothing")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", flush=True)
+
+    if args.e2e_only:
+        figures = _e2e(log)
+        print(json.dumps(figures, indent=2))
+        print("\n".join(e2e.section(figures)))
+        return 0
 
     settings = load_settings(CONFIG)
     methods = builders(settings)
@@ -53,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_start.measure(ROOT, runs=2 if args.quick else 5)
     log(f"  ask {cold.ask_s:.3f} s, console {cold.console_s:.3f} s, "
         f"sklearn import {cold.sklearn_import_s:.3f} s, rss {cold.rss_mb:.1f} MB")
+    e2e_figures = _e2e(log)  # seconds, in a child process: before the long sections
 
     corpora: dict[str, dict[str, MethodResult]] = {}
     sizes: dict[str, int] = {}
@@ -76,14 +88,23 @@ def main(argv: list[str] | None = None) -> int:
                              "its p99 is close to its maximum.")
         del workload
 
-    log("e2e")
-    e2e_figures = e2e.measure(ROOT)
     notes += _method_notes()
-    results = report.Results(report.machine(), corpora, sizes, cold, e2e_figures, notes)
+    results = report.Results(report.machine(), corpora, sizes, cold, e2e_figures, notes,
+                             e2e.section(e2e_figures))
     report.write(results, args.out)
     log(f"wrote {args.out}/latest.json, latest.md, latency.png; "
         f"total {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _e2e(log: Callable[[str], None]) -> dict[str, object]:
+    log(f"e2e: /ask through the fake Discord server, {e2e.N_SEQ} sequential then "
+        f"{e2e.N_CONC} concurrent")
+    figures = e2e.measure(ROOT)
+    log(f"  sequential p50 {figures['seq_p50_ms']} ms, p99 {figures['seq_p99_ms']} ms; "
+        f"concurrent p99 {figures['conc_p99_ms']} ms, "
+        f"{figures['conc_missed_deadline']} past the deadline")
+    return figures
 
 
 def _code_version() -> str:

@@ -28,6 +28,7 @@ class Results:
     cold_start: ColdStart
     e2e: Mapping[str, object] | None
     notes: Sequence[str]
+    e2e_section: Sequence[str] = ()  # Markdown explaining the e2e figures (bench.e2e.section)
 
 
 def machine() -> str:
@@ -100,6 +101,8 @@ def as_markdown(results: Results) -> str:
               "## End to end (/ask through a local Discord-compatible server)", ""]
     if results.e2e is None:
         lines += ["Not measured yet (`\"e2e\": null`).", ""]
+    elif results.e2e_section:
+        lines += results.e2e_section
     else:
         lines += ["| figure | value |", "|---|--:|"]
         lines += [f"| {k} | {_num(v) if isinstance(v, int | float) else json.dumps(v)} |"
