@@ -17,7 +17,7 @@ from typing import Self
 
 from bot.config import ConfigError, read_yaml_mapping
 from bot.core.corpus import Corpus, Passage
-from bot.core.text import Analyzer, americanize, fold, split_sentences, words
+from bot.core.text import Analyzer, americanize, fold, sentence_lines, split_sentences, words
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,20 @@ class Glossary:
 
     def fit(self, corpus: Corpus) -> Self:
         try:
-            compiled = [re.compile(p) for p in self.patterns]
+            compiled = [re.compile(p, re.MULTILINE) for p in self.patterns]
         except re.error as exc:
             raise ConfigError(f"glossary.patterns: invalid regular expression ({exc})") from exc
         if any("term" not in c.groupindex for c in compiled):
             raise ConfigError("glossary.patterns: every pattern needs a named group (?P<term>…)")
         found: dict[str, GlossaryEntry] = {}
         for passage in corpus.passages:
-            for sentence in split_sentences(passage.text):
-                for pattern in compiled:
-                    for match in pattern.finditer(sentence):
-                        self._add(found, _clean_term(match.group("term")), sentence, passage)
+            lines = sentence_lines(passage.text)
+            for pattern in compiled:
+                for match in pattern.finditer(lines):
+                    start = lines.rfind("\n", 0, match.start()) + 1
+                    end = lines.find("\n", match.start())
+                    sentence = lines[start:end if end >= 0 else len(lines)]
+                    self._add(found, _clean_term(match.group("term")), sentence, passage)
         for term, quote in self.curated.entries:
             passage = corpus.find(quote)
             if passage is None:

@@ -155,9 +155,11 @@ class TfidfRetriever:
         with _collector_paused():
             tokens = [words(part[i]) for i in range(n) for part in parts]
             columns, seen = self._vocabulary(tokens)
+            lengths = [len(t) for t in tokens]
             ids = np.fromiter(map(seen.__getitem__, chain.from_iterable(tokens)),
-                              dtype=np.int32, count=sum(map(len, tokens)))
-        token_part = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
+                              dtype=np.int32, count=sum(lengths))
+            del tokens  # millions of strings: freed before the collector runs again
+        token_part = np.repeat(np.arange(len(lengths)), lengths)
         keep = ids >= 0  # stop words
         ids, token_part = ids[keep], token_part[keep]
         rows = token_part // len(parts)

@@ -74,7 +74,15 @@ class Analyzer:
         return [t for t in map(self.term, words(text)) if t is not None]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[A-Z0-9])")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences as a reader sees them; the summary often chains clauses with ';'."""
-    parts = re.split(r"(?<=[.!?;])\s+(?=[\"'(\[A-Z0-9])", text.strip())
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in _SENTENCE_BREAK.split(text.strip()) if p.strip()]
+
+
+def sentence_lines(text: str) -> str:
+    """The text with one sentence per line, for patterns anchored at a sentence's start
+    (``^`` with re.MULTILINE) to run over a whole passage at once."""
+    return _SENTENCE_BREAK.sub("\n", " ".join(text.split()))

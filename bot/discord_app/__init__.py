@@ -12,7 +12,8 @@ Modules, one job each:
 * ``endpoints``   pointing discord.py at a self-hosted API/gateway (``api_base``/``gateway_url``).
 * ``client``      ``StudyBot``: intents, no-ping defaults, which cogs to load.
 * ``replies``     the one place a ``render.Reply`` becomes discord.py keyword arguments.
+* ``errors``      what a member is told when something fails (never a traceback).
 * ``cooldown``    the per-member question budget shared by ``/ask`` and channel questions.
-* ``views``       the buttons under an answer.
-* ``cogs/``       one module per command or listener, plus ``errors`` (all error handling).
+* ``views``       the buttons under an answer, and the base of every view.
+* ``cogs/``       one module per command or listener.
 """

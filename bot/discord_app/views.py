@@ -3,7 +3,7 @@
 Views live in memory only (no persistent custom_ids): a restart forgets them, and because
 each one times out (10 minutes by default, below the 15-minute life of an interaction token)
 its components are removed by editing the message, rather than left as buttons that no longer
-answer. Any error in a callback goes to the one error handler (``cogs/errors.py``).
+answer. Any error in a callback goes to the one error handler (``errors.py``).
 """
 
 from __future__ import annotations

@@ -50,11 +50,11 @@ class Ask(commands.Cog):
                                 key=interaction.id, live=bot.live_components,
                                 timeout=bot.view_timeout)
         kwargs = to_kwargs(reply, ephemeral=ephemeral)
-        if view is None:
-            await interaction.response.send_message(**kwargs)
-            return
-        await interaction.response.send_message(**kwargs, view=view)
-        view.attach_to_interaction(interaction)
+        if view is not None:
+            kwargs["view"] = view
+        await interaction.response.send_message(**kwargs)
+        if view is not None:
+            view.attach_to_interaction(interaction)
 
 
 async def setup(bot: StudyBot) -> None:
