@@ -1,3 +1,8 @@
+# fmstudy's Discord bot.
+#   docker build -t fmstudy .
+#   docker run --rm -e DISCORD_TOKEN="$DISCORD_TOKEN" fmstudy
+# The token is only ever read from the environment: it is never baked into the image
+# (.dockerignore keeps any .env out of the build context).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,18 +13,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 fmstudy
 WORKDIR /app
 
-# Dependencies first, so editing the bot or the corpus does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN mkdir bot && touch bot/__init__.py \
-    && pip install . \
-    && pip uninstall --yes fmstudy \
-    && rm -rf bot
+# Dependencies first, read from pyproject.toml alone, so that editing the bot, the corpus or
+# config.yml reuses this layer. The bot itself needs no install: `python -m bot` runs it
+# from /app.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install --requirement /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
 
-COPY bot ./bot
-COPY corpus ./corpus
 COPY config.yml ./
-RUN pip install --no-deps .
+COPY corpus ./corpus
+COPY bot ./bot
 
 USER 10001
-# The token comes from the environment: docker run -e DISCORD_TOKEN=... fmstudy
+# Exec form: python is PID 1 and gets `docker stop`'s SIGTERM, on which the bot closes cleanly.
 CMD ["python", "-m", "bot", "run"]

@@ -105,6 +105,16 @@ def cite(knowledge: Knowledge, passage: Any) -> str:
     return passage.citation
 
 
+def quoted(text: str, citation_line: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """A quote followed by its citation: the quote is clipped to the room the citation
+    leaves, so a long passage never loses the line that says where it comes from."""
+    room = limit - len(citation_line)
+    body = clip(text, room)
+    if body.count("**") % 2:  # a clip through the highlighted sentence: close the bold
+        body = clip(text, room - 2).removesuffix("…") + "**…"
+    return body + citation_line
+
+
 def _highlight(text: str, sentence: str | None) -> str:
     if not sentence or sentence not in text:
         return text
@@ -125,8 +135,8 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
     best = shown[0]
     embed = Embed(
         title=escape(answer.question.strip()),
-        description=f"{_highlight(best.passage.text, answer.best_sentence)}\n"
-        f"— **{cite(knowledge, best.passage)}**",
+        description=quoted(_highlight(best.passage.text, answer.best_sentence),
+                           f"\n— **{cite(knowledge, best.passage)}**"),
         footer=_provenance(knowledge),
     )
     for ranked in shown[1:]:
@@ -168,11 +178,11 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
             text += f" Terms it defines: {', '.join(knowledge.glossary.terms)}."
         return Reply(clip(text, CONTENT_LIMIT), ephemeral=True)
     entry = lookup.entry
-    note = "" if lookup.score >= 1.0 else f"Showing **{entry.term}** (closest to what you typed)."
+    note = "" if lookup.score >= 1.0 else \
+        f"\n\nShowing **{entry.term}** (closest to what you typed)."
     return Reply(embeds=[Embed(
         title=entry.term,
-        description=f"> {entry.definition}\n— {cite(knowledge, entry.passage)}"
-        + (f"\n\n{note}" if note else ""),
+        description=quoted(f"> {entry.definition}", f"\n— {cite(knowledge, entry.passage)}{note}"),
     )])
 
 
@@ -187,7 +197,8 @@ def render_risks(knowledge: Knowledge, risks: Sequence[Risk]) -> Reply:
 
 def render_risk(knowledge: Knowledge, risk: Risk) -> Reply:
     return Reply(embeds=[Embed(title=risk.title, colour=COLOUR_RISK,
-                               description=f"{risk.text}\n— {cite(knowledge, risk.passage)}")])
+                               description=quoted(risk.text,
+                                                  f"\n— {cite(knowledge, risk.passage)}"))])
 
 
 def render_help() -> Reply:

@@ -64,9 +64,10 @@ def too_long(length: int, limit: int) -> Reply:
                 f"{limit:,}.")
 
 
-def clipped(reply: Reply) -> bool:
-    """Whether Discord's limits would cut some embed description of this reply."""
-    return any(len(embed.description) > DESCRIPTION_LIMIT for embed in reply.embeds)
+def shows_in_full(reply: Reply, text: str) -> bool:
+    """Whether some embed of the reply carries the whole text (the renderer clips long
+    passages to fit an embed, keeping their citation)."""
+    return any(text in embed.description for embed in reply.embeds)
 
 
 def whole_passage(knowledge: Knowledge, passage: Passage) -> list[Reply]:

@@ -7,13 +7,16 @@ from pathlib import Path
 import discord
 import yarl
 
-from bot.config import DiscordSettings, StudyChannel
-from bot.discord_app import endpoints
+from bot.config import DiscordSettings, StudyChannel, load_settings
+from bot.discord_app import endpoints, runner
 from bot.discord_app.client import build_intents
+from bot.discord_app.cogs.define import choices
 from bot.discord_app.cooldown import Cooldown
 from bot.discord_app.credentials import parse_env_file, read_token
 from bot.discord_app.replies import slow_down, split_words, to_kwargs, too_long
 from bot.render import Embed, Reply
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_env_file_parsing() -> None:
@@ -86,14 +89,48 @@ def test_message_content_intent_only_for_question_channels() -> None:
 
 
 def test_endpoints_apply_and_restore() -> None:
-    before = endpoints.Endpoints.current()
+    def current() -> tuple[str, yarl.URL]:
+        return discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+
+    before = current()
     settings = DiscordSettings(api_base="http://127.0.0.1:9/api/v10/",
                                gateway_url="ws://127.0.0.1:9/gateway")
+    restore = endpoints.apply(settings)
     try:
-        endpoints.apply(endpoints.Endpoints.from_settings(settings))
-        assert discord.http.Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
-        gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-        assert gateway == yarl.URL("ws://127.0.0.1:9/gateway")
+        url = discord.http.Route("GET", "/users/@me").url
+        assert url == "http://127.0.0.1:9/api/v10/users/@me"
+        assert current()[1] == yarl.URL("ws://127.0.0.1:9/gateway")
     finally:
-        endpoints.restore(before)
-    assert endpoints.Endpoints.current() == before
+        restore()
+    assert current() == before
+
+
+def test_discord_py_never_resets_the_api_base() -> None:
+    """endpoints.apply sets Route.BASE once; only _set_api_version would undo it, unused."""
+    package = Path(discord.__file__).parent
+    callers = [p.relative_to(package) for p in package.rglob("*.py")
+               if "_set_api_version(" in p.read_text(encoding="utf-8")
+               and p.name != "http.py"]
+    assert callers == []
+    assert "_set_api_version(" not in (package / "http.py").read_text(
+        encoding="utf-8").replace("def _set_api_version(", "")
+
+
+def test_autocomplete_choices_fit_discords_limits() -> None:
+    terms = [f"term {i}" for i in range(40)] + ["x" * 150]
+    out = choices(terms)
+    assert len(out) == 25
+    long = choices(["y" * 150])[0]
+    assert len(long.name) <= 100 and len(long.value) <= 100
+
+
+def test_operator_errors_are_one_line_without_the_token() -> None:
+    settings = load_settings(ROOT / "config.yml")
+    cases = [discord.LoginFailure("Improper token has been passed."),
+             discord.PrivilegedIntentsRequired(None),
+             OSError("Connection refused")]
+    for exc in cases:
+        message = runner.explain(exc, settings)
+        assert message and message.startswith("error: ") and "\n" not in message
+    assert "Message Content" in runner.explain(cases[1], settings)
+    assert runner.explain(RuntimeError("a bug"), settings) is None  # bugs keep their traceback

@@ -39,10 +39,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-try:  # importable both as tests.e2e.fakediscord and, on pytest's rootdir path, as fakediscord
-    from . import fakediscord_rules as rules
-except ImportError:
-    import fakediscord_rules as rules  # type: ignore[no-redef]
+from . import fakediscord_rules as rules
 
 __all__ = [
     "FakeDiscord",

@@ -3,145 +3,33 @@
 The bot is pointed at the fake server only through config settings (``discord.api_base`` and
 ``discord.gateway_url``), exactly as a self-hosted deployment would be; nothing in discord.py
 is patched. Every payload the bot sends is checked by the fake against Discord's rules and the
-project's no-ping policy, and each test ends with ``server.assert_clean()``.
+project's no-ping policy, and each test ends with ``server.assert_clean()`` (see conftest.py).
+Limits under stress are in ``test_limits_e2e.py``; the process (token, signals, the sync
+command) in ``test_process_e2e.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
-import os
-import signal
-import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
-import yaml
 
-from bot.config import Settings, StudyChannel, load_settings
+from bot import __version__
+from bot.config import StudyChannel
 from bot.core.knowledge import Knowledge
-from bot.discord_app import runner, views
+from bot.discord_app import views
 from bot.discord_app.client import StudyBot
 from bot.discord_app.replies import NOT_YOURS, SOMETHING_WENT_WRONG
 
-try:
-    from .fakediscord import FakeDiscord, InteractionHandle, Reply
-except ImportError:  # collected with tests/e2e on sys.path (rootdir without packages)
-    from fakediscord import FakeDiscord, InteractionHandle, Reply  # type: ignore[no-redef]
+from .fakediscord import FakeDiscord
+from .helpers import TOKEN, StartBot, ask, component, custom_ids, no_pings
 
-REPO = Path(__file__).resolve().parents[2]
-TOKEN = "fake-token-for-tests.not-a-real-one"
 COMMANDS = {"ask", "define", "risks", "about", "sync"}
 ANSWERED = "What does emergence mean?"  # few passages match, however many are asked for
 MANY = "What is transfer learning?"  # more passages with "More passages" than by default
 NOT_COVERED = "Who won the football world cup?"
-
-
-# -- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base_settings() -> Settings:
-    return load_settings(REPO / "config.yml")
-
-
-@pytest.fixture(scope="module")
-def knowledge(base_settings: Settings) -> Knowledge:
-    return Knowledge.from_settings(base_settings)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(token=TOKEN, deadline=1.5, heartbeat_interval_ms=30_000) as fake:
-        yield fake
-
-
-def settings_for(server: FakeDiscord, base: Settings, **discord: Any) -> Settings:
-    values: dict[str, Any] = {
-        "api_base": server.api_base,
-        "gateway_url": server.gateway_url,
-        "dev_guild_id": server.guild_id,
-        "cooldown_seconds": 0.0,
-    }
-    values.update(discord)
-    return dataclasses.replace(base, discord=dataclasses.replace(base.discord, **values))
-
-
-StartBot = Callable[..., Awaitable[StudyBot]]
-
-
-@pytest.fixture
-async def start_bot(
-    server: FakeDiscord, base_settings: Settings, knowledge: Knowledge
-) -> AsyncIterator[StartBot]:
-    """Start a StudyBot on the fake server (ready, commands synced to the dev guild)."""
-    running: list[tuple[StudyBot, asyncio.Task[None]]] = []
-
-    async def start(**discord: Any) -> StudyBot:
-        settings = settings_for(server, base_settings, **discord)
-        # guild_ready_timeout: discord.py waits this long after the last GUILD_CREATE before
-        # READY; the fake sends its only guild at once, so waiting 2 s would only slow tests.
-        bot = StudyBot(settings, knowledge, guild_ready_timeout=0.05)
-        task = asyncio.create_task(bot.start(TOKEN))
-        running.append((bot, task))
-        deadline = time.monotonic() + 5
-        while not bot.is_ready():
-            if task.done():
-                task.result()
-            assert time.monotonic() < deadline, "bot did not become ready"
-            await asyncio.sleep(0.01)
-        return bot
-
-    yield start
-    for bot, task in running:
-        await runner.stop_gracefully(bot, task)
-    server.assert_clean()
-
-
-@pytest.fixture
-async def bot(start_bot: StartBot) -> StudyBot:
-    return await start_bot()
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def custom_ids(message: dict[str, Any]) -> list[str]:
-    ids = []
-    for row in message.get("components") or []:
-        ids += [c["custom_id"] for c in row.get("components") or [] if "custom_id" in c]
-    return ids
-
-
-def component(message: dict[str, Any], prefix: str) -> dict[str, Any]:
-    for row in message.get("components") or []:
-        for c in row.get("components") or []:
-            if str(c.get("custom_id", "")).startswith(prefix):
-                return c
-    raise AssertionError(f"no component {prefix!r} in {message.get('components')}")
-
-
-def no_pings(payload: dict[str, Any]) -> bool:
-    mentions = payload.get("allowed_mentions")
-    return (
-        mentions is not None
-        and not mentions.get("parse")
-        and not mentions.get("users")
-        and not mentions.get("roles")
-        and not mentions.get("replied_user")
-    )
-
-
-async def ask(server: FakeDiscord, question: str, **kw: Any) -> tuple[InteractionHandle, Reply]:
-    handle = await server.send_interaction_command(
-        "ask", {"question": question, **kw.pop("options", {})}, **kw
-    )
-    return handle, await handle.response()
 
 
 # -- login, intents, command sync ------------------------------------------------------------
@@ -184,37 +72,6 @@ async def test_no_command_sync_without_dev_guild(server: FakeDiscord, start_bot:
     assert server.commands(None) == [] and server.commands(server.guild_id) == []
 
 
-async def test_sync_command_logs_in_syncs_and_leaves(
-    server: FakeDiscord,
-    base_settings: Settings,
-    knowledge: Knowledge,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    settings = settings_for(server, base_settings, dev_guild_id=None)
-    assert await runner.sync_once(settings, knowledge, TOKEN, None) == 0
-    assert {c["name"] for c in server.commands(None)} == COMMANDS
-    assert await runner.sync_once(settings, knowledge, TOKEN, server.guild_id) == 0
-    assert {c["name"] for c in server.commands(server.guild_id)} == COMMANDS
-    assert server.identifies == []  # REST only: never connected to the gateway
-    out = capsys.readouterr().out
-    assert "Synced 5 commands globally" in out and f"to guild {server.guild_id}" in out
-    assert TOKEN not in out
-    server.assert_clean()
-
-
-async def test_sync_to_unknown_guild_is_one_line(
-    server: FakeDiscord,
-    base_settings: Settings,
-    knowledge: Knowledge,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    settings = settings_for(server, base_settings, dev_guild_id=None)
-    assert await runner.sync_once(settings, knowledge, TOKEN, 12345) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: ")
-    server.assert_clean()
-
-
 async def test_message_content_intent_only_for_question_channels(
     server: FakeDiscord, start_bot: StartBot
 ) -> None:
@@ -226,14 +83,19 @@ async def test_message_content_intent_only_for_question_channels(
 
 
 async def test_ask_answers_with_cited_passages_and_buttons(
-    server: FakeDiscord, bot: StudyBot
+    server: FakeDiscord, bot: StudyBot, knowledge: Knowledge
 ) -> None:
-    handle, reply = await ask(server, ANSWERED)
+    handle, reply = await ask(server, MANY)
     assert reply.ok and reply.callback_type == 4 and not reply.ephemeral
     assert no_pings(reply.data)
+    answer = knowledge.ask(MANY)
+    best, *others = [r.passage for r in answer.passages]
     embed = reply.embeds[0]
-    assert embed["title"] == "What does emergence mean?"
-    assert "Definitions ¶1" in embed["description"]
+    assert embed["title"] == MANY
+    assert answer.best_sentence and f"**{answer.best_sentence}**" in embed["description"]
+    assert embed["description"].endswith(f"— **{best.citation}**")
+    assert [f["name"] for f in embed["fields"]] == [f"See also: {p.citation}" for p in others]
+    assert embed["footer"]["text"].startswith("Verbatim from")
     ids = custom_ids(reply.message)
     assert len(ids) == 2 and all(len(i) <= 100 for i in ids)
     assert [c["label"] for c in reply.message["components"][0]["components"]] == [
@@ -305,13 +167,27 @@ async def test_buttons_answer_only_the_asker(server: FakeDiscord, bot: StudyBot)
     assert server.message(reply.message["id"])["embeds"] == before
 
 
-async def test_buttons_are_removed_on_timeout(server: FakeDiscord, bot: StudyBot) -> None:
+@pytest.mark.parametrize("private", [False, True])
+async def test_buttons_are_removed_on_timeout(server: FakeDiscord, bot: StudyBot,
+                                              private: bool) -> None:
     bot.view_timeout = 0.3
-    handle, reply = await ask(server, ANSWERED)
+    handle, reply = await ask(server, ANSWERED, options={"private": private})
+    assert reply.ephemeral is private and custom_ids(reply.message)
     edit = await handle.wait_for(lambda r: r.kind == "edit", timeout=3)
     assert edit.ok and edit.payload.get("components") == []
     assert server.message(reply.message["id"])["components"] == []
     assert server.message(reply.message["id"])["embeds"] == reply.embeds  # answer kept
+
+
+async def test_channel_answer_buttons_are_removed_on_timeout(server: FakeDiscord,
+                                                             bot: StudyBot) -> None:
+    bot.view_timeout = 0.3
+    handle = await server.send_message(f"{server.bot_user.mention} {ANSWERED}", author="alice")
+    reply = await handle.response()
+    assert custom_ids(reply.message)
+    edit = await handle.wait_for(lambda r: r.kind == "edit", timeout=3)
+    assert edit.ok and edit.method == "PATCH" and edit.payload.get("components") == []
+    assert server.message(reply.message["id"])["embeds"] == reply.embeds
 
 
 async def test_buttons_outliving_the_bot_are_answered(server: FakeDiscord, start_bot: StartBot
@@ -335,6 +211,10 @@ async def test_define_found_and_unknown(server: FakeDiscord, bot: StudyBot) -> N
     assert found.ok and not found.ephemeral and found.embeds[0]["title"] == "Emergence"
     unknown = await (await server.send_interaction_command("define", {"term": "xyzzy"})).response()
     assert unknown.ok and unknown.ephemeral and "not defined" in unknown.content
+    assert "Terms it defines: " in unknown.content and "Emergence" in unknown.content
+    close = await (await server.send_interaction_command("define", {"term": "homogenius"})
+                   ).response()
+    assert close.ephemeral and "Did you mean: " in close.content
     typo = await (await server.send_interaction_command("define", {"term": "emergnce"})).response()
     assert typo.embeds[0]["title"] == "Emergence"
 
@@ -342,7 +222,9 @@ async def test_define_found_and_unknown(server: FakeDiscord, bot: StudyBot) -> N
 async def test_define_autocomplete(server: FakeDiscord, bot: StudyBot) -> None:
     handle = await server.send_autocomplete("define", {"term": "emer"})
     reply = await handle.response()
-    assert reply.ok and reply.callback_type == 8
+    assert reply.ok and reply.callback_type == 8  # answered at once: no deferral exists
+    assert reply.at - handle.dispatched_at < 0.5, "autocomplete must answer from memory"
+    assert len(await handle.settle(0.05)) == 1
     choices = reply.payload["data"]["choices"]
     assert choices[0] == {"name": "Emergence", "value": "Emergence"}
     everything = await (await server.send_autocomplete("define", {"term": ""})).response()
@@ -366,9 +248,16 @@ async def test_risks_menu_opens_a_risk_for_anyone(
     assert no_pings(opened.data)
 
 
-async def test_about(server: FakeDiscord, bot: StudyBot) -> None:
+async def test_about(server: FakeDiscord, bot: StudyBot, knowledge: Knowledge) -> None:
     reply = await (await server.send_interaction_command("about")).response()
-    assert reply.ok and reply.embeds[0]["title"] == "About fmstudy"
+    embed = reply.embeds[0]
+    assert reply.ok and embed["title"] == "About fmstudy"
+    document = knowledge.corpus.documents[0]
+    assert document.title.replace("**", "") in embed["description"]  # documents
+    assert f"({len(document.passages)} passages)" in embed["description"]  # passage count
+    assert all(section in embed["description"] for section in knowledge.sections)
+    assert "Cite a passage as it is labelled" in embed["description"]  # how to cite
+    assert embed["footer"]["text"] == f"fmstudy {__version__}"  # the version
 
 
 async def test_abstention_is_a_refusal_without_buttons(server: FakeDiscord, bot: StudyBot) -> None:
@@ -426,6 +315,28 @@ async def test_question_channel_answers_in_a_thread(
 
     statement = await server.send_message("I liked chapter one.", author="alice", channel_id=study)
     assert await statement.settle(0.2) == []
+
+
+async def test_question_channel_in_threads_and_only_there(
+    server: FakeDiscord, start_bot: StartBot
+) -> None:
+    general, study = server.channel_ids
+    await start_bot(study_channels=[StudyChannel(study, "question", thread=True)])
+    assert server.message_content_intent  # so the bot reads every message: and answers some
+    elsewhere = await server.send_message(ANSWERED, author="alice", channel_id=general)
+    assert await elsewhere.settle(0.2) == []  # "?" outside a study channel: not for the bot
+
+    first = await server.send_message(ANSWERED, author="alice", channel_id=study)
+    thread = (await first.wait_for(lambda r: r.kind == "thread")).thread
+    await first.wait_for(lambda r: r.kind == "message")
+    # A question inside that thread is answered there, as a reply: no thread in a thread.
+    again = await server.send_message(MANY, author="bob", channel_id=int(thread["id"]))
+    reply = await again.response()
+    assert reply.kind == "message" and reply.message["channel_id"] == thread["id"]
+    assert int(reply.payload["message_reference"]["message_id"]) == again.id
+
+    own = await server.send_message(ANSWERED, author=server.bot_user, channel_id=study)
+    assert await own.settle(0.2) == []  # never its own messages
 
 
 async def test_mention_channel_ignores_unaddressed_questions(
@@ -536,91 +447,3 @@ async def test_sync_is_owner_only(server: FakeDiscord, bot: StudyBot) -> None:
     assert done.ok and done.content.startswith("Synced 5 commands to this server")
 
 
-# -- process: tokens and shutdown ------------------------------------------------------------
-
-
-async def test_graceful_close_in_process(
-    server: FakeDiscord, base_settings: Settings, knowledge: Knowledge
-) -> None:
-    stop = asyncio.Event()
-    serving = asyncio.create_task(
-        runner.serve(settings_for(server, base_settings), knowledge, TOKEN, stop=stop)
-    )
-    await server.wait_until_identified()
-    stop.set()
-    assert await asyncio.wait_for(serving, 5) == 0
-    await asyncio.sleep(0.05)
-    assert server.gateway_closes == [1000]
-    server.assert_clean()
-
-
-async def test_rejected_token_is_one_line(
-    server: FakeDiscord,
-    base_settings: Settings,
-    knowledge: Knowledge,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    wrong = "wrong-token-value"
-    code = await runner.serve(settings_for(server, base_settings), knowledge, wrong)
-    err = capsys.readouterr().err
-    assert code == 1 and err.count("\n") == 1 and "rejected DISCORD_TOKEN" in err
-    assert wrong not in err
-    server.assert_clean()
-
-
-def test_missing_token_is_one_line(
-    base_settings: Settings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)  # no .env here
-    assert runner.run_bot(base_settings) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "DISCORD_TOKEN is not set" in err
-
-
-async def test_run_subprocess_stops_cleanly_on_sigterm(server: FakeDiscord, tmp_path: Path) -> None:
-    config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    config["corpus"]["path"] = str(REPO / "corpus")
-    config["discord"].update(api_base=server.api_base, gateway_url=server.gateway_url)
-    (tmp_path / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    (tmp_path / ".env").write_text(f"# local secrets\nDISCORD_TOKEN='{TOKEN}'\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    env["PYTHONPATH"] = str(REPO)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(tmp_path / "config.yml"),
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    logged: list[str] = []
-
-    async def read_until_ready() -> None:
-        assert process.stderr is not None
-        while line := await process.stderr.readline():
-            logged.append(line.decode())
-            if "connected as fmstudy" in logged[-1]:
-                return
-        raise AssertionError("the bot exited before connecting:\n" + "".join(logged))
-
-    try:
-        await asyncio.wait_for(read_until_ready(), 15)
-        process.send_signal(signal.SIGTERM)
-        _, rest = await asyncio.wait_for(process.communicate(), 10)
-        err = "".join(logged).encode() + rest
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 0, err.decode()
-    assert TOKEN not in err.decode()
-    assert server.gateway_closes == [1000]
-    server.assert_clean()

@@ -15,7 +15,8 @@ import pytest_asyncio
 import yarl
 from discord import app_commands
 from discord.ext import commands
-from fakediscord import FakeDiscord
+
+from .fakediscord import FakeDiscord
 
 pytestmark = pytest.mark.asyncio
 

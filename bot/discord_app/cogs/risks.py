@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
-from bot.discord_app.replies import clipped, to_kwargs, whole_passage
+from bot.discord_app.replies import shows_in_full, to_kwargs, whole_passage
 from bot.discord_app.views import DEFAULT_TIMEOUT, StudyView
 from bot.render import cite, clip, render_risk, render_risks
 
@@ -50,8 +50,8 @@ class RiskMenu(StudyView):
     async def open_risk(self, interaction: discord.Interaction) -> None:
         risk = self.risks[int(self.select.values[0])]  # Discord only sends listed values
         reply = render_risk(self.knowledge, risk)
-        await self.send_private(interaction, whole_passage(self.knowledge, risk.passage)
-                                if clipped(reply) else [reply])
+        await self.send_private(interaction, [reply] if shows_in_full(reply, risk.text)
+                                else whole_passage(self.knowledge, risk.passage))
 
 
 class Risks(commands.Cog):

@@ -1,0 +1,1 @@
+"""End-to-end tests: the real bot against a local Discord-compatible server."""

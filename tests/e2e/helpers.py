@@ -1,0 +1,64 @@
+"""Helpers shared by the end-to-end tests: settings for the fake server, payload probes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.discord_app.client import StudyBot
+
+from .fakediscord import FakeDiscord, InteractionHandle, Reply
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "fake-token-for-tests.not-a-real-one"
+
+StartBot = Callable[..., Awaitable[StudyBot]]
+
+
+def settings_for(server: FakeDiscord, base: Settings, **discord: Any) -> Settings:
+    """``base`` pointed at the fake through ``discord.api_base``/``gateway_url``, as an admin
+    of a self-hosted server would; no cooldown unless a test asks for one."""
+    values: dict[str, Any] = {
+        "api_base": server.api_base,
+        "gateway_url": server.gateway_url,
+        "dev_guild_id": server.guild_id,
+        "cooldown_seconds": 0.0,
+    }
+    values.update(discord)
+    return dataclasses.replace(base, discord=dataclasses.replace(base.discord, **values))
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    ids = []
+    for row in message.get("components") or []:
+        ids += [c["custom_id"] for c in row.get("components") or [] if "custom_id" in c]
+    return ids
+
+
+def component(message: dict[str, Any], prefix: str) -> dict[str, Any]:
+    for row in message.get("components") or []:
+        for c in row.get("components") or []:
+            if str(c.get("custom_id", "")).startswith(prefix):
+                return c
+    raise AssertionError(f"no component {prefix!r} in {message.get('components')}")
+
+
+def no_pings(payload: dict[str, Any]) -> bool:
+    mentions = payload.get("allowed_mentions")
+    return (
+        mentions is not None
+        and not mentions.get("parse")
+        and not mentions.get("users")
+        and not mentions.get("roles")
+        and not mentions.get("replied_user")
+    )
+
+
+async def ask(server: FakeDiscord, question: str, **kw: Any) -> tuple[InteractionHandle, Reply]:
+    handle = await server.send_interaction_command(
+        "ask", {"question": question, **kw.pop("options", {})}, **kw
+    )
+    return handle, await handle.response()
