@@ -135,6 +135,7 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
         raise ConfigError(f"{path}: config file not found")
     raw = read_yaml_mapping(path)
     settings = _build(Settings, raw, str(path), "")
+    _check_ranges(settings, str(path))
     corpus_path = settings.corpus.path
     if not corpus_path.is_absolute():
         corpus_path = (path.parent / corpus_path).resolve()
@@ -143,6 +144,41 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
         corpus=dataclasses.replace(settings.corpus, path=corpus_path),
         source=path,
     )
+
+
+# Numbers that make no sense outside a range: (low, high), inclusive; None is unbounded.
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "retrieval.heading_weight": (0.0, None),
+    "retrieval.length_slope": (0.01, 1.0),
+    "retrieval.unknown_word_weight": (0.01, None),
+    "retrieval.spelling_min_length": (2, None),
+    "answer.top_k": (1, 25),
+    "answer.min_score": (0.0, None),
+    "answer.max_question_chars": (1, None),
+    "answer.suggestions": (0, 25),
+    "glossary.max_suggestions": (0, 25),
+    "glossary.typo_cutoff": (0.01, 1.0),
+    "risks.title_words": (1, None),
+    "discord.cooldown_seconds": (0.0, None),
+    "discord.max_question_chars": (1, 4000),
+}
+
+
+def _check_ranges(settings: Settings, file: str) -> None:
+    import snowballstemmer
+
+    for key, (low, high) in _RANGES.items():
+        section, name = key.split(".")
+        value = getattr(getattr(settings, section), name)
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+            raise ConfigError(f"{file}: '{key}' must be {bounds}, got {value!r}")
+    languages = [settings.retrieval.stemmer, *settings.retrieval.query_languages]
+    for i, language in enumerate(languages):
+        if language not in snowballstemmer.algorithms():
+            key = "retrieval.stemmer" if i == 0 else f"retrieval.query_languages[{i - 1}]"
+            raise ConfigError(f"{file}: '{key}' must be a Snowball language (english, "
+                              f"portuguese, ...), got {language!r}")
 
 
 def _build(cls: type, raw: Any, file: str, prefix: str) -> Any:

@@ -31,6 +31,9 @@ def edit(project: Path, old: str, new: str) -> None:
     ("  path: corpus ", "  path: nowhere ", "corpus folder not found"),
     ("  section: Risks ", "  section: Dangers ", "no section named 'Dangers'"),
     ("answer:\n", "answer: [\n", "not valid YAML"),
+    ("  top_k: 3", "  top_k: 0", "'answer.top_k' must be between 1 and 25, got 0"),
+    ("  min_score: 0.096", "  min_score: -1", "'answer.min_score' must be at least 0.0"),
+    ("  stemmer: english", "  stemmer: klingon", "'retrieval.stemmer' must be a Snowball"),
 ])
 def test_bad_config_is_one_clear_line(project: Path, capsys, old, new, message):
     edit(project, old, new)
