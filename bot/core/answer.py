@@ -92,9 +92,10 @@ class Answerer:
         k = self.top_k if k is None else k
         if len(question) > self.max_question_chars:
             return Answer(question, Status.TOO_LONG)
-        if not words(question):
+        tokens = words(question)
+        if not tokens:
             return Answer(question, Status.EMPTY)
-        terms = self.parser.terms(question)
+        terms = self.parser.terms(tokens)
         if not terms:
             return self._answer_by_heading(question)
         weights, norm = self.retriever.query_vector(terms)

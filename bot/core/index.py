@@ -74,18 +74,21 @@ def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str
 
 
 def sparse_top_k(weights: Mapping[str, float], norm: float,
-                 postings: Mapping[str, list[tuple[int, float]]], k: int) -> list[Hit]:
+                 postings: Mapping[str, tuple[list[int], list[float]]], n_docs: int,
+                 k: int) -> list[Hit]:
     """The same scores and order as dense_scores + top_k, in plain Python: on a few dozen
     passages the fixed cost of each numpy call is most of the work."""
     if norm == 0.0 or k <= 0:
         return []
-    scores: dict[int, float] = {}
+    scores = [0.0] * n_docs
     for term, weight in weights.items():
-        factor = weight / norm
-        for row, value in postings.get(term, ()):
-            scores[row] = scores.get(row, 0.0) + value * factor
-    best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
-    return [Hit(row, score) for row, score in best if score > 0.0]
+        entry = postings.get(term)
+        if entry is not None:
+            factor = weight / norm
+            for row, value in zip(*entry, strict=True):
+                scores[row] += value * factor
+    best = heapq.nlargest(k, range(n_docs), key=scores.__getitem__)  # stable: ties by row
+    return [Hit(row, scores[row]) for row in best if scores[row] > 0.0]
 
 
 @contextmanager
@@ -183,9 +186,8 @@ class TfidfRetriever:
         self.small_postings_ = None
         if self.n_docs_ <= SMALL_CORPUS:
             self.small_postings_ = {
-                term: list(zip(matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]].tolist(),
-                               matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]].tolist(),
-                               strict=True))
+                term: (matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]].tolist(),
+                       matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]].tolist())
                 for term, j in columns.items()
             }
         self.surface_words_ = {w: terms[j] for w, j in seen.items() if j >= 0}
@@ -212,7 +214,7 @@ class TfidfRetriever:
 
     def search_vector(self, weights: Mapping[str, float], norm: float, k: int) -> list[Hit]:
         if self.small_postings_ is not None:
-            return sparse_top_k(weights, norm, self.small_postings_, k)
+            return sparse_top_k(weights, norm, self.small_postings_, self.n_docs_, k)
         return top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k)
 
     def search_terms(self, terms: Sequence[str], k: int) -> list[Hit]:

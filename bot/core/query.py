@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -45,6 +44,7 @@ class Thesaurus:
 
 
 MIN_STEM_MATCH_LENGTH = 5
+WORD_CACHE_SIZE = 1 << 16  # distinct question words kept analysed
 
 
 class QueryParser:
@@ -79,16 +79,15 @@ class QueryParser:
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
         self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
-            loose = tuple(self._loose_uncached(w) for w in key.split())
+            loose = tuple(self._loose(w) for w in key.split())
             self.phrases_.setdefault(loose[0], []).append((loose, targets))
         # Typo repair picks, among the corpus words one edit away, the one whose term is
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
         # Questions repeat their words: stemming is most of the cost of a question, so each
-        # word is mapped to its terms once (per fitted parser).
-        self._word_terms = lru_cache(maxsize=1 << 16)(self._word_terms_uncached)
-        self._loose = lru_cache(maxsize=1 << 16)(self._loose_uncached)
+        # word's phrase key and terms are worked out once (per fitted parser) and kept.
+        self._words: dict[str, tuple[str, tuple[str, ...]]] = {}
         return self
 
     def _by_stem(self, table: Mapping[str, tuple[str, ...]]) -> list[dict[str, tuple[str, ...]]]:
@@ -112,24 +111,28 @@ class QueryParser:
                 return table[stem]
         return None
 
-    def _loose_uncached(self, word: str) -> str:
+    def _loose(self, word: str) -> str:
         return self.stemmers_[-1].stemWord(word) if self.stemmers_ else word
 
-    def terms(self, question: str) -> list[str]:
-        terms: list[str] = []
-        for word in self._rewrite(words(question)):
-            terms.extend(self._word_terms(word))
-        return terms
+    def terms(self, tokens: Sequence[str]) -> list[str]:
+        """Index terms of a question's words (``text.words(question)``)."""
+        known = self._words
+        entries = [known.get(t) or self._learn(t) for t in tokens]
+        if self.phrases_ and any(loose in self.phrases_ for loose, _ in entries):
+            entries = [known.get(t) or self._learn(t)
+                       for t in self._rewrite(tokens, [loose for loose, _ in entries])]
+        return [term for _, terms in entries for term in terms]
 
-    def _word_terms_uncached(self, word: str) -> tuple[str, ...]:
+    def _learn(self, word: str) -> tuple[str, tuple[str, ...]]:
+        if len(self._words) >= WORD_CACHE_SIZE:
+            self._words.clear()
         mapped = (self.analyzer.term(w) for w in self._map_word(word))
-        return tuple(t for t in mapped if t is not None)
+        entry = (self._loose(word), tuple(t for t in mapped if t is not None))
+        self._words[word] = entry
+        return entry
 
-    def _rewrite(self, tokens: list[str]) -> list[str]:
+    def _rewrite(self, tokens: Sequence[str], loose: Sequence[str]) -> list[str]:
         """Replace thesaurus phrases ("modelos de fundação") by the summary's words."""
-        if not self.phrases_:
-            return tokens
-        loose = [self._loose(t) for t in tokens]
         out: list[str] = []
         i = 0
         while i < len(tokens):
