@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.core.answer import Answer, Answerer
-from bot.core.corpus import Corpus, load_corpus, load_corrections
+from bot.core.corpus import Corpus, Passage, load_corpus, load_corrections
 from bot.core.glossary import CuratedGlossary, Glossary, Lookup
 from bot.core.index import TfidfRetriever
 from bot.core.query import QueryParser, Thesaurus
@@ -35,34 +35,16 @@ class Knowledge:
     def from_corpus(cls, settings: Settings, corpus: Corpus,
                     corrections: Mapping[str, str] | None = None) -> Knowledge:
         """Fit on passages already in hand (the benchmark's synthetic corpora, tests)."""
-        cs, rs = settings.corpus, settings.retrieval
-        analyzer = Analyzer(rs.stemmer)
-        parser = QueryParser(
-            analyzer,
-            thesaurus=Thesaurus.load(settings.corpus_file(cs.thesaurus)),
-            corrections=corrections,
-            spelling_correction=rs.spelling_correction,
-            spelling_min_length=rs.spelling_min_length,
-            languages=rs.query_languages,
-        )
-        retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
-                                   field_weight=rs.heading_weight,
-                                   length_slope=rs.length_slope,
-                                   unknown_weight=rs.unknown_word_weight)
+        analyzer = Analyzer(settings.retrieval.stemmer)
         glossary = Glossary(
             settings.glossary.patterns,
-            curated=CuratedGlossary.load(settings.corpus_file(cs.glossary)),
+            curated=CuratedGlossary.load(settings.corpus_file(settings.corpus.glossary)),
             max_suggestions=settings.glossary.max_suggestions,
             typo_cutoff=settings.glossary.typo_cutoff,
             analyzer=analyzer,
         ).fit(corpus)
-        answerer = Answerer(
-            parser,
-            retriever,
-            top_k=settings.answer.top_k,
-            min_score=settings.answer.min_score,
-            max_question_chars=settings.answer.max_question_chars,
-        ).fit(corpus.passages, glossary.labels())
+        answerer = build_answerer(settings, corpus.passages, corrections, glossary.labels(),
+                                  analyzer)
         risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
         return cls(settings, corpus, answerer, glossary, risks, corrections or {})
 
@@ -76,3 +58,30 @@ class Knowledge:
     def sections(self) -> list[str]:
         """Sections that hold passages, in reading order: what the summary covers."""
         return list(dict.fromkeys(p.section for p in self.corpus.passages))
+
+
+def build_answerer(settings: Settings, passages: Sequence[Passage],
+                   corrections: Mapping[str, str] | None = None,
+                   labels: Mapping[str, Sequence[str]] | None = None,
+                   analyzer: Analyzer | None = None) -> Answerer:
+    """The answer path alone (question parser and index, fitted): what a question touches."""
+    cs, rs = settings.corpus, settings.retrieval
+    analyzer = analyzer or Analyzer(rs.stemmer)
+    parser = QueryParser(
+        analyzer,
+        thesaurus=Thesaurus.load(settings.corpus_file(cs.thesaurus)),
+        corrections=corrections,
+        spelling_correction=rs.spelling_correction,
+        spelling_min_length=rs.spelling_min_length,
+        languages=rs.query_languages,
+    )
+    retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
+                               field_weight=rs.heading_weight, length_slope=rs.length_slope,
+                               unknown_weight=rs.unknown_word_weight)
+    return Answerer(
+        parser,
+        retriever,
+        top_k=settings.answer.top_k,
+        min_score=settings.answer.min_score,
+        max_question_chars=settings.answer.max_question_chars,
+    ).fit(passages, labels)
