@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,6 +18,7 @@ from bot.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
 from bot.core.answer import Answer
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
+from bot.render import Reply, render_answer, render_definition, render_risks, to_text
 
 EXIT_USAGE = 2
 
@@ -59,8 +60,6 @@ def _print_json(data: Any, out: TextIO) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
-    from bot.render import render_answer, to_text
-
     if args.question is None:
         if not args.json:
             print("ask: give a QUESTION, or --json to read questions from stdin",
@@ -73,31 +72,28 @@ def cmd_ask(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
                 out.flush()
         return 0
     answer = knowledge.ask(args.question, args.k)
-    if args.json:
-        _print_json(answer_json(answer), out)
-    else:
-        out.write(to_text(render_answer(knowledge, answer)) + "\n")
-    return 0
+    return _emit(args, out, lambda: answer_json(answer),
+                 lambda: render_answer(knowledge, answer))
 
 
 def cmd_define(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
-    from bot.render import render_definition, to_text
-
     lookup = knowledge.define(args.term)
-    if args.json:
-        _print_json(lookup_json(lookup), out)
-    else:
-        out.write(to_text(render_definition(knowledge, lookup)) + "\n")
-    return 0
+    return _emit(args, out, lambda: lookup_json(lookup),
+                 lambda: render_definition(knowledge, lookup))
 
 
 def cmd_risks(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
-    from bot.render import render_risks, to_text
+    return _emit(args, out, lambda: risks_json(knowledge),
+                 lambda: render_risks(knowledge, knowledge.risks))
 
+
+def _emit(args: argparse.Namespace, out: TextIO, as_json: Callable[[], Any],
+          as_reply: Callable[[], Reply]) -> int:
+    """JSON for tools with --json; otherwise the reply as the console shows it."""
     if args.json:
-        _print_json(risks_json(knowledge), out)
+        _print_json(as_json(), out)
     else:
-        out.write(to_text(render_risks(knowledge, knowledge.risks)) + "\n")
+        out.write(to_text(as_reply()) + "\n")
     return 0
 
 

@@ -41,12 +41,10 @@ NO_TOKEN = ("error: DISCORD_TOKEN is not set; put the bot's token in the environ
 
 def run_bot(settings: Settings) -> int:
     """Connect and answer until SIGINT/SIGTERM; 0 on a clean stop, 1 on a user-fixable failure."""
-    token = read_token()
-    if token is None:
-        print(NO_TOKEN, file=sys.stderr)
+    prepared = _prepare(settings)
+    if prepared is None:
         return EXIT_FAILURE
-    setup_logging(settings)
-    knowledge = Knowledge.from_settings(settings)
+    token, knowledge = prepared
     # The index lives as long as the process and holds no cycles: moving it out of the
     # collector's reach keeps full collections (the bot's worst pauses) short.
     gc.collect()
@@ -56,13 +54,21 @@ def run_bot(settings: Settings) -> int:
 
 def sync_commands(settings: Settings, guild_id: int | None) -> int:
     """Log in, register the slash commands (globally, or to one guild), log out."""
+    prepared = _prepare(settings)
+    if prepared is None:
+        return EXIT_FAILURE
+    token, knowledge = prepared
+    return asyncio.run(sync_once(settings, knowledge, token, guild_id))
+
+
+def _prepare(settings: Settings) -> tuple[str, Knowledge] | None:
+    """The token (checked first: without it nothing else is worth loading) and the index."""
     token = read_token()
     if token is None:
         print(NO_TOKEN, file=sys.stderr)
-        return EXIT_FAILURE
+        return None
     setup_logging(settings)
-    knowledge = Knowledge.from_settings(settings)
-    return asyncio.run(sync_once(settings, knowledge, token, guild_id))
+    return token, Knowledge.from_settings(settings)
 
 
 def setup_logging(settings: Settings) -> None:
