@@ -134,11 +134,13 @@ def _method_notes() -> list[str]:
         "stemming), retrieve, abstain, best sentence. Its whole start-up, with the glossary "
         "and risk list, is in the notes per corpus (on synthetic corpora the /risks section "
         "is the whole corpus, so that figure over-counts).",
-        "Peers index the same text (passage text + heading path) with English stop words "
-        "and no stemming, and return top-3 indices: sklearn TfidfVectorizer (term-major "
-        "CSR, transform + sparse product + argpartition); rank_bm25 BM25Okapi on sklearn's "
-        "default tokens (get_scores + argpartition); bm25s with its Tokenizer(stopwords=en), "
-        "query ids passed to retrieve(k=3).",
+        "Peers are bot/peers.py's, the configuration `python -m bot eval --peers` scores; "
+        "they index the same text (passage text + heading path) and return top-3 indices: "
+        "sklearn TfidfVectorizer with its defaults (term-major CSR, transform + sparse "
+        "product + top-k); rank_bm25 BM25Okapi on sklearn's default tokens minus its English "
+        "stop words (get_scores + top-k); bm25s with its Tokenizer, English stop words and "
+        "the Snowball stemmer, query ids passed to retrieve(k=3). top-k: one partition, then "
+        "a sort of the best (bot.peers.top_indices).",
         "Query time includes each method's own query tokenization.",
         "Latency: time.perf_counter_ns around one call; warm-up of 20 queries per method; "
         "within a round every query goes to every method in rotating order. summary: the "

@@ -111,7 +111,7 @@ def run(cwd: Path, *, n_seq: int = N_SEQ, n_conc: int = N_CONC,
     settings = load_settings(cwd / "config.yml")
     knowledge = Knowledge.from_settings(settings)
     questions = [q.text for q in load_questions(cwd / "tests" / "data" / "questions.yml")]
-    questions = [q for q in questions if len(q) <= settings.discord.max_question_chars]
+    questions = [q for q in questions if len(q) <= settings.answer.max_question_chars]
     figures = asyncio.run(_measure(settings, knowledge, questions, n_seq, n_conc, profile))
     asked = _cycle(questions)
     warmup, timed = ([next(asked) for _ in range(n)] for n in (N_WARMUP, n_seq))

@@ -3,40 +3,30 @@
 Every searcher takes the raw question text, so query analysis is timed for all methods: the
 bot's (fold, stop words, thesaurus, typo repair, stemming) and each peer's own tokenizer.
 The bot is timed on its whole answer path (retrieve, abstain, pick the best sentence); the
-peers return top-k passage indices only. Peers index the same text the bot indexes (passage
-text plus heading path) and use their libraries' documented defaults plus English stop
-words, with no stemming: they are what one would write in an afternoon, not tuned rivals.
+peers return top-k passage indices only. The peers are ``bot.peers``'s, the ones
+``python -m bot eval --peers`` scores, so speed and quality are measured on one
+configuration: they index the same text the bot indexes (passage text plus heading path)
+with their libraries' documented defaults, plus stop words and a stemmer where the eval's
+peer has them. They are what one would write in an afternoon, not tuned rivals.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
+from functools import partial
 
-import numpy as np
-
+from bot import peers
 from bot.config import Settings
 from bot.core.corpus import Corpus, Document, Passage
 
 Searcher = Callable[[str], object]
 Builder = Callable[[Sequence[Passage]], Searcher]
 
-METHODS = ("bot", "sklearn", "rank_bm25", "bm25s")
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
-
-
-def indexed_text(passage: Passage) -> str:
-    """What the bot indexes for a passage (text, then headings as a second field)."""
-    return f"{passage.text} {' '.join(passage.path)}"
-
-
-def top_indices(scores: np.ndarray, k: int) -> list[int]:
-    """Best k indices, best first: the same selection step for the peers that lack one."""
-    if scores.size <= k:
-        return np.argsort(-scores, kind="stable").tolist()
-    part = np.argpartition(-scores, k - 1)[:k]
-    return part[np.argsort(-scores[part], kind="stable")].tolist()
+# The bench's names for bot.peers' peers; MiniLM (the neural extra) is not timed.
+PEERS = {"sklearn": "sklearn defaults", "rank_bm25": "rank_bm25 BM25Okapi",
+         "bm25s": "bm25s (stemmed)"}
+METHODS = ("bot", *PEERS)
 
 
 def bench_settings(settings: Settings, passages: Sequence[Passage]) -> Settings:
@@ -49,7 +39,7 @@ def bench_settings(settings: Settings, passages: Sequence[Passage]) -> Settings:
     return dataclasses.replace(
         settings,
         risks=dataclasses.replace(settings.risks, section=next(iter(sections))),
-        corpus=dataclasses.replace(settings.corpus, glossary="bench-no-curated-glossary.yml"),
+        corpus=dataclasses.replace(settings.corpus, glossary=None),  # no curated glossary
     )
 
 
@@ -91,81 +81,18 @@ def startup_ms(settings: Settings, passages: Sequence[Passage]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def sklearn_builder(k: int) -> Builder:
-    """TfidfVectorizer; per query transform(), a sparse product and top-k.
+def peer_builder(build: peers.Builder, k: int) -> Builder:
+    """A peer as the bench times it: built by ``bot.peers``, then its top k per question
+    (the library's own top-k where it has one, else ``bot.peers.top_indices``)."""
 
-    The matrix is stored term-major (transposed, CSR) so the product only walks the query
-    terms' rows, which is how one would serve it; ``X @ q.T`` on the document-major matrix
-    touches every stored weight and is several times slower on the large corpora.
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    def build_searcher(passages: Sequence[Passage]) -> Searcher:
+        return partial(build(passages).top, k=k)
 
-    def build(passages: Sequence[Passage]) -> Searcher:
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
-        by_term = vectorizer.fit_transform([indexed_text(p) for p in passages]).T.tocsr()
-
-        def search(question: str) -> list[int]:
-            scores = (vectorizer.transform([question]) @ by_term).toarray().ravel()
-            return top_indices(scores, k)
-
-        return search
-
-    return build
-
-
-def simple_tokens(text: str, stop_words: frozenset[str]) -> list[str]:
-    """scikit-learn's default tokenization, for rank_bm25 which brings none of its own."""
-    return [t for t in _TOKEN.findall(text.lower()) if t not in stop_words]
-
-
-def rank_bm25_builder(k: int) -> Builder:
-    """BM25Okapi over the same tokens scikit-learn would see; get_scores then top-k."""
-    from rank_bm25 import BM25Okapi
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    stop = frozenset(ENGLISH_STOP_WORDS)
-
-    def build(passages: Sequence[Passage]) -> Searcher:
-        index = BM25Okapi([simple_tokens(indexed_text(p), stop) for p in passages])
-
-        def search(question: str) -> list[int]:
-            return top_indices(index.get_scores(simple_tokens(question, stop)), k)
-
-        return search
-
-    return build
-
-
-def bm25s_builder(k: int) -> Builder:
-    """bm25s with its own Tokenizer (stopwords="en"); the query is tokenized against the
-    corpus vocabulary (update_vocab=False) and passed as ids to retrieve()."""
-    import bm25s
-    from bm25s.tokenization import Tokenizer
-
-    def build(passages: Sequence[Passage]) -> Searcher:
-        tokenizer = Tokenizer(stopwords="en")
-        tokens = tokenizer.tokenize([indexed_text(p) for p in passages], return_as="tuple",
-                                    show_progress=False)
-        retriever = bm25s.BM25()
-        retriever.index(tokens, show_progress=False)
-        kk = min(k, len(passages))
-
-        def search(question: str) -> object:
-            ids = tokenizer.tokenize([question], update_vocab=False, return_as="ids",
-                                     show_progress=False)
-            return retriever.retrieve(ids, k=kk, show_progress=False)
-
-        return search
-
-    return build
+    return build_searcher
 
 
 def builders(settings: Settings) -> dict[str, Builder]:
     """Every method, keyed as in the results; peers return as many passages as the bot."""
     k = settings.answer.top_k
-    return {
-        "bot": bot_builder(settings),
-        "sklearn": sklearn_builder(k),
-        "rank_bm25": rank_bm25_builder(k),
-        "bm25s": bm25s_builder(k),
-    }
+    return {"bot": bot_builder(settings),
+            **{method: peer_builder(peers.PEERS[name], k) for method, name in PEERS.items()}}

@@ -66,7 +66,7 @@ def cmd_ask(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
         for line in sys.stdin:
-            question = line.rstrip("\n")
+            question = line.rstrip("\r\n")
             if question.strip():
                 _print_json(answer_json(knowledge.ask(question, args.k)), out)
                 out.flush()

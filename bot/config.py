@@ -8,6 +8,7 @@ instead of silently falling back to a default.
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -25,10 +26,12 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class CorpusSettings:
+    """The documents' folder and, inside it, the data files (null: none)."""
+
     path: Path = Path("corpus")
-    corrections: str = "corrections.yml"
-    thesaurus: str = "thesaurus.yml"
-    glossary: str = "glossary.yml"
+    corrections: str | None = "corrections.yml"
+    thesaurus: str | None = "thesaurus.yml"
+    glossary: str | None = "glossary.yml"
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class AnswerSettings:
     top_k: int = 3
     min_score: float = 0.1
     max_question_chars: int = 1000
-    suggestions: int = 5
+    refusal_terms: int = 5
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,6 @@ class DiscordSettings:
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     study_channels: list[StudyChannel] = field(default_factory=list)
     cooldown_seconds: float = 5.0
-    max_question_chars: int = 500
     ephemeral_default: bool = False
     dev_guild_id: int | None = None
     owner_ids: list[int] = field(default_factory=list)
@@ -92,23 +94,21 @@ class Settings:
     glossary: GlossarySettings = field(default_factory=GlossarySettings)
     risks: RisksSettings = field(default_factory=RisksSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
-    source: Path | None = None
 
-    def corpus_file(self, name: str) -> Path:
-        return self.corpus.path / name
+    def corpus_file(self, name: str | None) -> Path | None:
+        return None if name is None else self.corpus.path / name
 
 
 # libyaml's loader when the machine has it: the thesaurus parses in 14 ms instead of 110.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml_mapping(path: Path, *, keys: set[str] | None = None,
-                      missing_ok: bool = True) -> dict[str, Any]:
-    """A YAML data file whose top level is a mapping (empty when the file is absent and
-    ``missing_ok``); a bad file is a ConfigError naming it and, when known, the line."""
+def read_yaml_mapping(path: Path | None, *, keys: set[str] | None = None) -> dict[str, Any]:
+    """A YAML data file whose top level is a mapping (``None``: no file, an empty mapping);
+    a missing or bad file is a ConfigError naming it and, when known, the line."""
+    if path is None:
+        return {}
     if not path.is_file():
-        if missing_ok:
-            return {}
         raise ConfigError(f"{path}: file not found")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
@@ -139,11 +139,16 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
     corpus_path = settings.corpus.path
     if not corpus_path.is_absolute():
         corpus_path = (path.parent / corpus_path).resolve()
-    return dataclasses.replace(
-        settings,
-        corpus=dataclasses.replace(settings.corpus, path=corpus_path),
-        source=path,
-    )
+    settings = dataclasses.replace(settings,
+                                   corpus=dataclasses.replace(settings.corpus, path=corpus_path))
+    if not corpus_path.is_dir():
+        raise ConfigError(f"{path}: 'corpus.path': corpus folder not found: {corpus_path}")
+    for key in ("corrections", "thesaurus", "glossary"):
+        data_file = settings.corpus_file(getattr(settings.corpus, key))
+        if data_file is not None and not data_file.is_file():
+            raise ConfigError(f"{path}: 'corpus.{key}' names {data_file.name}, which is not in "
+                              f"{corpus_path} (use null for none)")
+    return settings
 
 
 # Numbers that make no sense outside a range: (low, high), inclusive; None is unbounded.
@@ -155,12 +160,11 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "answer.top_k": (1, 25),
     "answer.min_score": (0.0, None),
     "answer.max_question_chars": (1, None),
-    "answer.suggestions": (0, 25),
+    "answer.refusal_terms": (0, 25),
     "glossary.max_suggestions": (0, 25),
     "glossary.typo_cutoff": (0.01, 1.0),
     "risks.title_words": (1, None),
     "discord.cooldown_seconds": (0.0, None),
-    "discord.max_question_chars": (1, 4000),
 }
 
 
@@ -170,6 +174,8 @@ def _check_ranges(settings: Settings, file: str) -> None:
     for key, (low, high) in _RANGES.items():
         section, name = key.split(".")
         value = getattr(getattr(settings, section), name)
+        if not math.isfinite(value):
+            raise ConfigError(f"{file}: '{key}' must be a finite number, got {value!r}")
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"at least {low}" if high is None else f"between {low} and {high}"
             raise ConfigError(f"{file}: '{key}' must be {bounds}, got {value!r}")
@@ -182,10 +188,13 @@ def _check_ranges(settings: Settings, file: str) -> None:
 
 
 def _build(cls: type, raw: Any, file: str, prefix: str) -> Any:
+    if raw is None:  # a section left empty ("discord:" and nothing under it): its defaults
+        raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{file}: '{prefix or 'top level'}' must be a mapping")
+        where = prefix.rstrip(".") or "the top level"
+        raise ConfigError(f"{file}: '{where}' must be a mapping, got {raw!r}")
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls) if f.name != "source"}
+    known = {f.name for f in dataclasses.fields(cls)}
     values = {}
     for key, value in raw.items():
         dotted = f"{prefix}{key}"

@@ -36,7 +36,9 @@ def respond(knowledge: Knowledge, line: str) -> Reply:
         case "/about":
             return render_about(knowledge)
         case "/help":
-            return render_help()
+            help_reply = render_help()
+            help_reply.content += "\n`/quit` (or Ctrl-D) leaves the console"
+            return help_reply
     if command.startswith("/"):
         return Reply(f"Unknown command {command}. " + render_help().content)
     return render_answer(knowledge, knowledge.ask(line))

@@ -8,6 +8,7 @@ from itertools import product
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.answer import Answerer
 from bot.core.evaluate import (
     Method,
     Question,
@@ -17,16 +18,19 @@ from bot.core.evaluate import (
     load_questions,
     score,
 )
-from bot.core.knowledge import Knowledge
+from bot.core.knowledge import Knowledge, build_answerer
 
 SPLITS = ("dev", "test")
 EVAL_K = 10
 
 
 def bot_method(knowledge: Knowledge) -> Method:
+    return answerer_method(knowledge.answerer)
+
+
+def answerer_method(answerer: Answerer) -> Method:
     def rank(question: str) -> list:
-        answer = knowledge.ask(question, EVAL_K)
-        return [(r.passage, r.score) for r in answer.passages]
+        return [(r.passage, r.score) for r in answerer.answer(question, EVAL_K).passages]
 
     return rank
 
@@ -65,8 +69,9 @@ def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
     for values in product(*TUNING_GRID.values()):
         point = dict(zip(TUNING_GRID, values, strict=True))
         trial = replace(settings, retrieval=replace(settings.retrieval, **point))
-        rankings = evaluate(bot_method(Knowledge.from_corpus(trial, knowledge.corpus,
-                                                             knowledge.corrections)), dev)
+        answerer = build_answerer(trial, knowledge.corpus.passages, knowledge.corrections,
+                                  knowledge.glossary.labels())
+        rankings = evaluate(answerer_method(answerer), dev)
         threshold = calibrate(dev, rankings)
         s = score(dev, rankings, threshold)
         balanced = ((s.answered_rate or 0.0) + (s.refused_rate or 0.0)) / 2
@@ -94,8 +99,8 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
 
         passages = knowledge.corpus.passages
         for name, build in available_peers().items():
-            scorer = build(passages)
-            methods[name] = (partial(ranking, passages, scorer, k=EVAL_K), None)
+            peer = build(passages)
+            methods[name] = (partial(ranking, passages, peer, k=EVAL_K), None)
     out.write(f"{len(questions)} questions from {path}\n\n{HEADER}\n")
     bot_rankings = None
     for name, (method, threshold) in methods.items():

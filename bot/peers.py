@@ -1,8 +1,11 @@
 """Peer retrieval methods, for measuring the bot against what a member could use instead.
 
-Each peer is a builder: passages -> scorer, and a scorer maps a question to one score per
-passage. The eval ranks those scores; the benchmark times them. The peers' libraries are the
-optional ``eval`` extra (the MiniLM peer needs the ``neural`` extra too) and are imported
+Each peer is a builder: passages -> ``Peer``. A peer's ``scores(question)`` is one score per
+passage, which ``python -m bot eval --peers`` ranks; its ``top(question, k)`` is the best k
+passage indices, which ``python -m bench`` times. ``top`` is the library's own top-k where it
+has one (bm25s's ``retrieve``), else ``top_indices`` over the scores: one definition of each
+peer, so the eval and the benchmark measure the same configuration. The peers' libraries are
+the optional ``eval`` extra (the MiniLM peer needs the ``neural`` extra too) and are imported
 only here, only when asked for: they are never runtime dependencies of the bot.
 """
 
@@ -10,13 +13,47 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from bot.core.corpus import Passage
 
 Scorer = Callable[[str], np.ndarray]
-Builder = Callable[[Sequence[Passage]], Scorer]
+TopK = Callable[[str, int], list[int]]
+
+
+def top_indices(scores: np.ndarray, k: int) -> list[int]:
+    """The k best indices, best first, ties in passage order (as a stable sort of every score
+    would give) without sorting them all: one partition finds the k-th best score, then only
+    the scores above it and the first ties at it are sorted."""
+    negated = -scores
+    if k <= 0:
+        return []
+    if negated.size <= k:
+        return np.argsort(negated, kind="stable").tolist()
+    kth = np.partition(negated, k - 1)[k - 1]
+    above = np.flatnonzero(negated < kth)
+    chosen = np.concatenate((above, np.flatnonzero(negated == kth)[:k - above.size]))
+    return chosen[np.argsort(negated[chosen], kind="stable")].tolist()
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A built peer: ``scores`` for the eval, ``top`` for the benchmark. ``fast_top`` is the
+    library's own top-k, when it has one; without it ``top`` selects from ``scores``."""
+
+    scores: Scorer
+    fast_top: TopK | None = None
+
+    def top(self, question: str, k: int) -> list[int]:
+        """The k best passage indices for a question, best first."""
+        if self.fast_top is not None:
+            return self.fast_top(question, k)
+        return top_indices(self.scores(question), k)
+
+
+Builder = Callable[[Sequence[Passage]], Peer]
 
 
 def indexed_text(passage: Passage) -> str:
@@ -24,8 +61,13 @@ def indexed_text(passage: Passage) -> str:
     return f"{passage.text} {' '.join(passage.path)}"
 
 
-def sklearn_defaults(passages: Sequence[Passage]) -> Scorer:
-    """TfidfVectorizer with its defaults; per question transform() and a sparse product."""
+def sklearn_defaults(passages: Sequence[Passage]) -> Peer:
+    """TfidfVectorizer with its defaults; per question transform() and a sparse product.
+
+    The matrix is stored term-major (transposed, CSR) so the product only walks the question
+    terms' rows, which is how one would serve it; ``X @ q.T`` on the passage-major matrix
+    touches every stored weight and is several times slower on large corpora.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer()
@@ -34,11 +76,12 @@ def sklearn_defaults(passages: Sequence[Passage]) -> Scorer:
     def scores(question: str) -> np.ndarray:
         return (vectorizer.transform([question]) @ by_term).toarray().ravel()
 
-    return scores
+    return Peer(scores)
 
 
-def rank_bm25_okapi(passages: Sequence[Passage]) -> Scorer:
-    """rank_bm25's BM25Okapi over scikit-learn's default tokens, English stop words removed."""
+def rank_bm25_okapi(passages: Sequence[Passage]) -> Peer:
+    """rank_bm25's BM25Okapi over scikit-learn's default tokens, English stop words removed
+    (rank_bm25 brings no tokenizer of its own)."""
     import re
 
     from rank_bm25 import BM25Okapi
@@ -54,11 +97,13 @@ def rank_bm25_okapi(passages: Sequence[Passage]) -> Scorer:
     def scores(question: str) -> np.ndarray:
         return np.asarray(index.get_scores(tokens(question)), dtype=float)
 
-    return scores
+    return Peer(scores)
 
 
-def bm25s_stemmed(passages: Sequence[Passage]) -> Scorer:
-    """bm25s with its tokenizer, English stop words and the Snowball stemmer."""
+def bm25s_stemmed(passages: Sequence[Passage]) -> Peer:
+    """bm25s with its tokenizer, English stop words and the Snowball stemmer. A question is
+    tokenized against the corpus vocabulary (update_vocab=False) into ids; ``top`` passes
+    them to retrieve(), bm25s's own top-k (ties in its order, not passage order)."""
     import bm25s
     import snowballstemmer
     from bm25s.tokenization import Tokenizer
@@ -69,16 +114,23 @@ def bm25s_stemmed(passages: Sequence[Passage]) -> Scorer:
                                 show_progress=False)
     index = bm25s.BM25()
     index.index(tokens, show_progress=False)
+    size = len(passages)
+
+    def query_ids(question: str) -> list[list[int]]:
+        return tokenizer.tokenize([question], update_vocab=False, return_as="ids",
+                                  show_progress=False)
 
     def scores(question: str) -> np.ndarray:
-        ids = tokenizer.tokenize([question], update_vocab=False, return_as="ids",
-                                 show_progress=False)
-        return np.asarray(index.get_scores(ids[0]), dtype=float)
+        return np.asarray(index.get_scores(query_ids(question)[0]), dtype=float)
 
-    return scores
+    def top(question: str, k: int) -> list[int]:
+        found = index.retrieve(query_ids(question), k=min(k, size), show_progress=False)
+        return found.documents[0].tolist()
+
+    return Peer(scores, top)
 
 
-def minilm(passages: Sequence[Passage]) -> Scorer:
+def minilm(passages: Sequence[Passage]) -> Peer:
     """all-MiniLM-L6-v2 sentence embeddings, cosine; weights from the gt package, offline."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -90,7 +142,7 @@ def minilm(passages: Sequence[Passage]) -> Scorer:
     def scores(question: str) -> np.ndarray:
         return matrix @ model.encode([question], normalize_embeddings=True)[0]
 
-    return scores
+    return Peer(scores)
 
 
 PEERS: dict[str, Builder] = {
@@ -111,9 +163,9 @@ def available_peers() -> dict[str, Builder]:
             if importlib.util.find_spec(needs[name]) is not None}
 
 
-def ranking(passages: Sequence[Passage], scorer: Scorer, question: str,
+def ranking(passages: Sequence[Passage], peer: Peer, question: str,
             k: int) -> list[tuple[Passage, float]]:
-    """The top k passages for a question, best first, ties in document order."""
-    scores = scorer(question)
-    order = np.argsort(-scores, kind="stable")[:k]
-    return [(passages[i], float(scores[i])) for i in order]
+    """The top k passages for a question with their scores, best first, ties in passage
+    order: what the eval scores."""
+    scores = peer.scores(question)
+    return [(passages[i], float(scores[i])) for i in top_indices(scores, k)]

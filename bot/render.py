@@ -110,7 +110,7 @@ def quoted(text: str, citation_line: str, limit: int = DESCRIPTION_LIMIT) -> str
     leaves, so a long passage never loses the line that says where it comes from."""
     room = limit - len(citation_line)
     body = clip(text, room)
-    if body.count("**") % 2:  # a clip through the highlighted sentence: close the bold
+    if body != text and body.count("**") % 2:  # cut inside the highlight: close the bold
         body = clip(text, room - 2).removesuffix("…") + "**…"
     return body + citation_line
 
@@ -123,9 +123,7 @@ def _highlight(text: str, sentence: str | None) -> str:
 
 def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = None) -> Reply:
     if answer.status is Status.TOO_LONG:
-        limit = knowledge.answerer.max_question_chars
-        return Reply(f"That question is {len(answer.question):,} characters long; please ask "
-                     f"it in under {limit:,}.", ephemeral=True)
+        return render_too_long(len(answer.question), knowledge.answerer.max_question_chars)
     if answer.status is Status.EMPTY:
         return Reply("Ask me a question about the summary, for example: "
                      "*What does emergence mean?*", ephemeral=True)
@@ -151,13 +149,18 @@ def _provenance(knowledge: Knowledge) -> str:
     return "Verbatim from the group's reading"
 
 
+def render_too_long(length: int, limit: int) -> Reply:
+    return Reply(f"That question is {length:,} characters long; please ask it in at most "
+                 f"{limit:,}.", ephemeral=True)
+
+
 def render_not_covered(knowledge: Knowledge, answer: Answer) -> Reply:
     lead = (
         "I couldn't find any words of substance in that question."
         if answer.status is Status.NO_KEYWORDS
         else "The summary doesn't cover that, so I won't guess."
     )
-    terms = knowledge.glossary.terms[: knowledge.settings.answer.suggestions]
+    terms = knowledge.glossary.terms[: knowledge.settings.answer.refusal_terms]
     embed = Embed(
         title="Not in the summary",
         description=(
@@ -187,7 +190,8 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
 
 
 def render_risks(knowledge: Knowledge, risks: Sequence[Risk]) -> Reply:
-    embed = Embed(title="Risks named in the summary", colour=COLOUR_RISK,
+    where = "the summary" if len(knowledge.corpus.documents) == 1 else "the reading"
+    embed = Embed(title=f"Risks named in {where}", colour=COLOUR_RISK,
                   footer="Open any risk in full with the menu below, or /ask about it.")
     for i, risk in enumerate(risks, 1):
         embed.fields.append((f"{i}. {risk.title} — {cite(knowledge, risk.passage)}",

@@ -29,7 +29,9 @@ def tiny(tmp_path_factory) -> Knowledge:
     root = tmp_path_factory.mktemp("tiny")
     (root / "corpus").mkdir()
     (root / "corpus" / "kitchen.md").write_text(TINY, encoding="utf-8")
-    (root / "config.yml").write_text("risks:\n  section: Coffee\n", encoding="utf-8")
+    (root / "config.yml").write_text(
+        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n"
+        "risks:\n  section: Coffee\n", encoding="utf-8")
     return Knowledge.from_settings(load_settings(root / "config.yml"))
 
 
@@ -58,16 +60,23 @@ def test_headings_count_as_context(tiny):
     assert {r.passage.section for r in answer.passages[:2]} == {"Coffee"}
 
 
-def test_out_of_scope_is_refused_but_candidates_are_kept(tiny):
+def test_out_of_scope_is_refused(tiny):
     answer = tiny.ask("who won the football world championship in 2022?")
     assert answer.status is Status.NOT_COVERED
-    assert not answer.answered
+    assert not answer.answered and answer.passages == ()
+
+
+def test_a_refusal_still_carries_the_nearest_candidates(knowledge):
+    answer = knowledge.ask("how does reinforcement learning work", k=3)
+    assert answer.status is Status.NOT_COVERED
+    assert len(answer.passages) == 3
+    assert answer.passages[0].score < knowledge.answerer.min_score
 
 
 @pytest.mark.parametrize(("question", "status"), [
     ("", Status.EMPTY),
     ("   \n\t ", Status.EMPTY),
-    ("🤔🤔🤔", Status.EMPTY),
+    ("🤔🤔🤔", Status.NO_KEYWORDS),
     ("what is it and how?", Status.NO_KEYWORDS),
     ("x" * 5000, Status.TOO_LONG),
 ])

@@ -34,6 +34,11 @@ def edit(project: Path, old: str, new: str) -> None:
     ("  top_k: 3", "  top_k: 0", "'answer.top_k' must be between 1 and 25, got 0"),
     ("  min_score: 0.096", "  min_score: -1", "'answer.min_score' must be at least 0.0"),
     ("  stemmer: english", "  stemmer: klingon", "'retrieval.stemmer' must be a Snowball"),
+    ("  min_score: 0.096", "  min_score: .nan", "'answer.min_score' must be a finite number"),
+    ("  thesaurus: thesaurus.yml", "  thesaurus: thesarus.yml",
+     "'corpus.thesaurus' names thesarus.yml, which is not in"),
+    ("  study_channels: [] ", "  study_channels: [5] ",
+     "'discord.study_channels[0]' must be a mapping"),
 ])
 def test_bad_config_is_one_clear_line(project: Path, capsys, old, new, message):
     edit(project, old, new)
@@ -49,8 +54,28 @@ def test_missing_config_file(tmp_path: Path, capsys):
     assert code == 2 and "config file not found" in err
 
 
-def test_bad_glossary_pattern_and_quote_are_reported(project: Path, capsys):
+def test_bad_glossary_quote_is_reported(project: Path, capsys):
     (project / "corpus" / "glossary.yml").write_text(
         "entries:\n  - term: Scale\n    quote: this sentence is not in the summary\n")
     code, err = start(project, capsys)
-    assert code == 2 and "quote not found in the corpus" in err
+    assert code == 2 and "glossary.yml: entry 'Scale': quote not found in the corpus" in err
+
+
+def test_bad_glossary_pattern_is_reported(project: Path, capsys):
+    edit(project, "  patterns:\n", "  patterns:\n    - '(?P<term>[unclosed'\n")
+    code, err = start(project, capsys)
+    assert code == 2 and "glossary.patterns: invalid regular expression" in err
+
+
+def test_data_files_can_be_switched_off(project: Path, capsys):
+    edit(project, "  thesaurus: thesaurus.yml", "  thesaurus: null")
+    code, _ = start(project, capsys)
+    assert code == 0
+
+
+def test_empty_section_means_its_defaults(project: Path, capsys):
+    path = project / "config.yml"
+    text = path.read_text()
+    path.write_text(text[: text.index("discord:")] + "discord:\n")
+    code, _ = start(project, capsys)
+    assert code == 0

@@ -106,3 +106,13 @@ def test_missing_or_empty_corpus_is_a_clear_error(tmp_path: Path):
     (tmp_path / "empty.md").write_text("# Only a title\n")
     with pytest.raises(ConfigError, match="no paragraphs"):
         load_corpus(tmp_path)
+
+
+def test_headings_of_one_name_are_told_apart(tmp_path: Path):
+    (tmp_path / "notes.md").write_text(
+        "# Notes\n\n## Part A\n\n### Examples\n\nFirst example.\n\n"
+        "## Part B\n\n### Examples\n\nSecond example.\n\n## Q&A\n\nOne.\n\n## Q A\n\nTwo.\n")
+    passages = load_corpus(tmp_path).passages
+    assert [p.citation for p in passages] == [
+        "Part A › Examples ¶1", "Part B › Examples ¶1", "Q&A ¶1", "Q A ¶1"]
+    assert len({p.id for p in passages}) == 4

@@ -55,19 +55,6 @@ def test_eval_command_prints_the_table():
     assert "| fmstudy" in table and "| dev" in table and "| test" in table
 
 
-@pytest.mark.parametrize(("typed", "term"), [
-    ("emergência", "Emergence"),
-    ("homogeneização", "Homogenization"),
-    ("modelos de fundação", "Foundation models"),
-    ("aprendizado por transferência", "Transfer learning"),
-    ("self supervised learning", "Self-supervised learning"),
-    ("Transformers", "Transformer"),
-])
-def test_define_finds_terms_under_portuguese_and_other_names(knowledge, typed, term):
-    lookup = knowledge.define(typed)
-    assert lookup.found and lookup.entry.term == term
-
-
 @pytest.mark.parametrize("typed", ["backpropagation", "dropout", "learning rate", "GAN",
                                    "scale", "overfitting"])
 def test_define_refuses_terms_the_summary_never_defines(knowledge, typed):

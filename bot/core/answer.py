@@ -47,10 +47,6 @@ class Answer:
     def answered(self) -> bool:
         return self.status is Status.ANSWERED
 
-    @property
-    def top_score(self) -> float:
-        return self.passages[0].score if self.passages else 0.0
-
 
 class Answerer:
     """Retrieve, abstain, highlight.
@@ -60,7 +56,7 @@ class Answerer:
     parser : maps questions onto corpus terms (fitted here on the corpus vocabulary).
     retriever : the TF-IDF index (fitted here on passage texts, headings as a second field).
     top_k : passages returned, best first.
-    min_score : cosine score under which the summary is taken not to cover the question;
+    min_score : score under which the summary is taken not to cover the question;
         calibrated on the dev split of tests/data/questions.yml (see config.yml).
     max_question_chars : longer questions are refused before any work is done.
     """
@@ -92,12 +88,12 @@ class Answerer:
         k = self.top_k if k is None else k
         if len(question) > self.max_question_chars:
             return Answer(question, Status.TOO_LONG)
-        tokens = words(question)
-        if not tokens:
+        if not question.strip():
             return Answer(question, Status.EMPTY)
+        tokens = words(question)
         terms = self.parser.terms(tokens)
         if not terms:
-            return self._answer_by_heading(question)
+            return self._answer_by_heading(question, tokens, k)
         weights, norm = self.retriever.query_vector(terms)
         hits = self.retriever.search_vector(weights, norm, k)
         ranked = tuple(RankedPassage(self.passages_[h.index], h.score) for h in hits)
@@ -107,29 +103,29 @@ class Answerer:
         return Answer(question, Status.ANSWERED, ranked, best)
 
     @staticmethod
-    def _headings(passages: Sequence[Passage]) -> list[tuple[frozenset[str], int]]:
-        first: dict[str, int] = {}
+    def _headings(passages: Sequence[Passage]) -> list[tuple[frozenset[str], list[int]]]:
+        sections: dict[tuple[str, ...], list[int]] = {}
         for i, passage in enumerate(passages):
-            first.setdefault(passage.section, i)
-        return [(frozenset(words(section)), i) for section, i in first.items()]
+            sections.setdefault((passage.document, *passage.path), []).append(i)
+        return [(frozenset(words(key[-1])), rows) for key, rows in sections.items()]
 
-    def _answer_by_heading(self, question: str) -> Answer:
+    def _answer_by_heading(self, question: str, tokens: Sequence[str], k: int) -> Answer:
         """A question made only of common words can still name a section ("what should we
-        do?" for "What to do?"): answer with its first passage when most of the heading's
-        words, and at least two, are in the question."""
-        asked = set(words(question))
+        do?" for "What to do?"): answer with that section's first k passages when most of
+        the heading's words, and at least two, are in the question. Their score is the
+        share of the heading's words asked, not a retrieval score."""
+        asked = set(tokens)
         best, best_share = None, 0.0
-        for heading, index in self.headings_:
+        for heading, rows in self.headings_:
             shared = len(heading & asked)
             share = shared / len(heading) if heading else 0.0
             if shared >= 2 and share > best_share:
-                best, best_share = index, share
+                best, best_share = rows, share
         if best is None or best_share < HEADING_MATCH_SHARE:
             return Answer(question, Status.NO_KEYWORDS)
-        passage = self.passages_[best]
-        first_sentence = next(iter(self._sentences(best)), (None,))[0]
-        return Answer(question, Status.ANSWERED, (RankedPassage(passage, best_share),),
-                      first_sentence)
+        ranked = tuple(RankedPassage(self.passages_[i], best_share) for i in best[:k])
+        first_sentence = next(iter(self._sentences(best[0])), (None,))[0]
+        return Answer(question, Status.ANSWERED, ranked, first_sentence)
 
     def _sentences_uncached(self, index: int) -> tuple[tuple[str, frozenset[str]], ...]:
         analyze = self.retriever.analyzer

@@ -10,12 +10,13 @@ paragraph before it, and the blocks after a line ending in ':' are list items.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import ConfigError, read_yaml_mapping
-from bot.core.text import fold
+from bot.core.text import fold, squash
 
 DOCUMENT_SUFFIXES = (".md", ".txt")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -64,11 +65,9 @@ class Corpus:
 
     def find(self, quote: str) -> Passage | None:
         """The passage containing a verbatim quote (case and spacing ignored)."""
-        wanted = _squash(quote)
-        return next((p for p in self.passages if wanted in _squash(p.text)), None)
+        wanted = squash(quote)
+        return next((p for p in self.passages if wanted in squash(p.text)), None)
 
-    def get(self, passage_id: str) -> Passage | None:
-        return next((p for p in self.passages if p.id == passage_id), None)
 
 
 @dataclass
@@ -104,8 +103,8 @@ def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -
     return Corpus(tuple(documents))
 
 
-def load_corrections(path: Path) -> dict[str, str]:
-    """Optional table of OCR slips (wrong -> right); a missing file means none."""
+def load_corrections(path: Path | None) -> dict[str, str]:
+    """The table of OCR slips (wrong -> right); ``None`` means none."""
     data = read_yaml_mapping(path)
     bad = [k for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str)]
     if bad:
@@ -214,16 +213,16 @@ def _looks_like_heading(chunk: str) -> bool:
 
 
 def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block]) -> Document:
+    paths = _heading_paths(blocks)
+    labels = _section_labels(title, paths.values())
     passages: list[Passage] = []
-    headings: list[tuple[int, str]] = []
     sections: list[str] = []
-    counters: dict[str, int] = {}
-    seen_ids: set[str] = set()
+    counters: dict[tuple[str, ...], int] = {}
+    path: tuple[str, ...] = ()
     last: _Block | None = None
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.kind == "heading":
-            level = max(block.level, 2)
-            headings = [h for h in headings if h[0] < level] + [(level, block.text)]
+            path = paths[i]
             sections.append(block.text)
             last = None
             continue
@@ -231,17 +230,46 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
             last.text = f"{last.text} {block.text}"
             passages[-1] = _passage(passages[-1], last.text)
             continue
-        section = headings[-1][1] if headings else title
-        path = tuple(h[1] for h in headings)
-        number = counters[section] = counters.get(section, 0) + 1
-        passage_id = f"{doc_id}#{_slug(section)}-{number}"
-        if passage_id in seen_ids:
-            raise ConfigError(f"{doc_id}: two sections named {section!r}; rename one")
-        seen_ids.add(passage_id)
-        passages.append(Passage(passage_id, doc_id, section, path, number, block.text,
-                                block.kind))
+        label, slug = labels[path]
+        number = counters[path] = counters.get(path, 0) + 1
+        passages.append(Passage(f"{doc_id}#{slug}-{number}", doc_id, label, path, number,
+                                block.text, block.kind))
         last = block
     return Document(doc_id, title, author, tuple(sections), tuple(passages))
+
+
+def _heading_paths(blocks: list[_Block]) -> dict[int, tuple[str, ...]]:
+    """Each heading block's path of headings (a level-1 heading counts as level 2: the
+    document's title is the only level above its sections)."""
+    paths: dict[int, tuple[str, ...]] = {}
+    headings: list[tuple[int, str]] = []
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            level = max(block.level, 2)
+            headings = [h for h in headings if h[0] < level] + [(level, block.text)]
+            paths[i] = tuple(h[1] for h in headings)
+    return paths
+
+
+def _section_labels(title: str, paths: Iterable[tuple[str, ...]]
+                    ) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Path -> (the section name a citation shows, the slug ids use). A heading is cited by
+    its own name; two headings of one name are told apart by their parents ("Part B ›
+    Examples"), and slugs that still collide ("Q&A", "Q A") by a counter."""
+    unique = list(dict.fromkeys(paths))
+    names = Counter(path[-1] for path in unique)
+    labels: dict[tuple[str, ...], tuple[str, str]] = {(): (title, _slug(title))}
+    used = {_slug(title)}
+    for path in unique:
+        label = path[-1] if names[path[-1]] == 1 else " › ".join(path)
+        slug = base = _slug(label)
+        n = 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        labels[path] = (label, slug)
+    return labels
 
 
 def _continues(block: _Block, previous: _Block) -> bool:
@@ -275,7 +303,3 @@ def _join(lines: Iterable[str]) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "section"
-
-
-def _squash(text: str) -> str:
-    return " ".join(fold(text).split())

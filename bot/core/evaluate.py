@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from bot.config import read_yaml_mapping
+from bot.config import ConfigError, read_yaml_mapping
 from bot.core.corpus import Passage
-from bot.core.text import fold
+from bot.core.text import squash
 
 Ranking = list[tuple[Passage, float]]
 Method = Callable[[str], Ranking]
@@ -50,24 +50,38 @@ class Scores:
 
 
 def load_questions(path: Path) -> list[Question]:
-    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"}, missing_ok=False)
+    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"})
     questions = []
-    for item in data.get("answerable") or []:
-        expect = item["expect"]
-        questions.append(Question(item["q"], tuple([expect] if isinstance(expect, str)
-                                                   else expect), item.get("split", "dev"),
-                                  item.get("lang", "en")))
-    for item in data.get("out_of_scope") or []:
-        questions.append(Question(item["q"], (), item.get("split", "dev"),
-                                  item.get("lang", "en"), item.get("kind", "")))
+    for group in ("answerable", "out_of_scope"):
+        items = data.get(group) or []
+        if not isinstance(items, list):
+            raise ConfigError(f"{path}: '{group}' must be a list of questions")
+        for i, item in enumerate(items):
+            questions.append(_question(item, group == "answerable", f"{path}: {group}[{i}]"))
+    if not questions:
+        raise ConfigError(f"{path}: no questions")
     return questions
+
+
+def _question(item: object, answerable: bool, where: str) -> Question:
+    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+        raise ConfigError(f"{where}: needs a question 'q' (a string)")
+    expect = item.get("expect", ())
+    expect = (expect,) if isinstance(expect, str) else tuple(expect or ())
+    if answerable != bool(expect) or not all(isinstance(e, str) and e for e in expect):
+        wanted = "a quote or a list of quotes" if answerable else "no"
+        raise ConfigError(f"{where}: needs {wanted} 'expect'")
+    split, lang = item.get("split", "dev"), item.get("lang", "en")
+    if split not in ("dev", "test"):
+        raise ConfigError(f"{where}: 'split' must be dev or test, got {split!r}")
+    return Question(item["q"], expect, split, str(lang), str(item.get("kind", "")))
 
 
 def gold_rank(question: Question, ranking: Ranking) -> int | None:
     """1-based rank of the first passage that contains an expected quote."""
-    wanted = [" ".join(fold(e).split()) for e in question.expect]
+    wanted = [squash(e) for e in question.expect]
     for rank, (passage, _) in enumerate(ranking, 1):
-        text = " ".join(fold(passage.text).split())
+        text = squash(passage.text)
         if any(w in text for w in wanted):
             return rank
     return None
@@ -123,6 +137,8 @@ def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking]) -> flo
     Among equally good thresholds the middle one is taken, so the choice does not sit on
     one question's score.
     """
+    if not questions:
+        raise ConfigError("no questions to calibrate on (is the dev split empty?)")
     top = sorted({(r[0][1] if r else 0.0) for r in rankings})
     candidates = [0.0] + [(a + b) / 2 for a, b in pairwise(top)] + \
         [top[-1] + 1e-6 if top else 1.0]

@@ -46,9 +46,10 @@ class CuratedGlossary:
 
     entries: tuple[tuple[str, str], ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = "glossary"
 
     @classmethod
-    def load(cls, path: Path) -> CuratedGlossary:
+    def load(cls, path: Path | None) -> CuratedGlossary:
         data = read_yaml_mapping(path, keys={"entries", "aliases"})
         entries = []
         for i, item in enumerate(data.get("entries") or []):
@@ -61,7 +62,7 @@ class CuratedGlossary:
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise ConfigError(f"{path}: aliases of {term!r} must be a list of names")
             aliases[str(term)] = tuple(names)
-        return cls(tuple(entries), aliases)
+        return cls(tuple(entries), aliases, str(path))
 
 
 class Glossary:
@@ -101,14 +102,17 @@ class Glossary:
         for term, quote in self.curated.entries:
             passage = corpus.find(quote)
             if passage is None:
-                raise ConfigError(f"glossary entry {term!r}: quote not found in the corpus")
+                raise ConfigError(f"{self.curated.source}: entry {term!r}: quote not found in "
+                                  "the corpus")
             sentence = next((s for s in split_sentences(passage.text)
                              if " ".join(words(quote)) in " ".join(words(s))), quote)
             self._add(found, term, sentence, passage)
+        found_terms = [e.term for e in found.values()]
         for term, names in self.curated.aliases.items():
             entry = found.get(self.key(term))
             if entry is None:
-                raise ConfigError(f"glossary aliases: {term!r} is not a term of the glossary")
+                raise ConfigError(f"{self.curated.source}: aliases of {term!r}: not a term of "
+                                  f"the glossary (terms: {', '.join(sorted(found_terms))})")
             found[self.key(term)] = GlossaryEntry(entry.term, entry.definition, entry.passage,
                                                   entry.aliases + names)
         self.entries_ = tuple(sorted(found.values(), key=lambda e: fold(e.term)))
@@ -122,7 +126,11 @@ class Glossary:
 
     def _add(self, found: dict[str, GlossaryEntry], term: str, sentence: str,
              passage: Passage) -> None:
-        if term and self.key(term) and self.key(term) not in found:
+        """Keep the first definition of a term; "This means…" defines no term."""
+        first = words(term)[:1]
+        if not first or self.analyzer.term(first[0]) is None:
+            return
+        if self.key(term) not in found:
             found[self.key(term)] = GlossaryEntry(term, sentence, passage)
 
     def key(self, name: str) -> str:
@@ -146,6 +154,10 @@ class Glossary:
         if entry is not None:
             return Lookup(query, entry, 1.0)
         folded = " ".join(words(query))
+        heads = [e for e in self.entries_
+                 if folded and " ".join(words(e.term)).startswith(f"{folded} ")]
+        if len(heads) == 1:  # "representation" for "Representation learning"
+            return Lookup(query, heads[0], 0.95)
         ranked = self._similar(folded)
         if ranked and ranked[0][0] >= self.typo_cutoff:
             return Lookup(query, self.names_[ranked[0][1]], ranked[0][0])

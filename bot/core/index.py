@@ -3,7 +3,8 @@
 scikit-learn's ``transform()`` costs hundreds of microseconds per question on a corpus of
 thirty passages, almost all of it overhead. The fitted matrix is therefore kept column-wise
 (term -> passages and weights), and a question only touches the postings of its own terms:
-the scores are the same cosine similarities scikit-learn's vectors would give.
+the scores are the cosine similarities scikit-learn's vectors would give (with pivoted
+length normalisation, ``length_slope`` < 1, the passage side is normalised by length).
 
 Fitting tokenises every passage once, analyses each distinct word once, and builds the
 count matrix with array operations; scikit-learn's ``TfidfTransformer`` then learns the idf
@@ -15,7 +16,7 @@ from __future__ import annotations
 import gc
 import heapq
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
@@ -25,14 +26,14 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from bot.core.text import words
+from bot.core.text import Analyzer, words
 
 SMALL_CORPUS = 2048  # up to this many passages, score in plain Python rather than numpy
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One retrieved passage: its position in the fitted sequence and its cosine score."""
+    """One retrieved passage: its position in the fitted sequence and its score."""
 
     index: int
     score: float
@@ -60,7 +61,7 @@ def query_weights(
 
 def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str, int],
                  matrix: sparse.csc_matrix) -> np.ndarray:
-    """Every passage's cosine score, accumulated term by term over the CSC postings."""
+    """Every passage's score, accumulated term by term over the CSC postings."""
     scores = np.zeros(matrix.shape[0])
     if norm == 0.0:
         return scores
@@ -140,7 +141,7 @@ class TfidfRetriever:
         it only decides how far unknown words pull a question towards a refusal.
     """
 
-    def __init__(self, analyzer: Callable[[str], list[str]], *, sublinear_tf: bool = True,
+    def __init__(self, analyzer: Analyzer, *, sublinear_tf: bool = True,
                  field_weight: float = 1.0, length_slope: float = 1.0,
                  unknown_weight: float = 1.0) -> None:
         self.analyzer = analyzer
@@ -196,7 +197,7 @@ class TfidfRetriever:
     def _vocabulary(self, tokens: list[list[str]]) -> tuple[dict[str, int], dict[str, int]]:
         """Index terms (term -> column) and every distinct word's column (-1: stop word),
         each distinct word analysed once however often it occurs."""
-        term_of = self.analyzer.term  # type: ignore[attr-defined]
+        term_of = self.analyzer.term
         columns: dict[str, int] = {}
         seen: dict[str, int] = {}
         for word in set(chain.from_iterable(tokens)):
@@ -217,8 +218,5 @@ class TfidfRetriever:
             return sparse_top_k(weights, norm, self.small_postings_, self.n_docs_, k)
         return top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k)
 
-    def search_terms(self, terms: Sequence[str], k: int) -> list[Hit]:
-        return self.search_vector(*self.query_vector(terms), k)
-
     def search(self, text: str, k: int) -> list[Hit]:
-        return self.search_terms(self.analyzer(text), k)
+        return self.search_vector(*self.query_vector(self.analyzer(text)), k)

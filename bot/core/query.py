@@ -26,7 +26,7 @@ class Thesaurus:
     ignore: frozenset[str] = frozenset()
 
     @classmethod
-    def load(cls, path: Path) -> Thesaurus:
+    def load(cls, path: Path | None) -> Thesaurus:
         data = read_yaml_mapping(path, keys={"synonyms", "ignore"})
         synonyms = data.get("synonyms") or {}
         ignore = data.get("ignore") or []

@@ -36,6 +36,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def squash(text: str) -> str:
+    """Folded, with runs of white space made one: how a quote is found in a passage."""
+    return " ".join(fold(text).split())
+
+
 def americanize(word: str) -> str:
     """Map the British -isation/-ise spellings onto the summary's American ones."""
     if "isation" in word:
@@ -47,14 +52,10 @@ def americanize(word: str) -> str:
 
 
 class Analyzer:
-    """Callable word -> terms pipeline shared by the index (fit) and the query path.
-
-    Passed to scikit-learn as ``analyzer=`` so the vocabulary it learns is exactly the one
-    the query path looks terms up in.
-    """
+    """Word -> index term, shared by the index (fit) and the question path, so both meet on
+    the same terms; calling it on a text gives the text's terms."""
 
     def __init__(self, stemmer: str = "english") -> None:
-        self.stemmer_name = stemmer
         self.stop_words = frozenset(ENGLISH_STOP_WORDS)
         self._stemmer = snowballstemmer.stemmer(stemmer)
         if hasattr(self._stemmer, "maxCacheSize"):

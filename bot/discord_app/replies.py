@@ -59,11 +59,6 @@ def slow_down(retry_after: float) -> Reply:
     return text(f"Slow down: try again in {max(1, math.ceil(retry_after))} s.")
 
 
-def too_long(length: int, limit: int) -> Reply:
-    return text(f"That question is {length:,} characters long; please ask it in under "
-                f"{limit:,}.")
-
-
 def shows_in_full(reply: Reply, text: str) -> bool:
     """Whether some embed of the reply carries the whole text (the renderer clips long
     passages to fit an embed, keeping their citation)."""

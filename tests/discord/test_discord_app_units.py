@@ -13,8 +13,8 @@ from bot.discord_app.client import build_intents
 from bot.discord_app.cogs.define import choices
 from bot.discord_app.cooldown import Cooldown
 from bot.discord_app.credentials import parse_env_file, read_token
-from bot.discord_app.replies import slow_down, split_words, to_kwargs, too_long
-from bot.render import Embed, Reply
+from bot.discord_app.replies import slow_down, split_words, to_kwargs
+from bot.render import Embed, Reply, render_too_long
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,8 +55,8 @@ def test_to_kwargs_clips_and_never_pings() -> None:
 def test_short_notices() -> None:
     assert slow_down(0.2).content == "Slow down: try again in 1 s."
     assert slow_down(4.1).content == "Slow down: try again in 5 s."
-    assert too_long(1234, 500).content.startswith("That question is 1,234 characters")
-    assert slow_down(1).ephemeral and too_long(1, 1).ephemeral
+    assert render_too_long(1234, 500).content.startswith("That question is 1,234 characters")
+    assert slow_down(1).ephemeral and render_too_long(1, 1).ephemeral
 
 
 def test_split_words_keeps_pieces_under_the_limit() -> None:

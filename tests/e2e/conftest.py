@@ -8,6 +8,7 @@ ping) fails the test even if its own assertions passed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -45,7 +46,14 @@ async def start_bot(
     """
     running: list[tuple[StudyBot, asyncio.Task[None]]] = []
 
-    async def start(*, knowledge: Knowledge = knowledge, **discord: Any) -> StudyBot:
+    async def start(*, knowledge: Knowledge = knowledge, max_question_chars: int | None = None,
+                    **discord: Any) -> StudyBot:
+        if max_question_chars is not None:  # an answer setting: the core enforces it
+            answer = dataclasses.replace(knowledge.settings.answer,
+                                         max_question_chars=max_question_chars)
+            knowledge = Knowledge.from_corpus(
+                dataclasses.replace(knowledge.settings, answer=answer), knowledge.corpus,
+                knowledge.corrections)
         settings = settings_for(server, base_settings, **discord)
         # guild_ready_timeout: discord.py waits this long after the last GUILD_CREATE before
         # READY; the fake sends its only guild at once, so waiting 2 s would only slow tests.

@@ -348,6 +348,50 @@ async def test_mention_channel_ignores_unaddressed_questions(
     assert await handle.settle(0.2) == []
 
 
+async def test_markup_around_a_question_is_not_part_of_it(
+    server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge
+) -> None:
+    study = server.channel_ids[1]
+    await start_bot(study_channels=[StudyChannel(study, "question")])
+    bob, role = server.member("bob"), server.add_role("readers")
+    markup = (f"<@{bob.id}> <@!{bob.id}> <@&{role}> <#{study}> <:brain:123456789012345678> "
+              "<a:spin:123456789012345679> @everyone @here")
+    question = "what is **emergence**? [link](http://x)"
+    handle = await server.send_message(f"{server.bot_user.mention} {markup} {question} "
+                                       "<https://example.com/a?b=c> https://example.com/",
+                                       author="alice")
+    reply = await handle.response()
+    expected = knowledge.ask("what is emergence?")
+    assert expected.answered and reply.ok and no_pings(reply.payload)
+    embed = reply.embeds[0]
+    # What the core was asked (the title escapes Markdown): a Markdown link keeps its text.
+    assert embed["title"].replace("\\", "") == "what is **emergence**? link"
+    assert embed["description"].endswith(f"— **{expected.passages[0].passage.citation}**")
+
+    # Without the bot's mention, in a "question" channel: the "?" ends the words, not the link.
+    unaddressed = await server.send_message(f"<@{bob.id}> {ANSWERED} https://example.com/",
+                                            author="alice", channel_id=study)
+    assert (await unaddressed.response()).embeds[0]["title"] == ANSWERED
+
+
+async def test_a_reply_ping_to_the_bot_is_not_a_mention(
+    server: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot(cooldown_seconds=60)
+    me = server.bot_user
+    answer = await (await server.send_message(f"{me.mention} {ANSWERED}", author="alice")
+                    ).response()
+    # Replying with the ping on, Discord lists the replied-to author (the bot) as mentioned,
+    # and so delivers the content without the message-content intent; "<@bot>" is not in it.
+    thanks = await server.send_message("thanks!", author="bob", reply_to=answer, mentions=[me])
+    assert thanks.message["mentions"] and thanks.message["type"] == 19
+    assert await thanks.settle(0.2) == []
+    # An explicit mention in a reply is a question, and bob's budget was not spent above.
+    follow = await server.send_message(f"{me.mention} {MANY}", author="bob", reply_to=answer,
+                                       mentions=[me])
+    assert (await follow.response()).embeds[0]["title"] == MANY
+
+
 # -- limits ----------------------------------------------------------------------------------
 
 
@@ -371,20 +415,36 @@ async def test_cooldown_is_shared_by_ask_and_mentions(
     assert await again.settle(0.2) == []  # warned once per window, then quiet
 
 
-async def test_too_long_questions_are_refused_before_the_cooldown(
+async def test_bare_mentions_cost_the_budget(server: FakeDiscord, start_bot: StartBot) -> None:
+    await start_bot(cooldown_seconds=60)
+    mention = server.bot_user.mention
+    helped = await (await server.send_message(mention, author="alice")).response()
+    assert helped.content.startswith("**fmstudy** answers")
+    warned = await (await server.send_message(mention, author="alice")).response()
+    assert warned.content.startswith("Slow down") and no_pings(warned.payload)
+    for _ in range(3):  # spam: warned once per window, then quiet
+        assert await (await server.send_message(mention, author="alice")).settle(0.1) == []
+    other = await (await server.send_message(mention, author="bob")).response()  # per member
+    assert other.content.startswith("**fmstudy** answers")
+
+
+async def test_too_long_questions_cost_the_budget_only_in_a_channel(
     server: FakeDiscord, start_bot: StartBot
 ) -> None:
     await start_bot(max_question_chars=40, cooldown_seconds=60)
     long = "Why " + "really " * 10 + "does emergence matter?"
     _, refused = await ask(server, long, user="alice")
     assert refused.ephemeral and refused.content.startswith("That question is ")
-    assert "under 40" in refused.content
-    by_message = await (
-        await server.send_message(f"{server.bot_user.mention} {long}", author="alice")
-    ).response()
-    assert by_message.content.startswith("That question is ")
-    _, answered = await ask(server, ANSWERED, user="alice")  # budget untouched
+    assert "40" in refused.content
+    _, answered = await ask(server, ANSWERED, user="alice")  # a private refusal is free
     assert answered.embeds
+
+    mention = f"{server.bot_user.mention} {long}"
+    by_message = await (await server.send_message(mention, author="bob")).response()
+    assert by_message.content.startswith("That question is ")  # public: it is charged
+    warned = await (await server.send_message(mention, author="bob")).response()
+    assert warned.content.startswith("Slow down")
+    assert await (await server.send_message(mention, author="bob")).settle(0.2) == []
 
 
 # -- errors ----------------------------------------------------------------------------------

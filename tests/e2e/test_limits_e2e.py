@@ -49,7 +49,8 @@ def huge(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> K
     write_huge_corpus(folder)
     settings = dataclasses.replace(
         base_settings,
-        corpus=dataclasses.replace(base_settings.corpus, path=folder),
+        corpus=dataclasses.replace(base_settings.corpus, path=folder, corrections=None,
+                                   thesaurus=None, glossary=None),
         answer=dataclasses.replace(base_settings.answer, max_question_chars=2000),
     )
     knowledge = Knowledge.from_settings(settings)
@@ -62,7 +63,7 @@ def huge(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> K
 async def test_huge_answer_more_passages_and_whole_paragraph(
     server: FakeDiscord, start_bot: StartBot, huge: Knowledge
 ) -> None:
-    await start_bot(knowledge=huge, max_question_chars=2000)
+    await start_bot(knowledge=huge)
     assert len(LONG_QUESTION) == 2000
     handle, reply = await ask(server, LONG_QUESTION, user="alice")
     assert reply.ok and reply.embeds, server.describe(handle)
@@ -110,7 +111,7 @@ async def test_huge_risks_definitions_about_and_refusal(
 async def test_long_question_in_a_thread(server: FakeDiscord, start_bot: StartBot,
                                          huge: Knowledge) -> None:
     study = server.channel_ids[1]
-    await start_bot(knowledge=huge, max_question_chars=2000,
+    await start_bot(knowledge=huge,
                     study_channels=[StudyChannel(study, "mention", thread=True)])
     handle = await server.send_message(f"{server.bot_user.mention} {LONG_QUESTION}",
                                        author="alice", channel_id=study)
@@ -122,7 +123,7 @@ async def test_long_question_in_a_thread(server: FakeDiscord, start_bot: StartBo
 
 async def test_oversized_passage_keeps_its_citation(server: FakeDiscord, start_bot: StartBot,
                                                    huge: Knowledge) -> None:
-    await start_bot(knowledge=huge, max_question_chars=2000)
+    await start_bot(knowledge=huge)
     _, reply = await ask(server, LONG_QUESTION)
     best = huge.ask(LONG_QUESTION).passages[0].passage
     assert reply.embeds[0]["description"].endswith(f"— **{best.citation}**")

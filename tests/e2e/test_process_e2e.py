@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -30,17 +31,23 @@ COMMANDS = {"ask", "define", "risks", "about", "sync"}
 
 # -- in process ------------------------------------------------------------------------------
 
+Sync = Callable[[int | None], Awaitable[int]]
+
+
+@pytest.fixture
+def sync(server: FakeDiscord, base_settings: Settings, knowledge: Knowledge) -> Sync:
+    """``sync(guild_id)``: the sync command in process, on the fake, with no dev guild set;
+    ``None`` syncs globally. Returns the exit code."""
+    settings = settings_for(server, base_settings, dev_guild_id=None)
+    return lambda guild_id: runner.sync_once(settings, knowledge, TOKEN, guild_id)
+
 
 async def test_sync_logs_in_syncs_and_leaves(
-    server: FakeDiscord,
-    base_settings: Settings,
-    knowledge: Knowledge,
-    capsys: pytest.CaptureFixture[str],
+    server: FakeDiscord, sync: Sync, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = settings_for(server, base_settings, dev_guild_id=None)
-    assert await runner.sync_once(settings, knowledge, TOKEN, None) == 0
+    assert await sync(None) == 0
     assert {c["name"] for c in server.commands(None)} == COMMANDS
-    assert await runner.sync_once(settings, knowledge, TOKEN, server.guild_id) == 0
+    assert await sync(server.guild_id) == 0
     assert {c["name"] for c in server.commands(server.guild_id)} == COMMANDS
     assert server.identifies == []  # REST only: never connected to the gateway
     out = capsys.readouterr().out
@@ -50,13 +57,9 @@ async def test_sync_logs_in_syncs_and_leaves(
 
 
 async def test_sync_to_unknown_guild_is_one_line(
-    server: FakeDiscord,
-    base_settings: Settings,
-    knowledge: Knowledge,
-    capsys: pytest.CaptureFixture[str],
+    server: FakeDiscord, sync: Sync, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = settings_for(server, base_settings, dev_guild_id=None)
-    assert await runner.sync_once(settings, knowledge, TOKEN, 12345) == 1
+    assert await sync(12345) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ")
     server.assert_clean()

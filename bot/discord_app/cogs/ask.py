@@ -15,9 +15,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.replies import slow_down, to_kwargs, too_long
+from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
-from bot.render import render_answer
+from bot.render import render_answer, render_too_long
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
@@ -35,10 +35,10 @@ class Ask(commands.Cog):
                   private: bool | None = None) -> None:
         bot = self.bot
         ephemeral = bot.settings.discord.ephemeral_default if private is None else private
-        limit = bot.settings.discord.max_question_chars
-        if len(question) > limit:
+        limit = bot.knowledge.answerer.max_question_chars
+        if len(question) > limit:  # refused before the cooldown is charged
             await interaction.response.send_message(
-                **to_kwargs(too_long(len(question), limit), ephemeral=True))
+                **to_kwargs(render_too_long(len(question), limit), ephemeral=True))
             return
         wait = bot.cooldown.retry_after(interaction.user.id)
         if wait > 0:

@@ -6,11 +6,19 @@ message ending in "?". Elsewhere it answers mentions only. Reading a message tha
 mention the bot needs the privileged message-content intent, which ``StudyBot`` enables only
 when some channel uses ``trigger: question``; mentions arrive with their content without it.
 
+A mention is ``<@bot>`` written in the text. A reply to one of the bot's messages with the
+reply-ping on also lists the bot among the message's mentions, but "thanks!" under an answer is
+not a question, so that alone does not count. Before the question reaches the core, Discord's
+markup that is not words is removed: mentions of users, roles and channels, custom emoji,
+links (a Markdown link keeps its text), ``@everyone`` and ``@here``.
+
 The answer replies to the message without pinging its author, or, with ``thread: true``, goes
 into a new thread started from the message so a channel stays a list of questions. A bare
 mention gets the help text. Messages from bots (this one included) are never answered, so two
 bots cannot talk each other into a loop. A channel message cannot be answered privately, so
 refusals (too long; on cooldown, said once per window) and failures are short replies to it.
+Every reply in a channel, the help text and a refusal included, costs the member's cooldown
+budget: otherwise a bare mention repeated would flood the channel as well as a question would.
 """
 
 from __future__ import annotations
@@ -24,9 +32,9 @@ from discord.ext import commands
 
 from bot.config import StudyChannel
 from bot.discord_app.errors import report_message_error
-from bot.discord_app.replies import slow_down, to_kwargs, too_long
+from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
-from bot.render import Reply, clip, render_answer, render_help
+from bot.render import Reply, clip, render_answer, render_help, render_too_long
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
@@ -35,6 +43,20 @@ log = logging.getLogger(__name__)
 
 THREAD_NAME_MAX = 100
 THREAD_ARCHIVE_MINUTES = 1440
+# Discord markup that is not words of a question. A Markdown link keeps its text.
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?https?://[^)\s]*>?\s*\)")
+NOT_WORDS = re.compile(
+    r"<@[!&]?\d+>"  # user (nickname form too) and role mentions
+    r"|<#\d+>"  # channel mentions
+    r"|<a?:\w+:\d+>"  # custom emoji, animated or not
+    r"|<?https?://\S+"  # links, <suppressed-embed> ones too
+    r"|@(?:everyone|here)\b"
+)
+
+
+def clean_question(content: str) -> str:
+    """The words of a message: its markup (mentions, emoji, links) removed, spaces collapsed."""
+    return " ".join(NOT_WORDS.sub(" ", MARKDOWN_LINK.sub(r" \1 ", content)).split())
 
 
 class ChannelQuestions(commands.Cog):
@@ -55,10 +77,10 @@ class ChannelQuestions(commands.Cog):
         me = self.bot.user
         if me is None:
             return None
-        mention = re.compile(rf"<@!?{me.id}>")
-        mentioned = bool(mention.search(message.content)) or any(
-            user.id == me.id for user in message.mentions)
-        question = " ".join(mention.sub(" ", message.content).split())
+        # raw_mentions: the <@id> written in the text. message.mentions would also hold the
+        # author of a message replied to with the reply-ping on, the bot under its answers.
+        mentioned = me.id in message.raw_mentions
+        question = clean_question(message.content)
         if mentioned:
             return question
         study = self.study_channel(message.channel)
@@ -81,19 +103,20 @@ class ChannelQuestions(commands.Cog):
             await report_message_error(message, exc)
 
     async def answer(self, message: discord.Message, question: str) -> None:
-        if not question:
-            await self.send(message, render_help(), view=None)
-            return
-        limit = self.bot.settings.discord.max_question_chars
-        if len(question) > limit:
-            await self.send(message, too_long(len(question), limit), view=None)
-            return
+        # The budget first: the help text and the refusals are channel replies too.
         cooldown = self.bot.cooldown
         wait = cooldown.retry_after(message.author.id)
         if wait > 0:
             if cooldown.first_warning(message.author.id):
                 await self.send(message, slow_down(wait), view=None)
             return  # already warned in this window: don't answer spam with spam
+        if not question:
+            await self.send(message, render_help(), view=None)
+            return
+        limit = self.bot.knowledge.answerer.max_question_chars
+        if len(question) > limit:
+            await self.send(message, render_too_long(len(question), limit), view=None)
+            return
         knowledge = self.bot.knowledge
         answer = knowledge.ask(question)
         view = AnswerView.maybe(knowledge, answer, asker_id=message.author.id, key=message.id,

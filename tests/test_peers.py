@@ -1,0 +1,25 @@
+"""The top-k step the eval and the benchmark share for the peers (numpy only, no extras)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.peers import Peer, top_indices
+
+
+@pytest.mark.parametrize("size", [3, 5, 1000])
+def test_top_indices_is_a_stable_sort_cut_at_k(size: int) -> None:
+    rng = np.random.default_rng(size)
+    for _ in range(50):
+        scores = rng.integers(0, 4, size).astype(float)  # many ties, at the cut too
+        for k in (1, 3, size + 2):
+            expected = np.argsort(-scores, kind="stable")[:k].tolist()
+            assert top_indices(scores, k) == expected
+    assert top_indices(np.zeros(size), 0) == []
+
+
+def test_peer_top_uses_the_library_top_k_when_it_has_one() -> None:
+    scores = np.array([0.1, 0.5, 0.5, 0.2])
+    assert Peer(lambda q: scores).top("q", 2) == [1, 2]
+    assert Peer(lambda q: scores, lambda q, k: [3] * k).top("q", 2) == [3, 3]
