@@ -11,6 +11,7 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -212,6 +213,18 @@ def _build(cls: type, raw: Any, file: str, prefix: str) -> Any:
     return cls(**values)
 
 
+# Scalar type -> (what it accepts, how an error words it, conversion). bool is an int in
+# Python, so the numbers refuse it explicitly.
+_SCALARS: dict[Any, tuple[Callable[[Any], bool], str, Callable[[Any], Any]]] = {
+    Path: (lambda v: isinstance(v, str) and bool(v), "a path (a string)", Path),
+    bool: (lambda v: isinstance(v, bool), "true or false", bool),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", int),
+    float: (lambda v: isinstance(v, int | float) and not isinstance(v, bool), "a number",
+            float),
+    str: (lambda v: isinstance(v, str), "a string", str),
+}
+
+
 def _coerce(hint: Any, value: Any, file: str, key: str) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
@@ -231,24 +244,9 @@ def _coerce(hint: Any, value: Any, file: str, key: str) -> Any:
         if not isinstance(value, list):
             raise ConfigError(f"{file}: '{key}' must be a list, got {value!r}")
         return [_coerce(args[0], item, file, f"{key}[{i}]") for i, item in enumerate(value)]
-    if hint is Path:
-        if not isinstance(value, str) or not value:
-            raise ConfigError(f"{file}: '{key}' must be a path (a string), got {value!r}")
-        return Path(value)
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{file}: '{key}' must be true or false, got {value!r}")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{file}: '{key}' must be an integer, got {value!r}")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{file}: '{key}' must be a number, got {value!r}")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{file}: '{key}' must be a string, got {value!r}")
-        return value
+    if hint in _SCALARS:
+        accepts, wording, convert = _SCALARS[hint]
+        if not accepts(value):
+            raise ConfigError(f"{file}: '{key}' must be {wording}, got {value!r}")
+        return convert(value)
     raise ConfigError(f"{file}: '{key}' has an unsupported type")  # pragma: no cover
