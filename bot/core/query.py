@@ -20,27 +20,37 @@ from bot.core.text import Analyzer, fold, words
 
 @dataclass(frozen=True)
 class Thesaurus:
-    """Query-side vocabulary data from corpus/thesaurus.yml."""
+    """Query-side vocabulary data from corpus/thesaurus.yml: per language, a student's word
+    or phrase -> the summary's words; and words that only frame a question."""
 
-    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    synonyms: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None) -> Thesaurus:
         data = read_yaml_mapping(path, keys={"synonyms", "ignore"})
-        synonyms = data.get("synonyms") or {}
+        languages = data.get("synonyms") or {}
         ignore = data.get("ignore") or []
-        if not isinstance(synonyms, dict) or not isinstance(ignore, list):
-            raise ConfigError(f"{path}: 'synonyms' must be a mapping and 'ignore' a list")
-        table: dict[str, tuple[str, ...]] = {}
-        for key, value in synonyms.items():
-            targets = [value] if isinstance(value, str) else value
-            if not isinstance(key, str) or not isinstance(targets, list) or not all(
-                isinstance(t, str) for t in targets
-            ):
-                raise ConfigError(f"{path}: synonym {key!r} must map to a word or a list of words")
-            table[" ".join(words(key))] = tuple(" ".join(words(t)) for t in targets)
-        return cls(table, frozenset(" ".join(words(str(w))) for w in ignore))
+        if not isinstance(languages, dict) or not isinstance(ignore, list) or not all(
+            isinstance(table, dict) for table in languages.values()
+        ):
+            raise ConfigError(f"{path}: 'synonyms' must map each language to a mapping of "
+                              "words, and 'ignore' must be a list")
+        synonyms: dict[str, dict[str, tuple[str, ...]]] = {}
+        for language, table in languages.items():
+            entries = synonyms[str(language)] = {}
+            for key, value in table.items():
+                targets = [value] if isinstance(value, str) else value
+                if not isinstance(key, str) or not isinstance(targets, list) or not all(
+                    isinstance(t, str) for t in targets
+                ):
+                    raise ConfigError(f"{path}: synonyms.{language}: {key!r} must map to a "
+                                      "word or a list of words")
+                entries[" ".join(words(key))] = tuple(" ".join(words(t)) for t in targets)
+        return cls(synonyms, frozenset(" ".join(words(str(w))) for w in ignore))
+
+    def merged(self) -> dict[str, tuple[str, ...]]:
+        return {k: v for table in self.synonyms.values() for k, v in table.items()}
 
 
 MIN_STEM_MATCH_LENGTH = 5
@@ -50,9 +60,10 @@ WORD_CACHE_SIZE = 1 << 16  # distinct question words kept analysed
 class QueryParser:
     """Turns a question into index terms; fitted on the index vocabulary for typo repair.
 
-    Thesaurus keys match whole words, then (for words the corpus does not know) their stems
-    in each of ``languages``, so one entry covers "universidade" and "universidades". Words
-    to ignore match exactly: a stem would silence unrelated words ("paris" is not "para").
+    Thesaurus keys match whole words, then (for words the corpus does not know) by stem, each
+    language's keys with that language's stemmer, so one entry covers "universidade" and
+    "universidades" and an English key is never reached through a Portuguese stem. Words to
+    ignore match exactly: a stem would silence unrelated words ("paris" is not "para").
     """
 
     def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus | None = None,
@@ -71,11 +82,11 @@ class QueryParser:
         word -> index term, as the retriever saw them) for typo repair."""
         self.vocabulary_ = vocabulary
         self.stemmers_ = [snowballstemmer.stemmer(language) for language in self.languages]
+        everything = self.thesaurus.merged()
         self.corrections_ = {fold(k): fold(v) for k, v in self.corrections.items()}
         self.ignore_ = self.thesaurus.ignore
-        single = {k: v for k, v in self.thesaurus.synonyms.items() if " " not in k}
-        self.synonyms_ = self._by_stem(single)
-        phrases = {k: v for k, v in self.thesaurus.synonyms.items() if " " in k}
+        self.synonyms_ = self._by_stem()
+        phrases = {k: v for k, v in everything.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
         self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
@@ -90,11 +101,14 @@ class QueryParser:
         self._words: dict[str, tuple[str, tuple[str, ...]]] = {}
         return self
 
-    def _by_stem(self, table: Mapping[str, tuple[str, ...]]) -> list[dict[str, tuple[str, ...]]]:
-        """One lookup table per matching level: the word itself, then each language's stem."""
-        levels: list[dict[str, tuple[str, ...]]] = [dict(table)]
-        for stemmer in self.stemmers_:
-            levels.append({stemmer.stemWord(k): v for k, v in table.items()})
+    def _by_stem(self) -> list[dict[str, tuple[str, ...]]]:
+        """One lookup table per matching level: the word itself (any language), then each
+        language's stem of that language's keys."""
+        single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
+        levels: list[dict[str, tuple[str, ...]]] = [single]
+        for language, stemmer in zip(self.languages, self.stemmers_, strict=True):
+            table = self.thesaurus.synonyms.get(language, {})
+            levels.append({stemmer.stemWord(k): v for k, v in table.items() if " " not in k})
         return levels
 
     def _lookup(self, levels: list[dict[str, tuple[str, ...]]], word: str,
