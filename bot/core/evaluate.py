@@ -8,9 +8,9 @@ measured on the same footing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 from bot.config import ConfigError, read_yaml_mapping
@@ -129,28 +129,26 @@ def refused_at(top_answerable: Sequence[float], top_outside: Sequence[float],
     return sum(s < threshold for s in top_outside) / len(top_outside)
 
 
-def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking]) -> float:
-    """The threshold with the best balanced accuracy: the mean of the share of answerable
-    questions answered and the share of out-of-scope ones refused, so the (usually fewer)
-    out-of-scope questions weigh as much as the answerable ones.
+ANSWERED_TARGET = 0.92  # the goal is 90% answered; the margin covers unseen questions
 
-    Among equally good thresholds the middle one is taken, so the choice does not sit on
-    one question's score.
+
+def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
+              answered: float = ANSWERED_TARGET) -> float:
+    """The highest threshold that still answers the given share of answerable questions:
+    as many out-of-scope refusals as that coverage allows. A member who is refused an
+    answer the summary has is let down as surely as one given a wrong one, so coverage is
+    the constraint and refusal what is maximised.
+
+    The threshold sits midway between the last score it keeps and the next one down, so it
+    does not rest on one question's score.
     """
-    if not questions:
-        raise ConfigError("no questions to calibrate on (is the dev split empty?)")
-    top = sorted({(r[0][1] if r else 0.0) for r in rankings})
-    candidates = [0.0] + [(a + b) / 2 for a, b in pairwise(top)] + \
-        [top[-1] + 1e-6 if top else 1.0]
-    best_accuracy, best = -1.0, []
-    for threshold in candidates:
-        s = score(questions, rankings, threshold)
-        accuracy = ((s.answered_rate or 0.0) + (s.refused_rate or 0.0)) / 2
-        if accuracy > best_accuracy + 1e-12:
-            best_accuracy, best = accuracy, [threshold]
-        elif abs(accuracy - best_accuracy) <= 1e-12:
-            best.append(threshold)
-    return round(best[len(best) // 2], 4)
+    top = sorted((r[0][1] if r else 0.0 for q, r in zip(questions, rankings, strict=True)
+                  if q.answerable), reverse=True)
+    if not top:
+        raise ConfigError("no answerable questions to calibrate on (is the dev split empty?)")
+    keep = max(1, math.ceil(answered * len(top)))
+    below = top[keep] if keep < len(top) else 0.0
+    return round((top[keep - 1] + below) / 2, 4)
 
 
 def evaluate(method: Method, questions: Sequence[Question]) -> list[Ranking]:
