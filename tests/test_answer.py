@@ -106,3 +106,12 @@ def test_summary_refuses_what_it_does_not_cover(knowledge):
 def test_ocr_spelling_in_a_question_still_finds_the_passage(knowledge):
     answer = knowledge.ask("foundation model sevelopment monitoring")
     assert answer.passages[0].passage.text.startswith("monitoring and intervention")
+
+
+def test_a_passage_that_covers_only_part_of_the_question_scores_lower(tiny):
+    retriever = tiny.answerer.retriever
+    whole = "espresso crema"  # both words in Coffee ¶1
+    part = "espresso sourdough"  # one word there, the other elsewhere
+    assert tiny.ask(whole).passages[0].score == pytest.approx(retriever.search(whole, 1)[0].score)
+    partial = tiny.ask(part).passages[0]
+    assert partial.score < 0.7 * retriever.search(part, 1)[0].score
