@@ -16,7 +16,7 @@ from functools import lru_cache
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z]+|[0-9]+")  # "jul2022" is "jul" and "2022"
 _BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
 # Combining marks of the Latin, Greek and Cyrillic scripts: what NFKD splits off accents.
 _ACCENTS = dict.fromkeys(c for start, end in ((0x0300, 0x0370), (0x1AB0, 0x1B00),
