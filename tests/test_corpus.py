@@ -116,3 +116,10 @@ def test_headings_of_one_name_are_told_apart(tmp_path: Path):
     assert [p.citation for p in passages] == [
         "Part A › Examples ¶1", "Part B › Examples ¶1", "Q&A ¶1", "Q A ¶1"]
     assert len({p.id for p in passages}) == 4
+
+
+def test_list_items_know_the_sentence_that_announced_them(seed):
+    items = [p for p in seed.passages if p.kind == "item"]
+    assert items[0].lead == "Scale required three ingredients:"
+    assert all(p.lead.endswith("will define:") for p in items if p.section == "What to do?")
+    assert all(p.lead == "" for p in seed.passages if p.kind == "paragraph")

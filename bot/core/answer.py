@@ -72,11 +72,12 @@ class Answerer:
 
     def fit(self, passages: Sequence[Passage],
             labels: Mapping[str, Sequence[str]] | None = None) -> Self:
-        """Index passages; headings and ``labels`` (passage id -> the terms the passage
-        defines) form a second field, so "what is X" finds where X is defined."""
+        """Index passages; headings, ``labels`` (passage id -> the terms the passage
+        defines) and, for a list item, the paragraph that announced the list form a second
+        field, so "what is X" finds where X is defined and "third ingredient" its item."""
         labels = labels or {}
         self.passages_ = tuple(passages)
-        fields = [" ".join((*p.path, *labels.get(p.id, ()))) for p in passages]
+        fields = [" ".join((*p.path, *labels.get(p.id, ()), p.lead)) for p in passages]
         self.fields_ = fields
         self.retriever.fit([p.text for p in passages], fields)
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary)

@@ -9,6 +9,7 @@ paragraph before it, and the blocks after a line ending in ':' are list items.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import ConfigError, read_yaml_mapping
-from bot.core.text import fold, squash
+from bot.core.text import fold, split_sentences, squash
 
 DOCUMENT_SUFFIXES = (".md", ".txt")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -34,6 +35,7 @@ class Passage:
     number: int
     text: str
     kind: str = "paragraph"
+    lead: str = ""  # for a list item: the sentence announcing the list ("…three ingredients:")
 
     @property
     def citation(self) -> str:
@@ -220,20 +222,23 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
     counters: dict[tuple[str, ...], int] = {}
     path: tuple[str, ...] = ()
     last: _Block | None = None
+    lead = ""
     for i, block in enumerate(blocks):
         if block.kind == "heading":
             path = paths[i]
             sections.append(block.text)
-            last = None
+            last, lead = None, ""
             continue
         if last is not None and _continues(block, last):
             last.text = f"{last.text} {block.text}"
             passages[-1] = _passage(passages[-1], last.text)
             continue
+        if block.kind == "paragraph":
+            lead = split_sentences(block.text)[-1] if block.text.endswith(":") else ""
         label, slug = labels[path]
         number = counters[path] = counters.get(path, 0) + 1
         passages.append(Passage(f"{doc_id}#{slug}-{number}", doc_id, label, path, number,
-                                block.text, block.kind))
+                                block.text, block.kind, lead if block.kind == "item" else ""))
         last = block
     return Document(doc_id, title, author, tuple(sections), tuple(passages))
 
@@ -286,8 +291,7 @@ def _continues(block: _Block, previous: _Block) -> bool:
 
 
 def _passage(passage: Passage, text: str) -> Passage:
-    return Passage(passage.id, passage.document, passage.section, passage.path,
-                   passage.number, text, passage.kind)
+    return dataclasses.replace(passage, text=text)
 
 
 def _chunks(text: str) -> Iterator[str]:
