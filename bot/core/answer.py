@@ -75,11 +75,9 @@ class Answerer:
         """Index passages; headings, ``labels`` (passage id -> the terms the passage
         defines) and, for a list item, the paragraph that announced the list form a second
         field, so "what is X" finds where X is defined and "third ingredient" its item."""
-        labels = labels or {}
+        self.labels_ = labels or {}
         self.passages_ = tuple(passages)
-        fields = [" ".join((*p.path, *labels.get(p.id, ()), p.lead)) for p in passages]
-        self.fields_ = fields
-        self.retriever.fit([p.text for p in passages], fields)
+        self.retriever.fit([p.text for p in passages], [self._field(p) for p in passages])
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary)
         self.headings_ = self._headings(passages)
         # Sentences are analysed when a passage is first the best one, not up front: on a
@@ -141,9 +139,12 @@ class Answerer:
         terms = self._terms_of(index)
         return sum(w * w for t, w in weights.items() if t in terms) / (norm * norm)
 
+    def _field(self, passage: Passage) -> str:
+        return " ".join((*passage.path, *self.labels_.get(passage.id, ()), passage.lead))
+
     def _terms_of_uncached(self, index: int) -> frozenset[str]:
-        return frozenset(self.retriever.analyzer(f"{self.passages_[index].text} "
-                                                 f"{self.fields_[index]}"))
+        passage = self.passages_[index]
+        return frozenset(self.retriever.analyzer(f"{passage.text} {self._field(passage)}"))
 
     def _sentences_uncached(self, index: int) -> tuple[tuple[str, frozenset[str]], ...]:
         analyze = self.retriever.analyzer
