@@ -14,6 +14,7 @@ from typing import Any
 
 from bot import __version__
 from bot.core.answer import Answer, Status
+from bot.core.corpus import Passage
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
@@ -115,6 +116,13 @@ def quoted(text: str, citation_line: str, limit: int = DESCRIPTION_LIMIT) -> str
     return body + citation_line
 
 
+def _in_context(passage: Passage, sentence: str | None) -> str:
+    """A list item alone ("when models are 'safe' to release") needs the sentence that
+    announced its list to make sense; both are the summary's words."""
+    text = _highlight(passage.text, sentence)
+    return f"*{passage.lead}* …\n{text}" if passage.lead else text
+
+
 def _highlight(text: str, sentence: str | None) -> str:
     if not sentence or sentence not in text:
         return text
@@ -133,7 +141,7 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
     best = shown[0]
     embed = Embed(
         title=escape(answer.question.strip()),
-        description=quoted(_highlight(best.passage.text, answer.best_sentence),
+        description=quoted(_in_context(best.passage, answer.best_sentence),
                            f"\n— **{cite(knowledge, best.passage)}**"),
         footer=_provenance(knowledge),
     )

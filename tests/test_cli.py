@@ -121,3 +121,9 @@ def test_bad_arguments_exit_with_usage(argv, capsys):
         main(argv)
     assert exc.value.code == 2
     assert "positive whole number" in capsys.readouterr().err
+
+
+def test_a_list_item_answer_shows_the_sentence_that_announced_it():
+    _, out = run("ask", "when is it safe to release a model")
+    assert "These norms, among other things, will define:" in out
+    assert '**when models are "safe" to release**' in out and "What to do? ¶4" in out
