@@ -67,3 +67,20 @@ def test_unknown_words_lower_the_score_but_not_the_order():
     b = strict.search("scale risk zzzunknown", 5)
     assert [h.index for h in a] == [h.index for h in b]
     assert all(y.score < x.score for x, y in zip(a, b, strict=True))
+
+
+def test_field_words_count_field_weight_times():
+    texts = ["alpha beta", "gamma delta", "beta gamma"]
+    fields = ["alpha", "", ""]
+    weighted = TfidfRetriever(Analyzer(), field_weight=3.0, sublinear_tf=False).fit(texts, fields)
+    plain = TfidfRetriever(Analyzer(), field_weight=1.0, sublinear_tf=False).fit(texts, fields)
+
+    def weight(retriever, term):
+        column = retriever.matrix_[:, retriever.columns_[term]].toarray().ravel()
+        return column[0]
+
+    # "alpha": once in the text and once in the field, so tf 1 + weight
+    assert weight(weighted, "alpha") / weight(weighted, "beta") == pytest.approx(
+        4 * weighted.idf_["alpha"] / weighted.idf_["beta"])
+    assert weight(plain, "alpha") / weight(plain, "beta") == pytest.approx(
+        2 * plain.idf_["alpha"] / plain.idf_["beta"])

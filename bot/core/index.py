@@ -157,27 +157,36 @@ class TfidfRetriever:
         # Each passage's text and then its field, so a passage's words stay contiguous.
         parts = [texts] if fields is None else [texts, fields]
         with _collector_paused():
-            tokens = [words(part[i]) for i in range(n) for part in parts]
+            tokens = [words(t) for t in texts]
+            if fields is not None:  # passages of one section share their field: split it once
+                field_words = {f: words(f) for f in set(fields)}
+                tokens = [ws for i in range(n) for ws in (tokens[i], field_words[fields[i]])]
             columns, seen = self._vocabulary(tokens)
             lengths = [len(t) for t in tokens]
             ids = np.fromiter(map(seen.__getitem__, chain.from_iterable(tokens)),
                               dtype=np.int32, count=sum(lengths))
             del tokens  # millions of strings: freed before the collector runs again
-        token_part = np.repeat(np.arange(len(lengths)), lengths)
+        token_part = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         keep = ids >= 0  # stop words
         ids, token_part = ids[keep], token_part[keep]
         rows = token_part // len(parts)
-        weight = np.where(token_part % len(parts) == 1, self.field_weight, 1.0)
+        if fields is None or self.field_weight == 1.0:
+            weight = np.ones(ids.size)
+        else:
+            weight = np.where(token_part % 2 == 1, self.field_weight, 1.0)
         indptr = np.zeros(n + 1, dtype=np.int64)
         indptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
         counts = sparse.csr_matrix((weight, ids, indptr), shape=(n, len(columns)))
         counts.sum_duplicates()
         transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None)
         raw = transformer.fit_transform(counts).tocsr()
-        norms = np.sqrt(np.asarray(raw.multiply(raw).sum(axis=1)).ravel())
+        per_row = np.diff(raw.indptr)
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(n), per_row), raw.data ** 2,
+                                    minlength=n))
         divisor = (1.0 - self.length_slope) * norms.mean() + self.length_slope * norms
         divisor[divisor == 0.0] = 1.0
-        matrix = sparse.csc_matrix(raw.multiply(1.0 / divisor[:, None]))
+        raw.data /= np.repeat(divisor, per_row)
+        matrix = raw.tocsc()
         terms = list(columns)
         self.n_docs_ = matrix.shape[0]
         self.columns_ = columns
