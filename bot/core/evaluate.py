@@ -43,7 +43,6 @@ class Scores:
     mrr: float
     answered_rate: float | None  # answerable questions answered at the threshold
     refused_rate: float | None  # out-of-scope questions refused at the threshold
-    abstention_accuracy: float | None
     refused_at_90: float
     refused_at_95: float
     pt_recall_at_3: float | None
@@ -96,12 +95,10 @@ def score(questions: Sequence[Question], rankings: Sequence[Ranking],
     top = [r[0][1] if r else 0.0 for _, r in answerable]
     top_out = [r[0][1] if r else 0.0 for r in outside]
     pt = [rank for (q, _), rank in zip(answerable, ranks, strict=True) if q.lang == "pt"]
-    answered = refused = accuracy = None
+    answered = refused = None
     if threshold is not None:
         answered = sum(s >= threshold for s in top) / n
         refused = sum(s < threshold for s in top_out) / max(len(outside), 1)
-        accuracy = (sum(s >= threshold for s in top) + sum(s < threshold for s in top_out)) / \
-            max(len(top) + len(top_out), 1)
     return Scores(
         n_answerable=len(answerable),
         n_out_of_scope=len(outside),
@@ -110,7 +107,6 @@ def score(questions: Sequence[Question], rankings: Sequence[Ranking],
         mrr=sum(1.0 / r for r in ranks if r) / n,
         answered_rate=answered,
         refused_rate=refused,
-        abstention_accuracy=accuracy,
         refused_at_90=refused_at(top, top_out, 0.90),
         refused_at_95=refused_at(top, top_out, 0.95),
         pt_recall_at_3=(sum(r is not None and r <= 3 for r in pt) / len(pt)) if pt else None,
@@ -123,10 +119,16 @@ def refused_at(top_answerable: Sequence[float], top_outside: Sequence[float],
     the given share of answerable ones: the refusal a method can buy at that coverage."""
     if not top_answerable or not top_outside:
         return 0.0
-    ordered = sorted(top_answerable, reverse=True)
-    keep = max(1, int(-(-answered * len(ordered) // 1)))
-    threshold = ordered[keep - 1]
+    threshold, _ = _coverage_cut(top_answerable, answered)
     return sum(s < threshold for s in top_outside) / len(top_outside)
+
+
+def _coverage_cut(top_answerable: Sequence[float], answered: float) -> tuple[float, float]:
+    """The lowest top score kept when the best ``answered`` share of answerable questions
+    is answered, and the next score down (0 when none is left out)."""
+    ordered = sorted(top_answerable, reverse=True)
+    keep = max(1, math.ceil(round(answered * len(ordered), 9)))  # 0.92 * 50 is not 46.0
+    return ordered[keep - 1], ordered[keep] if keep < len(ordered) else 0.0
 
 
 ANSWERED_TARGET = 0.92  # the goal is 90% answered; the margin covers unseen questions
@@ -142,13 +144,12 @@ def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
     The threshold sits midway between the last score it keeps and the next one down, so it
     does not rest on one question's score.
     """
-    top = sorted((r[0][1] if r else 0.0 for q, r in zip(questions, rankings, strict=True)
-                  if q.answerable), reverse=True)
+    top = [r[0][1] if r else 0.0 for q, r in zip(questions, rankings, strict=True)
+           if q.answerable]
     if not top:
         raise ConfigError("no answerable questions to calibrate on (is the dev split empty?)")
-    keep = max(1, math.ceil(answered * len(top)))
-    below = top[keep] if keep < len(top) else 0.0
-    return round((top[keep - 1] + below) / 2, 4)
+    kept, below = _coverage_cut(top, answered)
+    return round((kept + below) / 2, 4)
 
 
 def evaluate(method: Method, questions: Sequence[Question]) -> list[Ranking]:

@@ -85,7 +85,7 @@ class QueryParser:
         everything = self.thesaurus.merged()
         self.corrections_ = {fold(k): fold(v) for k, v in self.corrections.items()}
         self.ignore_ = self.thesaurus.ignore
-        self.synonyms_ = self._by_stem()
+        self.synonyms_ = self._by_stem(everything)
         phrases = {k: v for k, v in everything.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
         self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
@@ -101,10 +101,11 @@ class QueryParser:
         self._words: dict[str, tuple[str, tuple[str, ...]]] = {}
         return self
 
-    def _by_stem(self) -> list[dict[str, tuple[str, ...]]]:
+    def _by_stem(self, everything: Mapping[str, tuple[str, ...]]
+                 ) -> list[dict[str, tuple[str, ...]]]:
         """One lookup table per matching level: the word itself (any language), then each
         language's stem of that language's keys."""
-        single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
+        single = {k: v for k, v in everything.items() if " " not in k}
         levels: list[dict[str, tuple[str, ...]]] = [single]
         for language, stemmer in zip(self.languages, self.stemmers_, strict=True):
             table = self.thesaurus.synonyms.get(language, {})
