@@ -46,7 +46,7 @@ def test_python_and_numpy_scoring_agree(seed):
     assert retriever.small_postings_ is not None
     for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):
         weights, norm = retriever.query_vector(retriever.analyzer(question))
-        small = sparse_top_k(weights, norm, retriever.small_postings_, retriever.n_docs_, 10)
+        small = sparse_top_k(weights, norm, retriever.small_postings_, 10)
         large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 10)
         assert [h.index for h in small] == [h.index for h in large]
         assert np.allclose([h.score for h in small], [h.score for h in large])

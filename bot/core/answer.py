@@ -8,11 +8,11 @@ tools (and the eval) can see how close it came.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
-from typing import Self
+from operator import itemgetter
+from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
 from bot.core.index import TfidfRetriever
@@ -20,6 +20,20 @@ from bot.core.query import QueryParser
 from bot.core.text import split_sentences, words
 
 HEADING_MATCH_SHARE = 0.6
+
+
+def coverage(shares: Iterable[tuple[str, float]], passage_terms: Container[str]) -> float:
+    """Share of the question's weight (squared, as in its norm) whose terms the passage has.
+
+    A question about fine-tuning BERT on a GPU shares "GPU" with the hardware passage and
+    scores well on it; the words it asks about and the passage lacks are what show the
+    summary does not answer it.
+    """
+    covered = 0.0
+    for term, share in shares:
+        if term in passage_terms:
+            covered += share
+    return covered
 
 
 class Status(StrEnum):
@@ -30,14 +44,15 @@ class Status(StrEnum):
     TOO_LONG = "too_long"
 
 
-@dataclass(frozen=True, slots=True)
-class RankedPassage:
+class RankedPassage(NamedTuple):
     passage: Passage
     score: float
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
+    """What the bot says to a question (a named tuple: one is made per question, and the
+    answer path is timed in microseconds)."""
+
     question: str
     status: Status
     passages: tuple[RankedPassage, ...] = ()
@@ -98,9 +113,12 @@ class Answerer:
             return self._answer_by_heading(question, tokens, k)
         weights, norm = self.retriever.query_vector(terms)
         hits = self.retriever.search_vector(weights, norm, k)
-        scored = sorted(((h.score * self._coverage(h.index, weights, norm), h.index)
-                         for h in hits), key=lambda item: -item[0])
-        ranked = tuple(RankedPassage(self.passages_[i], score) for score, i in scored)
+        shares = [(term, w * w / (norm * norm)) for term, w in weights.items()]
+        terms_of = self._terms_of
+        scored = [(score * coverage(shares, terms_of(index)), index) for index, score in hits]
+        scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
+        passages = self.passages_
+        ranked = tuple([RankedPassage(passages[i], score) for score, i in scored])
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
         best = self._best_sentence(scored[0][1], weights)
@@ -131,14 +149,6 @@ class Answerer:
         first_sentence = next(iter(self._sentences(best[0])), (None,))[0]
         return Answer(question, Status.ANSWERED, ranked, first_sentence)
 
-    def _coverage(self, index: int, weights: Mapping[str, float], norm: float) -> float:
-        """Share of the question's weight (squared, as in its norm) whose terms the passage
-        has. A question about fine-tuning BERT on a GPU shares "GPU" with the hardware
-        passage and scores well on it; the words it asks about and the passage lacks are
-        what show the summary does not answer it."""
-        terms = self._terms_of(index)
-        return sum(w * w for t, w in weights.items() if t in terms) / (norm * norm)
-
     def _field(self, passage: Passage) -> str:
         return " ".join((*passage.path, *self.labels_.get(passage.id, ()), passage.lead))
 
@@ -154,7 +164,10 @@ class Answerer:
     def _best_sentence(self, index: int, weights: Mapping[str, float]) -> str | None:
         best, best_weight = None, 0.0
         for sentence, sentence_terms in self._sentences(index):
-            weight = sum(w for t, w in weights.items() if t in sentence_terms)
+            weight = 0.0
+            for term, w in weights.items():
+                if term in sentence_terms:
+                    weight += w
             if weight > best_weight:
                 best, best_weight = sentence, weight
         return best

@@ -14,13 +14,12 @@ and the weighting. What the tokeniser saw (surface word -> term) is kept for typ
 from __future__ import annotations
 
 import gc
-import heapq
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import chain
-from typing import Self
+from operator import itemgetter
+from typing import NamedTuple, Self
 
 import numpy as np
 from scipy import sparse
@@ -31,9 +30,9 @@ from bot.core.text import Analyzer, words
 SMALL_CORPUS = 2048  # up to this many passages, score in plain Python rather than numpy
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One retrieved passage: its position in the fitted sequence and its score."""
+class Hit(NamedTuple):
+    """One retrieved passage: its position in the fitted sequence and its score (a named
+    tuple: the answer path makes a few per question, and a tuple is the cheapest record)."""
 
     index: int
     score: float
@@ -48,15 +47,16 @@ def query_weights(
     of the question, and counting it in the norm lowers the score of questions that are mostly
     about something else. This is what lets one threshold refuse out-of-scope questions.
     """
-    counts: dict[str, int] = {}
-    for term in terms:
-        counts[term] = counts.get(term, 0) + 1
-    weights = {}
-    for term, count in counts.items():
-        tf = 1.0 + math.log(count) if sublinear_tf and count > 1 else float(count)
-        weights[term] = tf * idf.get(term, oov_idf)
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return weights, norm
+    get = idf.get
+    weights = {term: get(term, oov_idf) for term in terms}
+    if len(weights) < len(terms):  # a repeated term: most questions have none
+        counts: dict[str, int] = {}
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+        for term, count in counts.items():
+            if count > 1:
+                weights[term] *= 1.0 + math.log(count) if sublinear_tf else count
+    return weights, math.hypot(*weights.values())
 
 
 def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str, int],
@@ -70,26 +70,30 @@ def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str
         j = columns.get(term)
         if j is not None:
             start, end = indptr[j], indptr[j + 1]
-            scores[rows[start:end]] += values[start:end] * (weight / norm)
+            scores[rows[start:end]] += values[start:end] * weight
+    scores /= norm
     return scores
 
 
-def sparse_top_k(weights: Mapping[str, float], norm: float,
-                 postings: Mapping[str, tuple[list[int], list[float]]], n_docs: int,
+Postings = Mapping[str, Sequence[tuple[int, float]]]
+
+
+def sparse_top_k(weights: Mapping[str, float], norm: float, postings: Postings,
                  k: int) -> list[Hit]:
     """The same scores and order as dense_scores + top_k, in plain Python: on a few dozen
-    passages the fixed cost of each numpy call is most of the work."""
+    passages the fixed cost of each numpy call is most of the work. Only the passages that
+    share a term with the question are touched."""
     if norm == 0.0 or k <= 0:
         return []
-    scores = [0.0] * n_docs
+    scores: dict[int, float] = {}
+    get = scores.get
     for term, weight in weights.items():
-        entry = postings.get(term)
-        if entry is not None:
-            factor = weight / norm
-            for row, value in zip(*entry, strict=True):
-                scores[row] += value * factor
-    best = heapq.nlargest(k, range(n_docs), key=scores.__getitem__)  # stable: ties by row
-    return [Hit(row, scores[row]) for row in best if scores[row] > 0.0]
+        for row, value in postings.get(term, ()):
+            scores[row] = get(row, 0.0) + value * weight
+    # Equal scores keep the order rows were first met, which is document order: the rows
+    # of one term's postings are sorted, and passages can only tie exactly on the same terms.
+    ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)  # stable, even reversed
+    return [Hit(row, score / norm) for row, score in ranked[:k] if score > 0.0]
 
 
 @contextmanager
@@ -195,9 +199,11 @@ class TfidfRetriever:
         self.matrix_ = matrix
         self.small_postings_ = None
         if self.n_docs_ <= SMALL_CORPUS:
+            rows, values, bounds = (matrix.indices.tolist(), matrix.data.tolist(),
+                                    matrix.indptr.tolist())
             self.small_postings_ = {
-                term: (matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]].tolist(),
-                       matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]].tolist())
+                term: tuple(zip(rows[bounds[j]:bounds[j + 1]], values[bounds[j]:bounds[j + 1]],
+                                strict=True))
                 for term, j in columns.items()
             }
         self.surface_words_ = {w: terms[j] for w, j in seen.items() if j >= 0}
@@ -224,7 +230,7 @@ class TfidfRetriever:
 
     def search_vector(self, weights: Mapping[str, float], norm: float, k: int) -> list[Hit]:
         if self.small_postings_ is not None:
-            return sparse_top_k(weights, norm, self.small_postings_, self.n_docs_, k)
+            return sparse_top_k(weights, norm, self.small_postings_, k)
         return top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k)
 
     def search(self, text: str, k: int) -> list[Hit]:

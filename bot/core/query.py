@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import snowballstemmer
@@ -92,13 +93,18 @@ class QueryParser:
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
             loose = tuple(self._loose(w) for w in key.split())
             self.phrases_.setdefault(loose[0], []).append((loose, targets))
+        self.phrase_pairs_ = {(loose[0], loose[1]) for entries in self.phrases_.values()
+                              for loose, _ in entries}
         # Typo repair picks, among the corpus words one edit away, the one whose term is
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
         # Questions repeat their words: stemming is most of the cost of a question, so each
-        # word's phrase key and terms are worked out once (per fitted parser) and kept.
-        self._words: dict[str, tuple[str, tuple[str, ...]]] = {}
+        # word's terms are worked out once (per fitted parser) and kept, and so is whether
+        # the word can start a thesaurus phrase.
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._loose_words: dict[str, str] = {}
+        self._phrase_starts: set[str] = set()
         return self
 
     def _by_stem(self, everything: Mapping[str, tuple[str, ...]]
@@ -131,19 +137,32 @@ class QueryParser:
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Index terms of a question's words (``text.words(question)``)."""
-        known = self._words
-        entries = [known.get(t) or self._learn(t) for t in tokens]
-        if self.phrases_ and any(loose in self.phrases_ for loose, _ in entries):
-            entries = [known.get(t) or self._learn(t)
-                       for t in self._rewrite(tokens, [loose for loose, _ in entries])]
-        return [term for _, terms in entries for term in terms]
+        out = self._terms_of_words(tokens)
+        if self._phrase_starts.isdisjoint(tokens):
+            return out
+        loose = [self._loose_words[t] for t in tokens]
+        if self.phrase_pairs_.isdisjoint(pairwise(loose)):  # no phrase's first two words
+            return out
+        return self._terms_of_words(self._rewrite(tokens, loose))
 
-    def _learn(self, word: str) -> tuple[str, tuple[str, ...]]:
+    def _terms_of_words(self, tokens: Iterable[str]) -> list[str]:
+        known = self._words
+        out: list[str] = []
+        for token in tokens:
+            entry = known.get(token)
+            out += self._learn(token) if entry is None else entry
+        return out
+
+    def _learn(self, word: str) -> tuple[str, ...]:
         if len(self._words) >= WORD_CACHE_SIZE:
             self._words.clear()
+            self._loose_words.clear()
+            self._phrase_starts.clear()
         mapped = (self.analyzer.term(w) for w in self._map_word(word))
-        entry = (self._loose(word), tuple(t for t in mapped if t is not None))
-        self._words[word] = entry
+        entry = self._words[word] = tuple(t for t in mapped if t is not None)
+        loose = self._loose_words[word] = self._loose(word)
+        if loose in self.phrases_:
+            self._phrase_starts.add(word)
         return entry
 
     def _rewrite(self, tokens: Sequence[str], loose: Sequence[str]) -> list[str]:
