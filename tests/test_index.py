@@ -34,8 +34,8 @@ def test_scores_equal_scikit_learn_cosine():
         expected = (matrix @ q.T).toarray().ravel()
         hits = retriever.search(question, k=60)
         assert hits, question
-        for hit in hits:
-            assert hit.score == pytest.approx(expected[hit.index], abs=1e-9)
+        for index, score in hits:
+            assert score == pytest.approx(expected[index], abs=1e-9)
         assert len(hits) == int((expected > 0).sum())
 
 
@@ -45,18 +45,18 @@ def test_python_and_numpy_scoring_agree(seed):
     retriever = TfidfRetriever(Analyzer(), length_slope=0.4, unknown_weight=2.0).fit(texts)
     assert retriever.small_postings_ is not None
     for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):
-        weights, norm = retriever.query_vector(retriever.analyzer(question))
+        _, weights, norm = retriever.retrieve(retriever.analyzer(question), 0)
         small = sparse_top_k(weights, norm, retriever.small_postings_, 10)
         large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 10)
-        assert [h.index for h in small] == [h.index for h in large]
-        assert np.allclose([h.score for h in small], [h.score for h in large])
+        assert [i for i, _ in small] == [i for i, _ in large]
+        assert np.allclose([s for _, s in small], [s for _, s in large])
 
 
 def test_top_k_large_path_keeps_ties_in_document_order():
     scores = np.zeros(5000)
     scores[[10, 20, 30, 4000]] = [0.5, 0.9, 0.5, 0.9]
-    assert [h.index for h in top_k(scores.copy(), 3)] == [20, 4000, 10]
-    assert [h.index for h in top_k(scores.copy(), 10)] == [20, 4000, 10, 30]
+    assert [i for i, _ in top_k(scores.copy(), 3)] == [20, 4000, 10]
+    assert [i for i, _ in top_k(scores.copy(), 10)] == [20, 4000, 10, 30]
 
 
 def test_unknown_words_lower_the_score_but_not_the_order():
@@ -65,8 +65,8 @@ def test_unknown_words_lower_the_score_but_not_the_order():
     strict = TfidfRetriever(Analyzer(), unknown_weight=3.0).fit(texts)
     a = plain.search("scale risk zzzunknown", 5)
     b = strict.search("scale risk zzzunknown", 5)
-    assert [h.index for h in a] == [h.index for h in b]
-    assert all(y.score < x.score for x, y in zip(a, b, strict=True))
+    assert [i for i, _ in a] == [i for i, _ in b]
+    assert all(y < x for (_, x), (_, y) in zip(a, b, strict=True))
 
 
 def test_field_words_count_field_weight_times():

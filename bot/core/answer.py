@@ -111,8 +111,7 @@ class Answerer:
         terms = self.parser.terms(tokens)
         if not terms:
             return self._answer_by_heading(question, tokens, k)
-        weights, norm = self.retriever.query_vector(terms)
-        hits = self.retriever.search_vector(weights, norm, k)
+        hits, weights, norm = self.retriever.retrieve(terms, k)
         shares = [(term, w * w / (norm * norm)) for term, w in weights.items()]
         terms_of = self._terms_of
         scored = [(score * coverage(shares, terms_of(index)), index) for index, score in hits]
