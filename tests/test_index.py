@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.core.index import TfidfRetriever, dense_scores, sparse_top_k, top_k
+from bot.core.index import SMALL_CORPUS, TfidfRetriever, dense_scores, sparse_top_k, top_k
 from bot.core.text import Analyzer
 
 WORDS = (
@@ -41,7 +41,7 @@ def test_scores_equal_scikit_learn_cosine():
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_python_and_numpy_scoring_agree(seed):
-    texts = random_texts(200, seed)
+    texts = random_texts(SMALL_CORPUS, seed)
     retriever = TfidfRetriever(Analyzer(), length_slope=0.4, unknown_weight=2.0).fit(texts)
     assert retriever.small_postings_ is not None
     for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):

@@ -27,7 +27,9 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from bot.core.text import Analyzer, words
 
-SMALL_CORPUS = 2048  # up to this many passages, score in plain Python rather than numpy
+# Up to this many passages, score in plain Python rather than numpy: the crossover measured
+# on the bench's corpora (both about 34 us at 100 passages; numpy 5x faster at 1k).
+SMALL_CORPUS = 100
 
 
 Hit = tuple[int, float]
