@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain
+from itertools import chain, count
 from operator import itemgetter
 from typing import NamedTuple, Self
 
@@ -174,11 +175,15 @@ class TfidfRetriever:
             if fields is not None:  # passages of one section share their field: split it once
                 field_words = {f: words(f) for f in set(fields)}
                 tokens = [ws for i in range(n) for ws in (tokens[i], field_words[fields[i]])]
-            columns, seen = self._vocabulary(tokens)
+            # One pass numbers the distinct words as they are met (a missing key takes the
+            # next number), so no separate pass collects them.
+            surface: defaultdict[str, int] = defaultdict(count().__next__)
             lengths = [len(t) for t in tokens]
-            ids = np.fromiter(map(seen.__getitem__, chain.from_iterable(tokens)),
+            ids = np.fromiter(map(surface.__getitem__, chain.from_iterable(tokens)),
                               dtype=np.int32, count=sum(lengths))
             del tokens  # millions of strings: freed before the collector runs again
+            columns, word_columns = self._vocabulary(surface)
+        ids = word_columns[ids]
         token_part = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         keep = ids >= 0  # stop words
         ids, token_part = ids[keep], token_part[keep]
@@ -215,19 +220,19 @@ class TfidfRetriever:
                                 strict=True))
                 for term, j in columns.items()
             }
-        self.surface_words_ = {w: terms[j] for w, j in seen.items() if j >= 0}
+        self.surface_words_ = {w: terms[j] for w, j in zip(surface, word_columns.tolist(),
+                                                           strict=True) if j >= 0}
         return self
 
-    def _vocabulary(self, tokens: list[list[str]]) -> tuple[dict[str, int], dict[str, int]]:
-        """Index terms (term -> column) and every distinct word's column (-1: stop word),
-        each distinct word analysed once however often it occurs."""
+    def _vocabulary(self, surface: Iterable[str]) -> tuple[dict[str, int], np.ndarray]:
+        """Index terms (term -> column) and each distinct word's column, in the order the
+        words are numbered (-1: a stop word), each word analysed once however often it
+        occurs."""
         term_of = self.analyzer.term
         columns: dict[str, int] = {}
-        seen: dict[str, int] = {}
-        for word in set(chain.from_iterable(tokens)):
-            term = term_of(word)
-            seen[word] = -1 if term is None else columns.setdefault(term, len(columns))
-        return columns, seen
+        word_columns = [-1 if (term := term_of(word)) is None
+                        else columns.setdefault(term, len(columns)) for word in surface]
+        return columns, np.array(word_columns, dtype=np.int32)
 
     @property
     def vocabulary(self) -> Mapping[str, float]:
