@@ -107,7 +107,7 @@ def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -
 
 def load_corrections(path: Path | None) -> dict[str, str]:
     """The table of OCR slips (wrong -> right); ``None`` means none."""
-    data = read_yaml_mapping(path)
+    data = read_yaml_mapping(path, text_only=True)
     bad = [k for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str)]
     if bad:
         raise ConfigError(f"{path}: every correction must map a word to a word, see {bad[0]!r}")

@@ -49,7 +49,7 @@ class Scores:
 
 
 def load_questions(path: Path) -> list[Question]:
-    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"})
+    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"}, text_only=True)
     questions = []
     for group in ("answerable", "out_of_scope"):
         items = data.get(group) or []

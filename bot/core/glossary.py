@@ -50,7 +50,7 @@ class CuratedGlossary:
 
     @classmethod
     def load(cls, path: Path | None) -> CuratedGlossary:
-        data = read_yaml_mapping(path, keys={"entries", "aliases"})
+        data = read_yaml_mapping(path, keys={"entries", "aliases"}, text_only=True)
         entries = []
         for i, item in enumerate(data.get("entries") or []):
             if not (isinstance(item, dict) and isinstance(item.get("term"), str)

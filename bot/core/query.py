@@ -29,7 +29,7 @@ class Thesaurus:
 
     @classmethod
     def load(cls, path: Path | None) -> Thesaurus:
-        data = read_yaml_mapping(path, keys={"synonyms", "ignore"})
+        data = read_yaml_mapping(path, keys={"synonyms", "ignore"}, text_only=True)
         languages = data.get("synonyms") or {}
         ignore = data.get("ignore") or []
         if not isinstance(languages, dict) or not isinstance(ignore, list) or not all(
