@@ -33,6 +33,7 @@ class CorpusSettings:
     corrections: str | None = "corrections.yml"
     thesaurus: str | None = "thesaurus.yml"
     glossary: str | None = "glossary.yml"
+    jargon: str | None = "jargon.yml"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class RetrievalSettings:
     heading_weight: float = 1.0
     length_slope: float = 1.0
     unknown_word_weight: float = 1.0
+    jargon_weight: float = 1.0
     spelling_correction: bool = True
     spelling_min_length: int = 5
 
@@ -151,7 +153,7 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
                                    corpus=dataclasses.replace(settings.corpus, path=corpus_path))
     if not corpus_path.is_dir():
         raise ConfigError(f"{path}: 'corpus.path': corpus folder not found: {corpus_path}")
-    for key in ("corrections", "thesaurus", "glossary"):
+    for key in ("corrections", "thesaurus", "glossary", "jargon"):
         data_file = settings.corpus_file(getattr(settings.corpus, key))
         if data_file is not None and not data_file.is_file():
             raise ConfigError(f"{path}: 'corpus.{key}' names {data_file.name}, which is not in "
@@ -164,6 +166,7 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "retrieval.heading_weight": (0.0, None),
     "retrieval.length_slope": (0.01, 1.0),
     "retrieval.unknown_word_weight": (0.01, None),
+    "retrieval.jargon_weight": (0.01, None),
     "retrieval.spelling_min_length": (2, None),
     "answer.top_k": (1, 25),
     "answer.min_score": (0.0, None),

@@ -56,6 +56,7 @@ TUNING_GRID = {
     "heading_weight": (1.0, 2.0, 3.0),
     "length_slope": (1.0, 0.7, 0.4),
     "unknown_word_weight": (1.0, 1.5, 2.0, 3.0),
+    "jargon_weight": (1.0, 2.0, 3.0),
 }
 
 

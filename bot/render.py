@@ -153,7 +153,7 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
 def _provenance(knowledge: Knowledge) -> str:
     documents = knowledge.corpus.documents
     if len(documents) == 1:
-        return f"Verbatim from “{documents[0].title.replace('**', '')}”"
+        return f"Verbatim from “{documents[0].title}”"
     return "Verbatim from the group's reading"
 
 
@@ -226,7 +226,7 @@ def render_help() -> Reply:
 
 def render_about(knowledge: Knowledge) -> Reply:
     docs = "\n".join(
-        f"• {d.title.replace('**', '')}" + (f" — {d.author}" if d.author else "")
+        f"• {d.title}" + (f" — {d.author}" if d.author else "")
         + f" ({len(d.passages)} passages)"
         for d in knowledge.corpus.documents
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.config import load_settings
@@ -30,7 +32,7 @@ def tiny(tmp_path_factory) -> Knowledge:
     (root / "corpus").mkdir()
     (root / "corpus" / "kitchen.md").write_text(TINY, encoding="utf-8")
     (root / "config.yml").write_text(
-        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n"
+        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
         "risks:\n  section: Coffee\n", encoding="utf-8")
     return Knowledge.from_settings(load_settings(root / "config.yml"))
 
@@ -67,7 +69,7 @@ def test_out_of_scope_is_refused(tiny):
 
 
 def test_a_refusal_still_carries_the_nearest_candidates(knowledge):
-    answer = knowledge.ask("how does reinforcement learning work", k=3)
+    answer = knowledge.ask("how do robots learn to walk", k=3)
     assert answer.status is Status.NOT_COVERED
     assert len(answer.passages) == 3
     assert answer.passages[0].score < knowledge.answerer.min_score
@@ -115,3 +117,37 @@ def test_a_passage_that_covers_only_part_of_the_question_scores_lower(tiny):
     assert tiny.ask(whole).passages[0].score == pytest.approx(retriever.search(whole, 1)[0][1])
     partial = tiny.ask(part).passages[0]
     assert partial.score < 0.7 * retriever.search(part, 1)[0][1]
+
+
+@pytest.fixture(scope="module")
+def without_jargon(knowledge) -> Knowledge:
+    settings = knowledge.settings
+    return Knowledge.from_settings(dataclasses.replace(
+        settings, corpus=dataclasses.replace(settings.corpus, jargon=None)))
+
+
+@pytest.mark.parametrize("question", [
+    "what is LoRA fine-tuning",  # a technique the summary never names
+    "what learning rate should I use to fine-tune BERT",  # "learning" alone it has
+    "qual otimizador usar no pré-treinamento?",
+])
+def test_a_question_about_a_field_topic_the_summary_lacks_is_refused(
+    knowledge, without_jargon, question
+):
+    assert not knowledge.ask(question).answered
+    assert without_jargon.ask(question).answered  # what corpus/jargon.yml changes
+
+
+def test_field_words_the_summary_uses_are_weighed_as_any_other(knowledge, without_jargon):
+    for question in ("what is fine-tuning", "why do GPUs matter for foundation models"):
+        with_list, without = knowledge.ask(question), without_jargon.ask(question)
+        assert with_list.answered
+        assert [(r.passage.id, r.score) for r in with_list.passages] == [
+            (r.passage.id, r.score) for r in without.passages]
+
+
+def test_the_author_line_answers_who_wrote_it(knowledge):
+    for question in ("who wrote this summary?", "quem é o autor?"):
+        answer = knowledge.ask(question)
+        assert answer.answered, question
+        assert answer.passages[0].passage.text == "Author: Marcus Vinícius Borela de Castro"

@@ -44,12 +44,12 @@ def test_ask_json_contract():
 
 def test_ask_json_reads_stdin_one_object_per_line_even_when_refused():
     result = run_process("ask", "--json", "--k", "3",
-                         stdin="what is homogenization?\r\nhow does reinforcement learning "
-                               "work\nwhat is the capital of france?\n\n")
+                         stdin="what is homogenization?\r\nhow do robots learn to "
+                               "walk\nwhat is the capital of france?\n\n")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["question"] for line in lines] == [
-        "what is homogenization?", "how does reinforcement learning work",
+        "what is homogenization?", "how do robots learn to walk",
         "what is the capital of france?"]
     assert [line["answered"] for line in lines] == [True, False, False]
     assert len(lines[1]["passages"]) == 3  # refused, still the top-k candidates

@@ -27,10 +27,12 @@ def by_start(document, start: str):
     return matches[0]
 
 
-def test_plain_text_title_and_author_are_not_passages(seed):
+def test_plain_text_title_is_the_title_and_the_author_line_a_citable_passage(seed):
     assert seed.title.startswith("On the Opportunities and Risks of")
+    assert not any(p.text.startswith("On the Opportunities") for p in seed.passages)
     assert seed.author == "Marcus Vinícius Borela de Castro"
-    assert not any("Author:" in p.text for p in seed.passages)
+    author = by_start(seed, "Author: Marcus")
+    assert author.number == 1 and author.path == ()  # under the title, before any section
 
 
 def test_short_title_lines_are_headings_not_passages(seed):

@@ -21,6 +21,7 @@ from bot.core.text import fold, split_sentences, squash
 
 DOCUMENT_SUFFIXES = (".md", ".txt")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_EMPHASIS = re.compile(r"\*\*|__")  # bold in a heading: citations are bold already
 _BULLET = re.compile(r"^(\s*)[-*•]\s+")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
@@ -129,7 +130,8 @@ def parse_document(
     author = None
     if blocks and blocks[0].kind == "paragraph" and (m := _METADATA.match(blocks[0].text)):
         author = m.group(2).strip() if m.group(1).lower().startswith("author") else None
-        blocks.pop(0)
+        # The line stays a passage too, under the title: "who wrote this?" is a question
+        # the document answers, and the answer can be cited like any other.
     return _assemble(doc_id, title, author, blocks)
 
 
@@ -143,7 +145,7 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
     for chunk in _chunks(text):
         lines = chunk.split("\n")
         if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
-            yield _Block("heading", m.group(2), len(m.group(1)))
+            yield _Block("heading", _EMPHASIS.sub("", m.group(2)), len(m.group(1)))
             continue
         if _BULLET.match(lines[0]):
             yield from _list_items(lines)

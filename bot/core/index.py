@@ -153,16 +153,22 @@ class TfidfRetriever:
     unknown_weight : a word the corpus never uses weighs this many times the rarest word it
         does use. It scales each question's scores as a whole, so it never changes a ranking:
         it only decides how far unknown words pull a question towards a refusal.
+    jargon, jargon_weight : terms of the field's vocabulary (``query.Jargon.terms``); one
+        the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
+        ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
     """
 
     def __init__(self, analyzer: Analyzer, *, sublinear_tf: bool = True,
                  field_weight: float = 1.0, length_slope: float = 1.0,
-                 unknown_weight: float = 1.0) -> None:
+                 unknown_weight: float = 1.0, jargon: Iterable[str] = (),
+                 jargon_weight: float = 1.0) -> None:
         self.analyzer = analyzer
         self.sublinear_tf = sublinear_tf
         self.field_weight = field_weight
         self.length_slope = length_slope
         self.unknown_weight = unknown_weight
+        self.jargon = jargon
+        self.jargon_weight = jargon_weight
 
     def fit(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> Self:
         if not texts:
@@ -210,6 +216,10 @@ class TfidfRetriever:
         self.columns_ = columns
         self.idf_ = dict(zip(terms, transformer.idf_.tolist(), strict=True))
         self.oov_idf_ = (math.log(1.0 + self.n_docs_) + 1.0) * self.unknown_weight
+        # What a question's term weighs before its frequency: known terms their idf, the
+        # field's words the corpus lacks more than other unknown words (oov_idf_).
+        self.query_idf_ = {**dict.fromkeys(self.jargon, self.oov_idf_ * self.jargon_weight),
+                           **self.idf_}
         self.matrix_ = matrix
         self.small_postings_ = None
         if self.n_docs_ <= SMALL_CORPUS:
@@ -241,7 +251,7 @@ class TfidfRetriever:
 
     def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:
         """The k best passages for a question's terms (``analyzer`` terms), best first."""
-        weights, norm = query_weights(terms, self.idf_, self.oov_idf_, self.sublinear_tf)
+        weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf)
         if self.small_postings_ is not None:
             return Retrieved(sparse_top_k(weights, norm, self.small_postings_, k), weights, norm)
         return Retrieved(top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k),

@@ -10,7 +10,7 @@ from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage, load_corpus, load_corrections
 from bot.core.glossary import CuratedGlossary, Glossary, Lookup
 from bot.core.index import TfidfRetriever
-from bot.core.query import QueryParser, Thesaurus
+from bot.core.query import Jargon, QueryParser, Thesaurus
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer
 
@@ -67,6 +67,7 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
     """The answer path alone (question parser and index, fitted): what a question touches."""
     cs, rs = settings.corpus, settings.retrieval
     analyzer = analyzer or Analyzer(rs.stemmer)
+    jargon = Jargon.load(settings.corpus_file(cs.jargon))
     parser = QueryParser(
         analyzer,
         thesaurus=Thesaurus.load(settings.corpus_file(cs.thesaurus)),
@@ -74,10 +75,12 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
         spelling_correction=rs.spelling_correction,
         spelling_min_length=rs.spelling_min_length,
         languages=rs.query_languages,
+        jargon=jargon,
     )
     retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
                                field_weight=rs.heading_weight, length_slope=rs.length_slope,
-                               unknown_weight=rs.unknown_word_weight)
+                               unknown_weight=rs.unknown_word_weight,
+                               jargon=jargon.terms(analyzer), jargon_weight=rs.jargon_weight)
     return Answerer(
         parser,
         retriever,

@@ -54,6 +54,32 @@ class Thesaurus:
         return {k: v for table in self.synonyms.values() for k, v in table.items()}
 
 
+@dataclass(frozen=True)
+class Jargon:
+    """The field's vocabulary (corpus/jargon.yml): words and phrases that name topics of
+    machine learning. One that a question uses and the corpus does not is the sign of a
+    question about something the notes do not cover."""
+
+    entries: frozenset[str] = frozenset()  # folded, words separated by one space
+
+    @classmethod
+    def load(cls, path: Path | None) -> Jargon:
+        terms = read_yaml_mapping(path, keys={"terms"}, text_only=True).get("terms") or []
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ConfigError(f"{path}: 'terms' must be a list of words or phrases")
+        return cls(frozenset(" ".join(words(t)) for t in terms if words(t)))
+
+    @staticmethod
+    def token(entry: str) -> str:
+        """The one word a phrase stands as in a question ("learning rate" ->
+        "learningrate"), so that its words do not count as the corpus's words."""
+        return entry.replace(" ", "")
+
+    def terms(self, analyzer: Analyzer) -> frozenset[str]:
+        """Index terms of the entries, for the retriever to weigh."""
+        return frozenset(t for e in self.entries if (t := analyzer.term(self.token(e))))
+
+
 MIN_STEM_MATCH_LENGTH = 5
 WORD_CACHE_SIZE = 1 << 16  # distinct question words kept analysed
 
@@ -69,9 +95,11 @@ class QueryParser:
 
     def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus | None = None,
                  corrections: Mapping[str, str] | None = None, spelling_correction: bool = True,
-                 spelling_min_length: int = 5, languages: Sequence[str] = ("english",)) -> None:
+                 spelling_min_length: int = 5, languages: Sequence[str] = ("english",),
+                 jargon: Jargon | None = None) -> None:
         self.analyzer = analyzer
         self.thesaurus = thesaurus or Thesaurus()
+        self.jargon = jargon or Jargon()
         self.corrections = corrections or {}
         self.spelling_correction = spelling_correction
         self.spelling_min_length = spelling_min_length
@@ -89,6 +117,14 @@ class QueryParser:
         self.synonyms_ = self._by_stem(everything)
         phrases = {k: v for k, v in everything.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
+        # A jargon phrase is read as one word where the corpus lacks one of its words
+        # ("learning rate" in notes that never say "rate"), never over a thesaurus phrase.
+        self.jargon_terms_ = self.jargon.terms(self.analyzer)
+        for entry in self.jargon.entries:
+            if " " in entry and entry not in phrases and not all(
+                self._covered(w, everything) for w in entry.split()
+            ):
+                phrases[entry] = (self.jargon.token(entry),)
         self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
             loose = tuple(self._loose(w) for w in key.split())
@@ -106,6 +142,12 @@ class QueryParser:
         self._loose_words: dict[str, str] = {}
         self._phrase_starts: set[str] = set()
         return self
+
+    def _covered(self, word: str, thesaurus: Mapping[str, tuple[str, ...]]) -> bool:
+        """Whether the corpus (directly, or through the thesaurus) has a word for it."""
+        term = self.analyzer.term(word)
+        return term is None or term in self.vocabulary_ or word in thesaurus or \
+            word in self.ignore_
 
     def _by_stem(self, everything: Mapping[str, tuple[str, ...]]
                  ) -> list[dict[str, tuple[str, ...]]]:
@@ -189,6 +231,8 @@ class QueryParser:
         targets = self._lookup(self.synonyms_, word, known)
         if targets is not None:
             return (*((word,) if known else ()), *" ".join(targets).split())
+        if not known and term in self.jargon_terms_:  # the field's word: not a typo
+            return (word,)
         if term is None or known or not self.spelling_correction:
             return (word,)
         return (self.correct(word),)

@@ -50,7 +50,7 @@ def huge(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> K
     settings = dataclasses.replace(
         base_settings,
         corpus=dataclasses.replace(base_settings.corpus, path=folder, corrections=None,
-                                   thesaurus=None, glossary=None),
+                                   thesaurus=None, glossary=None, jargon=None),
         answer=dataclasses.replace(base_settings.answer, max_question_chars=2000),
     )
     knowledge = Knowledge.from_settings(settings)
