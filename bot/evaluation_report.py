@@ -62,8 +62,9 @@ TUNING_GRID = {
 
 def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
     """Grid-search the retrieval weights on the dev split only; the threshold is calibrated
-    for each point (see calibrate). Objective: MRR plus the out-of-scope share refused at
-    that threshold. The test split is never looked at here."""
+    for each point (see calibrate). Objective: R@1 plus MRR plus the out-of-scope share
+    refused at that threshold (the first answer right, the rest close, the rest refused).
+    The test split is never looked at here."""
     dev = [q for q in questions if q.split == "dev"]
     settings = knowledge.settings
     best: tuple[tuple[float, float], dict[str, float], float] | None = None
@@ -75,9 +76,10 @@ def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
         rankings = evaluate(answerer_method(answerer), dev)
         threshold = calibrate(dev, rankings)
         s = score(dev, rankings, threshold)
-        objective = (round(s.mrr + (s.refused_rate or 0.0), 6), s.recall_at_1)
-        out.write(f"  {point} min_score={threshold}: MRR {s.mrr:.3f}, answered "
-                  f"{s.answered_rate:.2f}, refused {s.refused_rate:.2f}\n")
+        objective = (round(s.recall_at_1 + s.mrr + (s.refused_rate or 0.0), 6), s.recall_at_3)
+        out.write(f"  {point} min_score={threshold}: R@1 {s.recall_at_1:.3f}, "
+                  f"MRR {s.mrr:.3f}, answered {s.answered_rate:.2f}, "
+                  f"refused {s.refused_rate:.2f}\n")
         if best is None or objective > best[0]:
             best = (objective, point, threshold)
     assert best is not None
@@ -109,6 +111,8 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
             bot_rankings = rankings
         for split in SPLITS:
             chosen = [i for i, q in enumerate(questions) if q.split == split]
+            if not chosen:  # a file of test questions only, say
+                continue
             s = score([questions[i] for i in chosen], [rankings[i] for i in chosen], threshold)
             out.write(format_row(name, split, s) + "\n")
     out.write("\nanswered/refused: at the configured answer.min_score "

@@ -37,6 +37,8 @@ def edit(project: Path, old: str, new: str) -> None:
     ("  min_score: ", "  min_score: .nan #", "'answer.min_score' must be a finite number"),
     ("  thesaurus: thesaurus.yml", "  thesaurus: thesarus.yml",
      "'corpus.thesaurus' names thesarus.yml, which is not in"),
+    ("  jargon: jargon.yml", "  jargon: jargn.yml", "'corpus.jargon' names jargn.yml"),
+    ("  jargon_weight: 2.0", "  jargon_weight: 0", "'retrieval.jargon_weight' must be at least"),
     ("  study_channels: [] ", "  study_channels: [5] ",
      "'discord.study_channels[0]' must be a mapping"),
 ])
@@ -65,6 +67,13 @@ def test_bad_glossary_pattern_is_reported(project: Path, capsys):
     edit(project, "  patterns:\n", "  patterns:\n    - '(?P<term>[unclosed'\n")
     code, err = start(project, capsys)
     assert code == 2 and "glossary.patterns: invalid regular expression" in err
+
+
+@pytest.mark.parametrize("text", ["terms: lora\n", "terms:\n  - [nested]\n", "words: [lora]\n"])
+def test_bad_jargon_file_is_reported(project: Path, capsys, text):
+    (project / "corpus" / "jargon.yml").write_text(text)
+    code, err = start(project, capsys)
+    assert code == 2 and err.count("\n") == 1 and "jargon.yml: " in err
 
 
 def test_data_files_can_be_switched_off(project: Path, capsys):
