@@ -38,7 +38,7 @@ def edit(project: Path, old: str, new: str) -> None:
     ("  thesaurus: thesaurus.yml", "  thesaurus: thesarus.yml",
      "'corpus.thesaurus' names thesarus.yml, which is not in"),
     ("  jargon: jargon.yml", "  jargon: jargn.yml", "'corpus.jargon' names jargn.yml"),
-    ("  jargon_weight: 2.0", "  jargon_weight: 0", "'retrieval.jargon_weight' must be at least"),
+    ("  jargon_weight: 3.0", "  jargon_weight: 0", "'retrieval.jargon_weight' must be at least"),
     ("  study_channels: [] ", "  study_channels: [5] ",
      "'discord.study_channels[0]' must be a mapping"),
 ])
