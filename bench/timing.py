@@ -83,11 +83,11 @@ def query_latencies(searchers: Mapping[str, Searcher], queries: Sequence[str],
 def block_latencies(searchers: Mapping[str, Searcher], queries: Sequence[str],
                     rounds: int = 1, caps: Mapping[str, int] | None = None
                     ) -> dict[str, Latency]:
-    """p50 and p99 per method with each method warm: in every round each method answers
-    the whole query list in one block, the methods taking turns (the first rotating). It
-    shows what interleaving costs each method: a method whose working set is many small
-    Python objects (the bot's) loses more to another method's cache traffic than one
-    that works on a few arrays."""
+    """Latencies per method with each method warm (the report shows their p50): in every
+    round each method answers the whole query list in one block, the methods taking turns
+    (the first rotating). It shows what interleaving costs each method: a method whose
+    working set is many small Python objects (the bot's) loses more to another method's
+    cache traffic than one that works on a few arrays."""
     caps = caps or {}
     names = list(searchers)
     samples: dict[str, list[int]] = {name: [] for name in names}

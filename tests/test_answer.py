@@ -151,3 +151,30 @@ def test_the_author_line_answers_who_wrote_it(knowledge):
         answer = knowledge.ask(question)
         assert answer.answered, question
         assert answer.passages[0].passage.text == "Author: Marcus Vinícius Borela de Castro"
+
+
+def test_the_byline_answers_only_questions_about_the_author(knowledge):
+    answer = knowledge.ask("according to the author, what are the risks?")
+    assert answer.answered and answer.passages[0].passage.section == "Risks"
+    assert all(r.passage.kind != "byline" for r in answer.passages)
+    assert "Opportunities and Risks" not in " ".join(knowledge.sections)  # not a subject
+
+
+def test_a_field_phrase_that_extends_a_thesaurus_phrase_is_read_whole(knowledge):
+    assert not knowledge.ask("o que é uma rede neural recorrente?").answered  # "recorrente"
+    zero_shot, learning = (knowledge.ask("what is zero shot?"),
+                           knowledge.ask("what is zero shot learning?"))
+    assert zero_shot.answered and learning.answered  # "learning" is the summary's word
+    assert learning.passages[0].passage == zero_shot.passages[0].passage
+
+
+def test_the_word_cache_is_emptied_between_questions_not_during_one(knowledge, monkeypatch):
+    import bot.core.query as query
+
+    parser = knowledge.answerer.parser
+    question = ["zzz", "yyy", "modelos", "de", "fundacao"]
+    expected = parser.terms(question)
+    monkeypatch.setattr(query, "WORD_CACHE_SIZE", 4)
+    for _ in range(3):
+        assert parser.terms(question) == expected
+    assert len(parser._words) <= len(question) + 2  # and "foundation models" it became

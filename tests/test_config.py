@@ -88,3 +88,14 @@ def test_empty_section_means_its_defaults(project: Path, capsys):
     path.write_text(text[: text.index("discord:")] + "discord:\n")
     code, _ = start(project, capsys)
     assert code == 0
+
+
+def test_data_files_read_words_as_words_and_null_as_nothing(tmp_path: Path):
+    from bot.core.query import Jargon
+
+    path = tmp_path / "jargon.yml"
+    path.write_text("terms:\n  - no\n  - On\n  - 'null'\n")
+    assert Jargon.load(path).entries == {"no", "on", "null"}  # YAML 1.1 would say False, True
+    for empty in ("terms: ~\n", "terms:\n", "terms: null\n", "~\n"):
+        path.write_text(empty)
+        assert Jargon.load(path).entries == frozenset()

@@ -125,3 +125,14 @@ def test_list_items_know_the_sentence_that_announced_them(seed):
     assert items[0].lead == "Scale required three ingredients:"
     assert all(p.lead.endswith("will define:") for p in items if p.section == "What to do?")
     assert all(p.lead == "" for p in seed.passages if p.kind == "paragraph")
+
+
+def test_bold_in_headings_is_dropped_and_only_the_author_line_is_kept():
+    text = ("# On **Foundation Models**\n\nAuthor: Ana Souza\n\n## The **Big** picture\n\n"
+            "Text here.\n")
+    document = parse_document(text, "d", markdown=True)
+    assert document.title == "On Foundation Models" and document.sections == ("The Big picture",)
+    assert [(p.kind, p.text) for p in document.passages] == [
+        ("byline", "Author: Ana Souza"), ("paragraph", "Text here.")]
+    dated = parse_document("# Notes\n\nDate: 2022-07-01\n\n## A\n\nText.\n", "d", markdown=True)
+    assert dated.author is None and [p.text for p in dated.passages] == ["Text."]

@@ -84,3 +84,12 @@ def test_field_words_count_field_weight_times():
         4 * weighted.idf_["alpha"] / weighted.idf_["beta"])
     assert weight(plain, "alpha") / weight(plain, "beta") == pytest.approx(
         2 * plain.idf_["alpha"] / plain.idf_["beta"])
+
+
+def test_passages_that_tie_keep_document_order_on_both_scoring_paths():
+    texts = ["alpha filler", "beta filler", "gamma filler"]  # alpha and beta weigh the same
+    retriever = TfidfRetriever(Analyzer()).fit(texts)
+    _, weights, norm = retriever.retrieve(retriever.analyzer("beta alpha"), 0)
+    small = sparse_top_k(weights, norm, retriever.small_postings_, 2)
+    large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 2)
+    assert [i for i, _ in small] == [i for i, _ in large] == [0, 1]

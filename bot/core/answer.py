@@ -20,6 +20,9 @@ from bot.core.query import QueryParser
 from bot.core.text import split_sentences, words
 
 HEADING_MATCH_SHARE = 0.6
+# The byline ("Author: …") is three words long, so any question that names the author, or
+# only shares a name with them, finds it first; it answers only a question it covers whole.
+BYLINE_COVERAGE = 0.9
 
 
 def coverage(shares: Iterable[tuple[str, float]], passage_terms: Container[str]) -> float:
@@ -113,10 +116,13 @@ class Answerer:
             return self._answer_by_heading(question, tokens, k)
         hits, weights, norm = self.retriever.retrieve(terms, k)
         shares = [(term, w * w / (norm * norm)) for term, w in weights.items()]
-        terms_of = self._terms_of
-        scored = [(score * coverage(shares, terms_of(index)), index) for index, score in hits]
+        terms_of, passages = self._terms_of, self.passages_
+        scored = []
+        for index, score in hits:
+            covered = coverage(shares, terms_of(index))
+            if covered >= BYLINE_COVERAGE or passages[index].kind != "byline":
+                scored.append((score * covered, index))
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
-        passages = self.passages_
         ranked = tuple([RankedPassage(passages[i], score) for score, i in scored])
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
@@ -127,7 +133,8 @@ class Answerer:
     def _headings(passages: Sequence[Passage]) -> list[tuple[frozenset[str], list[int]]]:
         sections: dict[tuple[str, ...], list[int]] = {}
         for i, passage in enumerate(passages):
-            sections.setdefault((passage.document, *passage.path), []).append(i)
+            if passage.kind != "byline":
+                sections.setdefault((passage.document, *passage.path), []).append(i)
         return [(frozenset(words(key[-1])), rows) for key, rows in sections.items()]
 
     def _answer_by_heading(self, question: str, tokens: Sequence[str], k: int) -> Answer:

@@ -21,7 +21,8 @@ from bot.core.text import fold, split_sentences, squash
 
 DOCUMENT_SUFFIXES = (".md", ".txt")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_EMPHASIS = re.compile(r"\*\*|__")  # bold in a heading: citations are bold already
+# Bold in a heading ("**Foundation Models**"): citations are set in bold already.
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(\s*)[-*•]\s+")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
@@ -35,7 +36,7 @@ class Passage:
     path: tuple[str, ...]
     number: int
     text: str
-    kind: str = "paragraph"
+    kind: str = "paragraph"  # "paragraph" | "item" | "byline" (the "Author:" line)
     lead: str = ""  # for a list item: the sentence announcing the list ("…three ingredients:")
 
     @property
@@ -75,7 +76,7 @@ class Corpus:
 
 @dataclass
 class _Block:
-    kind: str  # "heading" | "paragraph" | "item"
+    kind: str  # "heading" | "paragraph" | "item" | "byline"
     text: str
     level: int = 0
     bullet: bool = False
@@ -124,14 +125,20 @@ def parse_document(
 ) -> Document:
     text = apply_corrections(text.replace("\r\n", "\n"), corrections or {})
     blocks = list(_markdown_blocks(text) if markdown else _plain_blocks(text))
+    for block in blocks:
+        if block.kind == "heading":
+            block.text = _BOLD.sub(lambda m: m.group(1) or m.group(2), block.text)
     title = doc_id.replace("_", " ").strip()
     if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = blocks.pop(0).text
     author = None
     if blocks and blocks[0].kind == "paragraph" and (m := _METADATA.match(blocks[0].text)):
-        author = m.group(2).strip() if m.group(1).lower().startswith("author") else None
-        # The line stays a passage too, under the title: "who wrote this?" is a question
-        # the document answers, and the answer can be cited like any other.
+        blocks.pop(0)
+        if m.group(1).lower().startswith("author"):
+            author = m.group(2).strip()
+            # The byline stays a passage too, under the title: "who wrote this?" is a
+            # question the document answers, with a citation like any other answer.
+            blocks.insert(0, _Block("byline", f"Author: {author}"))
     return _assemble(doc_id, title, author, blocks)
 
 
@@ -145,7 +152,7 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
     for chunk in _chunks(text):
         lines = chunk.split("\n")
         if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
-            yield _Block("heading", _EMPHASIS.sub("", m.group(2)), len(m.group(1)))
+            yield _Block("heading", m.group(2), len(m.group(1)))
             continue
         if _BULLET.match(lines[0]):
             yield from _list_items(lines)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, count
 from operator import itemgetter
@@ -100,9 +100,8 @@ def sparse_top_k(weights: Mapping[str, float], norm: float, postings: Postings,
     for term, weight in weights.items():
         for row, value in postings.get(term, ()):
             scores[row] = get(row, 0.0) + value * weight
-    # Equal scores keep the order rows were first met, which is document order: the rows
-    # of one term's postings are sorted, and passages can only tie exactly on the same terms.
-    ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)  # stable, even reversed
+    ranked = sorted(scores.items())  # document order first, so that ties keep it
+    ranked.sort(key=itemgetter(1), reverse=True)  # a stable sort, even reversed
     return [(row, score / norm) for row, score in ranked[:k] if score > 0.0]
 
 
@@ -120,22 +119,21 @@ def _collector_paused() -> Iterator[None]:
 
 
 def top_k(scores: np.ndarray, k: int) -> list[Hit]:
-    """Best first, passages with no score left out; ties keep document order."""
+    """Best first, passages with no score left out; ties keep document order.
+
+    k passes of argmax (each the first maximum, so ties keep document order) are several
+    times faster than argpartition over a large array for the small k used.
+    """
     n = scores.size
     if k <= 0 or n == 0:
         return []
-    if n <= SMALL_CORPUS:
-        order = np.argsort(-scores, kind="stable")[:k].tolist()
-    else:
-        # k passes of argmax (each the first maximum, so ties keep document order) are
-        # several times faster than argpartition over a large array for the small k used.
-        order, taken = [], []
-        for _ in range(min(k, n)):
-            i = int(np.argmax(scores))
-            order.append(i)
-            taken.append(scores[i])
-            scores[i] = -np.inf
-        scores[order] = taken
+    order, taken = [], []
+    for _ in range(min(k, n)):
+        i = int(np.argmax(scores))
+        order.append(i)
+        taken.append(scores[i])
+        scores[i] = -np.inf
+    scores[order] = taken
     return [(i, float(scores[i])) for i in order if scores[i] > 0.0]
 
 
@@ -150,9 +148,10 @@ class TfidfRetriever:
     field_weight : how much one occurrence in the second field counts against the text.
     length_slope : pivoted length normalisation (Singhal et al. 1996): 1.0 is plain cosine,
         lower values stop short passages from winning merely by being short.
-    unknown_weight : a word the corpus never uses weighs this many times the rarest word it
-        does use. It scales each question's scores as a whole, so it never changes a ranking:
-        it only decides how far unknown words pull a question towards a refusal.
+    unknown_weight : a word the corpus never uses weighs this many times the idf a word in
+        no passage would have (ln(1 + n) + 1, just above the rarest word's). It scales each
+        question's scores as a whole, so it never changes a ranking: it only decides how
+        far unknown words pull a question towards a refusal.
     jargon, jargon_weight : terms of the field's vocabulary (``query.Jargon.terms``); one
         the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
         ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
@@ -160,7 +159,7 @@ class TfidfRetriever:
 
     def __init__(self, analyzer: Analyzer, *, sublinear_tf: bool = True,
                  field_weight: float = 1.0, length_slope: float = 1.0,
-                 unknown_weight: float = 1.0, jargon: Iterable[str] = (),
+                 unknown_weight: float = 1.0, jargon: Collection[str] = frozenset(),
                  jargon_weight: float = 1.0) -> None:
         self.analyzer = analyzer
         self.sublinear_tf = sublinear_tf

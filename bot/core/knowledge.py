@@ -56,8 +56,10 @@ class Knowledge:
 
     @property
     def sections(self) -> list[str]:
-        """Sections that hold passages, in reading order: what the summary covers."""
-        return list(dict.fromkeys(p.section for p in self.corpus.passages))
+        """Sections that hold passages, in reading order: what the summary covers (the
+        byline, under the title, is not a subject)."""
+        return list(dict.fromkeys(p.section for p in self.corpus.passages
+                                  if p.kind != "byline"))
 
 
 def build_answerer(settings: Settings, passages: Sequence[Passage],

@@ -3,7 +3,10 @@
 Documents are clean; questions are not. Before analysis a question is mapped onto the
 summary's own words: OCR slips it copied ("Al"), words the corpus never uses but a student
 does (the thesaurus, Portuguese included), filler that only frames the question ("explain",
-"summary"), and typos fixed against the corpus vocabulary (one edit away).
+"summary"), and typos fixed against the corpus vocabulary (one edit away). Words of the
+field the corpus never uses (the jargon list: "LoRA", "learning rate") are kept as they
+are, neither mapped nor "corrected": they are what shows a question is about something
+else.
 """
 
 from __future__ import annotations
@@ -118,11 +121,17 @@ class QueryParser:
         phrases = {k: v for k, v in everything.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
         # A jargon phrase is read as one word where the corpus lacks one of its words
-        # ("learning rate" in notes that never say "rate"), never over a thesaurus phrase.
+        # ("learning rate" in notes that never say "rate"). Words inside a thesaurus phrase
+        # count as the corpus's: "zero shot learning" stays the curated "zero shot" plus
+        # "learning", but "rede neural recorrente" is more than the curated "rede neural".
         self.jargon_terms_ = self.jargon.terms(self.analyzer)
+        curated = {tuple(self._loose(w) for w in key.split()) for key in phrases}
         for entry in self.jargon.entries:
-            if " " in entry and entry not in phrases and not all(
-                self._covered(w, everything) for w in entry.split()
+            entry_words = entry.split()
+            if len(entry_words) > 1 and any(
+                not inside and not self._covered(word, everything)
+                for word, inside in zip(entry_words, self._in_phrases(entry_words, curated),
+                                        strict=True)
             ):
                 phrases[entry] = (self.jargon.token(entry),)
         self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
@@ -136,12 +145,23 @@ class QueryParser:
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
         # Questions repeat their words: stemming is most of the cost of a question, so each
-        # word's terms are worked out once (per fitted parser) and kept, and so is whether
-        # the word can start a thesaurus phrase.
+        # word's terms are worked out once (per fitted parser) and kept, and so are its
+        # phrase key and whether it can start a phrase (thesaurus, correction or jargon).
         self._words: dict[str, tuple[str, ...]] = {}
         self._loose_words: dict[str, str] = {}
         self._phrase_starts: set[str] = set()
         return self
+
+    def _in_phrases(self, entry_words: Sequence[str],
+                    phrases: set[tuple[str, ...]]) -> list[bool]:
+        """For each word, whether it is part of one of ``phrases`` (loose forms) there."""
+        loose = [self._loose(w) for w in entry_words]
+        inside = [False] * len(loose)
+        for i in range(len(loose)):
+            for j in range(i + 2, len(loose) + 1):
+                if tuple(loose[i:j]) in phrases:
+                    inside[i:j] = [True] * (j - i)
+        return inside
 
     def _covered(self, word: str, thesaurus: Mapping[str, tuple[str, ...]]) -> bool:
         """Whether the corpus (directly, or through the thesaurus) has a word for it."""
@@ -179,6 +199,12 @@ class QueryParser:
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Index terms of a question's words (``text.words(question)``)."""
+        if len(self._words) + len(tokens) >= WORD_CACHE_SIZE:
+            # Emptied between questions, never inside one: the phrase check below reads
+            # what was learned for each of this question's words.
+            self._words.clear()
+            self._loose_words.clear()
+            self._phrase_starts.clear()
         out = self._terms_of_words(tokens)
         if self._phrase_starts.isdisjoint(tokens):
             return out
@@ -196,10 +222,6 @@ class QueryParser:
         return out
 
     def _learn(self, word: str) -> tuple[str, ...]:
-        if len(self._words) >= WORD_CACHE_SIZE:
-            self._words.clear()
-            self._loose_words.clear()
-            self._phrase_starts.clear()
         mapped = (self.analyzer.term(w) for w in self._map_word(word))
         entry = self._words[word] = tuple(t for t in mapped if t is not None)
         loose = self._loose_words[word] = self._loose(word)
@@ -208,7 +230,8 @@ class QueryParser:
         return entry
 
     def _rewrite(self, tokens: Sequence[str], loose: Sequence[str]) -> list[str]:
-        """Replace thesaurus phrases ("modelos de fundação") by the summary's words."""
+        """Replace phrases by what they stand for: a thesaurus phrase ("modelos de fundação")
+        by the summary's words, a correction by its fix, a jargon phrase by one word."""
         out: list[str] = []
         i = 0
         while i < len(tokens):
