@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.core.index import SMALL_CORPUS, TfidfRetriever, dense_scores, sparse_top_k, top_k
+from bot.core.index import (
+    SMALL_CORPUS,
+    TfidfRetriever,
+    dense_coverage,
+    dense_scores,
+    sparse_top_k,
+    top_k,
+)
 from bot.core.text import Analyzer
 
 WORDS = (
@@ -34,7 +41,7 @@ def test_scores_equal_scikit_learn_cosine():
         expected = (matrix @ q.T).toarray().ravel()
         hits = retriever.search(question, k=60)
         assert hits, question
-        for index, score in hits:
+        for index, score, _ in hits:
             assert score == pytest.approx(expected[index], abs=1e-9)
         assert len(hits) == int((expected > 0).sum())
 
@@ -47,9 +54,11 @@ def test_python_and_numpy_scoring_agree(seed):
     for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):
         _, weights, norm = retriever.retrieve(retriever.analyzer(question), 0)
         small = sparse_top_k(weights, norm, retriever.small_postings_, 10)
-        large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 10)
-        assert [i for i, _ in small] == [i for i, _ in large]
-        assert np.allclose([s for _, s in small], [s for _, s in large])
+        ranked = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 10)
+        large = dense_coverage(weights, norm, retriever.columns_, retriever.matrix_, ranked)
+        assert [h[0] for h in small] == [h[0] for h in large]
+        assert np.allclose([h[1:] for h in small], [h[1:] for h in large])
+        assert all(0.0 < h[2] <= 1.0 + 1e-12 for h in small)
 
 
 def test_top_k_large_path_keeps_ties_in_document_order():
@@ -65,8 +74,8 @@ def test_unknown_words_lower_the_score_but_not_the_order():
     strict = TfidfRetriever(Analyzer(), unknown_weight=3.0).fit(texts)
     a = plain.search("scale risk zzzunknown", 5)
     b = strict.search("scale risk zzzunknown", 5)
-    assert [i for i, _ in a] == [i for i, _ in b]
-    assert all(y < x for (_, x), (_, y) in zip(a, b, strict=True))
+    assert [h[0] for h in a] == [h[0] for h in b]
+    assert all(y[1] < x[1] for x, y in zip(a, b, strict=True))
 
 
 def test_field_words_count_field_weight_times():
@@ -92,4 +101,4 @@ def test_passages_that_tie_keep_document_order_on_both_scoring_paths():
     _, weights, norm = retriever.retrieve(retriever.analyzer("beta alpha"), 0)
     small = sparse_top_k(weights, norm, retriever.small_postings_, 2)
     large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 2)
-    assert [i for i, _ in small] == [i for i, _ in large] == [0, 1]
+    assert [h[0] for h in small] == [i for i, _ in large] == [0, 1]

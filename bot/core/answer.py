@@ -8,7 +8,7 @@ tools (and the eval) can see how close it came.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
 from operator import itemgetter
@@ -23,20 +23,6 @@ HEADING_MATCH_SHARE = 0.6
 # The byline ("Author: …") is three words long, so any question that names the author, or
 # only shares a name with them, finds it first; it answers only a question it covers whole.
 BYLINE_COVERAGE = 0.9
-
-
-def coverage(shares: Iterable[tuple[str, float]], passage_terms: Container[str]) -> float:
-    """Share of the question's weight (squared, as in its norm) whose terms the passage has.
-
-    A question about fine-tuning BERT on a GPU shares "GPU" with the hardware passage and
-    scores well on it; the words it asks about and the passage lacks are what show the
-    summary does not answer it.
-    """
-    covered = 0.0
-    for term, share in shares:
-        if term in passage_terms:
-            covered += share
-    return covered
 
 
 class Status(StrEnum):
@@ -74,9 +60,13 @@ class Answerer:
     parser : maps questions onto corpus terms (fitted here on the corpus vocabulary).
     retriever : the TF-IDF index (fitted here on passage texts, headings as a second field).
     top_k : passages returned, best first.
-    min_score : score (retrieval score times the share of the question the passage covers)
-        under which the summary is taken not to cover the question;
-        calibrated on the dev split of tests/data/questions.yml (see config.yml).
+    min_score : score under which the summary is taken not to cover the question;
+        calibrated on the dev split of tests/data/questions.yml (see config.yml). A
+        passage's score is its retrieval score times its coverage of the question (the
+        share of the question's weight its terms carry): a question about fine-tuning BERT
+        on a GPU shares "GPU" with the hardware passage and scores well on it, and the
+        words it asks about that the passage lacks are what show the summary does not
+        answer it.
     max_question_chars : longer questions are refused before any work is done.
     """
 
@@ -101,7 +91,7 @@ class Answerer:
         # Sentences are analysed when a passage is first the best one, not up front: on a
         # large corpus most passages never are, and their term sets would dominate memory.
         self._sentences = lru_cache(maxsize=4096)(self._sentences_uncached)
-        self._terms_of = lru_cache(maxsize=4096)(self._terms_of_uncached)
+        self.bylines_ = frozenset(i for i, p in enumerate(passages) if p.kind == "byline")
         return self
 
     def answer(self, question: str, k: int | None = None) -> Answer:
@@ -114,15 +104,12 @@ class Answerer:
         terms = self.parser.terms(tokens)
         if not terms:
             return self._answer_by_heading(question, tokens, k)
-        hits, weights, norm = self.retriever.retrieve(terms, k)
-        shares = [(term, w * w / (norm * norm)) for term, w in weights.items()]
-        terms_of, passages = self._terms_of, self.passages_
-        scored = []
-        for index, score in hits:
-            covered = coverage(shares, terms_of(index))
-            if covered >= BYLINE_COVERAGE or passages[index].kind != "byline":
-                scored.append((score * covered, index))
+        hits, weights, _ = self.retriever.retrieve(terms, k)
+        bylines = self.bylines_
+        scored = [(score * covered, index) for index, score, covered in hits
+                  if covered >= BYLINE_COVERAGE or index not in bylines]
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
+        passages = self.passages_
         ranked = tuple([RankedPassage(passages[i], score) for score, i in scored])
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
@@ -157,10 +144,6 @@ class Answerer:
 
     def _field(self, passage: Passage) -> str:
         return " ".join((*passage.path, *self.labels_.get(passage.id, ()), passage.lead))
-
-    def _terms_of_uncached(self, index: int) -> frozenset[str]:
-        passage = self.passages_[index]
-        return frozenset(self.retriever.analyzer(f"{passage.text} {self._field(passage)}"))
 
     def _sentences_uncached(self, index: int) -> tuple[tuple[str, frozenset[str]], ...]:
         analyze = self.retriever.analyzer
