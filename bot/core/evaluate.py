@@ -131,7 +131,10 @@ def _coverage_cut(top_answerable: Sequence[float], answered: float) -> tuple[flo
     return ordered[keep - 1], ordered[keep] if keep < len(ordered) else 0.0
 
 
-ANSWERED_TARGET = 0.92  # the goal is 90% answered; the margin covers unseen questions
+# The goal is 90% of answerable questions answered; unseen questions score lower than the
+# ones a threshold was fitted on. Fitted on the first dev batch at 92%, the threshold
+# answered 89% of the second (blind) batch; at 95%, 97% of it (and refused 97%).
+ANSWERED_TARGET = 0.95
 
 
 def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
