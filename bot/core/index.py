@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import gc
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain, count
+from itertools import count
 from operator import itemgetter
 from typing import NamedTuple, Self
 
@@ -206,20 +207,26 @@ class TfidfRetriever:
         n = len(texts)
         # Each passage's text and then its field, so a passage's words stay contiguous.
         parts = [texts] if fields is None else [texts, fields]
+        # Distinct words are numbered as they are met (a missing key takes the next number)
+        # and each passage's words are dropped as soon as they are numbered: millions of
+        # short strings never live at once.
+        surface: defaultdict[str, int] = defaultdict(count().__next__)
+        number = surface.__getitem__
+        numbered, lengths = array("i"), []
+        field_ids: dict[str, list[int]] = {}  # passages of one section share their field
         with _collector_paused():
-            tokens = [words(t) for t in texts]
-            if fields is not None:  # passages of one section share their field: split it once
-                field_words = {f: words(f) for f in set(fields)}
-                tokens = [ws for i in range(n) for ws in (tokens[i], field_words[fields[i]])]
-            # One pass numbers the distinct words as they are met (a missing key takes the
-            # next number), so no separate pass collects them.
-            surface: defaultdict[str, int] = defaultdict(count().__next__)
-            lengths = [len(t) for t in tokens]
-            ids = np.fromiter(map(surface.__getitem__, chain.from_iterable(tokens)),
-                              dtype=np.int32, count=sum(lengths))
-            del tokens  # millions of strings: freed before the collector runs again
+            for i, text in enumerate(texts):
+                before = len(numbered)
+                numbered.extend(map(number, words(text)))
+                lengths.append(len(numbered) - before)
+                if fields is not None:
+                    known = field_ids.get(fields[i])
+                    if known is None:
+                        known = field_ids[fields[i]] = list(map(number, words(fields[i])))
+                    numbered.extend(known)
+                    lengths.append(len(known))
             columns, word_columns = self._vocabulary(surface)
-        ids = word_columns[ids]
+        ids = word_columns[np.frombuffer(numbered, dtype=np.int32)]
         token_part = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         keep = ids >= 0  # stop words
         ids, token_part = ids[keep], token_part[keep]
