@@ -125,6 +125,9 @@ class QueryParser:
         # count as the corpus's: "zero shot learning" stays the curated "zero shot" plus
         # "learning", but "rede neural recorrente" is more than the curated "rede neural".
         self.jargon_terms_ = self.jargon.terms(self.analyzer)
+        self.jargon_stems_ = {stemmer.stemWord(e): e for e in sorted(self.jargon.entries)
+                              if " " not in e and len(e) >= MIN_STEM_MATCH_LENGTH
+                              for stemmer in self.stemmers_}
         curated = {tuple(self._loose(w) for w in key.split()) for key in phrases}
         for entry in self.jargon.entries:
             entry_words = entry.split()
@@ -151,6 +154,18 @@ class QueryParser:
         self._loose_words: dict[str, str] = {}
         self._phrase_starts: set[str] = set()
         return self
+
+    def _jargon_cognate(self, word: str) -> str | None:
+        """The jargon word that this word is the same word as in another of the query
+        languages ("perplexidade" is "perplexity", "quantização" "quantization"): both
+        reduce to one stem under one of the languages' stemmers."""
+        if len(word) < MIN_STEM_MATCH_LENGTH:
+            return None
+        for stemmer in self.stemmers_:
+            found = self.jargon_stems_.get(stemmer.stemWord(word))
+            if found is not None:
+                return found
+        return None
 
     def _in_phrases(self, entry_words: Sequence[str],
                     phrases: set[tuple[str, ...]]) -> list[bool]:
@@ -256,6 +271,8 @@ class QueryParser:
             return (*((word,) if known else ()), *" ".join(targets).split())
         if not known and term in self.jargon_terms_:  # the field's word: not a typo
             return (word,)
+        if not known and (cognate := self._jargon_cognate(word)):
+            return (cognate,)
         if term is None or known or not self.spelling_correction:
             return (word,)
         return (self.correct(word),)
