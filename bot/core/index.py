@@ -42,8 +42,8 @@ a Python-level call (about 0.2 us each, against 11 us for a whole answer)."""
 
 
 class Retrieved(NamedTuple):
-    """A question's best passages, and the vector that found them: the answer path weighs
-    each passage's coverage of the question, and picks its sentence, with the same weights."""
+    """A question's best passages, and the vector that found them: the answer path picks
+    the best passage's sentence with the same weights."""
 
     hits: list[Hit]
     weights: dict[str, float]
