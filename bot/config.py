@@ -56,6 +56,9 @@ class AnswerSettings:
     min_score: float = 0.1
     max_question_chars: int = 1000
     refusal_terms: int = 5
+    number_cues: list[str] = field(default_factory=list)
+    number_words: list[str] = field(default_factory=list)
+    number_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "answer.min_score": (0.0, None),
     "answer.max_question_chars": (1, None),
     "answer.refusal_terms": (0, 25),
+    "answer.number_weight": (0.0, 1.0),
     "glossary.max_suggestions": (0, 25),
     "glossary.typo_cutoff": (0.01, 1.0),
     "risks.title_words": (1, None),

@@ -147,8 +147,57 @@ def test_field_words_the_summary_uses_are_weighed_as_any_other(knowledge, withou
             (r.passage.id, r.score) for r in without.passages]
 
 
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory) -> Knowledge:
+    """The tiny corpus, with the number rule of config.yml."""
+    root = tmp_path_factory.mktemp("counted")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "kitchen.md").write_text(TINY + "\nA bag of coffee makes 40 cups.\n",
+                                                encoding="utf-8")
+    (root / "config.yml").write_text(
+        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
+        "risks:\n  section: Coffee\nanswer:\n  min_score: 0.1\n  number_weight: 0.2\n"
+        "  number_cues: [how many, quantos]\n  number_words: [dozen]\n", encoding="utf-8")
+    return Knowledge.from_settings(load_settings(root / "config.yml"))
+
+
+def test_a_question_that_asks_for_a_number_wants_a_passage_that_gives_one(counted):
+    named = counted.ask("how many grams of flour in a rye loaf")  # Bread ¶2: no number
+    assert not named.answered
+    assert counted.ask("which flour gives a rye loaf").answered  # the same words, no "how many"
+    cups = counted.ask("how many cups of coffee from a bag")
+    assert cups.answered and "40 cups" in cups.passages[0].passage.text
+    assert counted.ask("quantos cups from a bag of coffee?").answered
+
+
+def test_a_name_with_a_digit_is_not_a_number(knowledge):
+    assert not knowledge.ask("how many parameters does GPT-3 have").answered  # "GPT-3"
+    grew = knowledge.ask("how much did GPU memory grow?")
+    assert grew.answered and "10×" in grew.passages[0].passage.text
+
+
+@pytest.mark.parametrize("question", [
+    "what is this paper about?", "what does the article talk about", "overview of the paper",
+    "o artigo fala sobre o quê?",
+])
+def test_a_question_about_the_document_itself_gets_what_it_covers(knowledge, question):
+    answer = knowledge.ask(question)
+    assert answer.answered
+    assert answer.passages[0].passage.text.startswith("This report provides a thorough account")
+
+
+def test_naming_the_document_does_not_pull_a_real_question_towards_it(knowledge):
+    answer = knowledge.ask("what does the paper say about GPU memory?")
+    assert "This report provides" not in answer.passages[0].passage.text
+    assert knowledge.ask("what should we do?").passages[0].passage.section == "What to do?"
+
+
+def test_a_lone_letter_keeps_a_field_name_whole(knowledge):
+    assert not knowledge.ask("what is GPT-J?").answered  # EleutherAI's model, not GPT-3
+
+
 def test_the_author_line_answers_who_wrote_it(knowledge):
-    for question in ("who wrote this summary?", "quem é o autor?"):
+    for question in ("who wrote this summary?", "quem é o autor?", "quem fez esse resumo?"):
         answer = knowledge.ask(question)
         assert answer.answered, question
         assert answer.passages[0].passage.text == "Author: Marcus Vinícius Borela de Castro"

@@ -39,6 +39,9 @@ def edit(project: Path, old: str, new: str) -> None:
      "'corpus.thesaurus' names thesarus.yml, which is not in"),
     ("  jargon: jargon.yml", "  jargon: jargn.yml", "'corpus.jargon' names jargn.yml"),
     ("  jargon_weight: 3.0", "  jargon_weight: 0", "'retrieval.jargon_weight' must be at least"),
+    ("  number_weight: 0.3", "  number_weight: 2", "'answer.number_weight' must be between"),
+    ("  number_cues: [how many", "  number_cues: [[how many]", "'answer.number_cues[0]' must "
+     "be a string"),
     ("  study_channels: [] ", "  study_channels: [5] ",
      "'discord.study_channels[0]' must be a mapping"),
 ])
@@ -74,6 +77,14 @@ def test_bad_jargon_file_is_reported(project: Path, capsys, text):
     (project / "corpus" / "jargon.yml").write_text(text)
     code, err = start(project, capsys)
     assert code == 2 and err.count("\n") == 1 and "jargon.yml: " in err
+
+
+@pytest.mark.parametrize("text", ["about_document: [paper]\n",
+                                  "about_document:\n  paper: {report: 1}\n"])
+def test_bad_thesaurus_file_is_reported(project: Path, capsys, text):
+    (project / "corpus" / "thesaurus.yml").write_text(text)
+    code, err = start(project, capsys)
+    assert code == 2 and err.count("\n") == 1 and "thesaurus.yml: " in err
 
 
 def test_data_files_can_be_switched_off(project: Path, capsys):

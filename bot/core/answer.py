@@ -16,6 +16,7 @@ from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
 from bot.core.index import TfidfRetriever
+from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser
 from bot.core.text import split_sentences, words
 
@@ -23,6 +24,9 @@ HEADING_MATCH_SHARE = 0.6
 # The byline ("Author: …") is three words long, so any question that names the author, or
 # only shares a name with them, finds it first; it answers only a question it covers whole.
 BYLINE_COVERAGE = 0.9
+# A question that asks for a number looks this many times further down the ranking, where a
+# passage that gives a number may wait behind ones that only name what is asked about.
+NUMBER_POOL = 3
 
 
 class Status(StrEnum):
@@ -68,15 +72,21 @@ class Answerer:
         words it asks about that the passage lacks are what show the summary does not
         answer it.
     max_question_chars : longer questions are refused before any work is done.
+    numbers, number_weight : a question that asks for a number (``numbers.asks``) ranks a
+        passage that gives none at ``number_weight`` times its score: naming what the
+        question is about is not saying how many.
     """
 
     def __init__(self, parser: QueryParser, retriever: TfidfRetriever, *, top_k: int = 3,
-                 min_score: float = 0.1, max_question_chars: int = 1000) -> None:
+                 min_score: float = 0.1, max_question_chars: int = 1000,
+                 numbers: NumberQuestions | None = None, number_weight: float = 1.0) -> None:
         self.parser = parser
         self.retriever = retriever
         self.top_k = top_k
         self.min_score = min_score
         self.max_question_chars = max_question_chars
+        self.numbers = numbers
+        self.number_weight = number_weight
 
     def fit(self, passages: Sequence[Passage],
             labels: Mapping[str, Sequence[str]] | None = None) -> Self:
@@ -103,18 +113,29 @@ class Answerer:
         tokens = words(question)
         terms = self.parser.terms(tokens)
         if not terms:
-            return self._answer_by_heading(question, tokens, k)
-        hits, weights, _ = self.retriever.retrieve(terms, k)
+            by_heading = self._answer_by_heading(question, tokens, k)
+            terms = [] if by_heading.answered else self.parser.about_document(tokens)
+            if not terms:
+                return by_heading
+        by_number = self.numbers is not None and self.numbers.asks(tokens)
+        hits, weights, _ = self.retriever.retrieve(terms, k * NUMBER_POOL if by_number else k)
         bylines = self.bylines_
         scored = [(score * covered, index) for index, score, covered in hits
                   if covered >= BYLINE_COVERAGE or index not in bylines]
+        if by_number:
+            scored = self._weigh_numbers(scored)
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
         passages = self.passages_
-        ranked = tuple([RankedPassage(passages[i], score) for score, i in scored])
+        ranked = tuple([RankedPassage(passages[i], score) for score, i in scored[:k]])
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
         best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked, best)
+
+    def _weigh_numbers(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        assert self.numbers is not None
+        gives, passages, weight = self.numbers.gives_number, self.passages_, self.number_weight
+        return [(score if gives(passages[i].text) else score * weight, i) for score, i in scored]
 
     @staticmethod
     def _headings(passages: Sequence[Passage]) -> list[tuple[frozenset[str], list[int]]]:

@@ -10,6 +10,7 @@ from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage, load_corpus, load_corrections
 from bot.core.glossary import CuratedGlossary, Glossary, Lookup
 from bot.core.index import TfidfRetriever
+from bot.core.numbers import NumberQuestions
 from bot.core.query import Jargon, QueryParser, Thesaurus
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer
@@ -67,7 +68,7 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                    labels: Mapping[str, Sequence[str]] | None = None,
                    analyzer: Analyzer | None = None) -> Answerer:
     """The answer path alone (question parser and index, fitted): what a question touches."""
-    cs, rs = settings.corpus, settings.retrieval
+    cs, rs, ans = settings.corpus, settings.retrieval, settings.answer
     analyzer = analyzer or Analyzer(rs.stemmer)
     jargon = Jargon.load(settings.corpus_file(cs.jargon))
     parser = QueryParser(
@@ -86,7 +87,9 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
     return Answerer(
         parser,
         retriever,
-        top_k=settings.answer.top_k,
-        min_score=settings.answer.min_score,
-        max_question_chars=settings.answer.max_question_chars,
+        top_k=ans.top_k,
+        min_score=ans.min_score,
+        max_question_chars=ans.max_question_chars,
+        numbers=NumberQuestions(ans.number_cues, ans.number_words) if ans.number_cues else None,
+        number_weight=ans.number_weight,
     ).fit(passages, labels)

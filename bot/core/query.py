@@ -25,36 +25,45 @@ from bot.core.text import Analyzer, fold, words
 @dataclass(frozen=True)
 class Thesaurus:
     """Query-side vocabulary data from corpus/thesaurus.yml: per language, a student's word
-    or phrase -> the summary's words; and words that only frame a question."""
+    or phrase -> the summary's words; words that only frame a question; and, for a question
+    that has nothing else ("what is the paper about?"), the summary's words for itself."""
 
     synonyms: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
+    about_document: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> Thesaurus:
-        data = read_yaml_mapping(path, keys={"synonyms", "ignore"}, text_only=True)
+        data = read_yaml_mapping(path, keys={"synonyms", "ignore", "about_document"},
+                                 text_only=True)
         languages = data.get("synonyms") or {}
         ignore = data.get("ignore") or []
+        about = data.get("about_document") or {}
         if not isinstance(languages, dict) or not isinstance(ignore, list) or not all(
             isinstance(table, dict) for table in languages.values()
-        ):
+        ) or not isinstance(about, dict):
             raise ConfigError(f"{path}: 'synonyms' must map each language to a mapping of "
-                              "words, and 'ignore' must be a list")
-        synonyms: dict[str, dict[str, tuple[str, ...]]] = {}
-        for language, table in languages.items():
-            entries = synonyms[str(language)] = {}
-            for key, value in table.items():
-                targets = [value] if isinstance(value, str) else value
-                if not isinstance(key, str) or not isinstance(targets, list) or not all(
-                    isinstance(t, str) for t in targets
-                ):
-                    raise ConfigError(f"{path}: synonyms.{language}: {key!r} must map to a "
-                                      "word or a list of words")
-                entries[" ".join(words(key))] = tuple(" ".join(words(t)) for t in targets)
-        return cls(synonyms, frozenset(" ".join(words(str(w))) for w in ignore))
+                              "words, 'ignore' must be a list and 'about_document' a mapping")
+        synonyms = {str(language): _word_table(table, f"{path}: synonyms.{language}")
+                    for language, table in languages.items()}
+        return cls(synonyms, frozenset(" ".join(words(str(w))) for w in ignore),
+                   _word_table(about, f"{path}: about_document"))
 
     def merged(self) -> dict[str, tuple[str, ...]]:
         return {k: v for table in self.synonyms.values() for k, v in table.items()}
+
+
+def _word_table(table: Mapping[object, object], where: str) -> dict[str, tuple[str, ...]]:
+    """Folded keys -> folded target words, from a mapping of words to a word or a list."""
+    entries = {}
+    for key, value in table.items():
+        targets = [value] if isinstance(value, str) else value
+        if not isinstance(key, str) or not isinstance(targets, list) or not all(
+            isinstance(t, str) for t in targets
+        ):
+            raise ConfigError(f"{where}: {key!r} must map to a word or a list of words")
+        entries[" ".join(words(key))] = tuple(" ".join(words(t)) for t in targets)
+    return entries
 
 
 @dataclass(frozen=True)
@@ -179,10 +188,11 @@ class QueryParser:
         return inside
 
     def _covered(self, word: str, thesaurus: Mapping[str, tuple[str, ...]]) -> bool:
-        """Whether the corpus (directly, or through the thesaurus) has a word for it."""
+        """Whether the corpus (directly, or through the thesaurus) has a word for it. A stop
+        word counts as the corpus's; a lone letter does not ("gpt j" is not "gpt")."""
         term = self.analyzer.term(word)
-        return term is None or term in self.vocabulary_ or word in thesaurus or \
-            word in self.ignore_
+        return (term is None and len(word) > 1) or term in self.vocabulary_ or \
+            word in thesaurus or word in self.ignore_
 
     def _by_stem(self, everything: Mapping[str, tuple[str, ...]]
                  ) -> list[dict[str, tuple[str, ...]]]:
@@ -211,6 +221,14 @@ class QueryParser:
 
     def _loose(self, word: str) -> str:
         return self.stemmers_[-1].stemWord(word) if self.stemmers_ else word
+
+    def about_document(self, tokens: Sequence[str]) -> list[str]:
+        """Index terms for a question with no words of substance that names the document
+        ("what is this paper about?", "sobre o que é o artigo?"): the summary's own words
+        for itself, from the thesaurus's ``about_document``."""
+        table, term = self.thesaurus.about_document, self.analyzer.term
+        return [t for token in tokens for w in table.get(token, ()) for part in w.split()
+                if (t := term(part)) is not None]
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Index terms of a question's words (``text.words(question)``)."""

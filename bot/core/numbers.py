@@ -1,0 +1,48 @@
+"""Questions that ask for a number, and passages that give one.
+
+"How many parameters does GPT-3 have?" shares its rarest words with the passage that names
+GPT-3 among the new models, and scores as if that passage answered it; but a passage with
+no number in it cannot say how many. Such a question is recognised by its opening words
+("how many", "quantos"), and each passage without a number keeps only a share of its score,
+so the question is refused unless a passage that does give a number answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from bot.core.text import words
+
+# A digit that starts a token: "10×", "2018", "(2019)"; not the digit of a name such as
+# "GPT-3" or "T5", which says which model, not how many.
+_DIGIT = re.compile(r"(?<![\w-])\d")
+
+
+class NumberQuestions:
+    """Parameters
+    ----------
+    cues : phrases that make a question ask for a number ("how many", "quanto").
+    number_words : words that give a number in a passage ("three", "millions", "mil").
+    """
+
+    def __init__(self, cues: Iterable[str], number_words: Iterable[str]) -> None:
+        self.cues = tuple(tuple(words(c)) for c in cues if words(c))
+        self.number_words = frozenset(w for n in number_words for w in words(n))
+        self._starts = frozenset(cue[0] for cue in self.cues)
+        self.gives_number = lru_cache(maxsize=4096)(self._gives_number)
+
+    def asks(self, tokens: Sequence[str]) -> bool:
+        """Whether a question (its ``text.words``) asks for a number."""
+        if self._starts.isdisjoint(tokens):  # most questions: one set operation
+            return False
+        for i, token in enumerate(tokens):
+            if token in self._starts:
+                for cue in self.cues:
+                    if tuple(tokens[i:i + len(cue)]) == cue:
+                        return True
+        return False
+
+    def _gives_number(self, text: str) -> bool:
+        return bool(_DIGIT.search(text)) or not self.number_words.isdisjoint(words(text))
