@@ -8,6 +8,7 @@ from itertools import product
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.evaluate import (
     Method,
@@ -53,11 +54,22 @@ HEADER = (
 
 
 TUNING_GRID = {
-    "heading_weight": (1.0, 2.0, 3.0),
-    "length_slope": (1.0, 0.7, 0.4),
-    "unknown_word_weight": (1.0, 1.5, 2.0, 3.0),
-    "jargon_weight": (1.0, 2.0, 3.0),
+    "retrieval.heading_weight": (1.0, 2.0, 3.0),
+    "retrieval.length_slope": (1.0, 0.7, 0.4),
+    "retrieval.unknown_word_weight": (1.0, 1.5, 2.0, 3.0),
+    "retrieval.jargon_weight": (1.0, 2.0, 3.0),
+    "answer.number_weight": (1.0, 0.5, 0.3, 0.1),
 }
+
+
+def _with(settings: Settings, point: dict[str, float]) -> Settings:
+    """The settings with a grid point's values ("section.key": value) put in."""
+    sections: dict[str, dict[str, float]] = {}
+    for dotted, value in point.items():
+        section, key = dotted.split(".")
+        sections.setdefault(section, {})[key] = value
+    return replace(settings, **{name: replace(getattr(settings, name), **values)
+                                for name, values in sections.items()})
 
 
 def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
@@ -70,7 +82,7 @@ def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
     best: tuple[tuple[float, float], dict[str, float], float] | None = None
     for values in product(*TUNING_GRID.values()):
         point = dict(zip(TUNING_GRID, values, strict=True))
-        trial = replace(settings, retrieval=replace(settings.retrieval, **point))
+        trial = _with(settings, point)
         answerer = build_answerer(trial, knowledge.corpus.passages, knowledge.corrections,
                                   knowledge.glossary.labels())
         rankings = evaluate(answerer_method(answerer), dev)

@@ -39,7 +39,7 @@ def edit(project: Path, old: str, new: str) -> None:
      "'corpus.thesaurus' names thesarus.yml, which is not in"),
     ("  jargon: jargon.yml", "  jargon: jargn.yml", "'corpus.jargon' names jargn.yml"),
     ("  jargon_weight: 3.0", "  jargon_weight: 0", "'retrieval.jargon_weight' must be at least"),
-    ("  number_weight: 0.3", "  number_weight: 2", "'answer.number_weight' must be between"),
+    ("  number_weight: 0.1", "  number_weight: 2", "'answer.number_weight' must be between"),
     ("  number_cues: [how many", "  number_cues: [[how many]", "'answer.number_cues[0]' must "
      "be a string"),
     ("  study_channels: [] ", "  study_channels: [5] ",
