@@ -239,12 +239,13 @@ class QueryParser:
             self._loose_words.clear()
             self._phrase_starts.clear()
         out = self._terms_of_words(tokens)
-        if self._phrase_starts.isdisjoint(tokens):
-            return out
-        loose = [self._loose_words[t] for t in tokens]
-        if self.phrase_pairs_.isdisjoint(pairwise(loose)):  # no phrase's first two words
-            return out
-        return self._terms_of_words(self._rewrite(tokens, loose))
+        # Most questions hold a word that can start a phrase ("data", "de"), few a phrase's
+        # first two words: only those are worth the rewrite.
+        starts, loose, pairs = self._phrase_starts, self._loose_words, self.phrase_pairs_
+        for first, second in pairwise(tokens):
+            if first in starts and (loose[first], loose[second]) in pairs:
+                return self._terms_of_words(self._rewrite(tokens, [loose[t] for t in tokens]))
+        return out
 
     def _terms_of_words(self, tokens: Iterable[str]) -> list[str]:
         known = self._words
