@@ -73,9 +73,10 @@ def _with(settings: Settings, point: dict[str, float]) -> Settings:
 
 
 def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
-    """Grid-search the retrieval weights on the dev split only; the threshold is calibrated
-    for each point (see calibrate). Objective: R@1 plus MRR plus the out-of-scope share
-    refused at that threshold (the first answer right, the rest close, the rest refused).
+    """Grid-search the retrieval weights and answer.number_weight on the dev split only;
+    the threshold is calibrated for each point (see calibrate). Objective: R@1 plus MRR
+    plus the out-of-scope share refused at that threshold (the first answer right, the
+    rest close, the rest refused).
     The test split is never looked at here."""
     dev = [q for q in questions if q.split == "dev"]
     settings = knowledge.settings

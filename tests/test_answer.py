@@ -152,8 +152,9 @@ def counted(tmp_path_factory) -> Knowledge:
     """The tiny corpus, with the number rule of config.yml."""
     root = tmp_path_factory.mktemp("counted")
     (root / "corpus").mkdir()
-    (root / "corpus" / "kitchen.md").write_text(TINY + "\nA bag of coffee makes 40 cups.\n",
-                                                encoding="utf-8")
+    (root / "corpus" / "kitchen.md").write_text(
+        TINY.replace("## Coffee", "A baker shapes a dozen loaves each morning.\n\n## Coffee")
+        + "\nA bag of coffee makes 40 cups.\n", encoding="utf-8")
     (root / "config.yml").write_text(
         "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
         "risks:\n  section: Coffee\nanswer:\n  min_score: 0.1\n  number_weight: 0.2\n"
@@ -167,7 +168,16 @@ def test_a_question_that_asks_for_a_number_wants_a_passage_that_gives_one(counte
     assert counted.ask("which flour gives a rye loaf").answered  # the same words, no "how many"
     cups = counted.ask("how many cups of coffee from a bag")
     assert cups.answered and "40 cups" in cups.passages[0].passage.text
-    assert counted.ask("quantos cups from a bag of coffee?").answered
+    assert not counted.ask("quantos grams of flour in a rye loaf?").answered
+    loaves = counted.ask("how many loaves does a baker shape")  # a number word
+    assert loaves.answered and "a dozen loaves" in loaves.passages[0].passage.text
+
+
+def test_a_number_question_looks_past_the_first_k_for_a_passage_with_a_number(counted):
+    # By words alone, the espresso paragraph comes first; the one with a number is further.
+    assert "Espresso" in counted.ask("espresso coffee", k=1).passages[0].passage.text
+    answer = counted.ask("how many espresso coffee", k=1)
+    assert [r.passage.text for r in answer.passages] == ["A bag of coffee makes 40 cups."]
 
 
 def test_a_name_with_a_digit_is_not_a_number(knowledge):
@@ -189,7 +199,9 @@ def test_a_question_about_the_document_itself_gets_what_it_covers(knowledge, que
 def test_naming_the_document_does_not_pull_a_real_question_towards_it(knowledge):
     answer = knowledge.ask("what does the paper say about GPU memory?")
     assert "This report provides" not in answer.passages[0].passage.text
-    assert knowledge.ask("what should we do?").passages[0].passage.section == "What to do?"
+    heading = knowledge.ask("what should we do, according to the paper?")
+    assert heading.passages[0].passage.section == "What to do?"  # the heading goes first
+    assert not knowledge.ask("what about you?").answered
 
 
 def test_a_lone_letter_keeps_a_field_name_whole(knowledge):

@@ -42,6 +42,10 @@ def edit(project: Path, old: str, new: str) -> None:
     ("  number_weight: 0.1", "  number_weight: 2", "'answer.number_weight' must be between"),
     ("  number_cues: [how many", "  number_cues: [[how many]", "'answer.number_cues[0]' must "
      "be a string"),
+    ("  number_words: [one,", "  number_words: [por cento, one,",
+     "answer.number_words: each entry must be one word"),
+    ("  number_cues: [how many", "  number_cues: ['?', how many",
+     "answer.number_cues: each cue needs a word"),
     ("  study_channels: [] ", "  study_channels: [5] ",
      "'discord.study_channels[0]' must be a mapping"),
 ])
@@ -80,7 +84,8 @@ def test_bad_jargon_file_is_reported(project: Path, capsys, text):
 
 
 @pytest.mark.parametrize("text", ["about_document: [paper]\n",
-                                  "about_document:\n  paper: {report: 1}\n"])
+                                  "about_document:\n  paper: {report: 1}\n",
+                                  "about_document:\n  the paper: [report]\n"])
 def test_bad_thesaurus_file_is_reported(project: Path, capsys, text):
     (project / "corpus" / "thesaurus.yml").write_text(text)
     code, err = start(project, capsys)

@@ -2,7 +2,7 @@
 
 "How many parameters does GPT-3 have?" shares its rarest words with the passage that names
 GPT-3 among the new models, and scores as if that passage answered it; but a passage with
-no number in it cannot say how many. Such a question is recognised by its opening words
+no number in it cannot say how many. Such a question is recognised by the phrase that asks
 ("how many", "quantos"), and each passage without a number keeps only a share of its score,
 so the question is refused unless a passage that does give a number answers it.
 """
@@ -10,9 +10,10 @@ so the question is refused unless a passage that does give a number answers it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.config import ConfigError
 from bot.core.text import words
 
 # A digit that starts a token: "10×", "2018", "(2019)"; not the digit of a name such as
@@ -23,13 +24,23 @@ _DIGIT = re.compile(r"(?<![\w-])\d")
 class NumberQuestions:
     """Parameters
     ----------
-    cues : phrases that make a question ask for a number ("how many", "quanto").
-    number_words : words that give a number in a passage ("three", "millions", "mil").
+    cues : phrases that make a question ask for a number ("how many", "quantos").
+    number_words : single words that give a number in a passage ("three", "millions", "mil").
+
+    Whether a passage gives a number is worked out when a number question first ranks it,
+    not up front: on a large corpus that would be a scan of every passage at start for the
+    few questions that ask how many.
     """
 
-    def __init__(self, cues: Iterable[str], number_words: Iterable[str]) -> None:
-        self.cues = tuple(tuple(words(c)) for c in cues if words(c))
-        self.number_words = frozenset(w for n in number_words for w in words(n))
+    def __init__(self, cues: Sequence[str], number_words: Sequence[str]) -> None:
+        self.cues = tuple(tuple(words(c)) for c in cues)
+        if not all(self.cues):
+            raise ConfigError(f"answer.number_cues: each cue needs a word, got {list(cues)!r}")
+        split = [words(n) for n in number_words]
+        if any(len(w) != 1 for w in split):
+            raise ConfigError("answer.number_words: each entry must be one word, got "
+                              f"{list(number_words)!r}")
+        self.number_words = frozenset(w[0] for w in split)
         self._starts = frozenset(cue[0] for cue in self.cues)
         self.gives_number = lru_cache(maxsize=4096)(self._gives_number)
 

@@ -46,8 +46,11 @@ class Thesaurus:
                               "words, 'ignore' must be a list and 'about_document' a mapping")
         synonyms = {str(language): _word_table(table, f"{path}: synonyms.{language}")
                     for language, table in languages.items()}
+        about_document = _word_table(about, f"{path}: about_document")
+        if any(" " in key or not key for key in about_document):
+            raise ConfigError(f"{path}: about_document: each key must be one word")
         return cls(synonyms, frozenset(" ".join(words(str(w))) for w in ignore),
-                   _word_table(about, f"{path}: about_document"))
+                   about_document)
 
     def merged(self) -> dict[str, tuple[str, ...]]:
         return {k: v for table in self.synonyms.values() for k, v in table.items()}
@@ -189,10 +192,12 @@ class QueryParser:
 
     def _covered(self, word: str, thesaurus: Mapping[str, tuple[str, ...]]) -> bool:
         """Whether the corpus (directly, or through the thesaurus) has a word for it. A stop
-        word counts as the corpus's; a lone letter does not ("gpt j" is not "gpt")."""
+        word counts as the corpus's; a lone letter that is not one does not ("gpt j" is not
+        "gpt")."""
         term = self.analyzer.term(word)
-        return (term is None and len(word) > 1) or term in self.vocabulary_ or \
-            word in thesaurus or word in self.ignore_
+        if term is None:
+            return len(word) > 1 or word in self.analyzer.stop_words or word in self.ignore_
+        return term in self.vocabulary_ or word in thesaurus or word in self.ignore_
 
     def _by_stem(self, everything: Mapping[str, tuple[str, ...]]
                  ) -> list[dict[str, tuple[str, ...]]]:
