@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 
 import snowballstemmer
@@ -160,11 +159,9 @@ class QueryParser:
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
         # Questions repeat their words: stemming is most of the cost of a question, so each
-        # word's terms are worked out once (per fitted parser) and kept, and so are its
-        # phrase key and whether it can start a phrase (thesaurus, correction or jargon).
-        self._words: dict[str, tuple[str, ...]] = {}
-        self._loose_words: dict[str, str] = {}
-        self._phrase_starts: set[str] = set()
+        # word's terms are worked out once (per fitted parser) and kept, with its phrase key
+        # and whether a phrase (thesaurus, correction or jargon) can start with it.
+        self._words: dict[str, tuple[tuple[str, ...], str, bool]] = {}
         return self
 
     def _jargon_cognate(self, word: str) -> str | None:
@@ -237,35 +234,37 @@ class QueryParser:
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Index terms of a question's words (``text.words(question)``)."""
-        if len(self._words) + len(tokens) >= WORD_CACHE_SIZE:
+        known = self._words
+        if len(known) + len(tokens) >= WORD_CACHE_SIZE:
             # Emptied between questions, never inside one: the phrase check below reads
             # what was learned for each of this question's words.
-            self._words.clear()
-            self._loose_words.clear()
-            self._phrase_starts.clear()
-        out = self._terms_of_words(tokens)
-        # Most questions hold a word that can start a phrase ("data", "de"), few a phrase's
-        # first two words: only those are worth the rewrite.
-        starts, loose, pairs = self._phrase_starts, self._loose_words, self.phrase_pairs_
-        for first, second in pairwise(tokens):
-            if first in starts and (loose[first], loose[second]) in pairs:
-                return self._terms_of_words(self._rewrite(tokens, [loose[t] for t in tokens]))
-        return out
-
-    def _terms_of_words(self, tokens: Iterable[str]) -> list[str]:
-        known = self._words
+            known.clear()
+        # One pass: each word's terms, and whether it and the next are a phrase's first two
+        # words (most questions hold a word that can start one, "data" or "de"; few hold a
+        # phrase, and only those are rewritten). Each word is one lookup: the answer path
+        # is timed in microseconds, mostly in lookups that miss the CPU caches.
+        learn, pairs = self._learn, self.phrase_pairs_
         out: list[str] = []
+        after = None  # the previous word's phrase key, if a phrase can start with it
+        phrase = False
         for token in tokens:
-            entry = known.get(token)
-            out += self._learn(token) if entry is None else entry
+            word_terms, loose, starts = known.get(token) or learn(token)
+            out += word_terms
+            if after is not None and (after, loose) in pairs:
+                phrase = True
+            after = loose if starts else None
+        if phrase:
+            rewritten = self._rewrite(tokens, [known[t][1] for t in tokens])
+            return [t for token in rewritten
+                    for t in (known.get(token) or learn(token))[0]]
         return out
 
-    def _learn(self, word: str) -> tuple[str, ...]:
+    def _learn(self, word: str) -> tuple[tuple[str, ...], str, bool]:
+        """A word's index terms, its phrase key, and whether a phrase starts with it."""
         mapped = (self.analyzer.term(w) for w in self._map_word(word))
-        entry = self._words[word] = tuple(t for t in mapped if t is not None)
-        loose = self._loose_words[word] = self._loose(word)
-        if loose in self.phrases_:
-            self._phrase_starts.add(word)
+        loose = self._loose(word)
+        entry = self._words[word] = (tuple(t for t in mapped if t is not None), loose,
+                                     loose in self.phrases_)
         return entry
 
     def _rewrite(self, tokens: Sequence[str], loose: Sequence[str]) -> list[str]:
