@@ -204,6 +204,14 @@ def test_naming_the_document_does_not_pull_a_real_question_towards_it(knowledge)
     assert not knowledge.ask("what about you?").answered
 
 
+def test_a_field_phrase_the_summary_never_writes_is_read_whole(knowledge):
+    # "model" and "parallelism" are the summary's words, never together; "word embedding"
+    # it writes (as "word embeddings": the check is on index terms).
+    assert not knowledge.ask("what is model parallelism?").answered
+    embeddings = knowledge.ask("what are word embeddings?")
+    assert embeddings.answered and "word embeddings" in embeddings.passages[0].passage.text
+
+
 def test_a_lone_letter_keeps_a_field_name_whole(knowledge):
     assert not knowledge.ask("what is GPT-J?").answered  # EleutherAI's model, not GPT-3
 

@@ -96,7 +96,7 @@ class Answerer:
         self.labels_ = labels or {}
         self.passages_ = tuple(passages)
         self.retriever.fit([p.text for p in passages], [self._field(p) for p in passages])
-        self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary)
+        self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes)
         self.headings_ = self._headings(passages)
         # Sentences are analysed when a passage is first the best one, not up front: on a
         # large corpus most passages never are, and their term sets would dominate memory.
@@ -131,6 +131,17 @@ class Answerer:
             return Answer(question, Status.NOT_COVERED, ranked)
         best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked, best)
+
+    def _writes(self, terms: Sequence[str]) -> bool:
+        """Whether some passage's text has these index terms one after another. Only the
+        passages that have all of them are read, so asking costs little on any corpus."""
+        wanted, n = list(terms), len(terms)
+        analyze = self.retriever.analyzer
+        for row in self.retriever.passages_with(terms):
+            found = analyze(self.passages_[row].text)
+            if any(found[i:i + n] == wanted for i in range(len(found) - n + 1)):
+                return True
+        return False
 
     def _weigh_numbers(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         assert self.numbers is not None

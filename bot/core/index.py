@@ -286,6 +286,19 @@ class TfidfRetriever:
         """Index term -> idf."""
         return self.idf_
 
+    def passages_with(self, terms: Iterable[str]) -> set[int]:
+        """Passages (positions in the fitted sequence) that have every one of the terms, in
+        their text or their field."""
+        indptr, indices = self.matrix_.indptr, self.matrix_.indices
+        rows: set[int] | None = None
+        for term in terms:
+            j = self.columns_.get(term)
+            if j is None:
+                return set()
+            found = set(indices[indptr[j]:indptr[j + 1]].tolist())
+            rows = found if rows is None else rows & found
+        return rows or set()
+
     def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:
         """The k best passages for a question's terms (``analyzer`` terms), best first."""
         weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf)

@@ -11,7 +11,7 @@ else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,10 +119,11 @@ class QueryParser:
         self.spelling_min_length = spelling_min_length
         self.languages = languages
 
-    def fit(self, surface_words: Mapping[str, str],
-            vocabulary: Mapping[str, float]) -> QueryParser:
+    def fit(self, surface_words: Mapping[str, str], vocabulary: Mapping[str, float],
+            writes: Callable[[Sequence[str]], bool] | None = None) -> QueryParser:
         """Index the thesaurus by stem and phrase start; learn the corpus's own words (surface
-        word -> index term, as the retriever saw them) for typo repair."""
+        word -> index term, as the retriever saw them) for typo repair. ``writes(terms)``
+        tells whether the corpus has those index terms one after another (a phrase)."""
         self.vocabulary_ = vocabulary
         self.stemmers_ = [snowballstemmer.stemmer(language) for language in self.languages]
         everything = self.thesaurus.merged()
@@ -132,22 +133,28 @@ class QueryParser:
         phrases = {k: v for k, v in everything.items() if " " in k}
         phrases.update({k: (v,) for k, v in self.corrections_.items() if " " in k})
         # A jargon phrase is read as one word where the corpus lacks one of its words
-        # ("learning rate" in notes that never say "rate"). Words inside a thesaurus phrase
-        # count as the corpus's: "zero shot learning" stays the curated "zero shot" plus
-        # "learning", but "rede neural recorrente" is more than the curated "rede neural".
+        # ("learning rate" in notes that never say "rate"), or has them all but never
+        # together ("model parallelism" in notes that say "model" and "parallelism"). Words
+        # inside a thesaurus phrase count as the corpus's: "zero shot learning" stays the
+        # curated "zero shot" plus "learning", but "rede neural recorrente" is more than the
+        # curated "rede neural".
         self.jargon_terms_ = self.jargon.terms(self.analyzer)
         self.jargon_stems_ = {stemmer.stemWord(e): e for e in sorted(self.jargon.entries)
                               if " " not in e and len(e) >= MIN_STEM_MATCH_LENGTH
                               for stemmer in self.stemmers_}
         curated = {tuple(self._loose(w) for w in key.split()) for key in phrases}
-        for entry in self.jargon.entries:
+        for entry in sorted(self.jargon.entries):
             entry_words = entry.split()
-            if len(entry_words) > 1 and any(
-                not inside and not self._covered(word, everything)
-                for word, inside in zip(entry_words, self._in_phrases(entry_words, curated),
-                                        strict=True)
-            ):
+            if len(entry_words) < 2:
+                continue
+            inside = self._in_phrases(entry_words, curated)
+            if any(not i and not self._covered(w, everything)
+                   for w, i in zip(entry_words, inside, strict=True)):
                 phrases[entry] = (self.jargon.token(entry),)
+            elif writes is not None and not any(inside):
+                terms = self.analyzer(entry)
+                if len(terms) > 1 and all(t in vocabulary for t in terms) and not writes(terms):
+                    phrases[entry] = (self.jargon.token(entry),)
         self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
             loose = tuple(self._loose(w) for w in key.split())
