@@ -153,7 +153,8 @@ def counted(tmp_path_factory) -> Knowledge:
     root = tmp_path_factory.mktemp("counted")
     (root / "corpus").mkdir()
     (root / "corpus" / "kitchen.md").write_text(
-        TINY.replace("## Coffee", "A baker shapes a dozen loaves each morning.\n\n## Coffee")
+        TINY.replace("## Coffee", "A baker shapes a dozen loaves each morning.\n\n"
+                     "The bakery opened its rye oven in 2019.\n\n## Coffee")
         + "\nA bag of coffee makes 40 cups.\n", encoding="utf-8")
     (root / "config.yml").write_text(
         "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
@@ -171,6 +172,8 @@ def test_a_question_that_asks_for_a_number_wants_a_passage_that_gives_one(counte
     assert not counted.ask("quantos grams of flour in a rye loaf?").answered
     loaves = counted.ask("how many loaves does a baker shape")  # a number word
     assert loaves.answered and "a dozen loaves" in loaves.passages[0].passage.text
+    assert counted.ask("when did the bakery open its rye oven").answered
+    assert not counted.ask("how many rye ovens did the bakery open").answered  # a year
 
 
 def test_a_number_question_looks_past_the_first_k_for_a_passage_with_a_number(counted):

@@ -16,9 +16,9 @@ from functools import lru_cache
 from bot.config import ConfigError
 from bot.core.text import words
 
-# A digit that starts a token: "10×", "2018", "(2019)"; not the digit of a name such as
-# "GPT-3" or "T5", which says which model, not how many.
-_DIGIT = re.compile(r"(?<![\w-])\d")
+# A digit that starts a token: "10×", "40"; not the digit of a name such as "GPT-3" or "T5",
+# which says which model, nor a year ("2018", "[Vaswani et al. 2017]"), which says when.
+_DIGIT = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d")
 
 
 class NumberQuestions:
