@@ -102,3 +102,12 @@ def test_passages_that_tie_keep_document_order_on_both_scoring_paths():
     small = sparse_top_k(weights, norm, retriever.small_postings_, 2)
     large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 2)
     assert [h[0] for h in small] == [i for i, _ in large] == [0, 1]
+
+
+def test_passages_with_every_term_in_text_or_field():
+    texts = ["alpha beta", "alpha gamma", "delta"]
+    retriever = TfidfRetriever(Analyzer()).fit(texts, ["", "", "alpha heading"])
+    assert retriever.passages_with(["alpha"]) == {0, 1, 2}  # the third in its field only
+    assert retriever.passages_with(["alpha", "beta"]) == {0}
+    assert retriever.passages_with(["alpha", "unknown"]) == set()
+    assert retriever.passages_with([]) == set()

@@ -96,7 +96,9 @@ class Answerer:
         self.labels_ = labels or {}
         self.passages_ = tuple(passages)
         self.retriever.fit([p.text for p in passages], [self._field(p) for p in passages])
+        self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes)
+        del self._analysed
         self.headings_ = self._headings(passages)
         # Sentences are analysed when a passage is first the best one, not up front: on a
         # large corpus most passages never are, and their term sets would dominate memory.
@@ -133,14 +135,18 @@ class Answerer:
         return Answer(question, Status.ANSWERED, ranked, best)
 
     def _writes(self, terms: Sequence[str]) -> bool:
-        """Whether some passage's text has these index terms one after another. Only the
-        passages that have all of them are read, so asking costs little on any corpus."""
+        """Whether some passage's text or headings have these index terms one after another
+        (each field on its own). Only the passages that have all of them are read."""
         wanted, n = list(terms), len(terms)
-        analyze = self.retriever.analyzer
+        analyze, analysed = self.retriever.analyzer, self._analysed
         for row in self.retriever.passages_with(terms):
-            found = analyze(self.passages_[row].text)
-            if any(found[i:i + n] == wanted for i in range(len(found) - n + 1)):
-                return True
+            fields = analysed.get(row)
+            if fields is None:
+                passage = self.passages_[row]
+                fields = analysed[row] = (analyze(passage.text), analyze(self._field(passage)))
+            for found in fields:
+                if any(found[i:i + n] == wanted for i in range(len(found) - n + 1)):
+                    return True
         return False
 
     def _weigh_numbers(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:

@@ -288,15 +288,17 @@ class TfidfRetriever:
 
     def passages_with(self, terms: Iterable[str]) -> set[int]:
         """Passages (positions in the fitted sequence) that have every one of the terms, in
-        their text or their field."""
+        their text or their field; none for no terms. The rarest term is read first."""
         indptr, indices = self.matrix_.indptr, self.matrix_.indices
+        columns = [self.columns_.get(term) for term in terms]
+        if not columns or None in columns:
+            return set()
         rows: set[int] | None = None
-        for term in terms:
-            j = self.columns_.get(term)
-            if j is None:
-                return set()
-            found = set(indices[indptr[j]:indptr[j + 1]].tolist())
-            rows = found if rows is None else rows & found
+        for j in sorted(columns, key=lambda j: indptr[j + 1] - indptr[j]):
+            found = indices[indptr[j]:indptr[j + 1]].tolist()
+            rows = set(found) if rows is None else rows.intersection(found)
+            if not rows:
+                break
         return rows or set()
 
     def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:

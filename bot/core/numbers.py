@@ -14,11 +14,19 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.config import ConfigError
-from bot.core.text import words
+from bot.core.text import fold, words
 
-# A digit that starts a token: "10×", "40"; not the digit of a name such as "GPT-3" or "T5",
-# which says which model, nor a year ("2018", "[Vaswani et al. 2017]"), which says when.
-_DIGIT = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d")
+# A number that starts a token: "10×", "40", "2048 tokens"; not the digit of a name such as
+# "GPT-3" or "T5", which says which model.
+_NUMBER = re.compile(r"(?<![\w-])\d+")
+# Nor a year, which says when: 19xx or 20xx that closes a clause or a citation ("By the end
+# of 2018:", "[Vaswani et al. 2017]"), names a decade ("the 1990s") or follows a word of time
+# ("Around 2013 (word embeddings)").
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_AFTER = frozenset(("", "s", ")", "]", ",", ".", ";", ":"))
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:in|since|by|until|around|after|before|circa|early|late|mid|year|em|desde|ate|"
+    r"apos|antes|ano)\s+|[(\[]\s*|\bet al\.?\s*)$", re.IGNORECASE)
 
 
 class NumberQuestions:
@@ -56,4 +64,13 @@ class NumberQuestions:
         return False
 
     def _gives_number(self, text: str) -> bool:
-        return bool(_DIGIT.search(text)) or not self.number_words.isdisjoint(words(text))
+        return any(not _is_year(text, m) for m in _NUMBER.finditer(text)) or \
+            not self.number_words.isdisjoint(words(text))
+
+
+def _is_year(text: str, number: re.Match[str]) -> bool:
+    if not _YEAR.fullmatch(number.group()):
+        return False
+    start, end = number.span()
+    before = fold(text[max(0, start - 20):start])
+    return text[end:end + 1] in _YEAR_AFTER or bool(_YEAR_BEFORE.search(before))

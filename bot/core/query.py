@@ -229,7 +229,11 @@ class QueryParser:
         return None
 
     def _loose(self, word: str) -> str:
-        return self.stemmers_[-1].stemWord(word) if self.stemmers_ else word
+        """A word's phrase key: each query language's stem in turn, so that "models" and
+        "model" meet, and "modelos" and "modelo"."""
+        for stemmer in self.stemmers_:
+            word = stemmer.stemWord(word)
+        return word
 
     def about_document(self, tokens: Sequence[str]) -> list[str]:
         """Index terms for a question with no words of substance that names the document
