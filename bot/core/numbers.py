@@ -30,7 +30,9 @@ _YEAR_BEFORE = re.compile(
 
 
 class NumberQuestions:
-    """Parameters
+    """Tells a question that asks how many from the others, and a passage that says.
+
+    Parameters
     ----------
     cues : phrases that make a question ask for a number ("how many", "quantos").
     number_words : single words that give a number in a passage ("three", "millions", "mil").
