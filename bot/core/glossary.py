@@ -169,14 +169,14 @@ class Glossary:
         """Terms for autocomplete: names starting with what was typed first, then names with
         a later word starting with it ("learn" offers "Transfer learning")."""
         typed = " ".join(words(prefix))
-        starts, contains = [], []
-        for entry in self.entries_:
-            names = [" ".join(words(n)) for n in (entry.term, *entry.aliases)]
-            if any(n.startswith(typed) for n in names):
-                starts.append(entry.term)
-            elif any(f" {typed}" in f" {n}" for n in names):
-                contains.append(entry.term)
-        return (starts + contains)[:limit]
+        starts: dict[str, None] = {}  # ordered sets of terms, in the glossary's order
+        contains: dict[str, None] = {}
+        for name, entry in self.names_.items():
+            if name.startswith(typed):
+                starts[entry.term] = None
+            elif f" {typed}" in f" {name}":
+                contains[entry.term] = None
+        return [*starts, *(t for t in contains if t not in starts)][:limit]
 
     def _similar(self, folded: str) -> list[tuple[float, str]]:
         if not folded:
