@@ -22,6 +22,7 @@ import logging
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.config import DiscordSettings, Settings
@@ -84,12 +85,19 @@ class StudyBot(commands.Bot):
         if self.sync_on_start and guild_id is not None:
             await self.sync_dev_guild(guild_id)
 
-    async def sync_dev_guild(self, guild_id: int) -> None:
-        """Copy the global commands to the development guild, where a sync shows instantly."""
+    async def sync_commands(self, guild_id: int | None) -> list[app_commands.AppCommand]:
+        """Publish the slash commands: to one guild (the global ones copied there, where a
+        sync shows at once), or globally when ``guild_id`` is None."""
+        if guild_id is None:
+            return await self.tree.sync()
         guild = discord.Object(guild_id)
         self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def sync_dev_guild(self, guild_id: int) -> None:
+        """Copy the global commands to the development guild, where a sync shows instantly."""
         try:
-            synced = await self.tree.sync(guild=guild)
+            synced = await self.sync_commands(guild_id)
         except discord.HTTPException as exc:  # the bot still works with whatever is synced
             log.error("could not sync commands to dev guild %s: %s %s", guild_id,
                       exc.status, exc.text)

@@ -134,14 +134,8 @@ async def sync_once(settings: Settings, knowledge: Knowledge, token: str,
     try:
         async with bot:
             await bot.login(token)  # runs setup_hook, which loads the cogs: the full tree
-            if guild_id is None:
-                synced = await bot.tree.sync()
-                where = "globally"
-            else:
-                guild = discord.Object(guild_id)
-                bot.tree.copy_global_to(guild=guild)
-                synced = await bot.tree.sync(guild=guild)
-                where = f"to guild {guild_id}"
+            synced = await bot.sync_commands(guild_id)
+            where = "globally" if guild_id is None else f"to guild {guild_id}"
     except Exception as exc:
         message = explain(exc, settings, guild_id=guild_id)
         if message is None:

@@ -48,14 +48,11 @@ class Admin(commands.Cog):
             return
         # A sync is a network round trip to Discord that may be rate limited: acknowledge now.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        tree = self.bot.tree
         if scope == "server":
-            guild = discord.Object(interaction.guild_id or 0)
-            tree.copy_global_to(guild=guild)
-            synced = await tree.sync(guild=guild)
+            synced = await self.bot.sync_commands(interaction.guild_id or 0)
             where = "this server"
         else:
-            synced = await tree.sync()
+            synced = await self.bot.sync_commands(None)
             where = "every server (it can take a while to show up)"
         names = ", ".join(f"/{c.name}" for c in synced) or "none"
         await interaction.followup.send(**to_kwargs(
