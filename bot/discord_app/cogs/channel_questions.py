@@ -31,10 +31,11 @@ import discord
 from discord.ext import commands
 
 from bot.config import StudyChannel
+from bot.core.answer import Status
 from bot.discord_app.errors import report_message_error
 from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
-from bot.render import Reply, clip, render_answer, render_help, render_too_long
+from bot.render import Reply, clip, render_answer, render_help
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
@@ -79,14 +80,13 @@ class ChannelQuestions(commands.Cog):
             return None
         # raw_mentions: the <@id> written in the text. message.mentions would also hold the
         # author of a message replied to with the reply-ping on, the bot under its answers.
-        mentioned = me.id in message.raw_mentions
-        question = clean_question(message.content)
-        if mentioned:
-            return question
+        if me.id in message.raw_mentions:
+            return clean_question(message.content)
         study = self.study_channel(message.channel)
-        if study is not None and study.trigger == "question" and question.endswith("?"):
-            return question
-        return None
+        if study is None or study.trigger != "question":
+            return None  # not addressed to the bot: nothing to clean
+        question = clean_question(message.content)
+        return question if question.endswith("?") else None
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -113,16 +113,13 @@ class ChannelQuestions(commands.Cog):
         if not question:
             await self.send(message, render_help(), view=None)
             return
-        limit = self.bot.knowledge.answerer.max_question_chars
-        if len(question) > limit:
-            await self.send(message, render_too_long(len(question), limit), view=None)
-            return
         knowledge = self.bot.knowledge
-        answer = knowledge.ask(question)
+        answer = knowledge.ask(question)  # a question too long is refused by the core
         view = AnswerView.maybe(knowledge, answer, asker_id=message.author.id, key=message.id,
                                 live=self.bot.live_components, timeout=self.bot.view_timeout)
+        too_long = answer.status is Status.TOO_LONG  # no thread named after a wall of text
         await self.send(message, render_answer(knowledge, answer), view=view,
-                        thread_name=question)
+                        thread_name=None if too_long else question)
 
     async def send(self, message: discord.Message, reply: Reply, *, view: AnswerView | None,
                    thread_name: str | None = None) -> None:
