@@ -50,9 +50,9 @@ def to_kwargs(reply: Reply, *, ephemeral: bool | None = False, edit: bool = Fals
     return kwargs
 
 
-def text(message: str, *, ephemeral: bool = True) -> Reply:
-    """A short plain reply the Discord layer writes itself (errors, limits)."""
-    return Reply(clip(message, 2000), ephemeral=ephemeral)
+def text(message: str) -> Reply:
+    """A short private reply the Discord layer writes itself (errors, limits)."""
+    return Reply(clip(message, 2000), ephemeral=True)
 
 
 def slow_down(retry_after: float) -> Reply:

@@ -37,7 +37,7 @@ class StudyView(discord.ui.View):
     silently (``cogs/stale_components.py``).
     """
 
-    def __init__(self, *, live: set[str], timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, *, live: set[str], timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.live = live
         self._remove: Remover | None = None
@@ -90,7 +90,7 @@ class AnswerView(StudyView):
     """"More passages" and "Whole paragraph", usable only by the member who asked."""
 
     def __init__(self, knowledge: Knowledge, answer: Answer, *, asker_id: int, key: int | str,
-                 live: set[str], timeout: float = DEFAULT_TIMEOUT) -> None:
+                 live: set[str], timeout: float) -> None:
         super().__init__(live=live, timeout=timeout)
         self.knowledge = knowledge
         self.answer = answer
@@ -109,7 +109,7 @@ class AnswerView(StudyView):
 
     @classmethod
     def maybe(cls, knowledge: Knowledge, answer: Answer, *, asker_id: int, key: int | str,
-              live: set[str], timeout: float = DEFAULT_TIMEOUT) -> AnswerView | None:
+              live: set[str], timeout: float) -> AnswerView | None:
         """Buttons only make sense under an answer (not under a refusal or a notice)."""
         if not answer.answered:
             return None

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
 from bot.discord_app.replies import shows_in_full, to_kwargs, whole_passage
-from bot.discord_app.views import DEFAULT_TIMEOUT, StudyView
+from bot.discord_app.views import StudyView
 from bot.render import cite, clip, render_risk, render_risks
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ OPTION_TEXT_MAX = 100  # ... and on each option's label, value and description
 
 class RiskMenu(StudyView):
     def __init__(self, knowledge: Knowledge, risks: tuple[Risk, ...], *, key: int | str,
-                 live: set[str], timeout: float = DEFAULT_TIMEOUT) -> None:
+                 live: set[str], timeout: float) -> None:
         super().__init__(live=live, timeout=timeout)
         self.knowledge = knowledge
         self.risks = risks
