@@ -14,6 +14,7 @@ from .fakediscord import FakeDiscord, InteractionHandle, Reply
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "fake-token-for-tests.not-a-real-one"
+COMMANDS = {"ask", "define", "risks", "about", "sync"}  # the slash commands the bot syncs
 
 StartBot = Callable[..., Awaitable[StudyBot]]
 

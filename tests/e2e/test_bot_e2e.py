@@ -24,9 +24,8 @@ from bot.discord_app.client import StudyBot
 from bot.discord_app.replies import NOT_YOURS, SOMETHING_WENT_WRONG
 
 from .fakediscord import FakeDiscord
-from .helpers import TOKEN, StartBot, ask, component, custom_ids, no_pings
+from .helpers import COMMANDS, TOKEN, StartBot, ask, component, custom_ids, no_pings
 
-COMMANDS = {"ask", "define", "risks", "about", "sync"}
 ANSWERED = "What does emergence mean?"  # few passages match, however many are asked for
 MANY = "What is transfer learning?"  # more passages with "More passages" than by default
 NOT_COVERED = "Who won the football world cup?"
@@ -70,13 +69,6 @@ async def test_no_command_sync_without_dev_guild(server: FakeDiscord, start_bot:
     await start_bot(dev_guild_id=None)
     assert not any(r.method == "PUT" for r in server.requests)
     assert server.commands(None) == [] and server.commands(server.guild_id) == []
-
-
-async def test_message_content_intent_only_for_question_channels(
-    server: FakeDiscord, start_bot: StartBot
-) -> None:
-    await start_bot(study_channels=[StudyChannel(server.channel_ids[1], "question")])
-    assert server.message_content_intent
 
 
 # -- slash commands --------------------------------------------------------------------------

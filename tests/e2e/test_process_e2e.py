@@ -23,11 +23,9 @@ from bot.core.knowledge import Knowledge
 from bot.discord_app import runner
 
 from .fakediscord import FakeDiscord
-from .helpers import REPO, TOKEN, settings_for
+from .helpers import COMMANDS, REPO, TOKEN, settings_for
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-COMMANDS = {"ask", "define", "risks", "about", "sync"}
-
 
 # -- in process ------------------------------------------------------------------------------
 
