@@ -166,6 +166,8 @@ def available_peers() -> dict[str, Builder]:
 def ranking(passages: Sequence[Passage], peer: Peer, question: str,
             k: int) -> list[tuple[Passage, float]]:
     """The top k passages for a question with their scores, best first, ties in passage
-    order: what the eval scores."""
+    order: what the eval scores. A passage scored 0 shares nothing with the question and is
+    not retrieved (as the bot returns none): the first passages of the corpus would
+    otherwise count as found for a question that matches nothing."""
     scores = peer.scores(question)
-    return [(passages[i], float(scores[i])) for i in top_indices(scores, k)]
+    return [(passages[i], float(scores[i])) for i in top_indices(scores, k) if scores[i] != 0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.peers import Peer, top_indices
+from bot.peers import Peer, ranking, top_indices
 
 
 @pytest.mark.parametrize("size", [3, 5, 1000])
@@ -23,3 +23,12 @@ def test_peer_top_uses_the_library_top_k_when_it_has_one() -> None:
     scores = np.array([0.1, 0.5, 0.5, 0.2])
     assert Peer(lambda q: scores).top("q", 2) == [1, 2]
     assert Peer(lambda q: scores, lambda q, k: [3] * k).top("q", 2) == [3, 3]
+
+
+def test_a_peer_retrieves_no_passage_it_scored_zero() -> None:
+    from bot.core.corpus import Passage
+
+    passages = [Passage(f"d#s-{i}", "d", "S", ("S",), i + 1, f"text {i}") for i in range(4)]
+    peer = Peer(lambda q: np.array([0.0, 0.3, 0.0, 0.1]))
+    assert [p.number for p, _ in ranking(passages, peer, "q", 3)] == [2, 4]
+    assert ranking(passages, Peer(lambda q: np.zeros(4)), "q", 3) == []
