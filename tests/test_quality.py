@@ -11,7 +11,7 @@ import io
 import pytest
 
 from bot.cli import main
-from bot.core.evaluate import load_questions, score
+from bot.core.evaluate import evaluate, load_questions, score
 from bot.evaluation_report import bot_method
 
 from .conftest import DATA
@@ -22,8 +22,7 @@ QUESTIONS = load_questions(DATA / "questions.yml")
 @pytest.fixture(scope="module")
 def dev_scores(knowledge):
     dev = [q for q in QUESTIONS if q.split == "dev"]
-    rank = bot_method(knowledge)
-    return score(dev, [rank(q.text) for q in dev], knowledge.answerer.min_score)
+    return score(dev, evaluate(bot_method(knowledge), dev), knowledge.answerer.min_score)
 
 
 def test_question_set_is_big_enough_and_split():
@@ -54,6 +53,19 @@ def test_eval_command_prints_the_table():
     for column in ("R@1", "R@3", "MRR", "refused@90", "refused@95", "pt R@3"):
         assert column in table
     assert "| fmstudy" in table and "| dev" in table and "| test" in table
+
+
+def test_tune_puts_each_grid_key_in_its_section(knowledge, monkeypatch):
+    import bot.evaluation_report as report
+
+    point = {"retrieval.length_slope": 0.7, "answer.number_weight": 0.5}
+    monkeypatch.setattr(report, "TUNING_GRID", {k: (v,) for k, v in point.items()})
+    tried = report._with(knowledge.settings, point)
+    assert tried.retrieval.length_slope == 0.7 and tried.answer.number_weight == 0.5
+    out = io.StringIO()
+    report.tune(knowledge, QUESTIONS[:40] + QUESTIONS[-20:], out)
+    assert "best on dev: {'retrieval.length_slope': 0.7, 'answer.number_weight': 0.5}" in \
+        out.getvalue()
 
 
 @pytest.mark.parametrize("typed", ["backpropagation", "dropout", "learning rate", "GAN",
