@@ -25,7 +25,7 @@ from bot.config import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.yml"
 QUESTIONS = ROOT / "tests" / "data" / "questions.yml"
-SUMMARY_ROUNDS = 3  # the 229 questions, asked three times: ~700 samples per method
+SUMMARY_ROUNDS = 3  # every question of the evaluation set, asked three times
 # name, passages, queries, plan. rank_bm25 scores every passage in Python for every query
 # term (tens of ms at 10k, a quarter second at 100k), so it is capped where that would
 # dominate the run; the cap is printed in latest.md.

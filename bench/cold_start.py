@@ -35,7 +35,7 @@ class ColdStart:
                 "sklearn_import_s": round(self.sklearn_import_s, 4)}
 
 
-def _env() -> dict[str, str]:
+def env_without_token() -> dict[str, str]:
     """No Discord token, so nothing can reach the network; unbuffered is not needed (the
     console flushes its prompt)."""
     return {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
@@ -43,8 +43,8 @@ def _env() -> dict[str, str]:
 
 def time_command(args: tuple[str, ...], cwd: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], cwd=cwd, env=_env(), capture_output=True,
-                          timeout=TIMEOUT_S, check=False)
+    done = subprocess.run([sys.executable, *args], cwd=cwd, env=env_without_token(),
+                          capture_output=True, timeout=TIMEOUT_S, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} exited {done.returncode}: "
@@ -56,7 +56,7 @@ def console_to_prompt(cwd: Path) -> tuple[float, float]:
     """Seconds until the console prints its prompt, and its VmRSS (MB) at that moment."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, *CONSOLE], cwd=cwd, env=_env(),
+        proc = subprocess.Popen([sys.executable, *CONSOLE], cwd=cwd, env=env_without_token(),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
         assert proc.stdout is not None and proc.stdin is not None
         seen = b""

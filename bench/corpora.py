@@ -49,12 +49,15 @@ class Workload:
 
 
 def summary_workload(config: Path, questions: Path, rounds: int) -> Workload:
-    """The summary as the bot loads it, and every question of the evaluation set."""
+    """The summary as the bot loads it (its passages only: the bench builds each method's
+    index itself), and every question of the evaluation set."""
     from bot.config import load_settings
+    from bot.core.corpus import load_corpus, load_corrections
     from bot.core.evaluate import load_questions
-    from bot.core.knowledge import Knowledge
 
-    passages = Knowledge.from_settings(load_settings(config)).corpus.passages
+    settings = load_settings(config)
+    corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
+    passages = load_corpus(settings.corpus.path, corrections).passages
     queries = tuple(q.text for q in load_questions(questions))
     return Workload("summary", tuple(passages), queries, queries[:20], rounds)
 

@@ -33,7 +33,6 @@ import dataclasses
 import gc
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -43,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.cold_start import env_without_token
 from bot.config import Settings, load_settings
 from bot.core.evaluate import load_questions
 from bot.core.knowledge import Knowledge
@@ -96,9 +96,9 @@ class _GcWatch:
 
 def measure(cwd: Path) -> dict[str, object]:
     """The figures stored under "e2e" in latest.json, from a fresh child process."""
-    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    done = subprocess.run([sys.executable, "-m", "bench.e2e"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=False)
+    done = subprocess.run([sys.executable, "-m", "bench.e2e"], cwd=cwd,
+                          env=env_without_token(), capture_output=True, text=True,
+                          timeout=CHILD_TIMEOUT_S, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"python -m bench.e2e exited {done.returncode}: "
                            f"{done.stderr.strip()[-2000:]}")

@@ -13,7 +13,7 @@ import cProfile
 import pstats
 import sys
 
-from bench.__main__ import CONFIG, QUESTIONS, SYNTHETIC
+from bench.__main__ import CONFIG, QUESTIONS, SUMMARY_ROUNDS, SYNTHETIC
 from bench.corpora import Workload, summary_workload, synthetic_workload
 from bench.methods import bot_builder
 from bot.config import load_settings
@@ -21,7 +21,7 @@ from bot.config import load_settings
 
 def workload(name: str) -> Workload:
     if name == "summary":
-        return summary_workload(CONFIG, QUESTIONS, rounds=3)
+        return summary_workload(CONFIG, QUESTIONS, SUMMARY_ROUNDS)
     for size, n, queries, _ in SYNTHETIC:
         if size == name:
             return synthetic_workload(size, n, queries)

@@ -74,10 +74,12 @@ def startup_ms(settings: Settings, passages: Sequence[Passage]) -> float:
     """The bot's whole start on these passages: index, glossary and risk list."""
     import time
 
+    from bot.core.corpus import load_corrections
     from bot.core.knowledge import Knowledge
 
+    corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
     start = time.perf_counter()
-    Knowledge.from_corpus(bench_settings(settings, passages), as_corpus(passages))
+    Knowledge.from_corpus(bench_settings(settings, passages), as_corpus(passages), corrections)
     return (time.perf_counter() - start) * 1000
 
 

@@ -26,9 +26,9 @@ class Results:
     corpora: Mapping[str, Mapping[str, MethodResult]]
     sizes: Mapping[str, int]  # passages per corpus, for the plot and the tables
     cold_start: ColdStart
-    e2e: Mapping[str, object] | None
+    e2e: Mapping[str, object]
     notes: Sequence[str]
-    e2e_section: Sequence[str] = ()  # Markdown explaining the e2e figures (bench.e2e.section)
+    e2e_section: Sequence[str]  # Markdown explaining the e2e figures (bench.e2e.section)
 
 
 def machine() -> str:
@@ -58,7 +58,7 @@ def as_json(results: Results) -> dict[str, object]:
                     for name, methods in results.corpora.items()},
         "cold_start": results.cold_start.as_json(),
         "rss_mb": round(results.cold_start.rss_mb, 1),
-        "e2e": dict(results.e2e) if results.e2e is not None else None,
+        "e2e": dict(results.e2e),
     }
 
 
@@ -106,15 +106,7 @@ def as_markdown(results: Results) -> str:
               f"Resident memory of the console once its prompt shows (VmRSS, median of 5): "
               f"**{cs.rss_mb:.1f} MB**.", "",
               "## End to end (/ask through a local Discord-compatible server)", ""]
-    if results.e2e is None:
-        lines += ["Not measured yet (`\"e2e\": null`).", ""]
-    elif results.e2e_section:
-        lines += results.e2e_section
-    else:
-        lines += ["| figure | value |", "|---|--:|"]
-        lines += [f"| {k} | {_num(v) if isinstance(v, int | float) else json.dumps(v)} |"
-                  for k, v in results.e2e.items()]
-        lines.append("")
+    lines += results.e2e_section
     lines += ["## Notes", ""] + [f"- {note}" for note in results.notes] + [""]
     return "\n".join(lines)
 
