@@ -110,6 +110,15 @@ def test_ocr_spelling_in_a_question_still_finds_the_passage(knowledge):
     assert answer.passages[0].passage.text.startswith("monitoring and intervention")
 
 
+def test_a_typo_of_a_word_that_only_frames_a_question_is_not_a_topic(knowledge):
+    """"happend" is one letter from "happened", which the thesaurus ignores: it must not
+    count as a word the summary lacks and pull the question towards a refusal."""
+    typed, spelled = knowledge.ask("what happend around 2010"), knowledge.ask(
+        "what happened around 2010")
+    assert typed.answered and typed.passages == spelled.passages
+    assert typed.passages[0].passage.text.startswith("Around 2010")
+
+
 def test_a_passage_that_covers_only_part_of_the_question_scores_lower(tiny):
     retriever = tiny.answerer.retriever
     whole = "espresso crema"  # both words in Coffee ¶1

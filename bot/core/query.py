@@ -165,6 +165,11 @@ class QueryParser:
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
+        # Then the words the thesaurus knows: "happend" is "happened", a word that only
+        # frames a question, not an unknown topic.
+        self.thesaurus_words_ = frozenset(
+            w for w in self.ignore_
+            if " " not in w and len(w) >= self.spelling_min_length and w not in self.known_words_)
         # Questions repeat their words: stemming is most of the cost of a question, so each
         # word's terms are worked out once (per fitted parser) and kept, with its phrase key
         # and whether a phrase (thesaurus, correction or jargon) can start with it.
@@ -309,10 +314,12 @@ class QueryParser:
             return (cognate,)
         if term is None or known or not self.spelling_correction:
             return (word,)
-        return (self.correct(word),)
+        fixed = self.correct(word)
+        return (word,) if fixed == word else self._map_word(fixed)
 
     def correct(self, word: str) -> str:
-        """The corpus word one edit away, if there is one.
+        """The corpus word one edit away, if there is one; else a word the thesaurus
+        ignores (one that only frames a question).
 
         A missing or extra letter is repaired from five letters on; a wrong or swapped
         letter only from seven, since in short words it turns one real word into another
@@ -324,8 +331,11 @@ class QueryParser:
         if len(word) >= self.spelling_min_length + 2:
             edits += [*_replaces(word), *_transposes(word)]
         known = self.known_words_
-        found = [w for w in set(edits) if w in known]
-        return min(found, key=lambda w: (known[w], w)) if found else word
+        candidates = set(edits)
+        found = [w for w in candidates if w in known]
+        if found:
+            return min(found, key=lambda w: (known[w], w))
+        return min(candidates & self.thesaurus_words_, default=word)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
