@@ -165,9 +165,9 @@ class QueryParser:
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
-        # Then the words the thesaurus knows: "happend" is "happened", a word that only
+        # Then the words the thesaurus ignores: "happend" is "happened", a word that only
         # frames a question, not an unknown topic.
-        self.thesaurus_words_ = frozenset(
+        self.frame_words_ = frozenset(
             w for w in self.ignore_
             if " " not in w and len(w) >= self.spelling_min_length and w not in self.known_words_)
         # Questions repeat their words: stemming is most of the cost of a question, so each
@@ -335,7 +335,7 @@ class QueryParser:
         found = [w for w in candidates if w in known]
         if found:
             return min(found, key=lambda w: (known[w], w))
-        return min(candidates & self.thesaurus_words_, default=word)
+        return min(candidates & self.frame_words_, default=word)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
