@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import count
-from operator import itemgetter
 from typing import NamedTuple, Self
 
 import numpy as np
@@ -124,16 +123,16 @@ def sparse_top_k(weights: Mapping[str, float], norm: float, postings: Postings,
             found.append((column, weight * weight))
             for row, value in column.items():
                 scores[row] = get(row, 0.0) + value * weight
-    ranked = sorted(scores.items())  # document order first, so that ties keep it
-    ranked.sort(key=itemgetter(1), reverse=True)  # a stable sort, even reversed
+    ranked = sorted(scores)  # document order first, so that ties keep it
+    ranked.sort(key=scores.__getitem__, reverse=True)  # a stable sort, even reversed
     asked = norm * norm
     hits = []
-    for row, score in ranked[:k]:
+    for row in ranked[:k]:
         covered = 0.0
         for column, square in found:
             if row in column:
                 covered += square
-        hits.append((row, score / norm, covered / asked))
+        hits.append((row, scores[row] / norm, covered / asked))
     return hits
 
 
