@@ -1,4 +1,4 @@
-"""One corpus, every method: build, size, then the interleaved query rounds."""
+"""One corpus, every method: build, size, then the query rounds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bench.corpora import Workload
 from bench.memory import deep_size_mb, reachable_ids
 from bench.methods import Builder, Searcher
-from bench.timing import block_latencies, build, query_latencies
+from bench.timing import build, query_latencies
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class MethodResult:
     build_ms: float
     index_mb: float
     queries_timed: int
-    p50_warm_us: float  # each method answering the whole query list in turn (Markdown only)
+    p50_interleaved_us: float  # methods taking turns query by query (Markdown only)
 
     def as_json(self) -> dict[str, float]:
         return {"p50_us": self.p50_us, "p99_us": self.p99_us,
@@ -38,7 +38,7 @@ class MethodResult:
 
 def measure(workload: Workload, builders: Mapping[str, Builder], plan: Plan,
             log: Callable[[str], None] = print) -> dict[str, MethodResult]:
-    """All indexes stay alive together so the query rounds can interleave them."""
+    """All indexes stay alive together so the query rounds can alternate between them."""
     searchers: dict[str, Searcher] = {}
     build_ms: dict[str, float] = {}
     index_mb: dict[str, float] = {}
@@ -53,7 +53,8 @@ def measure(workload: Workload, builders: Mapping[str, Builder], plan: Plan,
         start = time.perf_counter()
         latencies = query_latencies(searchers, workload.queries, workload.warmup,
                                     workload.rounds, plan.caps)
-        warm = block_latencies(searchers, workload.queries, workload.rounds, plan.caps)
+        interleaved = query_latencies(searchers, workload.queries, (), workload.rounds,
+                                      plan.caps, block=1)
         log(f"  {workload.name:>7} queries timed in {time.perf_counter() - start:.1f} s")
     finally:
         searchers.clear()
@@ -61,6 +62,6 @@ def measure(workload: Workload, builders: Mapping[str, Builder], plan: Plan,
         gc.collect()
     return {
         name: MethodResult(latencies[name].p50_us, latencies[name].p99_us, build_ms[name],
-                           index_mb[name], latencies[name].n, warm[name].p50_us)
+                           index_mb[name], latencies[name].n, interleaved[name].p50_us)
         for name in builders
     }

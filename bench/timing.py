@@ -1,11 +1,16 @@
 """Build and query timing, arranged so that noise and the garbage collector hit all methods
 alike.
 
-Queries are interleaved: each question is put to every method in turn, the starting method
-rotating, so a noisy second on the machine lands on all of them instead of on whichever
-method happened to run then. Builds run with everything already in memory (earlier indexes,
-the corpus) frozen out of the collector: otherwise a method built after the bot's millions
-of objects would pay for scanning them, and its build time would depend on the order.
+Queries run in rounds: in each, every method answers the whole query list in one block, the
+methods taking turns and the first rotating from round to round, so a noisy second on the
+machine is spread over the methods instead of landing on one, and each method is timed in
+its own steady state, as in a process that runs only it. The same rounds with blocks of one
+query (every question to every method in turn) show what another method's cache traffic
+costs each.
+
+Builds run with everything already in memory (earlier indexes, the corpus) frozen out of
+the collector: otherwise a method built after the bot's millions of objects would pay for
+scanning them, and its build time would depend on the order.
 """
 
 from __future__ import annotations
@@ -53,51 +58,35 @@ def build(builder: Builder, passages: Sequence[Passage], repeats: int) -> tuple[
 
 def query_latencies(searchers: Mapping[str, Searcher], queries: Sequence[str],
                     warmup: Sequence[str], rounds: int = 1,
-                    caps: Mapping[str, int] | None = None) -> dict[str, Latency]:
+                    caps: Mapping[str, int] | None = None,
+                    block: int | None = None) -> dict[str, Latency]:
     """p50 and p99 per method, each query timed on its own with perf_counter_ns.
 
-    ``caps`` limits a slow method to its first n queries (it still runs interleaved with
-    the others on those), so one method cannot blow the time budget.
+    In every round each method answers ``block`` queries in a row (the whole list when
+    None), then the next method the same ones, the first method rotating from block to
+    block. Whole-list blocks time each method in its own steady state, as in a process
+    that runs only that method; blocks of one interleave the methods query by query, so
+    each call starts with the caches the others left. ``caps`` limits a slow method to its
+    first n queries, so one method cannot blow the time budget.
     """
     caps = caps or {}
     names = list(searchers)
     for question in warmup:
         for name in names:
             searchers[name](question)
+    size = block or len(queries)
     samples: dict[str, list[int]] = {name: [] for name in names}
     turn = 0
     for _ in range(rounds):
-        for i, question in enumerate(queries):
+        for first in range(0, len(queries), size):
             order = names[turn % len(names):] + names[:turn % len(names)]
             turn += 1
             for name in order:
-                if i >= caps.get(name, len(queries)):
-                    continue
-                search = searchers[name]
-                start = time.perf_counter_ns()
-                search(question)
-                samples[name].append(time.perf_counter_ns() - start)
-    return {name: _latency(values) for name, values in samples.items()}
-
-
-def block_latencies(searchers: Mapping[str, Searcher], queries: Sequence[str],
-                    rounds: int = 1, caps: Mapping[str, int] | None = None
-                    ) -> dict[str, Latency]:
-    """Latencies per method with each method warm (the report shows their p50): in every
-    round each method answers the whole query list in one block, the methods taking turns
-    (the first rotating). It shows what interleaving costs each method: a method whose
-    working set is many small Python objects (the bot's) loses more to another method's
-    cache traffic than one that works on a few arrays."""
-    caps = caps or {}
-    names = list(searchers)
-    samples: dict[str, list[int]] = {name: [] for name in names}
-    for turn in range(rounds):
-        for name in names[turn % len(names):] + names[:turn % len(names)]:
-            search, out = searchers[name], samples[name]
-            for question in queries[:caps.get(name, len(queries))]:
-                start = time.perf_counter_ns()
-                search(question)
-                out.append(time.perf_counter_ns() - start)
+                search, out = searchers[name], samples[name]
+                for question in queries[first:min(first + size, caps.get(name, len(queries)))]:
+                    start = time.perf_counter_ns()
+                    search(question)
+                    out.append(time.perf_counter_ns() - start)
     return {name: _latency(values) for name, values in samples.items()}
 
 
