@@ -139,7 +139,7 @@ def without_jargon(knowledge) -> Knowledge:
     "what is LoRA fine-tuning",  # a technique the summary never names
     "what learning rate should I use to fine-tune BERT",  # "learning" alone it has
     "qual otimizador usar no pré-treinamento?",
-    "o que é perplexidade em modelos de linguagem?",  # the list says "perplexity"
+    "qual a perplexidade do GPT-3?",  # the list says "perplexity"
 ])
 def test_a_question_about_a_field_topic_the_summary_lacks_is_refused(
     knowledge, without_jargon, question
