@@ -132,9 +132,12 @@ def _coverage_cut(top_answerable: Sequence[float], answered: float) -> tuple[flo
 
 
 # The goal is 90% of answerable questions answered; unseen questions score lower than the
-# ones a threshold was fitted on. Fitted on the first dev batch at 92%, the threshold
-# answered 89% of the second (blind) batch; at 95%, 97% of it (and refused 97%).
-ANSWERED_TARGET = 0.95
+# ones a threshold was fitted on, and more so as the thesaurus grows on dev's misses. Each
+# blind dev batch, scored before the changes it prompted, had 0.03 to 0.055 fewer of its
+# questions answered than the whole dev split at the same threshold (batches 6, 8, 10, 11
+# and 12; 0.043 on average), so 97% on dev is what keeps unseen questions above 90%.
+# (Earlier: fitted at 92%, a threshold answered 89% of the next blind batch; at 95%, 97%.)
+ANSWERED_TARGET = 0.97
 
 
 def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
