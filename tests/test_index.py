@@ -13,7 +13,7 @@ from bot.core.index import (
     TfidfRetriever,
     dense_coverage,
     dense_scores,
-    sparse_top_k,
+    query_weights,
     top_k,
 )
 from bot.core.text import Analyzer
@@ -50,10 +50,12 @@ def test_scores_equal_scikit_learn_cosine():
 def test_python_and_numpy_scoring_agree(seed):
     texts = random_texts(SMALL_CORPUS, seed)
     retriever = TfidfRetriever(Analyzer(), length_slope=0.4, unknown_weight=2.0).fit(texts)
-    assert retriever.small_postings_ is not None
+    assert retriever.small_table_ is not None
     for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):
-        _, weights, norm = retriever.retrieve(retriever.analyzer(question), 0)
-        small = sparse_top_k(weights, norm, retriever.small_postings_, 10)
+        terms = retriever.analyzer(question)
+        small, weights, norm = retriever.retrieve(terms, 10)
+        assert (weights, norm) == query_weights(terms, retriever.query_idf_,
+                                                retriever.oov_idf_, True)
         ranked = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 10)
         large = dense_coverage(weights, norm, retriever.columns_, retriever.matrix_, ranked)
         assert [h[0] for h in small] == [h[0] for h in large]
@@ -98,8 +100,7 @@ def test_field_words_count_field_weight_times():
 def test_passages_that_tie_keep_document_order_on_both_scoring_paths():
     texts = ["alpha filler", "beta filler", "gamma filler"]  # alpha and beta weigh the same
     retriever = TfidfRetriever(Analyzer()).fit(texts)
-    _, weights, norm = retriever.retrieve(retriever.analyzer("beta alpha"), 0)
-    small = sparse_top_k(weights, norm, retriever.small_postings_, 2)
+    small, weights, norm = retriever.retrieve(retriever.analyzer("beta alpha"), 2)
     large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 2)
     assert [h[0] for h in small] == [i for i, _ in large] == [0, 1]
 

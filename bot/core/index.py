@@ -60,6 +60,12 @@ def query_weights(
     """
     get = idf.get
     weights = {term: get(term, oov_idf) for term in terms}
+    return weights, weigh_repeats(terms, weights, sublinear_tf)
+
+
+def weigh_repeats(terms: Sequence[str], weights: dict[str, float], sublinear_tf: bool) -> float:
+    """Scale the weight of each term the question repeats by its frequency, in place, and
+    return the vector's norm."""
     if len(weights) < len(terms):  # a repeated term: most questions have none
         counts: dict[str, int] = {}
         for term in terms:
@@ -67,7 +73,7 @@ def query_weights(
         for term, count in counts.items():
             if count > 1:
                 weights[term] *= 1.0 + math.log(count) if sublinear_tf else count
-    return weights, math.hypot(*weights.values())
+    return math.hypot(*weights.values())
 
 
 def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str, int],
@@ -103,26 +109,43 @@ def dense_coverage(weights: Mapping[str, float], norm: float, columns: Mapping[s
             for (row, score), c in zip(ranked, covered.tolist(), strict=True)]
 
 
-Postings = Mapping[str, dict[int, float]]
+Postings = dict[int, float]  # a term's passages (positions) and weights in them
+SmallTable = Mapping[str, tuple[float, Postings | None]]
 
 
-def sparse_top_k(weights: Mapping[str, float], norm: float, postings: Postings,
-                 k: int) -> list[Hit]:
+def sparse_retrieve(terms: Sequence[str], table: SmallTable, unknown: tuple[float, None],
+                    sublinear_tf: bool, k: int) -> Retrieved:
+    """query_weights and then sparse_top_k, with one lookup per term: ``table`` gives a
+    term's query weight and its postings together (``unknown`` for a term it lacks)."""
+    weights: dict[str, float] = {}
+    columns: list[tuple[str, Postings]] = []
+    get = table.get
+    for term in terms:
+        if term not in weights:
+            weights[term], column = get(term, unknown)
+            if column is not None:
+                columns.append((term, column))
+    norm = weigh_repeats(terms, weights, sublinear_tf)
+    return Retrieved(sparse_top_k(weights, norm, columns, k), weights, norm)
+
+
+def sparse_top_k(weights: Mapping[str, float], norm: float,
+                 columns: Sequence[tuple[str, Postings]], k: int) -> list[Hit]:
     """The same scores and order as dense_scores + top_k, and the same coverage as
     dense_coverage, in plain Python: on a few dozen passages the fixed cost of each numpy
     call is most of the work. Only the passages that share a term with the question are
-    touched."""
+    touched; ``columns`` are the postings of the question's terms the corpus has, in the
+    question's order."""
     if norm == 0.0 or k <= 0:
         return []
     scores: dict[int, float] = {}
     get = scores.get
     found = []
-    for term, weight in weights.items():
-        column = postings.get(term)
-        if column is not None:
-            found.append((column, weight * weight))
-            for row, value in column.items():
-                scores[row] = get(row, 0.0) + value * weight
+    for term, column in columns:
+        weight = weights[term]
+        found.append((column, weight * weight))
+        for row, value in column.items():
+            scores[row] = get(row, 0.0) + value * weight
     ranked = sorted(scores)  # document order first, so that ties keep it
     ranked.sort(key=scores.__getitem__, reverse=True)  # a stable sort, even reversed
     asked = norm * norm
@@ -257,15 +280,17 @@ class TfidfRetriever:
         self.query_idf_ = {**dict.fromkeys(self.jargon, self.oov_idf_ * self.jargon_weight),
                            **self.idf_}
         self.matrix_ = matrix
-        self.small_postings_ = None
+        self.small_table_: dict[str, tuple[float, Postings | None]] | None = None
         if self.n_docs_ <= SMALL_CORPUS:
             rows, values, bounds = (matrix.indices.tolist(), matrix.data.tolist(),
                                     matrix.indptr.tolist())
-            self.small_postings_ = {
+            postings = {
                 term: dict(zip(rows[bounds[j]:bounds[j + 1]], values[bounds[j]:bounds[j + 1]],
                                strict=True))
                 for term, j in columns.items()
             }
+            self.small_table_ = {term: (weight, postings.get(term))
+                                 for term, weight in self.query_idf_.items()}
         self.surface_words_ = {w: terms[j] for w, j in zip(surface, word_columns.tolist(),
                                                            strict=True) if j >= 0}
         return self
@@ -302,9 +327,10 @@ class TfidfRetriever:
 
     def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:
         """The k best passages for a question's terms (``analyzer`` terms), best first."""
+        if self.small_table_ is not None:
+            return sparse_retrieve(terms, self.small_table_, (self.oov_idf_, None),
+                                   self.sublinear_tf, k)
         weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf)
-        if self.small_postings_ is not None:
-            return Retrieved(sparse_top_k(weights, norm, self.small_postings_, k), weights, norm)
         ranked = top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k)
         return Retrieved(dense_coverage(weights, norm, self.columns_, self.matrix_, ranked),
                          weights, norm)
