@@ -101,9 +101,9 @@ def as_markdown(results: Results) -> str:
               "Wall time of a fresh process, best of 5, venv Python, cwd = repository.", "",
               "| command | seconds | over the floor |", "|---|--:|--:|",
               f"| `python -m bot ask \"what is emergence?\"` | {cs.ask_s:.3f} | "
-              f"+{cs.ask_s - cs.sklearn_import_s:.3f} |",
+              f"{cs.ask_s - cs.sklearn_import_s:+.3f} |",
               f"| `python -m bot console` to its first prompt | {cs.console_s:.3f} | "
-              f"+{cs.console_s - cs.sklearn_import_s:.3f} |",
+              f"{cs.console_s - cs.sklearn_import_s:+.3f} |",
               f"| floor: `python -c \"import sklearn.feature_extraction.text\"` | "
               f"{cs.sklearn_import_s:.3f} | |", "",
               f"Resident memory of the console once its prompt shows (VmRSS, median of 5): "
