@@ -119,6 +119,12 @@ def test_a_typo_of_a_word_that_only_frames_a_question_is_not_a_topic(knowledge):
     assert typed.passages[0].passage.text.startswith("Around 2010")
 
 
+def test_a_word_one_letter_longer_than_a_frame_word_is_still_a_topic(knowledge):
+    """"causal" is "causa" (ignored, Portuguese) plus a letter, but a word of its own: read
+    as "causa", it left "inference", which the summary uses, and the question was answered."""
+    assert not knowledge.ask("what is causal inference").answered
+
+
 def test_a_passage_that_covers_only_part_of_the_question_scores_lower(tiny):
     retriever = tiny.answerer.retriever
     whole = "espresso crema"  # both words in Coffee ¶1

@@ -49,9 +49,11 @@ def test_scores_equal_scikit_learn_cosine():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_python_and_numpy_scoring_agree(seed):
     texts = random_texts(SMALL_CORPUS, seed)
-    retriever = TfidfRetriever(Analyzer(), length_slope=0.4, unknown_weight=2.0).fit(texts)
+    retriever = TfidfRetriever(Analyzer(), length_slope=0.4, unknown_weight=2.0,
+                               jargon={"lora"}, jargon_weight=3.0).fit(texts)
     assert retriever.small_table_ is not None
-    for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry"):
+    for question in ("scale risk", "bias bias norm unknownword", "token", "academia industry",
+                     "lora scale", "lora lora"):
         terms = retriever.analyzer(question)
         small, weights, norm = retriever.retrieve(terms, 10)
         assert (weights, norm) == query_weights(terms, retriever.query_idf_,
@@ -100,6 +102,7 @@ def test_field_words_count_field_weight_times():
 def test_passages_that_tie_keep_document_order_on_both_scoring_paths():
     texts = ["alpha filler", "beta filler", "gamma filler"]  # alpha and beta weigh the same
     retriever = TfidfRetriever(Analyzer()).fit(texts)
+    assert retriever.small_table_ is not None
     small, weights, norm = retriever.retrieve(retriever.analyzer("beta alpha"), 2)
     large = top_k(dense_scores(weights, norm, retriever.columns_, retriever.matrix_), 2)
     assert [h[0] for h in small] == [i for i, _ in large] == [0, 1]

@@ -165,8 +165,9 @@ class QueryParser:
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
                              if len(w) >= self.spelling_min_length}
-        # Then the words the thesaurus ignores: "happend" is "happened", a word that only
-        # frames a question, not an unknown topic.
+        # Then the words the thesaurus ignores, with a letter the typed word lacks: "happend"
+        # is "happened", a word that only frames a question, not an unknown topic. Not with
+        # a letter too many: that reads real words as frame words ("causal" is not "causa").
         self.frame_words_ = frozenset(
             w for w in self.ignore_
             if " " not in w and len(w) >= self.spelling_min_length and w not in self.known_words_)
@@ -315,11 +316,11 @@ class QueryParser:
         if term is None or known or not self.spelling_correction:
             return (word,)
         fixed = self.correct(word)
-        return (word,) if fixed == word else self._map_word(fixed)
+        return () if fixed in self.frame_words_ else (fixed,)
 
     def correct(self, word: str) -> str:
         """The corpus word one edit away, if there is one; else a word the thesaurus
-        ignores (one that only frames a question).
+        ignores (one that only frames a question) that the typed word lacks a letter of.
 
         A missing or extra letter is repaired from five letters on; a wrong or swapped
         letter only from seven, since in short words it turns one real word into another
@@ -327,15 +328,15 @@ class QueryParser:
         """
         if len(word) < self.spelling_min_length:
             return word
-        edits = [*_inserts(word), *_deletes(word)]
+        inserts = _inserts(word)
+        edits = [*inserts, *_deletes(word)]
         if len(word) >= self.spelling_min_length + 2:
             edits += [*_replaces(word), *_transposes(word)]
         known = self.known_words_
-        candidates = set(edits)
-        found = [w for w in candidates if w in known]
+        found = [w for w in set(edits) if w in known]
         if found:
             return min(found, key=lambda w: (known[w], w))
-        return min(candidates & self.frame_words_, default=word)
+        return min(self.frame_words_.intersection(inserts), default=word)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
