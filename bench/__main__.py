@@ -143,8 +143,9 @@ def _method_notes() -> list[str]:
         "a sort of the best (bot.peers.top_indices).",
         "Query time includes each method's own query tokenization.",
         "Latency: time.perf_counter_ns around one call; warm-up of 20 queries per method; "
-        "in each round every method answers the whole query list, methods in rotating "
-        "order (p50 interleaved: every query to every method in turn). summary: the "
+        "each round is cut into three blocks, every method answering a block in a row, "
+        "methods in rotating order (p50 interleaved: every query to every method in "
+        "turn). summary: the "
         f"questions of tests/data/questions.yml, asked {SUMMARY_ROUNDS} times.",
         "Synthetic corpora: 50k pseudo-words of random syllables, Zipf exponent 1.1 (short "
         "words most frequent), passages of 20-120 words in sentences of 6-18, queries of 2-8 "

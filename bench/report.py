@@ -73,13 +73,12 @@ def _num(value: float) -> str:
 def as_markdown(results: Results) -> str:
     lines = ["# fmstudy benchmark", "", f"Machine: {results.machine}", ""]
     lines += ["## Retrieval", "",
-              "Per query, after a warm-up. **p50, p99**: in each round every method answers "
-              "the whole query list in one block, the methods taking turns (the first "
-              "rotating), so each is timed in its own steady state, as in a process that "
-              "runs only it; these are the figures in latest.json. **p50 interleaved**: the "
-              "same rounds with every question put to every method in turn, so each call "
-              "starts with the caches the other methods left (the bot, whose thesaurus, "
-              "vocabulary and word cache make the largest working set, loses most there). "
+              "Per query, after a warm-up. **p50, p99**: each round is cut into three "
+              "blocks; every method answers a block in a row, the methods taking turns (the "
+              "first rotating), so each is timed in its own steady state, as in a process "
+              "that runs only it; these are the figures in latest.json. **p50 interleaved**: "
+              "the same rounds with every question put to every method in turn, so each "
+              "call starts with the caches the other methods left. "
               "\"bot ÷ method\" is the bot's p50 over that method's p50 in the same mode: "
               "above 1 the bot is slower.",
               ""]

@@ -1,12 +1,12 @@
 """Build and query timing, arranged so that noise and the garbage collector hit all methods
 alike.
 
-Queries run in rounds: in each, every method answers the whole query list in one block, the
-methods taking turns and the first rotating from round to round, so a noisy second on the
-machine is spread over the methods instead of landing on one, and each method is timed in
-its own steady state, as in a process that runs only it. The same rounds with blocks of one
-query (every question to every method in turn) show what another method's cache traffic
-costs each.
+Queries run in rounds, each cut into three blocks: every method answers a block in a row,
+then the next method the same block, the first method rotating from block to block. Each
+method is timed in its own steady state, as in a process that runs only it, and a noisy
+second on the machine is spread over the methods instead of landing on one. The same rounds
+with blocks of one query (every question to every method in turn) show what another
+method's cache traffic costs each.
 
 Builds run with everything already in memory (earlier indexes, the corpus) frozen out of
 the collector: otherwise a method built after the bot's millions of objects would pay for
@@ -16,6 +16,7 @@ scanning them, and its build time would depend on the order.
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
 from collections.abc import Mapping, Sequence
@@ -56,25 +57,28 @@ def build(builder: Builder, passages: Sequence[Passage], repeats: int) -> tuple[
     return searcher, statistics.median(times)
 
 
+BLOCKS_PER_ROUND = 3
+
+
 def query_latencies(searchers: Mapping[str, Searcher], queries: Sequence[str],
                     warmup: Sequence[str], rounds: int = 1,
                     caps: Mapping[str, int] | None = None,
                     block: int | None = None) -> dict[str, Latency]:
     """p50 and p99 per method, each query timed on its own with perf_counter_ns.
 
-    In every round each method answers ``block`` queries in a row (the whole list when
+    In every round each method answers ``block`` queries in a row (a third of the list when
     None), then the next method the same ones, the first method rotating from block to
-    block. Whole-list blocks time each method in its own steady state, as in a process
-    that runs only that method; blocks of one interleave the methods query by query, so
-    each call starts with the caches the others left. ``caps`` limits a slow method to its
-    first n queries, so one method cannot blow the time budget.
+    block. Blocks of hundreds time each method in its own steady state; blocks of one
+    interleave the methods query by query, so each call starts with the caches the others
+    left. ``caps`` limits a slow method to its first n queries, so one method cannot blow
+    the time budget.
     """
     caps = caps or {}
     names = list(searchers)
     for question in warmup:
         for name in names:
             searchers[name](question)
-    size = block or len(queries)
+    size = block if block is not None else max(1, math.ceil(len(queries) / BLOCKS_PER_ROUND))
     samples: dict[str, list[int]] = {name: [] for name in names}
     turn = 0
     for _ in range(rounds):
