@@ -73,7 +73,6 @@ class Corpus:
         return next((p for p in self.passages if wanted in squash(p.text)), None)
 
 
-
 @dataclass
 class _Block:
     kind: str  # "heading" | "paragraph" | "item" | "byline"

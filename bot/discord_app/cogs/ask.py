@@ -15,9 +15,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.answer import Status
 from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
-from bot.render import render_answer, render_too_long
+from bot.render import render_answer
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
@@ -35,17 +36,15 @@ class Ask(commands.Cog):
                   private: bool | None = None) -> None:
         bot = self.bot
         ephemeral = bot.settings.discord.ephemeral_default if private is None else private
-        limit = bot.knowledge.answerer.max_question_chars
-        if len(question) > limit:  # refused before the cooldown is charged
-            await interaction.response.send_message(
-                **to_kwargs(render_too_long(len(question), limit), ephemeral=True))
+        answer = bot.knowledge.ask(question)  # the core refuses a too-long one at once
+        reply = render_answer(bot.knowledge, answer)
+        if answer.status is Status.TOO_LONG:  # refused before the cooldown is charged
+            await interaction.response.send_message(**to_kwargs(reply, ephemeral=True))
             return
         wait = bot.cooldown.retry_after(interaction.user.id)
         if wait > 0:
             await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
             return
-        answer = bot.knowledge.ask(question)
-        reply = render_answer(bot.knowledge, answer)
         view = AnswerView.maybe(bot.knowledge, answer, asker_id=interaction.user.id,
                                 key=interaction.id, live=bot.live_components,
                                 timeout=bot.view_timeout)
