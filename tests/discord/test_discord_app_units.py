@@ -7,7 +7,7 @@ from pathlib import Path
 import discord
 import yarl
 
-from bot.config import DiscordSettings, StudyChannel, load_settings
+from bot.config import DiscordSettings, StudyChannel
 from bot.discord_app import endpoints, runner
 from bot.discord_app.client import build_intents
 from bot.discord_app.cogs.define import choices
@@ -15,8 +15,6 @@ from bot.discord_app.cooldown import Cooldown
 from bot.discord_app.credentials import parse_env_file, read_token
 from bot.discord_app.replies import slow_down, split_words, to_kwargs
 from bot.render import Embed, Reply, render_too_long
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_env_file_parsing() -> None:
@@ -125,8 +123,8 @@ def test_autocomplete_choices_fit_discords_limits() -> None:
     assert len(long.name) <= 100 and len(long.value) <= 100
 
 
-def test_operator_errors_are_one_line_without_the_token() -> None:
-    settings = load_settings(ROOT / "config.yml")
+def test_operator_errors_are_one_line_without_the_token(knowledge) -> None:
+    settings = knowledge.settings
     cases = [discord.LoginFailure("Improper token has been passed."),
              discord.PrivilegedIntentsRequired(None),
              OSError("Connection refused")]

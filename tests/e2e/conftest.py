@@ -15,18 +15,18 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app import runner
 from bot.discord_app.client import StudyBot
 
 from .fakediscord import FakeDiscord
-from .helpers import REPO, TOKEN, StartBot, settings_for
+from .helpers import TOKEN, StartBot, settings_for
 
 
 @pytest.fixture(scope="session")
-def base_settings() -> Settings:
-    return load_settings(REPO / "config.yml")
+def base_settings(knowledge: Knowledge) -> Settings:
+    return knowledge.settings
 
 
 @pytest.fixture

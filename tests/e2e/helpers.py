@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -12,7 +11,6 @@ from bot.discord_app.client import StudyBot
 
 from .fakediscord import FakeDiscord, InteractionHandle, Reply
 
-REPO = Path(__file__).resolve().parents[2]
 TOKEN = "fake-token-for-tests.not-a-real-one"
 COMMANDS = {"ask", "define", "risks", "about", "sync"}  # the slash commands the bot syncs
 

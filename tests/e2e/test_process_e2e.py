@@ -22,8 +22,9 @@ from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app import runner
 
+from ..conftest import ROOT
 from .fakediscord import FakeDiscord
-from .helpers import COMMANDS, REPO, TOKEN, settings_for
+from .helpers import COMMANDS, TOKEN, settings_for
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -114,13 +115,13 @@ async def launch(server: FakeDiscord, folder: Path, *args: str, token: str | Non
     """``python -m bot ARGS`` in ``folder``, with its own config.yml pointed at the fake and
     the token in the environment (``token_in="env"``) or in ``folder/.env``."""
     folder.mkdir()
-    config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    config["corpus"]["path"] = str(REPO / "corpus")
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["corpus"]["path"] = str(ROOT / "corpus")
     config["discord"].update(api_base=server.api_base, gateway_url=server.gateway_url,
                              log_level=log_level)
     (folder / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = str(ROOT)
     if token is not None and token_in == "env":
         env["DISCORD_TOKEN"] = token
     elif token is not None:
