@@ -139,8 +139,8 @@ def _method_notes() -> list[str]:
         "sklearn TfidfVectorizer with its defaults (term-major CSR, transform + sparse "
         "product + top-k); rank_bm25 BM25Okapi on sklearn's default tokens minus its English "
         "stop words (get_scores + top-k); bm25s with its Tokenizer, English stop words and "
-        "the Snowball stemmer, query ids passed to retrieve(k=3). top-k: one partition, then "
-        "a sort of the best (bot.peers.top_indices).",
+        "the Snowball stemmer, query ids passed to retrieve(k=3). top-k: the bot's own "
+        "(bot.core.index.top_k: k passes of argmax).",
         "Query time includes each method's own query tokenization.",
         "Latency: time.perf_counter_ns around one call; warm-up of 20 queries per method; "
         "each round is cut into three blocks, every method answering a block in a row, "

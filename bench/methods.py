@@ -85,7 +85,7 @@ def startup_ms(settings: Settings, passages: Sequence[Passage]) -> float:
 
 def peer_builder(build: peers.Builder, k: int) -> Builder:
     """A peer as the bench times it: built by ``bot.peers``, then its top k per question
-    (the library's own top-k where it has one, else ``bot.peers.top_indices``)."""
+    (the library's own top-k where it has one, else the bot's ``top_k``)."""
 
     def build_searcher(passages: Sequence[Passage]) -> Searcher:
         return partial(build(passages).top, k=k)

@@ -3,10 +3,11 @@
 Each peer is a builder: passages -> ``Peer``. A peer's ``scores(question)`` is one score per
 passage, which ``python -m bot eval --peers`` ranks; its ``top(question, k)`` is the best k
 passage indices, which ``python -m bench`` times. ``top`` is the library's own top-k where it
-has one (bm25s's ``retrieve``), else ``top_indices`` over the scores: one definition of each
-peer, so the eval and the benchmark measure the same configuration. The peers' libraries are
-the optional ``eval`` extra (the MiniLM peer needs the ``neural`` extra too) and are imported
-only here, only when asked for: they are never runtime dependencies of the bot.
+has one (bm25s's ``retrieve``), else the bot's own ``top_k`` over the scores: one definition
+of each peer, so the eval and the benchmark measure the same configuration. The peers'
+libraries are the optional ``eval`` extra (the MiniLM peer needs the ``neural`` extra too)
+and are imported only here, only when asked for: they are never runtime dependencies of the
+bot.
 """
 
 from __future__ import annotations
@@ -18,24 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.core.corpus import Passage
+from bot.core.index import top_k
 
 Scorer = Callable[[str], np.ndarray]
 TopK = Callable[[str, int], list[int]]
-
-
-def top_indices(scores: np.ndarray, k: int) -> list[int]:
-    """The k best indices, best first, ties in passage order (as a stable sort of every score
-    would give) without sorting them all: one partition finds the k-th best score, then only
-    the scores above it and the first ties at it are sorted."""
-    negated = -scores
-    if k <= 0:
-        return []
-    if negated.size <= k:
-        return np.argsort(negated, kind="stable").tolist()
-    kth = np.partition(negated, k - 1)[k - 1]
-    above = np.flatnonzero(negated < kth)
-    chosen = np.concatenate((above, np.flatnonzero(negated == kth)[:k - above.size]))
-    return chosen[np.argsort(negated[chosen], kind="stable")].tolist()
 
 
 @dataclass(frozen=True)
@@ -50,7 +37,7 @@ class Peer:
         """The k best passage indices for a question, best first."""
         if self.fast_top is not None:
             return self.fast_top(question, k)
-        return top_indices(self.scores(question), k)
+        return [i for i, _ in top_k(self.scores(question), k)]
 
 
 Builder = Callable[[Sequence[Passage]], Peer]
@@ -166,8 +153,7 @@ def available_peers() -> dict[str, Builder]:
 def ranking(passages: Sequence[Passage], peer: Peer, question: str,
             k: int) -> list[tuple[Passage, float]]:
     """The top k passages for a question with their scores, best first, ties in passage
-    order: what the eval scores. A passage scored 0 shares nothing with the question and is
-    not retrieved (as the bot returns none): the first passages of the corpus would
+    order: what the eval scores. A passage scored 0 or less shares nothing with the question
+    and is not retrieved (as the bot returns none): the first passages of the corpus would
     otherwise count as found for a question that matches nothing."""
-    scores = peer.scores(question)
-    return [(passages[i], float(scores[i])) for i in top_indices(scores, k) if scores[i] != 0]
+    return [(passages[i], score) for i, score in top_k(peer.scores(question), k)]

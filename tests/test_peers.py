@@ -5,18 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.peers import Peer, ranking, top_indices
+from bot.peers import Peer, ranking
 
 
 @pytest.mark.parametrize("size", [3, 5, 1000])
-def test_top_indices_is_a_stable_sort_cut_at_k(size: int) -> None:
+def test_a_peer_top_k_is_a_stable_sort_of_its_scores_cut_at_k(size: int) -> None:
     rng = np.random.default_rng(size)
     for _ in range(50):
         scores = rng.integers(0, 4, size).astype(float)  # many ties, at the cut too
+        peer = Peer(lambda q, scores=scores: scores)
         for k in (1, 3, size + 2):
-            expected = np.argsort(-scores, kind="stable")[:k].tolist()
-            assert top_indices(scores, k) == expected
-    assert top_indices(np.zeros(size), 0) == []
+            expected = [i for i in np.argsort(-scores, kind="stable") if scores[i] > 0][:k]
+            assert peer.top("q", k) == expected
+    assert Peer(lambda q: np.ones(size)).top("q", 0) == []
 
 
 def test_peer_top_uses_the_library_top_k_when_it_has_one() -> None:
