@@ -129,8 +129,9 @@ def _code_version() -> str:
 def _method_notes() -> list[str]:
     return [
         _code_version(),
-        "bot: build_answerer(config.yml settings, passages) is the build (question parser "
-        "and index); Answerer.answer(question) the query: parse (thesaurus, typo repair, "
+        "bot: build_answerer(config.yml settings, passages, the glossary's labels) is the "
+        "build (question parser and index; the glossary, fitted first, is not timed in it); "
+        "Answerer.answer(question) the query: parse (thesaurus, typo repair, "
         "stemming), retrieve, abstain, best sentence. Its whole start-up, with the glossary "
         "and risk list, is in the notes per corpus (on synthetic corpora the /risks section "
         "is the whole corpus, so that figure over-counts).",

@@ -15,7 +15,7 @@ import sys
 
 from bench.__main__ import CONFIG, QUESTIONS, SUMMARY_ROUNDS, SYNTHETIC
 from bench.corpora import Workload, summary_workload, synthetic_workload
-from bench.methods import bot_builder
+from bench.methods import BotBuilder
 from bot.config import load_settings
 
 
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", action="store_true", help="profile the build instead")
     args = parser.parse_args(argv)
     w = workload(args.corpus)
-    build = bot_builder(load_settings(CONFIG))
+    build = BotBuilder(load_settings(CONFIG))
+    build.prepare(w.passages)
     profiler = cProfile.Profile()
     if args.build:
         profiler.runcall(build, w.passages)

@@ -37,13 +37,7 @@ class Knowledge:
                     corrections: Mapping[str, str] | None = None) -> Knowledge:
         """Fit on passages already in hand (the benchmark's synthetic corpora, tests)."""
         analyzer = Analyzer(settings.retrieval.stemmer)
-        glossary = Glossary(
-            settings.glossary.patterns,
-            curated=CuratedGlossary.load(settings.corpus_file(settings.corpus.glossary)),
-            max_suggestions=settings.glossary.max_suggestions,
-            typo_cutoff=settings.glossary.typo_cutoff,
-            analyzer=analyzer,
-        ).fit(corpus)
+        glossary = build_glossary(settings, corpus, analyzer)
         answerer = build_answerer(settings, corpus.passages, corrections, glossary.labels(),
                                   analyzer)
         risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
@@ -61,6 +55,19 @@ class Knowledge:
         byline, under the title, is not a subject)."""
         return list(dict.fromkeys(p.section for p in self.corpus.passages
                                   if p.kind != "byline"))
+
+
+def build_glossary(settings: Settings, corpus: Corpus,
+                   analyzer: Analyzer | None = None) -> Glossary:
+    """The /define glossary, fitted; its labels (the terms each passage defines) are part of
+    the index's second field."""
+    return Glossary(
+        settings.glossary.patterns,
+        curated=CuratedGlossary.load(settings.corpus_file(settings.corpus.glossary)),
+        max_suggestions=settings.glossary.max_suggestions,
+        typo_cutoff=settings.glossary.typo_cutoff,
+        analyzer=analyzer or Analyzer(settings.retrieval.stemmer),
+    ).fit(corpus)
 
 
 def build_answerer(settings: Settings, passages: Sequence[Passage],
