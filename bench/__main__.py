@@ -93,8 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         del workload
 
     notes += _method_notes()
-    results = report.Results(report.machine(), corpora, sizes, cold, e2e_figures, notes,
-                             e2e.section(e2e_figures))
+    results = report.Results(report.machine(), corpora, sizes, cold, e2e_figures, notes)
     report.write(results, args.out)
     log(f"wrote {args.out}/latest.json, latest.md, latency.png; "
         f"total {time.perf_counter() - started:.1f} s")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import e2e
 from bench.cold_start import ColdStart
 from bench.methods import METHODS
 from bench.retrieval import MethodResult
@@ -28,7 +29,6 @@ class Results:
     cold_start: ColdStart
     e2e: Mapping[str, object]
     notes: Sequence[str]
-    e2e_section: Sequence[str]  # Markdown explaining the e2e figures (bench.e2e.section)
 
 
 def machine() -> str:
@@ -108,7 +108,7 @@ def as_markdown(results: Results) -> str:
               f"Resident memory of the console once its prompt shows (VmRSS, median of 5): "
               f"**{cs.rss_mb:.1f} MB**.", "",
               "## End to end (/ask through a local Discord-compatible server)", ""]
-    lines += results.e2e_section
+    lines += e2e.section(results.e2e)
     lines += ["## Notes", ""] + [f"- {note}" for note in results.notes] + [""]
     return "\n".join(lines)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,7 +20,7 @@ from bot.discord_app import runner
 from bot.discord_app.client import StudyBot
 
 from .fakediscord import FakeDiscord
-from .helpers import TOKEN, StartBot, settings_for
+from .helpers import TOKEN, StartBot, settings_for, start_ready
 
 
 @pytest.fixture(scope="session")
@@ -54,19 +53,8 @@ async def start_bot(
             knowledge = Knowledge.from_corpus(
                 dataclasses.replace(knowledge.settings, answer=answer), knowledge.corpus,
                 knowledge.corrections)
-        settings = settings_for(server, base_settings, **discord)
-        # guild_ready_timeout: discord.py waits this long after the last GUILD_CREATE before
-        # READY; the fake sends its only guild at once, so waiting 2 s would only slow tests.
-        bot = StudyBot(settings, knowledge, guild_ready_timeout=0.05)
-        task = asyncio.create_task(bot.start(TOKEN))
+        bot, task = await start_ready(settings_for(server, base_settings, **discord), knowledge)
         running.append((bot, task))
-        # Poll rather than await wait_until_ready(), which would hang if start() failed.
-        deadline = time.monotonic() + 5
-        while not bot.is_ready():
-            if task.done():
-                task.result()  # raises what start() raised
-            assert time.monotonic() < deadline, "bot did not become ready within 5 s"
-            await asyncio.sleep(0.01)
         return bot
 
     yield start

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.config import Settings
+from bot.core.knowledge import Knowledge
+from bot.discord_app import runner
 from bot.discord_app.client import StudyBot
 
 from .fakediscord import FakeDiscord, InteractionHandle, Reply
@@ -28,6 +32,30 @@ def settings_for(server: FakeDiscord, base: Settings, **discord: Any) -> Setting
     }
     values.update(discord)
     return dataclasses.replace(base, discord=dataclasses.replace(base.discord, **values))
+
+
+async def start_ready(settings: Settings, knowledge: Knowledge, *,
+                      timeout: float = 5.0) -> tuple[StudyBot, asyncio.Task[None]]:
+    """A StudyBot started on the fake server and ready: its commands are synced to the dev
+    guild already (setup_hook runs before the gateway connects). Polls rather than awaits
+    ``wait_until_ready()``, which would hang if ``start()`` failed; a bot that fails to get
+    ready is stopped before the error propagates."""
+    # guild_ready_timeout: discord.py waits this long after the last GUILD_CREATE before
+    # READY; the fake sends its only guild at once, so waiting 2 s would only slow things.
+    bot = StudyBot(settings, knowledge, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(TOKEN))
+    try:
+        deadline = time.monotonic() + timeout
+        while not bot.is_ready():
+            if task.done():
+                task.result()  # raises what start() raised
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the bot did not become ready within {timeout} s")
+            await asyncio.sleep(0.01)
+    except BaseException:
+        await runner.stop_gracefully(bot, task)
+        raise
+    return bot, task
 
 
 def custom_ids(message: dict[str, Any]) -> list[str]:
