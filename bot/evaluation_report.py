@@ -80,13 +80,14 @@ def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
     The test split is never looked at here."""
     dev = [q for q in questions if q.split == "dev"]
     settings, analyzer = knowledge.settings, knowledge.answerer.retriever.analyzer
+    labels = knowledge.glossary.labels()
     best: tuple[tuple[float, float], dict[str, float], float] | None = None
     for values in product(*TUNING_GRID.values()):
         point = dict(zip(TUNING_GRID, values, strict=True))
         trial = _with(settings, point)
         # The analyzer (the stemmer is not in the grid) is shared: its word cache stays warm.
         answerer = build_answerer(trial, knowledge.corpus.passages, knowledge.corrections,
-                                  knowledge.glossary.labels(), analyzer)
+                                  labels, analyzer)
         rankings = evaluate(answerer_method(answerer), dev)
         threshold = calibrate(dev, rankings)
         s = score(dev, rankings, threshold)

@@ -59,13 +59,16 @@ def test_tune_puts_each_grid_key_in_its_section(knowledge, monkeypatch):
     import bot.evaluation_report as report
 
     point = {"retrieval.length_slope": 0.7, "answer.number_weight": 0.5}
-    monkeypatch.setattr(report, "TUNING_GRID", {k: (v,) for k, v in point.items()})
     tried = report._with(knowledge.settings, point)
     assert tried.retrieval.length_slope == 0.7 and tried.answer.number_weight == 0.5
+    # Two points, one that all but ignores unknown words and so refuses less: tune must
+    # build each point's answerer with its own weights to tell them apart.
+    monkeypatch.setattr(report, "TUNING_GRID", {"retrieval.unknown_word_weight": (0.01, 1.5),
+                                                "answer.number_weight": (0.5,)})
     out = io.StringIO()
     report.tune(knowledge, QUESTIONS[:40] + QUESTIONS[-20:], out)
-    assert "best on dev: {'retrieval.length_slope': 0.7, 'answer.number_weight': 0.5}" in \
-        out.getvalue()
+    assert "best on dev: {'retrieval.unknown_word_weight': 1.5, 'answer.number_weight': 0.5}" \
+        in out.getvalue()
 
 
 @pytest.mark.parametrize("typed", ["backpropagation", "dropout", "learning rate", "GAN",
