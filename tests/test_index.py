@@ -99,6 +99,17 @@ def test_field_words_count_field_weight_times():
         2 * plain.idf_["alpha"] / plain.idf_["beta"])
 
 
+def test_a_field_weighted_zero_is_ignored_not_broken():
+    texts = ["alpha beta", "gamma delta", "beta gamma"]
+    fields = ["delta", "alpha", ""]
+    ignored = TfidfRetriever(Analyzer(), field_weight=0.0).fit(texts, fields)
+    plain = TfidfRetriever(Analyzer()).fit(texts)
+    for question in ("alpha", "beta gamma", "delta"):
+        got, expected = ignored.search(question, 3), plain.search(question, 3)
+        assert [h[0] for h in got] == [h[0] for h in expected]
+        assert np.allclose([h[1:] for h in got], [h[1:] for h in expected])
+
+
 def test_passages_that_tie_keep_document_order_on_both_scoring_paths():
     texts = ["alpha filler", "beta filler", "gamma filler"]  # alpha and beta weigh the same
     retriever = TfidfRetriever(Analyzer()).fit(texts)

@@ -251,6 +251,8 @@ class TfidfRetriever:
         ids = word_columns[np.frombuffer(numbered, dtype=np.int32)]
         token_part = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         keep = ids >= 0  # stop words
+        if fields is not None and self.field_weight == 0.0:  # a field that counts for nothing
+            keep &= token_part % 2 == 0  # has no entries (a 0 would be log(0) under sublinear tf)
         ids, token_part = ids[keep], token_part[keep]
         rows = token_part // len(parts)
         if fields is None or self.field_weight == 1.0:
