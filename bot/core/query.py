@@ -18,6 +18,7 @@ from pathlib import Path
 import snowballstemmer
 
 from bot.config import ConfigError, read_yaml_mapping
+from bot.core.spelling import OneEditIndex
 from bot.core.text import Analyzer, fold, words
 
 
@@ -171,6 +172,7 @@ class QueryParser:
         self.frame_words_ = frozenset(
             w for w in self.ignore_
             if " " not in w and len(w) >= self.spelling_min_length and w not in self.known_words_)
+        self.edits_ = OneEditIndex().fit([*self.known_words_, *sorted(self.frame_words_)])
         # Questions repeat their words: stemming is most of the cost of a question, so each
         # word's terms are worked out once (per fitted parser) and kept, with its phrase key
         # and whether a phrase (thesaurus, correction or jargon) can start with it.
@@ -328,31 +330,10 @@ class QueryParser:
         """
         if len(word) < self.spelling_min_length:
             return word
-        inserts = _inserts(word)
-        edits = [*inserts, *_deletes(word)]
-        if len(word) >= self.spelling_min_length + 2:
-            edits += [*_replaces(word), *_transposes(word)]
-        known = self.known_words_
-        found = [w for w in set(edits) if w in known]
-        if found:
-            return min(found, key=lambda w: (known[w], w))
-        return min(self.frame_words_.intersection(inserts), default=word)
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _deletes(word: str) -> list[str]:
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
-
-
-def _inserts(word: str) -> list[str]:
-    return [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS]
-
-
-def _replaces(word: str) -> list[str]:
-    return [word[:i] + c + word[i + 1:] for i in range(len(word)) for c in _LETTERS]
-
-
-def _transposes(word: str) -> list[str]:
-    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
+        found = self.edits_.neighbours(word)
+        known, longer = self.known_words_, len(word) + 1
+        substitutes = len(word) >= self.spelling_min_length + 2
+        fixes = [w for w in found if w in known and (substitutes or len(w) != len(word))]
+        if fixes:
+            return min(fixes, key=lambda w: (known[w], w))
+        return min((w for w in found if w not in known and len(w) == longer), default=word)
