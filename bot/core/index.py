@@ -7,8 +7,8 @@ the scores are the cosine similarities scikit-learn's vectors would give (with p
 length normalisation, ``length_slope`` < 1, the passage side is normalised by length).
 
 Fitting tokenises every passage once, analyses each distinct word once, and builds the
-count matrix with array operations; scikit-learn's ``TfidfTransformer`` then learns the idf
-and the weighting. What the tokeniser saw (surface word -> term) is kept for typo repair.
+count matrix with array operations; scikit-learn's ``TfidfTransformer`` then learns the
+idf. What the tokeniser saw (surface word -> term) is kept for typo repair.
 """
 
 from __future__ import annotations
@@ -191,6 +191,16 @@ def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     return [(i, float(scores[i])) for i in order if scores[i] > 0.0]
 
 
+def _weigh(counts: sparse.csc_matrix, transformer: TfidfTransformer) -> None:
+    """What ``transformer.transform`` does to a count matrix (sublinear tf, then idf), in
+    place on a term-major one: ``transform`` takes passage-major matrices only, and the
+    round trip cost more than the weighting (about 0.2 s at 100k passages)."""
+    if transformer.sublinear_tf:
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+    counts.data *= np.repeat(transformer.idf_, np.diff(counts.indptr))
+
+
 class TfidfRetriever:
     """Cosine TF-IDF over passages, with an optional second field (headings) weighted in.
 
@@ -261,17 +271,17 @@ class TfidfRetriever:
             weight = np.where(token_part % 2 == 1, self.field_weight, 1.0)
         indptr = np.zeros(n + 1, dtype=np.int64)
         indptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
-        counts = sparse.csr_matrix((weight, ids, indptr), shape=(n, len(columns)))
-        counts.sum_duplicates()
-        transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None)
-        raw = transformer.fit_transform(counts).tocsr()
-        per_row = np.diff(raw.indptr)
-        norms = np.sqrt(np.bincount(np.repeat(np.arange(n), per_row), raw.data ** 2,
-                                    minlength=n))
+        # Kept by term (the queries read a term's postings), and built that way at once:
+        # tocsc leaves each term's passages in order, so a passage's repeats of a word are
+        # neighbours and are summed without the sort a passage-major matrix needs.
+        matrix = sparse.csr_matrix((weight, ids, indptr), shape=(n, len(columns))).tocsc()
+        matrix.sum_duplicates()
+        transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None).fit(matrix)
+        _weigh(matrix, transformer)
+        norms = np.sqrt(np.bincount(matrix.indices, matrix.data ** 2, minlength=n))
         divisor = (1.0 - self.length_slope) * norms.mean() + self.length_slope * norms
         divisor[divisor == 0.0] = 1.0
-        raw.data /= np.repeat(divisor, per_row)
-        matrix = raw.tocsc()
+        matrix.data /= divisor[matrix.indices]
         terms = list(columns)
         self.n_docs_ = matrix.shape[0]
         self.columns_ = columns
