@@ -15,11 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import snowballstemmer
-
 from bot.config import ConfigError, read_yaml_mapping
 from bot.core.spelling import OneEditIndex
-from bot.core.text import Analyzer, fold, words
+from bot.core.text import Analyzer, fold, stemmer_for, words
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,8 @@ class QueryParser:
         word -> index term, as the retriever saw them) for typo repair. ``writes(terms)``
         tells whether the corpus has those index terms one after another (a phrase)."""
         self.vocabulary_ = vocabulary
-        self.stemmers_ = [snowballstemmer.stemmer(language) for language in self.languages]
+        self.stemmers_ = [stemmer_for(language) for language in self.languages]
+        self._stemmed: tuple[str, list[str]] = ("", [])  # the last word _stems worked out
         everything = self.thesaurus.merged()
         self.corrections_ = {fold(k): fold(v) for k, v in self.corrections.items()}
         self.ignore_ = self.thesaurus.ignore
@@ -185,11 +184,18 @@ class QueryParser:
         reduce to one stem under one of the languages' stemmers."""
         if len(word) < MIN_STEM_MATCH_LENGTH:
             return None
-        for stemmer in self.stemmers_:
-            found = self.jargon_stems_.get(stemmer.stemWord(word))
+        for stem in self._stems(word):
+            found = self.jargon_stems_.get(stem)
             if found is not None:
                 return found
         return None
+
+    def _stems(self, word: str) -> list[str]:
+        """Each query language's stem of the word. Learning an unknown word asks for them
+        up to three times (thesaurus, jargon, phrase key): the last word's are kept."""
+        if self._stemmed[0] != word:
+            self._stemmed = (word, [stemmer.stemWord(word) for stemmer in self.stemmers_])
+        return self._stemmed[1]
 
     def _in_phrases(self, entry_words: Sequence[str],
                     phrases: set[tuple[str, ...]]) -> list[bool]:
@@ -230,8 +236,7 @@ class QueryParser:
             return levels[0][word]
         if known or len(word) < MIN_STEM_MATCH_LENGTH:
             return None
-        for stemmer, table in zip(self.stemmers_, levels[1:], strict=True):
-            stem = stemmer.stemWord(word)
+        for stem, table in zip(self._stems(word), levels[1:], strict=True):
             if stem in table:
                 return table[stem]
         return None
@@ -239,7 +244,10 @@ class QueryParser:
     def _loose(self, word: str) -> str:
         """A word's phrase key: each query language's stem in turn, so that "models" and
         "model" meet, and "modelos" and "modelo"."""
-        for stemmer in self.stemmers_:
+        first, *others = self.stemmers_
+        last, stems = self._stemmed
+        word = stems[0] if last == word else first.stemWord(word)
+        for stemmer in others:
             word = stemmer.stemWord(word)
         return word
 

@@ -62,15 +62,22 @@ def americanize(word: str) -> str:
     return word
 
 
+def stemmer_for(language: str) -> snowballstemmer.Stemmer:
+    """A Snowball stemmer without PyStemmer's own cache: its callers keep what they stem,
+    and the cache's bookkeeping doubles the cost of stemming a new word (0.5 -> 1.1 us)."""
+    found = snowballstemmer.stemmer(language)
+    if hasattr(found, "maxCacheSize"):
+        found.maxCacheSize = 0
+    return found
+
+
 class Analyzer:
     """Word -> index term, shared by the index (fit) and the question path, so both meet on
     the same terms; calling it on a text gives the text's terms."""
 
-    def __init__(self, stemmer: str = "english") -> None:
+    def __init__(self, language: str = "english") -> None:
         self.stop_words = frozenset(ENGLISH_STOP_WORDS)
-        self._stemmer = snowballstemmer.stemmer(stemmer)
-        if hasattr(self._stemmer, "maxCacheSize"):
-            self._stemmer.maxCacheSize = 0  # PyStemmer's own cache: ``term`` caches already
+        self._stemmer = stemmer_for(language)
         self.term = lru_cache(maxsize=65536)(self._term)
 
     def stem(self, word: str) -> str:
