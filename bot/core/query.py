@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from bot.config import ConfigError, read_yaml_mapping
@@ -155,12 +156,14 @@ class QueryParser:
                 terms = self.analyzer(entry)
                 if len(terms) > 1 and all(t in vocabulary for t in terms) and not writes(terms):
                     phrases[entry] = (self.jargon.token(entry),)
-        self.phrases_: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        # Phrases by the loose forms of their first two words, longest first: (loose forms,
+        # what the phrase stands for: words here, their terms at the end of fit). "model"
+        # starts 14 phrases, and most questions say "models": the pair is what narrows.
+        self.phrases_: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
             loose = tuple(self._loose(w) for w in key.split())
-            self.phrases_.setdefault(loose[0], []).append((loose, targets))
-        self.phrase_pairs_ = {(loose[0], loose[1]) for entries in self.phrases_.values()
-                              for loose, _ in entries}
+            self.phrases_.setdefault(loose[:2], []).append((loose, targets))
+        self.phrase_starts_ = frozenset(first for first, _ in self.phrases_)
         # Typo repair picks, among the corpus words one edit away, the one whose term is
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
@@ -176,6 +179,12 @@ class QueryParser:
         # word's terms are worked out once (per fitted parser) and kept, with its phrase key
         # and whether a phrase (thesaurus, correction or jargon) can start with it.
         self._words: dict[str, tuple[tuple[str, ...], str, bool]] = {}
+        # What each phrase stands for, as terms: its targets' words, each mapped as a
+        # question's word would be. Phrase keys are fitted, and so are their terms.
+        self.phrases_ = {pair: [(key, tuple(t for word in " ".join(targets).split()
+                                             for t in self._learn(word)[0]))
+                                for key, targets in entries]
+                         for pair, entries in self.phrases_.items()}
         return self
 
     def _jargon_cognate(self, word: str) -> str | None:
@@ -270,7 +279,7 @@ class QueryParser:
         # words (most questions hold a word that can start one, "data" or "de"; few hold a
         # phrase, and only those are rewritten). Each word is one lookup: the answer path
         # is timed in microseconds, mostly in lookups that miss the CPU caches.
-        learn, pairs = self._learn, self.phrase_pairs_
+        learn, pairs = self._learn, self.phrases_
         out: list[str] = []
         after = None  # the previous word's phrase key, if a phrase can start with it
         phrase = False
@@ -280,34 +289,40 @@ class QueryParser:
             if after is not None and (after, loose) in pairs:
                 phrase = True
             after = loose if starts else None
-        if phrase:
-            rewritten = self._rewrite(tokens, [known[t][1] for t in tokens])
-            return [t for token in rewritten
-                    for t in (known.get(token) or learn(token))[0]]
-        return out
+        return self._phrase_terms(tokens, out) if phrase else out
 
     def _learn(self, word: str) -> tuple[tuple[str, ...], str, bool]:
         """A word's index terms, its phrase key, and whether a phrase starts with it."""
         mapped = (self.analyzer.term(w) for w in self._map_word(word))
         loose = self._loose(word)
         entry = self._words[word] = (tuple(t for t in mapped if t is not None), loose,
-                                     loose in self.phrases_)
+                                     loose in self.phrase_starts_)
         return entry
 
-    def _rewrite(self, tokens: Sequence[str], loose: Sequence[str]) -> list[str]:
-        """Replace phrases by what they stand for: a thesaurus phrase ("modelos de fundação")
-        by the summary's words, a correction by its fix, a jargon phrase by one word."""
+    def _phrase_terms(self, tokens: Sequence[str], words_terms: list[str]) -> list[str]:
+        """Terms of a question whose words (all learned, with ``words_terms`` their terms)
+        may hold a phrase: a thesaurus phrase ("modelos de fundação") gives the summary's
+        words' terms, a correction its fix's, a jargon phrase its one word's, as fitted.
+        Phrases are read left to right."""
+        known, phrases = self._words, self.phrases_
+        entries = [known[token] for token in tokens]
+        loose = [entry[1] for entry in entries]
         out: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for key, targets in self.phrases_.get(loose[i], ()):
-                if tuple(loose[i:i + len(key)]) == key:
-                    out.extend(" ".join(targets).split())
-                    i += len(key)
+        done = 0  # tokens before this one are in ``out``
+        for at, pair in enumerate(pairwise(loose)):
+            if at < done or pair not in phrases:
+                continue
+            for key, key_terms in phrases[pair]:
+                if tuple(loose[at:at + len(key)]) == key:
+                    for entry in entries[done:at]:
+                        out += entry[0]
+                    out += key_terms
+                    done = at + len(key)
                     break
-            else:
-                out.append(tokens[i])
-                i += 1
+        if not done:  # two words that start a phrase, but not the whole phrase
+            return words_terms
+        for entry in entries[done:]:
+            out += entry[0]
         return out
 
     def _map_word(self, word: str) -> Iterable[str]:
