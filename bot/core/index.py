@@ -276,6 +276,9 @@ class TfidfRetriever:
         # neighbours and are summed without the sort a passage-major matrix needs.
         matrix = sparse.csr_matrix((weight, ids, indptr), shape=(n, len(columns))).tocsc()
         matrix.sum_duplicates()
+        # Summing leaves the arrays as views of the longer ones they were (scipy copies only
+        # when less than half is kept): 30 MB more kept alive at 100k passages.
+        matrix.data, matrix.indices = matrix.data.copy(), matrix.indices.copy()
         transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None).fit(matrix)
         _weigh(matrix, transformer)
         norms = np.sqrt(np.bincount(matrix.indices, matrix.data ** 2, minlength=n))
