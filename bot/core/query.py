@@ -253,10 +253,9 @@ class QueryParser:
     def _loose(self, word: str) -> str:
         """A word's phrase key: each query language's stem in turn, so that "models" and
         "model" meet, and "modelos" and "modelo"."""
-        first, *others = self.stemmers_
         last, stems = self._stemmed
-        word = stems[0] if last == word else first.stemWord(word)
-        for stemmer in others:
+        word = stems[0] if last == word else self.stemmers_[0].stemWord(word)
+        for stemmer in self.stemmers_[1:]:
             word = stemmer.stemWord(word)
         return word
 
@@ -293,10 +292,10 @@ class QueryParser:
 
     def _learn(self, word: str) -> tuple[tuple[str, ...], str, bool]:
         """A word's index terms, its phrase key, and whether a phrase starts with it."""
-        mapped = (self.analyzer.term(w) for w in self._map_word(word))
+        term = self.analyzer.term
+        word_terms = tuple([t for w in self._map_word(word) if (t := term(w)) is not None])
         loose = self._loose(word)
-        entry = self._words[word] = (tuple(t for t in mapped if t is not None), loose,
-                                     loose in self.phrase_starts_)
+        entry = self._words[word] = (word_terms, loose, loose in self.phrase_starts_)
         return entry
 
     def _phrase_terms(self, tokens: Sequence[str], words_terms: list[str]) -> list[str]:

@@ -24,6 +24,7 @@ _LONG_TEXT = 200
 _SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 _DIGITS = "0123456789"
 _BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
+_BRITISH_SUFFIXES = tuple(british for british, _ in _BRITISH_ENDINGS)
 # Combining marks of the Latin, Greek and Cyrillic scripts: what NFKD splits off accents.
 # Removed with one regex: str.translate with a dict costs a lookup per character, and
 # Portuguese questions are not ASCII.
@@ -56,9 +57,10 @@ def americanize(word: str) -> str:
     """Map the British -isation/-ise spellings onto the summary's American ones."""
     if "isation" in word:
         word = word.replace("isation", "ization")
-    for british, american in _BRITISH_ENDINGS:
-        if word.endswith(british):
-            return word[: -len(british)] + american
+    if word.endswith(_BRITISH_SUFFIXES):  # one test for most words: none of them
+        for british, american in _BRITISH_ENDINGS:
+            if word.endswith(british):
+                return word[: -len(british)] + american
     return word
 
 
