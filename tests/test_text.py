@@ -1,4 +1,4 @@
-"""Words are runs of letters or of digits in the folded text, however long the text."""
+"""Words are runs of letters or of digits in the folded text, whichever way they are found."""
 
 import random
 import re
@@ -13,15 +13,15 @@ from bot.core.text import fold, words
     "abc XYZ 019 .,-\n",  # digits: "jul2022" is two words
     "abc XYZ é ñ ß ø Ω \u00a0\u2003\u0301 .,-",  # accents and other scripts
 ])
-def test_words_are_runs_of_letters_or_digits_in_short_and_long_texts(alphabet):
+def test_words_are_runs_of_letters_or_digits(alphabet):
     rng = random.Random(5)
     for _ in range(2000):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 500)))
         assert words(text) == re.findall(r"[a-z]+|[0-9]+", fold(text)), text
 
 
-def test_a_long_passage_splits_on_punctuation_and_letters_from_digits():
+def test_a_passage_splits_on_punctuation_and_letters_from_digits():
     text = "Foundation models (e.g. BERT, GPT-3) emerged; " * 10
     assert words(text)[:8] == ["foundation", "models", "e", "g", "bert", "gpt", "3", "emerged"]
-    no_digits = text.replace("3", "")  # long, ASCII, no digits: the fast path
+    no_digits = text.replace("3", "")  # ASCII, no digits: split without the regex
     assert words(no_digits)[:7] == ["foundation", "models", "e", "g", "bert", "gpt", "emerged"]
