@@ -121,7 +121,7 @@ class Answerer:
         k = self.top_k if k is None else k
         if len(question) > self.max_question_chars:
             return Answer(question, Status.TOO_LONG)
-        if not question.strip():
+        if not question or question.isspace():
             return Answer(question, Status.EMPTY)
         tokens = words(question)
         terms = self.parser.terms(tokens)

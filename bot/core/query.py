@@ -178,7 +178,7 @@ class QueryParser:
         # Questions repeat their words: stemming is most of the cost of a question, so each
         # word's terms are worked out once (per fitted parser) and kept, with its phrase key
         # and whether a phrase (thesaurus, correction or jargon) can start with it.
-        self._words: dict[str, tuple[tuple[str, ...], str, bool]] = {}
+        self._words: dict[str, tuple[tuple[str, ...], str, str | None]] = {}
         # What each phrase stands for, as terms: its targets' words, each mapped as a
         # question's word would be. Phrase keys are fitted, and so are their terms.
         self.phrases_ = {pair: [(key, tuple(t for word in " ".join(targets).split()
@@ -283,19 +283,21 @@ class QueryParser:
         after = None  # the previous word's phrase key, if a phrase can start with it
         phrase = False
         for token in tokens:
-            word_terms, loose, starts = known.get(token) or learn(token)
+            word_terms, loose, starter = known.get(token) or learn(token)
             out += word_terms
             if after is not None and (after, loose) in pairs:
                 phrase = True
-            after = loose if starts else None
+            after = starter
         return self._phrase_terms(tokens, out) if phrase else out
 
-    def _learn(self, word: str) -> tuple[tuple[str, ...], str, bool]:
-        """A word's index terms, its phrase key, and whether a phrase starts with it."""
+    def _learn(self, word: str) -> tuple[tuple[str, ...], str, str | None]:
+        """A word's index terms, its phrase key, and that key again if a phrase starts with
+        it (else None)."""
         term = self.analyzer.term
         word_terms = tuple([t for w in self._map_word(word) if (t := term(w)) is not None])
         loose = self._loose(word)
-        entry = self._words[word] = (word_terms, loose, loose in self.phrase_starts_)
+        entry = self._words[word] = (word_terms, loose,
+                                     loose if loose in self.phrase_starts_ else None)
         return entry
 
     def _phrase_terms(self, tokens: Sequence[str], words_terms: list[str]) -> list[str]:

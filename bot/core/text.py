@@ -42,7 +42,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    folded = fold(text)
+    folded = text.lower() if text.isascii() else fold(text)  # fold, without a call
     if folded.isascii():
         raw = folded.encode()
         if not raw.translate(None, _NOT_DIGITS):
