@@ -176,8 +176,8 @@ class QueryParser:
             if " " not in w and len(w) >= self.spelling_min_length and w not in self.known_words_)
         self.edits_ = OneEditIndex().fit([*self.known_words_, *sorted(self.frame_words_)])
         # Questions repeat their words: stemming is most of the cost of a question, so each
-        # word's terms are worked out once (per fitted parser) and kept, with its phrase key
-        # and whether a phrase (thesaurus, correction or jargon) can start with it.
+        # word's terms are worked out once (per fitted parser) and kept, with its phrase key,
+        # and that key again if a phrase (thesaurus, correction or jargon) can start with it.
         self._words: dict[str, tuple[tuple[str, ...], str, str | None]] = {}
         # What each phrase stands for, as terms: its targets' words, each mapped as a
         # question's word would be. Phrase keys are fitted, and so are their terms.
@@ -276,7 +276,7 @@ class QueryParser:
             known.clear()
         # One pass: each word's terms, and whether it and the next are a phrase's first two
         # words (most questions hold a word that can start one, "data" or "de"; few hold a
-        # phrase, and only those are rewritten). Each word is one lookup: the answer path
+        # phrase, and only those are read again). Each word is one lookup: the answer path
         # is timed in microseconds, mostly in lookups that miss the CPU caches.
         learn, pairs = self._learn, self.phrases_
         out: list[str] = []
