@@ -295,3 +295,12 @@ def test_the_word_cache_is_emptied_between_questions_not_during_one(knowledge, m
     for _ in range(3):
         assert parser.terms(question) == expected
     assert len(parser._words) <= len(question) + 2  # and "foundation models" it became
+
+
+def test_no_query_languages_still_answers(knowledge):
+    """retrieval.query_languages: [] is a valid setting: thesaurus keys then match exactly."""
+    settings = knowledge.settings
+    plain = dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, query_languages=[]))
+    answer = Knowledge.from_corpus(plain, knowledge.corpus).ask("what is emergence?")
+    assert answer.answered and answer.passages[0].passage.section == "Definitions"

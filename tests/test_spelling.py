@@ -52,3 +52,27 @@ def test_one_edit(typed, word, expected):
 
 def test_an_empty_index_finds_nothing():
     assert OneEditIndex().fit([]).neighbours("emergence") == []
+
+
+@pytest.fixture(scope="module")
+def parser():
+    from bot.core.query import QueryParser, Thesaurus
+    from bot.core.text import Analyzer
+
+    surface = {"broad": "broad", "emergence": "emerg", "models": "model"}
+    return QueryParser(Analyzer(), thesaurus=Thesaurus(ignore=frozenset({"happened"}))).fit(
+        surface, {"broad": 1.0, "emerg": 1.0, "model": 1.0})
+
+
+@pytest.mark.parametrize(("typed", "repaired"), [
+    ("broadd", "broad"),  # one letter too many, from five letters on
+    ("brod", "brod"),  # four letters: too short to repair
+    ("bread", "bread"),  # a wrong letter in a short word is another word, not a typo
+    ("modelz", "modelz"),  # still short: six letters
+    ("emergenxe", "emergence"),  # a wrong letter from seven letters on
+    ("emegrence", "emergence"),  # two letters swapped
+    ("happend", "happened"),  # a word that only frames a question, a letter missing
+    ("happenedd", "happenedd"),  # but not with one too many: "causal" is not "causa"
+])
+def test_typo_repair_rules(parser, typed, repaired):
+    assert parser.correct(typed) == repaired

@@ -121,8 +121,9 @@ class QueryParser:
 
     def fit(self, surface_words: Mapping[str, str], vocabulary: Mapping[str, float],
             writes: Callable[[Sequence[str]], bool] | None = None) -> QueryParser:
-        """Index the thesaurus by stem and phrase start; learn the corpus's own words (surface
-        word -> index term, as the retriever saw them) for typo repair. ``writes(terms)``
+        """Index the thesaurus by stem and phrases by their first two words; learn the
+        corpus's own words (surface word -> index term, as the retriever saw them) for typo
+        repair. ``writes(terms)``
         tells whether the corpus has those index terms one after another (a phrase)."""
         self.vocabulary_ = vocabulary
         self.stemmers_ = [stemmer_for(language) for language in self.languages]
@@ -174,7 +175,8 @@ class QueryParser:
         self.frame_words_ = frozenset(
             w for w in self.ignore_
             if " " not in w and len(w) >= self.spelling_min_length and w not in self.known_words_)
-        self.edits_ = OneEditIndex().fit([*self.known_words_, *sorted(self.frame_words_)])
+        self.edits_ = OneEditIndex().fit(
+            [*self.known_words_, *sorted(self.frame_words_)] if self.spelling_correction else [])
         # Questions repeat their words: stemming is most of the cost of a question, so each
         # word's terms are worked out once (per fitted parser) and kept, with its phrase key,
         # and that key again if a phrase (thesaurus, correction or jargon) can start with it.
@@ -253,8 +255,10 @@ class QueryParser:
     def _loose(self, word: str) -> str:
         """A word's phrase key: each query language's stem in turn, so that "models" and
         "model" meet, and "modelos" and "modelo"."""
+        if not self.stemmers_:  # retrieval.query_languages: []
+            return word
         last, stems = self._stemmed
-        word = stems[0] if last == word else self.stemmers_[0].stemWord(word)
+        word = stems[0] if last == word and stems else self.stemmers_[0].stemWord(word)
         for stemmer in self.stemmers_[1:]:
             word = stemmer.stemWord(word)
         return word
@@ -345,8 +349,9 @@ class QueryParser:
         return () if fixed in self.frame_words_ else (fixed,)
 
     def correct(self, word: str) -> str:
-        """The corpus word one edit away, if there is one; else a word the thesaurus
-        ignores (one that only frames a question) that the typed word lacks a letter of.
+        """For a word the corpus does not know: the corpus word one edit away, if there is
+        one; else a word the thesaurus ignores (one that only frames a question) that the
+        typed word lacks a letter of.
 
         A missing or extra letter is repaired from five letters on; a wrong or swapped
         letter only from seven, since in short words it turns one real word into another

@@ -48,7 +48,8 @@ def _deletes(word: str) -> list[int]:
 
 
 # Ends the sorted keys, so that every probe's insertion point is a key to compare with. A
-# probe with this very hash finds no words: the sentinel owns none.
+# probe with this very hash finds no words: the sentinel owns none (its owners start and end
+# at the last owner).
 _SENTINEL = np.iinfo(np.int64).max
 
 
@@ -66,7 +67,7 @@ class OneEditIndex:
         first = np.ones(keys.size, dtype=bool)  # a delete's first entry among the sorted
         first[1:] = keys[1:] != keys[:-1]
         self.keys_ = np.append(keys[first], _SENTINEL)  # distinct deletes, then the sentinel
-        self.starts_ = np.append(np.flatnonzero(first), keys.size).astype(np.int32)
+        self.starts_ = np.append(np.flatnonzero(first), [keys.size, keys.size]).astype(np.int32)
         return self
 
     def neighbours(self, typed: str) -> list[str]:
@@ -77,4 +78,4 @@ class OneEditIndex:
         found: set[int] = set()
         for key in at[self.keys_[at] == probes].tolist():
             found.update(owners[starts[key]:starts[key + 1]].tolist())
-        return [words[i] for i in found if words[i] != typed and one_edit(typed, words[i])]
+        return [words[i] for i in found if one_edit(typed, words[i])]

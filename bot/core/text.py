@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Protocol
 
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -66,7 +67,13 @@ def americanize(word: str) -> str:
     return word
 
 
-def stemmer_for(language: str) -> snowballstemmer.Stemmer:
+class Stemmer(Protocol):
+    """A Snowball stemmer: PyStemmer's (C) or snowballstemmer's (pure Python)."""
+
+    def stemWord(self, word: str) -> str: ...  # the libraries' name
+
+
+def stemmer_for(language: str) -> Stemmer:
     """A Snowball stemmer without PyStemmer's own cache: its callers keep what they stem,
     and the cache's bookkeeping doubles the cost of stemming a new word (0.5 -> 1.1 us)."""
     found = snowballstemmer.stemmer(language)
