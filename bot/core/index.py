@@ -17,10 +17,11 @@ import gc
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from itertools import count
-from typing import NamedTuple, Self
+from typing import NamedTuple, Self, cast
 
 import numpy as np
 from scipy import sparse
@@ -47,6 +48,12 @@ class Retrieved(NamedTuple):
     hits: list[Hit]
     weights: dict[str, float]
     norm: float
+
+
+# tuple.__new__ builds the named tuple in C; its own constructor is a Python function (see
+# answer._ranked_passage).
+_retrieved = cast(Callable[[tuple[list[Hit], dict[str, float], float]], Retrieved],
+                  partial(tuple.__new__, Retrieved))
 
 
 def query_weights(
@@ -129,9 +136,10 @@ def sparse_retrieve(terms: Sequence[str], table: SmallTable, unknown: tuple[floa
             weights[term], column = get(term, unknown)
             if column is not None:
                 columns.append((term, column))
-    norm = weigh_repeats(terms, weights, sublinear_tf)
+    norm = (math.hypot(*weights.values()) if len(weights) == len(terms)  # no repeats
+            else weigh_repeats(terms, weights, sublinear_tf))
     if norm == 0.0 or k <= 0:
-        return Retrieved([], weights, norm)
+        return _retrieved(([], weights, norm))
     scores: dict[int, float] = {}
     score_of = scores.get
     found = []
@@ -150,7 +158,7 @@ def sparse_retrieve(terms: Sequence[str], table: SmallTable, unknown: tuple[floa
             if row in column:
                 covered += square
         hits.append((row, scores[row] / norm, covered / asked))
-    return Retrieved(hits, weights, norm)
+    return _retrieved((hits, weights, norm))
 
 
 @contextmanager
