@@ -123,8 +123,8 @@ class QueryParser:
             writes: Callable[[Sequence[str]], bool] | None = None) -> QueryParser:
         """Index the thesaurus by stem and phrases by their first two words; learn the
         corpus's own words (surface word -> index term, as the retriever saw them) for typo
-        repair. ``writes(terms)``
-        tells whether the corpus has those index terms one after another (a phrase)."""
+        repair. ``writes(terms)`` tells whether the corpus has those index terms one after
+        another (a phrase)."""
         self.vocabulary_ = vocabulary
         self.stemmers_ = [stemmer_for(language) for language in self.languages]
         self._stemmed: tuple[str, list[str]] = ("", [])  # the last word _stems worked out
@@ -158,13 +158,13 @@ class QueryParser:
                 if len(terms) > 1 and all(t in vocabulary for t in terms) and not writes(terms):
                     phrases[entry] = (self.jargon.token(entry),)
         # Phrases by the loose forms of their first two words, longest first: (loose forms,
-        # what the phrase stands for: words here, their terms at the end of fit). "model"
-        # starts 14 phrases, and most questions say "models": the pair is what narrows.
-        self.phrases_: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        # the words the phrase stands for). "model" starts 14 phrases, and most questions say
+        # "models": the pair is what narrows.
+        by_pair: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for key, targets in sorted(phrases.items(), key=lambda kv: -len(kv[0].split())):
             loose = tuple(self._loose(w) for w in key.split())
-            self.phrases_.setdefault(loose[:2], []).append((loose, targets))
-        self.phrase_starts_ = frozenset(first for first, _ in self.phrases_)
+            by_pair.setdefault(loose[:2], []).append((loose, targets))
+        self.phrase_starts_ = frozenset(first for first, _ in by_pair)
         # Typo repair picks, among the corpus words one edit away, the one whose term is
         # most common (lowest idf).
         self.known_words_ = {w: vocabulary[t] for w, t in surface_words.items()
@@ -182,11 +182,11 @@ class QueryParser:
         # and that key again if a phrase (thesaurus, correction or jargon) can start with it.
         self._words: dict[str, tuple[tuple[str, ...], str, str | None]] = {}
         # What each phrase stands for, as terms: its targets' words, each mapped as a
-        # question's word would be. Phrase keys are fitted, and so are their terms.
+        # question's word would be (so learned last, with everything _learn reads fitted).
         self.phrases_ = {pair: [(key, tuple(t for word in " ".join(targets).split()
                                              for t in self._learn(word)[0]))
                                 for key, targets in entries]
-                         for pair, entries in self.phrases_.items()}
+                         for pair, entries in by_pair.items()}
         return self
 
     def _jargon_cognate(self, word: str) -> str | None:
