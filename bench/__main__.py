@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench import cold_start, e2e, report
 from bench.corpora import Workload, summary_workload, synthetic_workload
-from bench.methods import builders, startup_ms
+from bench.methods import BotBuilder, builders
 from bench.retrieval import MethodResult, Plan, measure
 from bot.config import load_settings
 
@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(e2e.section(figures)))
         return 0
 
-    settings = load_settings(CONFIG)
-    methods = builders(settings)
+    bot = BotBuilder(load_settings(CONFIG))
+    methods = builders(bot)
     log("cold start (best of 5)")
     cold = cold_start.measure(ROOT, runs=2 if args.quick else 5)
     log(f"  ask {cold.ask_s:.3f} s, console {cold.console_s:.3f} s, "
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(workload.queries)} queries x {workload.rounds} round(s)")
         corpora[workload.name] = measure(workload, methods, plan, log)
         sizes[workload.name] = len(workload.passages)
-        started_ms = startup_ms(settings, workload.passages)
+        started_ms = bot.startup_ms(workload.passages)
         log(f"  {workload.name:>7} bot start-up (index, glossary, risks) {started_ms:.0f} ms")
         notes.append(f"{workload.name}: the bot's whole start-up (index plus the /define "
                      f"glossary and the /risks list) took {started_ms:,.0f} ms.")

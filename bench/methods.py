@@ -60,7 +60,7 @@ class BotBuilder:
 
     The index's second field holds the terms the glossary defines, so the glossary is fitted
     first, in ``prepare``, which the bench runs before the timed build: it is /define's work,
-    not the index's (startup_ms times the whole start, glossary and risk list included).
+    not the index's (``startup_ms`` times the whole start, glossary and risk list too).
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -85,18 +85,16 @@ class BotBuilder:
         return build_answerer(bench_settings(self.settings, passages), passages,
                               self.corrections, self._labels[1]).answer
 
+    def startup_ms(self, passages: Sequence[Passage]) -> float:
+        """The bot's whole start on these passages: index, glossary and risk list."""
+        import time
 
-def startup_ms(settings: Settings, passages: Sequence[Passage]) -> float:
-    """The bot's whole start on these passages: index, glossary and risk list."""
-    import time
+        from bot.core.knowledge import Knowledge
 
-    from bot.core.corpus import load_corrections
-    from bot.core.knowledge import Knowledge
-
-    corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
-    start = time.perf_counter()
-    Knowledge.from_corpus(bench_settings(settings, passages), as_corpus(passages), corrections)
-    return (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        Knowledge.from_corpus(bench_settings(self.settings, passages), as_corpus(passages),
+                              self.corrections)
+        return (time.perf_counter() - start) * 1000
 
 
 def peer_builder(build: peers.Builder, k: int) -> Builder:
@@ -109,8 +107,8 @@ def peer_builder(build: peers.Builder, k: int) -> Builder:
     return build_searcher
 
 
-def builders(settings: Settings) -> dict[str, Builder]:
+def builders(bot: BotBuilder) -> dict[str, Builder]:
     """Every method, keyed as in the results; peers return as many passages as the bot."""
-    k = settings.answer.top_k
-    return {"bot": BotBuilder(settings),
+    k = bot.settings.answer.top_k
+    return {"bot": bot,
             **{method: peer_builder(peers.PEERS[name], k) for method, name in PEERS.items()}}
