@@ -52,8 +52,8 @@ def summary_workload(config: Path, questions: Path, rounds: int) -> Workload:
     """The summary as the bot loads it (its passages only: the bench builds each method's
     index itself), and every question of the evaluation set."""
     from bot.config import load_settings
-    from bot.core.corpus import load_corpus, load_corrections
-    from bot.core.evaluate import load_questions
+    from bot.core.corpus import load_corpus
+    from bot.loading import load_corrections, load_questions
 
     settings = load_settings(config)
     corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))

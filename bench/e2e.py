@@ -44,9 +44,9 @@ import numpy as np
 
 from bench.cold_start import env_without_token
 from bot.config import Settings, load_settings
-from bot.core.evaluate import load_questions
 from bot.core.knowledge import Knowledge
 from bot.discord_app import runner
+from bot.loading import load_knowledge, load_questions
 from bot.render import render_answer
 from tests.e2e.fakediscord import FakeDiscord, FakeUser, InteractionHandle, Reply
 from tests.e2e.helpers import TOKEN, settings_for, start_ready
@@ -108,13 +108,13 @@ def run(cwd: Path, *, n_seq: int = N_SEQ, n_conc: int = N_CONC,
         profile: bool = False) -> dict[str, object]:
     """The measurement itself, in this process (``measure`` runs it in a child)."""
     settings = load_settings(cwd / "config.yml")
-    knowledge = Knowledge.from_settings(settings)
+    knowledge = load_knowledge(settings)
     questions = [q.text for q in load_questions(cwd / "tests" / "data" / "questions.yml")]
     questions = [q for q in questions if len(q) <= settings.answer.max_question_chars]
     figures = asyncio.run(_measure(settings, knowledge, questions, n_seq, n_conc, profile))
     asked = _cycle(questions)
     warmup, timed = ([next(asked) for _ in range(n)] for n in (N_WARMUP, n_seq))
-    core_ms = _core_latencies(Knowledge.from_settings(settings), warmup, timed)
+    core_ms = _core_latencies(load_knowledge(settings), warmup, timed)
     figures["core_p50_ms"] = _round(np.percentile(core_ms, 50))
     figures["core_p99_ms"] = _round(np.percentile(core_ms, 99))
     return figures

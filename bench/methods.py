@@ -19,6 +19,7 @@ from functools import partial
 from bot import peers
 from bot.config import Settings
 from bot.core.corpus import Corpus, Document, Passage
+from bot.core.resources import Resources
 
 Searcher = Callable[[str], object]
 Builder = Callable[[Sequence[Passage]], Searcher]
@@ -64,16 +65,27 @@ class BotBuilder:
     """
 
     def __init__(self, settings: Settings) -> None:
-        from bot.core.corpus import load_corrections
+        from bot.loading import load_resources
 
         self.settings = settings
-        self.corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
+        self.resources = load_resources(settings)
         self._labels: tuple[Sequence[Passage], Mapping[str, Sequence[str]]] | None = None
 
-    def prepare(self, passages: Sequence[Passage]) -> None:
-        from bot.core.knowledge import build_glossary
+    def _resources(self, passages: Sequence[Passage]) -> Resources:
+        """The data files' contents, without the curated glossary where bench_settings
+        turns it off."""
+        from bot.core.resources import CuratedGlossary
 
-        glossary = build_glossary(bench_settings(self.settings, passages), as_corpus(passages))
+        if bench_settings(self.settings, passages).corpus.glossary is None:
+            return dataclasses.replace(self.resources, glossary=CuratedGlossary())
+        return self.resources
+
+    def prepare(self, passages: Sequence[Passage]) -> None:
+        from bot.core.knowledge import Knowledge
+
+        glossary = Knowledge.build_glossary(bench_settings(self.settings, passages),
+                                            as_corpus(passages),
+                                            self._resources(passages).glossary)
         self._labels = (passages, glossary.labels())
 
     def __call__(self, passages: Sequence[Passage]) -> Searcher:
@@ -83,7 +95,7 @@ class BotBuilder:
             self.prepare(passages)
         assert self._labels is not None
         return build_answerer(bench_settings(self.settings, passages), passages,
-                              self.corrections, self._labels[1]).answer
+                              self._resources(passages), self._labels[1]).answer
 
     def startup_ms(self, passages: Sequence[Passage]) -> float:
         """The bot's whole start on these passages: index, glossary and risk list."""
@@ -93,7 +105,7 @@ class BotBuilder:
 
         start = time.perf_counter()
         Knowledge.from_corpus(bench_settings(self.settings, passages), as_corpus(passages),
-                              self.corrections)
+                              self._resources(passages))
         return (time.perf_counter() - start) * 1000
 
 

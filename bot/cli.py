@@ -18,6 +18,7 @@ from bot.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
 from bot.core.answer import Answer
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
+from bot.loading import load_knowledge
 from bot.render import Reply, render_answer, render_definition, render_risks, to_text
 
 EXIT_USAGE = 2
@@ -189,7 +190,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return cmd_run(args, settings)
         if command == "sync":
             return cmd_sync(args, settings)
-        knowledge = Knowledge.from_settings(settings)
+        knowledge = load_knowledge(settings)
         handlers = {"ask": cmd_ask, "define": cmd_define, "risks": cmd_risks,
                     "console": cmd_console, "eval": cmd_eval}
         return handlers[command](args, knowledge, out)

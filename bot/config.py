@@ -26,6 +26,12 @@ class ConfigError(Exception):
     """A problem with config.yml or the corpus, worded for the person who runs the bot."""
 
 
+def bounded(default: float, low: float | None, high: float | None = None) -> Any:
+    """A numeric setting's default and its allowed range (inclusive; None: unbounded),
+    checked when config.yml is read."""
+    return field(default=default, metadata={"range": (low, high)})
+
+
 @dataclass(frozen=True)
 class CorpusSettings:
     """The documents' folder and, inside it, the data files (null: none)."""
@@ -40,38 +46,39 @@ class CorpusSettings:
 @dataclass(frozen=True)
 class RetrievalSettings:
     stemmer: str = "english"
-    query_languages: list[str] = field(default_factory=lambda: ["english", "portuguese"])
+    query_languages: tuple[str, ...] = ("english", "portuguese")
     sublinear_tf: bool = True
-    heading_weight: float = 1.0
-    length_slope: float = 1.0
-    unknown_word_weight: float = 1.0
-    jargon_weight: float = 1.0
+    heading_weight: float = bounded(1.0, 0.0)
+    length_slope: float = bounded(1.0, 0.01, 1.0)
+    unknown_word_weight: float = bounded(1.0, 0.01)
+    jargon_weight: float = bounded(1.0, 0.01)
     spelling_correction: bool = True
-    spelling_min_length: int = 5
+    spelling_min_length: int = bounded(5, 2)
 
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    top_k: int = 3
-    min_score: float = 0.1
-    max_question_chars: int = 1000
-    refusal_terms: int = 5
-    number_cues: list[str] = field(default_factory=list)
-    number_words: list[str] = field(default_factory=list)
-    number_weight: float = 1.0
+    top_k: int = bounded(3, 1, 25)
+    # A score is a cosine times a share of the question: never above 1.
+    min_score: float = bounded(0.1, 0.0, 1.0)
+    max_question_chars: int = bounded(1000, 1)
+    refusal_terms: int = bounded(5, 0, 25)
+    number_cues: tuple[str, ...] = ()
+    number_words: tuple[str, ...] = ()
+    number_weight: float = bounded(1.0, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
 class GlossarySettings:
-    patterns: list[str] = field(default_factory=list)
-    max_suggestions: int = 5
-    typo_cutoff: float = 0.8
+    patterns: tuple[str, ...] = ()
+    max_suggestions: int = bounded(5, 0, 25)
+    typo_cutoff: float = bounded(0.8, 0.01, 1.0)
 
 
 @dataclass(frozen=True)
 class RisksSettings:
     section: str = "Risks"
-    title_words: int = 8
+    title_words: int = bounded(8, 1)
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,11 @@ class DiscordSettings:
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    study_channels: list[StudyChannel] = field(default_factory=list)
-    cooldown_seconds: float = 5.0
+    study_channels: tuple[StudyChannel, ...] = ()
+    cooldown_seconds: float = bounded(5.0, 0.0)
     ephemeral_default: bool = False
     dev_guild_id: int | None = None
-    owner_ids: list[int] = field(default_factory=list)
+    owner_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,23 +108,45 @@ class Settings:
     glossary: GlossarySettings = field(default_factory=GlossarySettings)
     risks: RisksSettings = field(default_factory=RisksSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
+    # The file these settings were read from, for messages; not a key of it.
+    source: Path = field(default=DEFAULT_CONFIG_PATH, metadata={"internal": True})
 
     def corpus_file(self, name: str | None) -> Path | None:
         return None if name is None else self.corpus.path / name
 
 
-# libyaml's loader when the machine has it: the thesaurus parses in 14 ms instead of 110.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: object, line: int) -> None:
+        super().__init__(f"duplicate key {key!r} (line {line})")
+
+
+def _unique_keys(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A mapping whose keys are all different: YAML lets a later key silently replace an
+    earlier one, and a section written twice would drop half of a setup."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        seen.add(key)
+    return dict(loader.construct_mapping(node, deep=True))
+
+
+# libyaml's loaders when the machine has them: the thesaurus parses in a fraction of the time.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's usual types; keys unique."""
 
 
 class _TextLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
     """Every scalar a string, except null (``~``, ``null``, nothing): "no" stays a word,
-    and an empty list in a data file still means empty."""
+    and an empty list in a data file still means empty. Keys unique."""
 
 
 _TextLoader.add_implicit_resolver("tag:yaml.org,2002:null",
                                   re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 _TextLoader.add_constructor("tag:yaml.org,2002:null", lambda loader, node: None)
+for _loader in (_Loader, _TextLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
 
 
 def read_yaml_mapping(path: Path | None, *, keys: set[str] | None = None,
@@ -126,17 +155,18 @@ def read_yaml_mapping(path: Path | None, *, keys: set[str] | None = None,
     a missing or bad file is a ConfigError naming it and, when known, the line.
 
     ``text_only``: every scalar is read as a string. Word lists want that ("no" and "on"
-    are words, not booleans), and it skips type guessing on each of thousands of scalars
-    (a third of ``python -m bot ask``'s work after imports)."""
+    are words, not booleans), and it skips type guessing on each of thousands of scalars."""
     if path is None:
         return {}
     if not path.is_file():
         raise ConfigError(f"{path}: file not found")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"),
-                         Loader=_TextLoader if text_only else _LOADER)
+                         Loader=_TextLoader if text_only else _Loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from exc
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -162,7 +192,7 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
     corpus_path = settings.corpus.path
     if not corpus_path.is_absolute():
         corpus_path = (path.parent / corpus_path).resolve()
-    settings = dataclasses.replace(settings,
+    settings = dataclasses.replace(settings, source=path,
                                    corpus=dataclasses.replace(settings.corpus, path=corpus_path))
     if not corpus_path.is_dir():
         raise ConfigError(f"{path}: 'corpus.path': corpus folder not found: {corpus_path}")
@@ -174,42 +204,39 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
     return settings
 
 
-# Numbers that make no sense outside a range: (low, high), inclusive; None is unbounded.
-_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "retrieval.heading_weight": (0.0, None),
-    "retrieval.length_slope": (0.01, 1.0),
-    "retrieval.unknown_word_weight": (0.01, None),
-    "retrieval.jargon_weight": (0.01, None),
-    "retrieval.spelling_min_length": (2, None),
-    "answer.top_k": (1, 25),
-    "answer.min_score": (0.0, None),
-    "answer.max_question_chars": (1, None),
-    "answer.refusal_terms": (0, 25),
-    "answer.number_weight": (0.0, 1.0),
-    "glossary.max_suggestions": (0, 25),
-    "glossary.typo_cutoff": (0.01, 1.0),
-    "risks.title_words": (1, None),
-    "discord.cooldown_seconds": (0.0, None),
-}
-
-
 def _check_ranges(settings: Settings, file: str) -> None:
+    """Each bounded setting (``bounded``) within its range; stemmer names Snowball knows;
+    glossary patterns that compile and name the term they find."""
     import snowballstemmer
 
-    for key, (low, high) in _RANGES.items():
-        section, name = key.split(".")
-        value = getattr(getattr(settings, section), name)
-        if not math.isfinite(value):
-            raise ConfigError(f"{file}: '{key}' must be a finite number, got {value!r}")
-        if (low is not None and value < low) or (high is not None and value > high):
-            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-            raise ConfigError(f"{file}: '{key}' must be {bounds}, got {value!r}")
+    for section in dataclasses.fields(settings):
+        if section.metadata.get("internal"):
+            continue
+        values = getattr(settings, section.name)
+        for f in dataclasses.fields(values):
+            if "range" not in f.metadata:
+                continue
+            key, value, (low, high) = f"{section.name}.{f.name}", getattr(values, f.name), \
+                f.metadata["range"]
+            if not math.isfinite(value):
+                raise ConfigError(f"{file}: '{key}' must be a finite number, got {value!r}")
+            if (low is not None and value < low) or (high is not None and value > high):
+                bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+                raise ConfigError(f"{file}: '{key}' must be {bounds}, got {value!r}")
     languages = [settings.retrieval.stemmer, *settings.retrieval.query_languages]
     for i, language in enumerate(languages):
         if language not in snowballstemmer.algorithms():
             key = "retrieval.stemmer" if i == 0 else f"retrieval.query_languages[{i - 1}]"
             raise ConfigError(f"{file}: '{key}' must be a Snowball language (english, "
                               f"portuguese, ...), got {language!r}")
+    for i, pattern in enumerate(settings.glossary.patterns):
+        key = f"glossary.patterns[{i}]"
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{file}: '{key}': invalid regular expression ({exc})") from exc
+        if "term" not in compiled.groupindex:
+            raise ConfigError(f"{file}: '{key}': needs a named group (?P<term>…)")
 
 
 def _build(cls: type, raw: Any, file: str, prefix: str) -> Any:
@@ -219,7 +246,7 @@ def _build(cls: type, raw: Any, file: str, prefix: str) -> Any:
         where = prefix.rstrip(".") or "the top level"
         raise ConfigError(f"{file}: '{where}' must be a mapping, got {raw!r}")
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
+    known = {f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     values = {}
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
@@ -264,10 +291,10 @@ def _coerce(hint: Any, value: Any, file: str, key: str) -> Any:
             allowed = ", ".join(repr(a) for a in args)
             raise ConfigError(f"{file}: '{key}' must be one of {allowed}, got {value!r}")
         return value
-    if origin is list:
+    if origin is tuple:  # tuple[X, ...]: a YAML list
         if not isinstance(value, list):
             raise ConfigError(f"{file}: '{key}' must be a list, got {value!r}")
-        return [_coerce(args[0], item, file, f"{key}[{i}]") for i, item in enumerate(value)]
+        return tuple(_coerce(args[0], item, file, f"{key}[{i}]") for i, item in enumerate(value))
     if hint in _SCALARS:
         accepts, wording, convert = _SCALARS[hint]
         if not accepts(value):

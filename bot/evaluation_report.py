@@ -16,10 +16,10 @@ from bot.core.evaluate import (
     Scores,
     calibrate,
     evaluate,
-    load_questions,
     score,
 )
 from bot.core.knowledge import Knowledge, build_answerer
+from bot.loading import load_questions
 
 SPLITS = ("dev", "test")
 EVAL_K = 10
@@ -86,7 +86,7 @@ def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
         point = dict(zip(TUNING_GRID, values, strict=True))
         trial = _with(settings, point)
         # The analyzer (the stemmer is not in the grid) is shared: its word cache stays warm.
-        answerer = build_answerer(trial, knowledge.corpus.passages, knowledge.corrections,
+        answerer = build_answerer(trial, knowledge.corpus.passages, knowledge.resources,
                                   labels, analyzer)
         rankings = evaluate(answerer_method(answerer), dev)
         threshold = calibrate(dev, rankings)

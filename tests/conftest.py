@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.core.knowledge import Knowledge
+from bot.loading import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -16,7 +17,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return Knowledge.from_settings(load_settings(ROOT / "config.yml"))
+    return load_knowledge(load_settings(ROOT / "config.yml"))
 
 
 @pytest.fixture

@@ -32,7 +32,9 @@ def edit(project: Path, old: str, new: str) -> None:
     ("  section: Risks ", "  section: Dangers ", "no section named 'Dangers'"),
     ("answer:\n", "answer: [\n", "not valid YAML"),
     ("  top_k: 3", "  top_k: 0", "'answer.top_k' must be between 1 and 25, got 0"),
-    ("  min_score: ", "  min_score: -1 #", "'answer.min_score' must be at least 0.0"),
+    ("  min_score: ", "  min_score: -1 #", "'answer.min_score' must be between 0.0 and 1.0"),
+    ("  min_score: ", "  min_score: 1.5 #", "'answer.min_score' must be between 0.0 and 1.0, "
+     "got 1.5"),
     ("  stemmer: english", "  stemmer: klingon", "'retrieval.stemmer' must be a Snowball"),
     ("  min_score: ", "  min_score: .nan #", "'answer.min_score' must be a finite number"),
     ("  thesaurus: thesaurus.yml", "  thesaurus: thesarus.yml",
@@ -73,7 +75,37 @@ def test_bad_glossary_quote_is_reported(project: Path, capsys):
 def test_bad_glossary_pattern_is_reported(project: Path, capsys):
     edit(project, "  patterns:\n", "  patterns:\n    - '(?P<term>[unclosed'\n")
     code, err = start(project, capsys)
-    assert code == 2 and "glossary.patterns: invalid regular expression" in err
+    assert code == 2 and "config.yml: 'glossary.patterns[0]': invalid regular expression" in err
+
+
+def test_a_key_written_twice_is_reported_with_its_line(project: Path, capsys):
+    path = project / "config.yml"
+    lines = path.read_text().count("\n")
+    with path.open("a") as config:
+        config.write("answer:\n  top_k: 2\n")
+    code, err = start(project, capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert f"config.yml: duplicate key 'answer' (line {lines + 1})" in err
+
+
+def test_a_data_file_key_written_twice_is_reported(project: Path, capsys):
+    (project / "corpus" / "corrections.yml").write_text("Al: AI\nAl: A1\n")
+    code, err = start(project, capsys)
+    assert code == 2 and "corrections.yml: duplicate key 'Al' (line 2)" in err
+
+
+@pytest.mark.parametrize("text", ['"": AI\n', '" ": AI\n', "AI: \"\"\n", "AI: [x]\n"])
+def test_a_correction_without_a_word_is_reported(project: Path, capsys, text):
+    (project / "corpus" / "corrections.yml").write_text(text)
+    code, err = start(project, capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "corrections.yml: " in err and "must map a word to a word" in err
+
+
+def test_a_correction_is_literal_text(tmp_path: Path):
+    from bot.core.corpus import apply_corrections
+
+    assert apply_corrections("the Al model", {"Al": "A\\d"}) == "the A\\d model"
 
 
 @pytest.mark.parametrize("text", ["terms: lora\n", "terms:\n  - [nested]\n", "words: [lora]\n"])
@@ -107,11 +139,11 @@ def test_empty_section_means_its_defaults(project: Path, capsys):
 
 
 def test_data_files_read_words_as_words_and_null_as_nothing(tmp_path: Path):
-    from bot.core.query import Jargon
+    from bot.loading import load_jargon
 
     path = tmp_path / "jargon.yml"
     path.write_text("terms:\n  - no\n  - On\n  - 'null'\n")
-    assert Jargon.load(path).entries == {"no", "on", "null"}  # YAML 1.1 would say False, True
+    assert load_jargon(path).entries == {"no", "on", "null"}  # YAML 1.1 would say False, True
     for empty in ("terms: ~\n", "terms:\n", "terms: null\n", "~\n"):
         path.write_text(empty)
-        assert Jargon.load(path).entries == frozenset()
+        assert load_jargon(path).entries == frozenset()

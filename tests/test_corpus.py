@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError
-from bot.core.corpus import load_corpus, load_corrections, parse_document
+from bot.core.corpus import load_corpus, parse_document
+from bot.loading import load_corrections
 
 from .conftest import DATA, ROOT
 
@@ -98,12 +98,12 @@ def test_second_document_just_works(tmp_path: Path):
 
 
 def test_missing_or_empty_corpus_is_a_clear_error(tmp_path: Path):
-    with pytest.raises(ConfigError, match="corpus folder not found"):
+    with pytest.raises(ValueError, match="corpus folder not found"):
         load_corpus(tmp_path / "nope")
-    with pytest.raises(ConfigError, match="no documents"):
+    with pytest.raises(ValueError, match="no documents"):
         load_corpus(tmp_path)
     (tmp_path / "empty.md").write_text("# Only a title\n")
-    with pytest.raises(ConfigError, match="no paragraphs"):
+    with pytest.raises(ValueError, match="no paragraphs"):
         load_corpus(tmp_path)
 
 

@@ -62,13 +62,13 @@ def test_risks_come_from_the_risks_section_with_titles_and_citations(knowledge):
 
 def test_a_second_document_adds_to_answers_glossary_and_citations(project):
     from bot.config import load_settings
-    from bot.core.knowledge import Knowledge
+    from bot.loading import load_knowledge
 
     (project / "corpus" / "week2.md").write_text(
         "# Week 2 notes\n\n## Alignment\n\n"
         "Alignment means that a model's behaviour matches what its users intend.\n\n"
         "This means that evaluation must be careful.\n", encoding="utf-8")
-    knowledge = Knowledge.from_settings(load_settings(project / "config.yml"))
+    knowledge = load_knowledge(load_settings(project / "config.yml"))
     answer = knowledge.ask("what does alignment mean?")
     assert answer.answered and answer.passages[0].passage.document == "week2"
     assert knowledge.define("alignment").entry.passage.citation == "Alignment ¶1"

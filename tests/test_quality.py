@@ -11,8 +11,9 @@ import io
 import pytest
 
 from bot.cli import main
-from bot.core.evaluate import evaluate, load_questions, score
+from bot.core.evaluate import evaluate, score
 from bot.evaluation_report import bot_method
+from bot.loading import load_questions
 
 from .conftest import DATA
 

@@ -55,13 +55,10 @@ def test_an_empty_index_finds_nothing():
 
 
 @pytest.fixture(scope="module")
-def parser():
-    from bot.core.query import QueryParser, Thesaurus
-    from bot.core.text import Analyzer
+def typos():
+    from bot.core.spelling import TypoRepair
 
-    surface = {"broad": "broad", "emergence": "emerg", "models": "model"}
-    return QueryParser(Analyzer(), thesaurus=Thesaurus(ignore=frozenset({"happened"}))).fit(
-        surface, {"broad": 1.0, "emerg": 1.0, "model": 1.0})
+    return TypoRepair(5).fit({"broad": 1.0, "emergence": 1.0, "models": 1.0}, ["happened"])
 
 
 @pytest.mark.parametrize(("typed", "repaired"), [
@@ -74,5 +71,5 @@ def parser():
     ("happend", "happened"),  # a word that only frames a question, a letter missing
     ("happenedd", "happenedd"),  # but not with one too many: "causal" is not "causa"
 ])
-def test_typo_repair_rules(parser, typed, repaired):
-    assert parser.correct(typed) == repaired
+def test_typo_repair_rules(typos, typed, repaired):
+    assert typos.correct(typed) == repaired

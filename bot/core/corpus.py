@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.config import ConfigError, read_yaml_mapping
 from bot.core.text import fold, split_sentences, squash
 
 DOCUMENT_SUFFIXES = (".md", ".txt")
@@ -86,33 +85,25 @@ class _Block:
 
 
 def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -> Corpus:
-    """Every .md and .txt file in the folder, sorted by name, becomes a document."""
+    """Every .md and .txt file in the folder, sorted by name, becomes a document. The one
+    core function that opens files; a problem is a ValueError naming the file."""
     if not directory.is_dir():
-        raise ConfigError(f"corpus folder not found: {directory}")
+        raise ValueError(f"corpus folder not found: {directory}")
     files = sorted(p for p in directory.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
     if not files:
-        raise ConfigError(f"{directory}: no documents (.md or .txt files) in the corpus folder")
+        raise ValueError(f"{directory}: no documents (.md or .txt files) in the corpus folder")
     documents = []
     for file in files:
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{file}: cannot read as UTF-8 text ({exc})") from exc
+            raise ValueError(f"{file}: cannot read as UTF-8 text ({exc})") from exc
         document = parse_document(text, file.stem, markdown=file.suffix.lower() == ".md",
                                   corrections=corrections)
         if not document.passages:
-            raise ConfigError(f"{file}: the document has no paragraphs to answer from")
+            raise ValueError(f"{file}: the document has no paragraphs to answer from")
         documents.append(document)
     return Corpus(tuple(documents))
-
-
-def load_corrections(path: Path | None) -> dict[str, str]:
-    """The table of OCR slips (wrong -> right); ``None`` means none."""
-    data = read_yaml_mapping(path, text_only=True)
-    bad = [k for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str)]
-    if bad:
-        raise ConfigError(f"{path}: every correction must map a word to a word, see {bad[0]!r}")
-    return data
 
 
 def parse_document(
@@ -142,8 +133,10 @@ def parse_document(
 
 
 def apply_corrections(text: str, corrections: Mapping[str, str]) -> str:
+    """Each slip replaced, as literal text, where it stands as a word of its own."""
     for wrong, right in corrections.items():
-        text = re.sub(rf"(?<![\w-]){re.escape(wrong)}(?![\w-])", right, text)
+        literal = right.replace("\\", "\\\\")  # a backslash in the fix is a backslash
+        text = re.sub(rf"(?<![\w-]){re.escape(wrong)}(?![\w-])", literal, text)
     return text
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from bot.config import ConfigError, read_yaml_mapping
 from bot.core.corpus import Passage
 from bot.core.text import squash
 
@@ -46,34 +44,6 @@ class Scores:
     refused_at_90: float
     refused_at_95: float
     pt_recall_at_3: float | None
-
-
-def load_questions(path: Path) -> list[Question]:
-    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"}, text_only=True)
-    questions = []
-    for group in ("answerable", "out_of_scope"):
-        items = data.get(group) or []
-        if not isinstance(items, list):
-            raise ConfigError(f"{path}: '{group}' must be a list of questions")
-        for i, item in enumerate(items):
-            questions.append(_question(item, group == "answerable", f"{path}: {group}[{i}]"))
-    if not questions:
-        raise ConfigError(f"{path}: no questions")
-    return questions
-
-
-def _question(item: object, answerable: bool, where: str) -> Question:
-    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-        raise ConfigError(f"{where}: needs a question 'q' (a string)")
-    expect = item.get("expect", ())
-    expect = (expect,) if isinstance(expect, str) else tuple(expect or ())
-    if answerable != bool(expect) or not all(isinstance(e, str) and e for e in expect):
-        wanted = "a quote or a list of quotes" if answerable else "no"
-        raise ConfigError(f"{where}: needs {wanted} 'expect'")
-    split, lang = item.get("split", "dev"), item.get("lang", "en")
-    if split not in ("dev", "test"):
-        raise ConfigError(f"{where}: 'split' must be dev or test, got {split!r}")
-    return Question(item["q"], expect, split, str(lang), str(item.get("kind", "")))
 
 
 def gold_rank(question: Question, ranking: Ranking) -> int | None:
@@ -153,7 +123,7 @@ def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
     top = [r[0][1] if r else 0.0 for q, r in zip(questions, rankings, strict=True)
            if q.answerable]
     if not top:
-        raise ConfigError("no answerable questions to calibrate on (is the dev split empty?)")
+        raise ValueError("no answerable questions to calibrate on (is the dev split empty?)")
     kept, below = _coverage_cut(top, answered)
     return round((kept + below) / 2, 4)
 

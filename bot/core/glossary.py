@@ -12,11 +12,10 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Self
 
-from bot.config import ConfigError, read_yaml_mapping
 from bot.core.corpus import Corpus, Passage
+from bot.core.resources import CuratedGlossary
 from bot.core.text import Analyzer, americanize, fold, sentence_lines, split_sentences, words
 
 
@@ -40,36 +39,11 @@ class Lookup:
         return self.entry is not None
 
 
-@dataclass(frozen=True)
-class CuratedGlossary:
-    """corpus/glossary.yml: extra entries by quote, and aliases for any entry."""
-
-    entries: tuple[tuple[str, str], ...] = ()
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    source: str = "glossary"
-
-    @classmethod
-    def load(cls, path: Path | None) -> CuratedGlossary:
-        data = read_yaml_mapping(path, keys={"entries", "aliases"}, text_only=True)
-        entries = []
-        for i, item in enumerate(data.get("entries") or []):
-            if not (isinstance(item, dict) and isinstance(item.get("term"), str)
-                    and isinstance(item.get("quote"), str) and set(item) == {"term", "quote"}):
-                raise ConfigError(f"{path}: entries[{i}] needs exactly a 'term' and a 'quote'")
-            entries.append((item["term"], item["quote"]))
-        aliases = {}
-        for term, names in (data.get("aliases") or {}).items():
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise ConfigError(f"{path}: aliases of {term!r} must be a list of names")
-            aliases[str(term)] = tuple(names)
-        return cls(tuple(entries), aliases, str(path))
-
-
 class Glossary:
     """Parameters
     ----------
     patterns : regular expressions with a named group ``term``, tried on every sentence.
-    curated : entries and aliases from corpus/glossary.yml.
+    curated : entries (by quote) and aliases from the glossary data file.
     max_suggestions : how many near terms an unknown lookup offers.
     typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
     """
@@ -84,12 +58,9 @@ class Glossary:
         self.analyzer = analyzer or Analyzer()
 
     def fit(self, corpus: Corpus) -> Self:
-        try:
-            compiled = [re.compile(p, re.MULTILINE) for p in self.patterns]
-        except re.error as exc:
-            raise ConfigError(f"glossary.patterns: invalid regular expression ({exc})") from exc
+        compiled = [re.compile(p, re.MULTILINE) for p in self.patterns]
         if any("term" not in c.groupindex for c in compiled):
-            raise ConfigError("glossary.patterns: every pattern needs a named group (?P<term>…)")
+            raise ValueError("glossary.patterns: every pattern needs a named group (?P<term>…)")
         found: dict[str, GlossaryEntry] = {}
         for passage in corpus.passages:
             lines = sentence_lines(passage.text)
@@ -102,8 +73,7 @@ class Glossary:
         for term, quote in self.curated.entries:
             passage = corpus.find(quote)
             if passage is None:
-                raise ConfigError(f"{self.curated.source}: entry {term!r}: quote not found in "
-                                  "the corpus")
+                raise ValueError(f"entry {term!r}: quote not found in the corpus")
             sentence = next((s for s in split_sentences(passage.text)
                              if " ".join(words(quote)) in " ".join(words(s))), quote)
             self._add(found, term, sentence, passage)
@@ -111,8 +81,8 @@ class Glossary:
         for term, names in self.curated.aliases.items():
             entry = found.get(self.key(term))
             if entry is None:
-                raise ConfigError(f"{self.curated.source}: aliases of {term!r}: not a term of "
-                                  f"the glossary (terms: {', '.join(sorted(found_terms))})")
+                raise ValueError(f"aliases of {term!r}: not a term of the glossary (terms: "
+                                 f"{', '.join(sorted(found_terms))})")
             found[self.key(term)] = GlossaryEntry(entry.term, entry.definition, entry.passage,
                                                   entry.aliases + names)
         self.entries_ = tuple(sorted(found.values(), key=lambda e: fold(e.term)))

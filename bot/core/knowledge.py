@@ -1,4 +1,5 @@
-"""Everything the bot knows, built once from the settings and shared by every front end."""
+"""Everything the bot knows, fitted once from the settings, the data files' contents and
+the corpus, and shared by every front end. Files are read by ``bot.loading``."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.core.answer import Answer, Answerer
-from bot.core.corpus import Corpus, Passage, load_corpus, load_corrections
-from bot.core.glossary import CuratedGlossary, Glossary, Lookup
+from bot.core.corpus import Corpus, Passage
+from bot.core.glossary import Glossary, Lookup
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
-from bot.core.query import Jargon, QueryParser, Thesaurus
+from bot.core.query import QueryParser, jargon_terms
+from bot.core.resources import CuratedGlossary, Resources
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer
 
@@ -23,25 +25,37 @@ class Knowledge:
     answerer: Answerer
     glossary: Glossary
     risks: tuple[Risk, ...]
-    corrections: Mapping[str, str]
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Knowledge:
-        """Load and fit everything; any problem is a ConfigError naming the file at fault."""
-        corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
-        return cls.from_corpus(settings, load_corpus(settings.corpus.path, corrections),
-                               corrections)
+    resources: Resources
 
     @classmethod
     def from_corpus(cls, settings: Settings, corpus: Corpus,
-                    corrections: Mapping[str, str] | None = None) -> Knowledge:
-        """Fit on passages already in hand (the benchmark's synthetic corpora, tests)."""
-        analyzer = Analyzer(settings.retrieval.stemmer)
-        glossary = build_glossary(settings, corpus, analyzer)
-        answerer = build_answerer(settings, corpus.passages, corrections, glossary.labels(),
-                                  analyzer)
+                    resources: Resources | None = None) -> Knowledge:
+        """Fit everything on a corpus in hand; bad data is a ValueError."""
+        resources = resources or Resources()
+        glossary = cls.build_glossary(settings, corpus, resources.glossary)
+        return cls.from_glossary(settings, corpus, resources, glossary)
+
+    @classmethod
+    def build_glossary(cls, settings: Settings, corpus: Corpus,
+                       curated: CuratedGlossary | None = None) -> Glossary:
+        """The /define glossary, fitted; its labels (the terms each passage defines) are
+        part of the index's second field."""
+        return Glossary(
+            settings.glossary.patterns,
+            curated=curated,
+            max_suggestions=settings.glossary.max_suggestions,
+            typo_cutoff=settings.glossary.typo_cutoff,
+            analyzer=Analyzer(settings.retrieval.stemmer),
+        ).fit(corpus)
+
+    @classmethod
+    def from_glossary(cls, settings: Settings, corpus: Corpus, resources: Resources,
+                      glossary: Glossary) -> Knowledge:
+        """Fit the answer path and the risk list around a fitted glossary."""
+        answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
+                                  glossary.analyzer)
         risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
-        return cls(settings, corpus, answerer, glossary, risks, corrections or {})
+        return cls(settings, corpus, answerer, glossary, risks, resources)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         return self.answerer.answer(question, k)
@@ -57,40 +71,28 @@ class Knowledge:
                                   if p.kind != "byline"))
 
 
-def build_glossary(settings: Settings, corpus: Corpus,
-                   analyzer: Analyzer | None = None) -> Glossary:
-    """The /define glossary, fitted; its labels (the terms each passage defines) are part of
-    the index's second field."""
-    return Glossary(
-        settings.glossary.patterns,
-        curated=CuratedGlossary.load(settings.corpus_file(settings.corpus.glossary)),
-        max_suggestions=settings.glossary.max_suggestions,
-        typo_cutoff=settings.glossary.typo_cutoff,
-        analyzer=analyzer or Analyzer(settings.retrieval.stemmer),
-    ).fit(corpus)
-
-
 def build_answerer(settings: Settings, passages: Sequence[Passage],
-                   corrections: Mapping[str, str] | None = None,
+                   resources: Resources | None = None,
                    labels: Mapping[str, Sequence[str]] | None = None,
                    analyzer: Analyzer | None = None) -> Answerer:
     """The answer path alone (question parser and index, fitted): what a question touches."""
-    cs, rs, ans = settings.corpus, settings.retrieval, settings.answer
+    rs, ans = settings.retrieval, settings.answer
+    resources = resources or Resources()
     analyzer = analyzer or Analyzer(rs.stemmer)
-    jargon = Jargon.load(settings.corpus_file(cs.jargon))
     parser = QueryParser(
         analyzer,
-        thesaurus=Thesaurus.load(settings.corpus_file(cs.thesaurus)),
-        corrections=corrections,
+        thesaurus=resources.thesaurus,
+        jargon=resources.jargon,
+        corrections=resources.corrections,
         spelling_correction=rs.spelling_correction,
         spelling_min_length=rs.spelling_min_length,
         languages=rs.query_languages,
-        jargon=jargon,
     )
     retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
                                field_weight=rs.heading_weight, length_slope=rs.length_slope,
                                unknown_weight=rs.unknown_word_weight,
-                               jargon=jargon.terms(analyzer), jargon_weight=rs.jargon_weight)
+                               jargon=jargon_terms(resources.jargon, analyzer),
+                               jargon_weight=rs.jargon_weight)
     return Answerer(
         parser,
         retriever,

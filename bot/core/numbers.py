@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.config import ConfigError
 from bot.core.text import fold, words
 
 # A number that starts a token: "10×", "40", "2048 tokens"; not the digit of a name such as
@@ -45,11 +44,11 @@ class NumberQuestions:
     def __init__(self, cues: Sequence[str], number_words: Sequence[str]) -> None:
         self.cues = tuple(tuple(words(c)) for c in cues)
         if not all(self.cues):
-            raise ConfigError(f"answer.number_cues: each cue needs a word, got {list(cues)!r}")
+            raise ValueError(f"answer.number_cues: each cue needs a word, got {list(cues)!r}")
         split = [words(n) for n in number_words]
         if any(len(w) != 1 for w in split):
-            raise ConfigError("answer.number_words: each entry must be one word, got "
-                              f"{list(number_words)!r}")
+            raise ValueError("answer.number_words: each entry must be one word, got "
+                             f"{list(number_words)!r}")
         self.number_words = frozenset(w[0] for w in split)
         self._starts = frozenset(cue[0] for cue in self.cues)
         self.gives_number = lru_cache(maxsize=4096)(self._gives_number)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.config import ConfigError
 from bot.core.corpus import Corpus, Passage
 from bot.core.text import split_sentences
 
@@ -24,7 +23,7 @@ def list_risks(corpus: Corpus, section: str, title_words: int = 8) -> list[Risk]
     passages = corpus.section(section)
     if not passages:
         known = ", ".join(dict.fromkeys(p.section for p in corpus.passages))
-        raise ConfigError(
+        raise ValueError(
             f"risks.section: no section named {section!r} in the corpus (sections: {known})"
         )
     return [Risk(short_title(p.text, title_words), p) for p in passages]

@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app.client import StudyBot
 from bot.discord_app.credentials import read_token
+from bot.loading import load_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def _prepare(settings: Settings) -> tuple[str, Knowledge] | None:
         print(NO_TOKEN, file=sys.stderr)
         return None
     setup_logging(settings)
-    return token, Knowledge.from_settings(settings)
+    return token, load_knowledge(settings)
 
 
 def setup_logging(settings: Settings) -> None:

@@ -52,7 +52,7 @@ async def start_bot(
                                          max_question_chars=max_question_chars)
             knowledge = Knowledge.from_corpus(
                 dataclasses.replace(knowledge.settings, answer=answer), knowledge.corpus,
-                knowledge.corrections)
+                knowledge.resources)
         bot, task = await start_ready(settings_for(server, base_settings, **discord), knowledge)
         running.append((bot, task))
         return bot

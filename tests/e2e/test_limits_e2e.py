@@ -18,6 +18,7 @@ import pytest
 
 from bot.config import Settings, StudyChannel
 from bot.core.knowledge import Knowledge
+from bot.loading import load_knowledge
 
 from .fakediscord import FakeDiscord
 from .helpers import StartBot, ask, component
@@ -53,7 +54,7 @@ def huge(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> K
                                    thesaurus=None, glossary=None, jargon=None),
         answer=dataclasses.replace(base_settings.answer, max_question_chars=2000),
     )
-    knowledge = Knowledge.from_settings(settings)
+    knowledge = load_knowledge(settings)
     best = knowledge.ask(LONG_QUESTION).passages[0].passage
     assert len(best.text) > 10_000 and knowledge.risks[0].text == HUGE_RISK, "precondition"
     assert len(knowledge.risks) == 30 and len(knowledge.glossary.terms) >= 30, "precondition"

@@ -1,0 +1,106 @@
+"""One word of a question, mapped onto the words the corpus uses.
+
+Documents are clean; questions are not. A member's word may be an OCR slip the reading
+copied ("Al"), a word the reading never uses but a member does (the thesaurus, Portuguese
+included), a word that only frames the question ("explain", "summary"), a word of the field
+the corpus lacks ("LoRA", in any of the query languages), or a typo. Phrases are
+``phrases.PhraseMatcher``'s; this module sees one word at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Self
+
+from bot.core.resources import Thesaurus, Words
+from bot.core.spelling import TypoRepair
+from bot.core.text import Analyzer, Stemmer
+
+# Stems match only words at least this long, so a stem cannot stand for an unrelated short
+# word ("car" is not "caro").
+MIN_STEM_MATCH_LENGTH = 5
+
+
+class WordMapper:
+    """A question's word -> the words it stands for (none for a frame word).
+
+    Thesaurus keys match whole words, then (for words the corpus does not know) by stem,
+    each language's keys with that language's stemmer, so one entry covers "universidade"
+    and "universidades" and an English key is never reached through a Portuguese stem.
+    Frame words match exactly: a stem would silence unrelated words ("paris" is not "para").
+    A member's own word is kept when the corpus knows it; the thesaurus only adds to it.
+
+    Parameters
+    ----------
+    analyzer : word -> index term, as the index has them.
+    thesaurus, corrections : the data files' synonyms, frame words and OCR slips (folded).
+    stemmers : one per query language, in the thesaurus's language order.
+    typos : repairs words the corpus does not know; None leaves them as typed.
+
+    Attributes
+    ----------
+    vocabulary_ : the index's terms (term -> idf).
+    levels_ : lookup tables, the word itself first (any language), then each language's
+        stem of that language's single-word keys.
+    jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
+        typed, never "repaired" into a corpus word.
+    jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".
+    """
+
+    def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus, corrections: Mapping[str, str],
+                 stemmers: Sequence[tuple[str, Stemmer]], typos: TypoRepair | None) -> None:
+        self.analyzer = analyzer
+        self.thesaurus = thesaurus
+        self.corrections = corrections
+        self.stemmers = stemmers
+        self.typos = typos
+
+    def fit(self, vocabulary: Mapping[str, float], jargon_terms: Collection[str],
+            jargon_words: Collection[str]) -> Self:
+        self.vocabulary_ = vocabulary
+        single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
+        self.levels_: list[dict[str, Words]] = [single]
+        for language, stemmer in self.stemmers:
+            table = self.thesaurus.synonyms.get(language, {})
+            self.levels_.append({stemmer.stemWord(k): v for k, v in table.items()
+                                 if " " not in k})
+        self.jargon_terms_ = frozenset(jargon_terms)
+        self.jargon_stems_ = {stemmer.stemWord(w): w for w in sorted(jargon_words)
+                              if " " not in w and len(w) >= MIN_STEM_MATCH_LENGTH
+                              for _, stemmer in self.stemmers}
+        return self
+
+    def map(self, word: str) -> tuple[str, ...]:
+        """The words (folded) that stand for ``word`` in the corpus's vocabulary."""
+        word = self.corrections.get(word, word)
+        if word in self.thesaurus.ignore:
+            return ()
+        term = self.analyzer.term(word)
+        known = term in self.vocabulary_
+        stems = ([] if known or len(word) < MIN_STEM_MATCH_LENGTH
+                 else [stemmer.stemWord(word) for _, stemmer in self.stemmers])
+        targets = self._synonyms(word, stems)
+        if targets is not None:
+            return (*((word,) if known else ()), *" ".join(targets).split())
+        if not known:
+            if term in self.jargon_terms_:  # the field's word: not a typo
+                return (word,)
+            cognate = next((c for stem in stems if (c := self.jargon_stems_.get(stem))), None)
+            if cognate is not None:
+                return (cognate,)
+        if known or term is None or self.typos is None:
+            return (word,)
+        fixed = self.typos.correct(word)
+        return () if fixed in self.typos.frame_words_ else (fixed,)
+
+    def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
+        """Exact key first; then, for an unknown word long enough (``stems`` given), each
+        language's stem."""
+        if word in self.levels_[0]:
+            return self.levels_[0][word]
+        if not stems:
+            return None
+        for stem, table in zip(stems, self.levels_[1:], strict=True):
+            if stem in table:
+                return table[stem]
+        return None

@@ -1,0 +1,155 @@
+"""The one boundary where data files are read: config.yml's data files and the question set
+are parsed and validated here, once, into the core's plain types; the documents are read by
+the core's document loader. Any problem becomes a ConfigError: one line naming the file and
+the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from bot.config import ConfigError, Settings, read_yaml_mapping
+from bot.core.corpus import load_corpus
+from bot.core.evaluate import Question
+from bot.core.knowledge import Knowledge
+from bot.core.resources import CuratedGlossary, Jargon, Resources, Thesaurus, Words
+from bot.core.text import words
+
+
+@contextmanager
+def blame(source: Path | str) -> Iterator[None]:
+    """A ValueError raised by the core on data from ``source`` becomes a ConfigError that
+    names it."""
+    try:
+        yield
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from exc
+
+
+def load_knowledge(settings: Settings) -> Knowledge:
+    """Read the data files and the documents, and fit everything."""
+    resources = load_resources(settings)
+    try:
+        corpus = load_corpus(settings.corpus.path, resources.corrections)
+    except ValueError as exc:  # the document loader names the file
+        raise ConfigError(str(exc)) from exc
+    glossary_file = settings.corpus_file(settings.corpus.glossary) or settings.source
+    with blame(glossary_file):
+        glossary = Knowledge.build_glossary(settings, corpus, resources.glossary)
+    with blame(settings.source):
+        return Knowledge.from_glossary(settings, corpus, resources, glossary)
+
+
+def load_resources(settings: Settings) -> Resources:
+    file = settings.corpus_file
+    return Resources(corrections=load_corrections(file(settings.corpus.corrections)),
+                     thesaurus=load_thesaurus(file(settings.corpus.thesaurus)),
+                     jargon=load_jargon(file(settings.corpus.jargon)),
+                     glossary=load_glossary(file(settings.corpus.glossary)))
+
+
+def load_corrections(path: Path | None) -> Mapping[str, str]:
+    """The table of OCR slips (wrong -> right), each side with a word."""
+    data = read_yaml_mapping(path, text_only=True)
+    for wrong, right in data.items():
+        if not isinstance(right, str) or not words(wrong) or not words(right):
+            raise ConfigError(f"{path}: {wrong!r}: every correction must map a word to a word")
+    return MappingProxyType(dict(data))
+
+
+def load_thesaurus(path: Path | None) -> Thesaurus:
+    data = read_yaml_mapping(path, keys={"synonyms", "ignore", "about_document"},
+                             text_only=True)
+    languages = data.get("synonyms") or {}
+    ignore = data.get("ignore") or []
+    about = data.get("about_document") or {}
+    if not isinstance(languages, dict) or not all(isinstance(t, dict)
+                                                  for t in languages.values()):
+        raise ConfigError(f"{path}: 'synonyms' must map each language to a mapping of words")
+    if not isinstance(ignore, list) or not all(isinstance(w, str) for w in ignore):
+        raise ConfigError(f"{path}: 'ignore' must be a list of words")
+    if not isinstance(about, dict):
+        raise ConfigError(f"{path}: 'about_document' must be a mapping of words")
+    synonyms = {str(language): _word_table(table, f"{path}: synonyms.{language}")
+                for language, table in languages.items()}
+    about_document = _word_table(about, f"{path}: about_document")
+    if any(" " in key or not key for key in about_document):
+        raise ConfigError(f"{path}: about_document: each key must be one word")
+    return Thesaurus(MappingProxyType(synonyms),
+                     frozenset(" ".join(words(w)) for w in ignore), about_document)
+
+
+def _word_table(table: Mapping[Any, Any], where: str) -> Mapping[str, Words]:
+    """Folded keys -> folded target words, from a mapping of words to a word or a list."""
+    entries = {}
+    for key, value in table.items():
+        targets = [value] if isinstance(value, str) else value
+        if not isinstance(key, str) or not isinstance(targets, list) or not all(
+            isinstance(t, str) for t in targets
+        ):
+            raise ConfigError(f"{where}: {key!r} must map to a word or a list of words")
+        entries[" ".join(words(key))] = tuple(" ".join(words(t)) for t in targets)
+    return MappingProxyType(entries)
+
+
+def load_jargon(path: Path | None) -> Jargon:
+    terms = read_yaml_mapping(path, keys={"terms"}, text_only=True).get("terms") or []
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise ConfigError(f"{path}: 'terms' must be a list of words or phrases")
+    return Jargon(frozenset(" ".join(words(t)) for t in terms if words(t)))
+
+
+def load_glossary(path: Path | None) -> CuratedGlossary:
+    data = read_yaml_mapping(path, keys={"entries", "aliases"}, text_only=True)
+    items, names = data.get("entries") or [], data.get("aliases") or {}
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: 'entries' must be a list of terms and quotes")
+    entries = []
+    for i, item in enumerate(items):
+        if not (isinstance(item, dict) and set(item) == {"term", "quote"}
+                and all(isinstance(v, str) and words(v) for v in item.values())):
+            raise ConfigError(f"{path}: entries[{i}] needs exactly a 'term' and a 'quote'")
+        entries.append((item["term"], item["quote"]))
+    if not isinstance(names, dict):
+        raise ConfigError(f"{path}: 'aliases' must map terms to lists of names")
+    aliases = {}
+    for term, listed in names.items():
+        if not isinstance(listed, list) or not all(isinstance(n, str) and words(n)
+                                                   for n in listed):
+            raise ConfigError(f"{path}: aliases of {term!r} must be a list of names")
+        aliases[str(term)] = tuple(listed)
+    return CuratedGlossary(tuple(entries), MappingProxyType(aliases))
+
+
+def load_questions(path: Path) -> list[Question]:
+    """The evaluation set: answerable questions with a verbatim quote of their answer
+    (``expect``), and out-of-scope ones."""
+    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"}, text_only=True)
+    questions = []
+    for group in ("answerable", "out_of_scope"):
+        items = data.get(group) or []
+        if not isinstance(items, list):
+            raise ConfigError(f"{path}: '{group}' must be a list of questions")
+        for i, item in enumerate(items):
+            questions.append(_question(item, group == "answerable", f"{path}: {group}[{i}]"))
+    if not questions:
+        raise ConfigError(f"{path}: no questions")
+    return questions
+
+
+def _question(item: object, answerable: bool, where: str) -> Question:
+    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+        raise ConfigError(f"{where}: needs a question 'q' (a string)")
+    expect = item.get("expect", ())
+    expect = (expect,) if isinstance(expect, str) else tuple(expect or ())
+    if answerable != bool(expect) or not all(isinstance(e, str) and e for e in expect):
+        wanted = "a quote or a list of quotes" if answerable else "no"
+        raise ConfigError(f"{where}: needs {wanted} 'expect'")
+    split, lang = item.get("split", "dev"), item.get("lang", "en")
+    if split not in ("dev", "test"):
+        raise ConfigError(f"{where}: 'split' must be dev or test, got {split!r}")
+    return Question(item["q"], expect, split, str(lang), str(item.get("kind", "")))
