@@ -13,6 +13,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/hadolint Dockerfile
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-bench
@@ -20,6 +21,7 @@ bench: $(VENV)/.installed-bench
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -187,7 +187,7 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     raw = read_yaml_mapping(path)
-    settings = _build(Settings, raw, str(path), "")
+    settings: Settings = _build(Settings, raw, str(path), "")
     _check_ranges(settings, str(path))
     corpus_path = settings.corpus.path
     if not corpus_path.is_absolute():
@@ -279,7 +279,7 @@ _SCALARS: dict[Any, tuple[Callable[[Any], bool], str, Callable[[Any], Any]]] = {
 def _coerce(hint: Any, value: Any, file: str, key: str) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, file, key + ".")
     if origin in (types.UnionType, typing.Union):
         if value is None and type(None) in args:

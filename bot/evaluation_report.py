@@ -13,6 +13,7 @@ from bot.core.answer import Answerer
 from bot.core.evaluate import (
     Method,
     Question,
+    Ranking,
     Scores,
     calibrate,
     evaluate,
@@ -30,7 +31,7 @@ def bot_method(knowledge: Knowledge) -> Method:
 
 
 def answerer_method(answerer: Answerer) -> Method:
-    def rank(question: str) -> list:
+    def rank(question: str) -> Ranking:
         return [(r.passage, r.score) for r in answerer.answer(question, EVAL_K).passages]
 
     return rank

@@ -61,7 +61,8 @@ def sklearn_defaults(passages: Sequence[Passage]) -> Peer:
     by_term = vectorizer.fit_transform([indexed_text(p) for p in passages]).T.tocsr()
 
     def scores(question: str) -> np.ndarray:
-        return (vectorizer.transform([question]) @ by_term).toarray().ravel()
+        found: np.ndarray = (vectorizer.transform([question]) @ by_term).toarray().ravel()
+        return found
 
     return Peer(scores)
 
@@ -104,15 +105,17 @@ def bm25s_stemmed(passages: Sequence[Passage]) -> Peer:
     size = len(passages)
 
     def query_ids(question: str) -> list[list[int]]:
-        return tokenizer.tokenize([question], update_vocab=False, return_as="ids",
-                                  show_progress=False)
+        ids: list[list[int]] = tokenizer.tokenize([question], update_vocab=False,
+                                                  return_as="ids", show_progress=False)
+        return ids
 
     def scores(question: str) -> np.ndarray:
         return np.asarray(index.get_scores(query_ids(question)[0]), dtype=float)
 
     def top(question: str, k: int) -> list[int]:
         found = index.retrieve(query_ids(question), k=min(k, size), show_progress=False)
-        return found.documents[0].tolist()
+        best: list[int] = found.documents[0].tolist()
+        return best
 
     return Peer(scores, top)
 
@@ -127,7 +130,8 @@ def minilm(passages: Sequence[Passage]) -> Peer:
     matrix = model.encode([indexed_text(p) for p in passages], normalize_embeddings=True)
 
     def scores(question: str) -> np.ndarray:
-        return matrix @ model.encode([question], normalize_embeddings=True)[0]
+        similarity: np.ndarray = matrix @ model.encode([question], normalize_embeddings=True)[0]
+        return similarity
 
     return Peer(scores)
 

@@ -99,7 +99,7 @@ def escape(text: str) -> str:
     return text.replace("@", "@\u200b")
 
 
-def cite(knowledge: Knowledge, passage: Any) -> str:
+def cite(knowledge: Knowledge, passage: Passage) -> str:
     """'Risks ¶2', plus the document when the corpus has more than one."""
     if len(knowledge.corpus.documents) > 1:
         return f"{passage.citation} · {passage.document}"

@@ -71,9 +71,10 @@ class Glossary:
                     sentence = lines[start:end if end >= 0 else len(lines)]
                     self._add(found, _clean_term(match.group("term")), sentence, passage)
         for term, quote in self.curated.entries:
-            passage = corpus.find(quote)
-            if passage is None:
+            quoted = corpus.find(quote)
+            if quoted is None:
                 raise ValueError(f"entry {term!r}: quote not found in the corpus")
+            passage = quoted
             sentence = next((s for s in split_sentences(passage.text)
                              if " ".join(words(quote)) in " ".join(words(s))), quote)
             self._add(found, term, sentence, passage)

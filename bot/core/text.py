@@ -58,7 +58,7 @@ class Stemmer(Protocol):
 
 def stemmer_for(language: str) -> Stemmer:
     """A Snowball stemmer without PyStemmer's own cache: its callers keep what they stem."""
-    found = snowballstemmer.stemmer(language)
+    found: Stemmer = snowballstemmer.stemmer(language)
     if hasattr(found, "maxCacheSize"):
         found.maxCacheSize = 0
     return found

@@ -55,7 +55,7 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
     if fault:
         original = getattr(error, "original", error)
         command = interaction.command.qualified_name if interaction.command else None
-        custom_id = (interaction.data or {}).get("custom_id")
+        custom_id = interaction.data.get("custom_id") if interaction.data else None
         log.error("error handling %s (user %s, guild %s, channel %s)",
                   f"/{command}" if command else f"component {custom_id!r}",
                   interaction.user.id, interaction.guild_id, interaction.channel_id,

@@ -7,8 +7,8 @@ or the caller's), and ``allowed_mentions`` that ping nobody. The no-ping setting
 client's default, but it is passed explicitly too: an interaction callback only inherits it if
 discord.py merges it in, and a stand-in server (or Discord) sees exactly what is sent.
 
-The small texts the Discord layer adds on its own (cooldown, too-long, not yours) are built
-here as ``Reply`` objects too, so they go through the same function.
+The small texts the Discord layer adds on its own (cooldown, not yours) are built here as
+``Reply`` objects too, so they go through the same function.
 """
 
 from __future__ import annotations

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
 import sys
+from collections.abc import Callable
 
 import aiohttp
 import discord
@@ -174,12 +176,12 @@ def explain(exc: BaseException, settings: Settings, *, guild_id: int | None = No
     return None
 
 
-def install_signal_handlers(stop: asyncio.Event) -> list:
+def install_signal_handlers(stop: asyncio.Event) -> list[Callable[[], object]]:
     """SIGINT/SIGTERM set ``stop``; returns callables that undo it. No-op off the main thread."""
     loop = asyncio.get_running_loop()
-    removers = []
+    removers: list[Callable[[], object]] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
-            removers.append(lambda sig=sig: loop.remove_signal_handler(sig))
+            removers.append(functools.partial(loop.remove_signal_handler, sig))
     return removers

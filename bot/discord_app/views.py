@@ -102,8 +102,8 @@ class AnswerView(StudyView):
         self.whole_button: discord.ui.Button[AnswerView] = discord.ui.Button(
             label="Whole paragraph", style=discord.ButtonStyle.secondary,
             custom_id=f"fmstudy:whole:{key}")
-        self.more_button.callback = self.more
-        self.whole_button.callback = self.whole
+        self.more_button.callback = self.more  # type: ignore[method-assign]
+        self.whole_button.callback = self.whole  # type: ignore[method-assign]
         self.add_item(self.more_button)
         self.add_item(self.whole_button)
 

@@ -1,10 +1,10 @@
 """``/ask question [private]``: cited passages, with buttons for more.
 
-The core answers in about 100 µs, in memory, so the reply is sent directly instead of
-deferring: one round trip, well inside Discord's 3-second window, and no thread or executor
-is needed to keep the event loop free. Checks run in the order that wastes least of the
-member's budget: a too-long question is refused before the cooldown counts it. Both refusals
-are short private messages.
+The core answers in memory, far faster than a round trip to Discord, so the reply is sent
+directly instead of deferring: one round trip, well inside Discord's 3-second window, and no
+thread or executor is needed to keep the event loop free. Checks run in the order that
+wastes least of the member's budget: a too-long question is refused before the cooldown
+counts it. Both refusals are short private messages.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class RiskMenu(StudyView):
                 for i, risk in enumerate(risks[:OPTIONS_MAX], 1)
             ],
         )
-        self.select.callback = self.open_risk
+        self.select.callback = self.open_risk  # type: ignore[method-assign]
         self.add_item(self.select)
 
     async def open_risk(self, interaction: discord.Interaction) -> None:

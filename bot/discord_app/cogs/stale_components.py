@@ -31,7 +31,7 @@ class StaleComponents(commands.Cog):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = str((interaction.data or {}).get("custom_id") or "")
+        custom_id = str(interaction.data.get("custom_id") or "" if interaction.data else "")
         if not custom_id.startswith(PREFIX) or custom_id in self.bot.live_components:
             return
         if interaction.response.is_done():
