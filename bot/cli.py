@@ -105,8 +105,10 @@ def cmd_console(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> 
 
 
 def cmd_eval(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
-    from bot.evaluation_report import run_eval
+    from bot.evaluation_report import run_eval, run_readings
 
+    if args.readings is not None:
+        return run_readings(knowledge.settings, Path(args.readings), out)
     return run_eval(knowledge, Path(args.questions), out, fit_threshold=args.calibrate,
                     peers=args.peers, grid=args.tune)
 
@@ -155,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="grid-search the retrieval weights on the dev split")
     ev.add_argument("--peers", action="store_true",
                     help="compare with peer methods (needs the 'eval' extra)")
+    ev.add_argument("--readings", metavar="DIR", default=None,
+                    help="score each reading in DIR (a folder with its documents and a "
+                         "questions.yml), alone and added to the corpus")
     sub.add_parser("run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
     sync = sub.add_parser("sync", parents=[common], help="register slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="sync to one guild (instant)")

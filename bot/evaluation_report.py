@@ -16,6 +16,7 @@ from bot.core.evaluate import (
     Ranking,
     Scores,
     calibrate,
+    definitions_found,
     evaluate,
     score,
 )
@@ -141,3 +142,55 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
     return 0
 
 
+
+
+READINGS_HEADER = (
+    "| reading | corpus | split | R@1 | R@3 | MRR | answered | refused | refused@90 | "
+    "pt R@3 | /define found (invented) |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
+    """Each reading (a subfolder of ``folder`` with its documents and a questions.yml),
+    answered from its own documents alone (with the language resources but none of the
+    summary's own data), and added to the configured corpus, as a group would add it."""
+    from bot.core.corpus import Corpus, load_corpus
+    from bot.core.resources import CuratedGlossary
+    from bot.loading import blame, load_definition_questions, load_resources
+
+    shipped = load_resources(settings)
+    general = replace(shipped, corrections={}, glossary=CuratedGlossary())
+    base = load_corpus(settings.corpus.path, shipped.corrections)
+    out.write(f"{READINGS_HEADER}\n")
+    for reading in sorted(p for p in folder.iterdir() if (p / "questions.yml").is_file()):
+        questions = load_questions(reading / "questions.yml")
+        definitions = load_definition_questions(reading / "questions.yml")
+        with blame(reading):
+            alone = load_corpus(reading)
+            added = Corpus((*base.documents,
+                            *load_corpus(reading, shipped.corrections).documents))
+        for mode, corpus, resources in (("alone", alone, general),
+                                        ("added", added, shipped)):
+            with blame(reading):
+                knowledge = Knowledge.from_corpus(settings, corpus, resources)
+            rankings = evaluate(bot_method(knowledge), questions)
+            for split in SPLITS:
+                chosen = [i for i, q in enumerate(questions) if q.split == split]
+                s = score([questions[i] for i in chosen], [rankings[i] for i in chosen],
+                          knowledge.answerer.min_score)
+                found, asked, invented = definitions_found(
+                    [d for d in definitions if d.split == split],
+                    partial(_definition, knowledge))
+                out.write(f"| {reading.name} | {mode} | {split} | {_fmt(s.recall_at_1)} | "
+                          f"{_fmt(s.recall_at_3)} | {_fmt(s.mrr)} | {_fmt(s.answered_rate)} | "
+                          f"{_fmt(s.refused_rate)} | {_fmt(s.refused_at_90)} | "
+                          f"{_fmt(s.pt_recall_at_3)} | {found}/{asked} ({invented}) |\n")
+    out.write("\nalone: the reading's documents, the language resources (thesaurus, jargon); "
+              "added: the reading put in the configured corpus, with every data file.\n")
+    return 0
+
+
+def _definition(knowledge: Knowledge, term: str) -> str | None:
+    entry = knowledge.define(term).entry
+    return entry.definition if entry is not None else None

@@ -14,10 +14,14 @@ from typing import Any
 
 from bot.config import ConfigError, Settings, read_yaml_mapping
 from bot.core.corpus import load_corpus
-from bot.core.evaluate import Question
+from bot.core.evaluate import DefinitionQuestion, Question
 from bot.core.knowledge import Knowledge
 from bot.core.resources import CuratedGlossary, Jargon, Resources, Thesaurus, Words
 from bot.core.text import words
+
+# A question file: questions that the reading answers (with a quote of the answer) and
+# questions it does not; terms to /define; the risks its risk section lists.
+QUESTION_FILE_KEYS = {"answerable", "out_of_scope", "define", "risks"}
 
 
 @contextmanager
@@ -128,7 +132,7 @@ def load_glossary(path: Path | None) -> CuratedGlossary:
 def load_questions(path: Path) -> list[Question]:
     """The evaluation set: answerable questions with a verbatim quote of their answer
     (``expect``), and out-of-scope ones."""
-    data = read_yaml_mapping(path, keys={"answerable", "out_of_scope"}, text_only=True)
+    data = read_yaml_mapping(path, keys=QUESTION_FILE_KEYS, text_only=True)
     questions = []
     for group in ("answerable", "out_of_scope"):
         items = data.get(group) or []
@@ -139,6 +143,24 @@ def load_questions(path: Path) -> list[Question]:
     if not questions:
         raise ConfigError(f"{path}: no questions")
     return questions
+
+
+def load_definition_questions(path: Path) -> list[DefinitionQuestion]:
+    """The question file's ``define`` list: terms and the quote that defines each (null:
+    the reading uses the term without defining it)."""
+    items = read_yaml_mapping(path, keys=QUESTION_FILE_KEYS, text_only=True).get("define")
+    if not isinstance(items or [], list):
+        raise ConfigError(f"{path}: 'define' must be a list of terms")
+    found = []
+    for i, item in enumerate(items or []):
+        if not (isinstance(item, dict) and isinstance(item.get("term"), str)
+                and isinstance(item.get("expect"), str | None)
+                and item.get("split", "dev") in ("dev", "test")):
+            raise ConfigError(f"{path}: define[{i}] needs a 'term', an 'expect' quote or "
+                              "null, and a split of dev or test")
+        found.append(DefinitionQuestion(item["term"], item.get("expect"),
+                                        item.get("split", "dev")))
+    return found
 
 
 def _question(item: object, answerable: bool, where: str) -> Question:

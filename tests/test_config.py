@@ -29,7 +29,6 @@ def edit(project: Path, old: str, new: str) -> None:
      "false"),
     ("  log_level: INFO", "  log_level: LOUD", "'discord.log_level' must be one of"),
     ("  path: corpus ", "  path: nowhere ", "corpus folder not found"),
-    ("  section: Risks ", "  section: Dangers ", "no section named 'Dangers'"),
     ("answer:\n", "answer: [\n", "not valid YAML"),
     ("  top_k: 3", "  top_k: 0", "'answer.top_k' must be between 1 and 25, got 0"),
     ("  min_score: ", "  min_score: -1 #", "'answer.min_score' must be between 0.0 and 1.0"),

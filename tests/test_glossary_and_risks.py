@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 
@@ -74,3 +77,16 @@ def test_a_second_document_adds_to_answers_glossary_and_citations(project):
     assert knowledge.define("alignment").entry.passage.citation == "Alignment ¶1"
     assert "This" not in knowledge.glossary.terms  # "This means…" defines nothing
     assert knowledge.ask("what is emergence?").passages[0].passage.section == "Definitions"
+
+
+def test_a_reading_without_a_risks_section_starts_and_says_so(project: Path):
+    from bot.cli import main
+
+    config = project / "config.yml"
+    config.write_text(config.read_text().replace("  section: Risks ", "  section: Dangers "))
+    out = io.StringIO()
+    assert main(["risks", "--config", str(config)], out=out) == 0
+    assert "no section named “Dangers”" in out.getvalue()
+    out = io.StringIO()
+    assert main(["ask", "what is emergence?", "--config", str(config)], out=out) == 0
+    assert "Emergence means" in out.getvalue()

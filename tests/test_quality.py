@@ -92,3 +92,15 @@ def test_calibrated_threshold_keeps_the_answered_share_and_refuses_the_rest():
     assert threshold == pytest.approx((0.3 + 0.05) / 2)
     s = score(answerable + outside, rankings, threshold)
     assert s.answered_rate == 0.9 and s.refused_rate == 0.5  # 0.1 and 0.0 are refused
+
+
+def test_every_reading_of_the_dev_set_is_scored_alone_and_added(capsys):
+    """`eval --readings` scores each new reading (blind questions) with its /define terms."""
+    from bot.cli import main
+
+    assert main(["eval", "--readings", str(DATA / "readings")]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| ") and "|---" not in line][1:]
+    readings = sorted(p.name for p in (DATA / "readings").iterdir() if p.is_dir())
+    assert len(rows) == len(readings) * 2 * 2  # alone / added, dev / test
+    assert {row.split(" | ")[0].lstrip("| ") for row in rows} == set(readings)

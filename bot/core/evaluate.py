@@ -33,6 +33,35 @@ class Question:
 
 
 @dataclass(frozen=True)
+class DefinitionQuestion:
+    """A term a member looks up with /define, and a verbatim quote of the sentence that
+    defines it in the reading (None: the reading uses the term without defining it, and
+    /define must not pretend it does)."""
+
+    term: str
+    expect: str | None
+    split: str
+
+
+def definitions_found(questions: Sequence[DefinitionQuestion],
+                      lookup: Callable[[str], str | None]) -> tuple[int, int, int]:
+    """(defined terms whose definition is found, defined terms asked, definitions given
+    that are wrong or invented). ``lookup`` gives the definition /define shows, or None."""
+    found = asked = invented = 0
+    for question in questions:
+        definition = lookup(question.term)
+        if question.expect is None:
+            invented += definition is not None
+            continue
+        asked += 1
+        if definition is not None and squash(question.expect) in squash(definition):
+            found += 1
+        elif definition is not None:
+            invented += 1
+    return found, asked, invented
+
+
+@dataclass(frozen=True)
 class Scores:
     n_answerable: int
     n_out_of_scope: int

@@ -20,13 +20,9 @@ class Risk:
 
 
 def list_risks(corpus: Corpus, section: str, title_words: int = 8) -> list[Risk]:
-    passages = corpus.section(section)
-    if not passages:
-        known = ", ".join(dict.fromkeys(p.section for p in corpus.passages))
-        raise ValueError(
-            f"risks.section: no section named {section!r} in the corpus (sections: {known})"
-        )
-    return [Risk(short_title(p.text, title_words), p) for p in passages]
+    """One risk per passage of the section named ``section``; none when the corpus has no
+    such section."""
+    return [Risk(short_title(p.text, title_words), p) for p in corpus.section(section)]
 
 
 def short_title(text: str, max_words: int) -> str:

@@ -63,7 +63,9 @@ class Risks(commands.Cog):
         knowledge = self.bot.knowledge
         reply = render_risks(knowledge, knowledge.risks)
         kwargs = to_kwargs(reply, ephemeral=self.bot.settings.discord.ephemeral_default)
-        # Never empty: the core refuses to start when the risks section has no paragraphs.
+        if not knowledge.risks:  # a reading without a risks section: the notice alone
+            await interaction.response.send_message(**kwargs)
+            return
         menu = RiskMenu(knowledge, knowledge.risks, key=interaction.id,
                         live=self.bot.live_components, timeout=self.bot.view_timeout)
         await interaction.response.send_message(**kwargs, view=menu)
