@@ -132,8 +132,7 @@ def _method_notes() -> list[str]:
         "build (question parser and index; the glossary, fitted first, is not timed in it); "
         "Answerer.answer(question) the query: parse (thesaurus, typo repair, "
         "stemming), retrieve, abstain, best sentence. Its whole start-up, with the glossary "
-        "and risk list, is in the notes per corpus (on synthetic corpora the /risks section "
-        "is the whole corpus, so that figure over-counts).",
+        "and risk list, is in the notes per corpus (synthetic corpora have no risk section).",
         "Peers are bot/peers.py's, the configuration `python -m bot eval --peers` scores; "
         "they index the same text (passage text + heading path) and return top-3 indices: "
         "sklearn TfidfVectorizer with its defaults (term-major CSR, transform + sparse "

@@ -30,18 +30,17 @@ PEERS = {"sklearn": "sklearn defaults", "rank_bm25": "rank_bm25 BM25Okapi",
 METHODS = ("bot", *PEERS)
 
 
+SUMMARY = "foundation_models_summary"  # the document the curated glossary quotes
+
+
 def bench_settings(settings: Settings, passages: Sequence[Passage]) -> Settings:
     """The bot's settings, adjusted only where a corpus that is not the summary would make
-    start-up refuse: a /risks section that does not exist, curated glossary quotes that are
-    not in the text. Neither is on the answer path; retrieval and answer settings are kept."""
-    sections = dict.fromkeys(p.section for p in passages)
-    if settings.risks.section in sections:
+    start-up refuse: curated glossary quotes that are not in the text. That is not on the
+    answer path; retrieval and answer settings are kept."""
+    if settings.corpus.glossary is None or any(p.document == SUMMARY for p in passages):
         return settings
     return dataclasses.replace(
-        settings,
-        risks=dataclasses.replace(settings.risks, section=next(iter(sections))),
-        corpus=dataclasses.replace(settings.corpus, glossary=None),  # no curated glossary
-    )
+        settings, corpus=dataclasses.replace(settings.corpus, glossary=None))
 
 
 def as_corpus(passages: Sequence[Passage]) -> Corpus:

@@ -77,7 +77,9 @@ class GlossarySettings:
 
 @dataclass(frozen=True)
 class RisksSettings:
-    section: str = "Risks"
+    # A section whose heading has one of these words is a risk section (plurals match).
+    headings: tuple[str, ...] = ("Risks", "Limitations", "Harms", "Dangers", "Challenges",
+                                 "Riscos", "Limitações", "Danos", "Perigos", "Desafios")
     title_words: int = bounded(8, 1)
 
 

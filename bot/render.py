@@ -200,8 +200,9 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
 def render_risks(knowledge: Knowledge, risks: Sequence[Risk]) -> Reply:
     where = "the summary" if len(knowledge.corpus.documents) == 1 else "the reading"
     if not risks:
-        return Reply(f"The reading has no section named “{knowledge.settings.risks.section}”, "
-                     "so there are no risks to list. Try `/ask` about risks instead.")
+        named = ", ".join(knowledge.settings.risks.headings)
+        return Reply(f"The reading has no section of risks (headed {named}), so there are "
+                     "none to list. Try `/ask` about risks instead.")
     embed = Embed(title=f"Risks named in {where}", colour=COLOUR_RISK,
                   footer="Open any risk in full with the menu below, or /ask about it.")
     for i, risk in enumerate(risks, 1):

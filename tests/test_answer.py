@@ -33,8 +33,8 @@ def tiny(tmp_path_factory) -> Knowledge:
     (root / "corpus").mkdir()
     (root / "corpus" / "kitchen.md").write_text(TINY, encoding="utf-8")
     (root / "config.yml").write_text(
-        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
-        "risks:\n  section: Coffee\n", encoding="utf-8")
+        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n",
+        encoding="utf-8")
     return load_knowledge(load_settings(root / "config.yml"))
 
 
@@ -174,7 +174,7 @@ def counted(tmp_path_factory) -> Knowledge:
         + "\nA bag of coffee makes 40 cups.\n", encoding="utf-8")
     (root / "config.yml").write_text(
         "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
-        "risks:\n  section: Coffee\nanswer:\n  min_score: 0.1\n  number_weight: 0.2\n"
+        "answer:\n  min_score: 0.1\n  number_weight: 0.2\n"
         "  number_cues: [how many, quantos]\n  number_words: [dozen]\n", encoding="utf-8")
     return load_knowledge(load_settings(root / "config.yml"))
 
@@ -253,8 +253,8 @@ def test_a_field_phrase_written_as_a_heading_is_the_corpus_s_own(tmp_path):
         "\n## Data\n\nThe model reads data in batches.\n", encoding="utf-8")
     (tmp_path / "corpus" / "jargon.yml").write_text("terms: [model parallelism]\n")
     (tmp_path / "config.yml").write_text(
-        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n"
-        "risks:\n  section: Data\n", encoding="utf-8")
+        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n",
+        encoding="utf-8")
     notes = load_knowledge(load_settings(tmp_path / "config.yml"))
     answer = notes.ask("what is model parallelism?")
     assert answer.answered and answer.passages[0].passage.section == "Model parallelism"

@@ -83,10 +83,71 @@ def test_a_reading_without_a_risks_section_starts_and_says_so(project: Path):
     from bot.cli import main
 
     config = project / "config.yml"
-    config.write_text(config.read_text().replace("  section: Risks ", "  section: Dangers "))
+    text = config.read_text()
+    start = text.index("  headings: [")
+    config.write_text(text[:start] + "  headings: [Dangers]\n" + text[text.index("  title_words"):])
     out = io.StringIO()
     assert main(["risks", "--config", str(config)], out=out) == 0
-    assert "no section named “Dangers”" in out.getvalue()
+    assert "The reading has no section of risks (headed Dangers)" in out.getvalue()
     out = io.StringIO()
     assert main(["ask", "what is emergence?", "--config", str(config)], out=out) == 0
     assert "Emergence means" in out.getvalue()
+
+
+RISK_NOTES = """# Notes
+
+## Intro
+
+Language models are trained on text.
+
+## Risks
+
+So far we have seen what the models can do. Here are the harms:
+
+**Reliability**. Models make things up with confidence.
+
+For example, asked about a person they invent a biography:
+
+**Input**: Who is Ada?
+
+**Output**: A famous painter.
+
+**Social bias**. Models repeat the stereotypes of their data.
+
+**Misuse**. Anyone can generate disinformation at scale.
+
+## Further reading
+
+- A paper title
+"""
+
+
+def test_risks_are_the_bold_lead_ins_of_the_risk_section_with_what_follows(tmp_path: Path):
+    from bot.config import RisksSettings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.risks import list_risks
+
+    corpus = Corpus((parse_document(RISK_NOTES, "notes", markdown=True),))
+    risks = list_risks(corpus, RisksSettings().headings)
+    assert [r.title for r in risks] == ["Reliability", "Social bias", "Misuse"]
+    assert [p.text for p in risks[0].details] == [
+        "For example, asked about a person they invent a biography:",
+        "**Input**: Who is Ada?", "**Output**: A famous painter."]
+    assert risks[0].passage.citation == "Risks ¶2"
+
+
+def test_risks_are_the_subsections_or_list_items_of_a_limitations_section(tmp_path: Path):
+    from bot.config import RisksSettings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.risks import list_risks
+
+    by_heading = ("# N\n\n## Limitations and harms\n\n### Cost\n\nTraining is expensive.\n\n"
+                  "### Opacity\n\nNobody knows why.\n\nNot even the authors.\n")
+    listed = ("# N\n\n## Desafios\n\nOs desafios são:\n\n- **Custo**: caro demais.\n"
+              "- **Opacidade**: ninguém sabe.\n")
+    corpus = Corpus((parse_document(by_heading, "a", markdown=True),
+                     parse_document(listed, "b", markdown=True)))
+    risks = list_risks(corpus, RisksSettings().headings)
+    assert [(r.title, r.passage.document) for r in risks] == [
+        ("Cost", "a"), ("Opacity", "a"), ("Custo", "b"), ("Opacidade", "b")]
+    assert [p.text for p in risks[1].details] == ["Not even the authors."]

@@ -54,7 +54,7 @@ class Knowledge:
         """Fit the answer path and the risk list around a fitted glossary."""
         answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
                                   glossary.analyzer)
-        risks = tuple(list_risks(corpus, settings.risks.section, settings.risks.title_words))
+        risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         return cls(settings, corpus, answerer, glossary, risks, resources)
 
     def ask(self, question: str, k: int | None = None) -> Answer:

@@ -1,28 +1,103 @@
-"""The summary's risks, one per paragraph of the section config.yml names."""
+"""The risks a reading lists, found by their section's heading and taken as the author
+structured them.
+
+A risk section is one whose heading has a word of ``headings`` ("Risks", "Limitations and
+harms", "Desafios"). Its items are, in order of preference: its subsections (each titled by
+its subheading); its bold lead-ins ("**Reliability**. …", "- **Efficiency**: …"), each with
+the paragraphs that follow it up to the next lead-in; or else each of its paragraphs, titled
+by its opening phrase. An introduction before the first lead-in is no risk.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.corpus import Corpus, Passage
-from bot.core.text import split_sentences
+from bot.core.text import split_sentences, words
+
+# A bold run opening a passage, after an optional list number: "**Efficiency**:",
+# "1. **Models can fabricate responses.**", "__Bias__ —".
+_LEAD_IN = re.compile(r"^(?P<number>\d{1,3}[.)]\s+)?(?:\*\*|__)(?P<title>[^*_\n]{2,120}?)"
+                      r"(?:\*\*|__)(?P<after>\S?)")
 
 
 @dataclass(frozen=True)
 class Risk:
     title: str
-    passage: Passage
+    passage: Passage  # the passage that names the risk
+    details: tuple[Passage, ...] = ()  # the paragraphs that follow a lead-in, up to the next
 
     @property
     def text(self) -> str:
         return self.passage.text
 
 
-def list_risks(corpus: Corpus, section: str, title_words: int = 8) -> list[Risk]:
-    """One risk per passage of the section named ``section``; none when the corpus has no
-    such section."""
-    return [Risk(short_title(p.text, title_words), p) for p in corpus.section(section)]
+def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8) -> list[Risk]:
+    """Every risk of every risk section, document by document, in reading order."""
+    keys = {_key(w) for heading in headings for w in words(heading)}
+    risks: list[Risk] = []
+    for document in corpus.documents:
+        done: set[tuple[str, ...]] = set()
+        for passage in document.passages:
+            path = _risk_section(passage.path, keys)
+            if path is None or path in done:
+                continue
+            done.add(path)
+            inside = [p for p in document.passages
+                      if p.path[:len(path)] == path and p.kind != "byline"]
+            risks += _items(path, inside, title_words)
+    return risks
+
+
+def _key(word: str) -> str:
+    """A heading word without its plural ending: "risks" and "risk", "riscos" and "risco"."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _risk_section(path: Sequence[str], keys: set[str]) -> tuple[str, ...] | None:
+    """The outermost heading of the path that names risks, as a path."""
+    for depth, heading in enumerate(path, 1):
+        if any(_key(w) in keys for w in words(heading)):
+            return tuple(path[:depth])
+    return None
+
+
+def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int) -> list[Risk]:
+    subsections: dict[tuple[str, ...], list[Passage]] = {}
+    for passage in passages:
+        if len(passage.path) > len(path):
+            subsections.setdefault(passage.path[:len(path) + 1], []).append(passage)
+    if subsections:
+        return [Risk(sub[-1], found[0], tuple(found[1:])) for sub, found in subsections.items()]
+    starts = _lead_ins(passages)
+    if starts:
+        risks = []
+        for at, end in zip(starts, [*starts[1:], len(passages)], strict=True):
+            title = _LEAD_IN.match(passages[at].text)
+            assert title is not None
+            risks.append(Risk(title.group("title").strip(" :.—–-"), passages[at],
+                              tuple(passages[at + 1:end])))
+        return risks
+    return [Risk(short_title(p.text, title_words), p) for p in passages
+            if not (p.kind == "paragraph" and p.text.endswith(":"))]
+
+
+def _lead_ins(passages: Sequence[Passage]) -> list[int]:
+    """The passages that open with a lead-in of the same form as the section's first one
+    (list item or paragraph, numbered or not, the punctuation after the bold): labels of
+    another form inside a risk ("**Input**:" in an example under "**Reliability**.") are
+    part of that risk."""
+    found = [(i, m) for i, p in enumerate(passages) if (m := _LEAD_IN.match(p.text))]
+    if not found:
+        return []
+
+    def form(i: int, match: re.Match[str]) -> tuple[str, bool, str]:
+        return passages[i].kind, bool(match.group("number")), match.group("after")
+
+    first = form(*found[0])
+    return [i for i, m in found if form(i, m) == first]
 
 
 def short_title(text: str, max_words: int) -> str:
