@@ -30,7 +30,8 @@ from bot.core.text import Analyzer, words
 
 # A term found in at least this share of the passages keeps a dense row, added to the
 # scores whole: scattering into a large share of the rows is slower than one dense add.
-DENSE_SHARE = 1 / 8
+# Below it a dense row costs more memory (one value per passage) than it saves time.
+DENSE_SHARE = 1 / 4
 
 
 class Hit(NamedTuple):
@@ -156,12 +157,14 @@ class TfidfRetriever:
     rows_ : ndarray of int32
         Per term, in passage order, the passages that have it.
     values_ : ndarray of float64
-        The term's length-normalised TF-IDF weight in each of those passages.
+        What the term adds to each of those passages' score when a question has it once:
+        its length-normalised TF-IDF weight there times its idf (the question's weight
+        for it), before the question's norm.
     dense_index_ : list[int]
         Per term, its row in ``dense_``, or -1 for a term kept in ``rows_``/``values_``.
     dense_ : ndarray of float64, shape (n_dense_terms, n_docs_)
-        The weights of the terms found in at least ``DENSE_SHARE`` of the passages, one full
-        row each (zero where a passage lacks the term).
+        The same values for the terms found in at least ``DENSE_SHARE`` of the passages,
+        one full row each (zero where a passage lacks the term).
     surface_words_ : dict[str, str]
         Every word the tokeniser met that is not a stop word -> its index term.
     """
@@ -234,30 +237,31 @@ class TfidfRetriever:
         self.oov_idf_ = (math.log(1.0 + n) + 1.0) * self.unknown_weight
         self.query_idf_ = {**dict.fromkeys(self.jargon, self.oov_idf_ * self.jargon_weight),
                            **self.idf_}
-        self._split_dense(matrix)
+        self._split_dense(matrix, transformer.idf_)
         self._scores = np.zeros(n)  # the score buffer every question reuses
-        self._products = np.empty(n)  # a dense row times its weight
         self.surface_words_ = {w: terms[j] for w, j in zip(surface, word_columns.tolist(),
                                                            strict=True) if j >= 0}
         return self
 
-    def _split_dense(self, matrix: sparse.csc_matrix) -> None:
-        """Per-term arrays: a dense row for each term in at least ``DENSE_SHARE`` of the
-        passages, the passages and weights of every other term."""
+    def _split_dense(self, matrix: sparse.csc_matrix, idf: np.ndarray) -> None:
+        """Per-term arrays of what each term adds to a passage's score (its weight there
+        times its idf, the question's weight for it): a dense row for each term in at
+        least ``DENSE_SHARE`` of the passages, the passages and values of every other."""
         n, n_terms = matrix.shape
         found_in = np.diff(matrix.indptr)
+        adds = matrix.data * np.repeat(idf, found_in)
         dense_terms = np.flatnonzero(found_in >= max(DENSE_SHARE * n, 1))
         dense_index = np.full(n_terms, -1, dtype=np.int64)
         dense_index[dense_terms] = np.arange(dense_terms.size)
         entry_dense = np.repeat(dense_index, found_in)
         in_dense = entry_dense >= 0
         self.dense_ = np.zeros((dense_terms.size, n))
-        self.dense_[entry_dense[in_dense], matrix.indices[in_dense]] = matrix.data[in_dense]
+        self.dense_[entry_dense[in_dense], matrix.indices[in_dense]] = adds[in_dense]
         found_in[dense_terms] = 0
         self.indptr_ = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(found_in, out=self.indptr_[1:])
         self.rows_ = matrix.indices[~in_dense]
-        self.values_ = matrix.data[~in_dense]
+        self.values_ = adds[~in_dense]
         self.dense_index_ = dense_index.tolist()
 
     def _vocabulary(self, surface: Iterable[str]) -> tuple[dict[str, int], np.ndarray]:
@@ -282,18 +286,19 @@ class TfidfRetriever:
             return np.flatnonzero(self.dense_[d])
         return self.rows_[self.indptr_[j]:self.indptr_[j + 1]]
 
-    def term_weights(self, term: str) -> np.ndarray:
-        """The term's weight in every passage, in passage order (zero where it is absent)."""
+    def term_scores(self, term: str) -> np.ndarray:
+        """What the term adds to every passage's score (``values_``), in passage order:
+        zero where a passage lacks it."""
         j = self.columns_.get(term)
         if j is None:
             return np.zeros(self.n_docs_)
         d = self.dense_index_[j]
         if d >= 0:
             return self.dense_[d].copy()
-        weights = np.zeros(self.n_docs_)
+        adds = np.zeros(self.n_docs_)
         start, end = self.indptr_[j], self.indptr_[j + 1]
-        weights[self.rows_[start:end]] = self.values_[start:end]
-        return weights
+        adds[self.rows_[start:end]] = self.values_[start:end]
+        return adds
 
     def passages_with(self, terms: Iterable[str]) -> set[int]:
         """Passages (positions in the fitted sequence) that have every one of the terms, in
@@ -312,54 +317,55 @@ class TfidfRetriever:
     def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:
         """The k best passages for a question's terms (``analyzer`` terms), best first.
 
-        Each term the corpus has adds its weights, times the question's weight for it,
-        into one score buffer: a dense row whole, other terms at their passages only. The
-        best k are taken from the buffer, and for them alone the coverage is found.
+        Each term the corpus has adds its values into one score buffer: a dense row whole,
+        other terms at their passages only. The best k are taken from the buffer, and for
+        them alone the coverage is found.
         """
         weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf)
         if norm == 0.0 or k <= 0:
             return Retrieved([], weights, norm)
-        columns, dense_index, dense = self.columns_, self.dense_index_, self.dense_
+        columns, idf, dense_index, dense = self.columns_, self.idf_, self.dense_index_, self.dense_
         indptr, rows, values = self.indptr_, self.rows_, self.values_
-        scores, products = self._scores, self._products
-        found = []  # (the term's dense row or its passages, its weight)
+        scores = self._scores
+        found = []  # per term the corpus has: its dense row or its passages, and its weight
         for term, weight in weights.items():
             j = columns.get(term)
             if j is None:
                 continue
+            repeats = weight / idf[term]  # 1 unless the question repeats the term
             d = dense_index[j]
             if d >= 0:
                 row = dense[d]
+                adds = row if repeats == 1.0 else row * repeats
                 if found:
-                    np.multiply(row, weight, out=products)
-                    scores += products
+                    scores += adds
                 else:  # the first term sets the buffer
-                    np.multiply(row, weight, out=scores)
+                    np.copyto(scores, adds)
                 found.append((row, None, weight))
             else:
                 start, end = indptr[j], indptr[j + 1]
-                passages = rows[start:end]
+                passages, adds = rows[start:end], values[start:end]
+                if repeats != 1.0:
+                    adds = adds * repeats
                 if not found:
                     scores.fill(0.0)
-                np.add.at(scores, passages, values[start:end] * weight)
+                np.add.at(scores, passages, adds)
                 found.append((None, passages, weight))
-        if not found:
-            return Retrieved([], weights, norm)
-        best = top_k(scores, k)
+        best = top_k(scores, k) if found else []
         if not best:
             return Retrieved([], weights, norm)
-        kept = np.array([i for i, _ in best])
-        covered = np.zeros(len(best))
+        kept = np.array([i for i, _ in best], dtype=rows.dtype)
+        covered = [0.0] * len(best)
         for row, passages, weight in found:
             if row is not None:
-                has = row[kept] != 0.0
+                has = row.take(kept).tolist()
             else:
-                at = np.minimum(passages.searchsorted(kept), passages.size - 1)
-                has = passages[at] == kept
-            covered[has] += weight * weight
+                has = (passages.take(passages.searchsorted(kept), mode="clip") == kept).tolist()
+            square = weight * weight
+            covered = [c + square if h else c for c, h in zip(covered, has, strict=True)]
         asked = norm * norm
         return Retrieved([Hit(i, score / norm, c / asked)
-                          for (i, score), c in zip(best, covered.tolist(), strict=True)],
+                          for (i, score), c in zip(best, covered, strict=True)],
                          weights, norm)
 
     def search(self, text: str, k: int) -> list[Hit]:
