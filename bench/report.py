@@ -31,9 +31,15 @@ class Results:
     notes: Sequence[str]
 
 
+# Distributions whose versions change the figures: the bot's numerical stack and the peers.
+LIBRARIES = (("numpy", "numpy"), ("scipy", "scipy"), ("scikit-learn", "scikit-learn"),
+             ("rank_bm25", "rank-bm25"), ("bm25s", "bm25s"))
+
+
 def machine() -> str:
-    """CPU model, cores usable by this process, Python and OS: enough to tell two runs'
-    machines apart when comparing figures."""
+    """CPU model, cores usable by this process, OS, Python, the libraries' versions and
+    numpy's SIMD extensions: enough to tell two runs' machines and stacks apart when
+    comparing figures."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -47,8 +53,35 @@ def machine() -> str:
         system = platform.freedesktop_os_release().get("PRETTY_NAME", platform.system())
     except OSError:
         system = platform.system()
-    return (f"{cpu}, {cores} cores, Python {platform.python_version()}, "
-            f"{system} (kernel {platform.release()})")
+    return (f"{cpu}, {cores} cores, {system} (kernel {platform.release()}); "
+            f"Python {platform.python_version()}, {library_versions()}; "
+            f"numpy SIMD {numpy_simd()}")
+
+
+def library_versions() -> str:
+    """"numpy 2.4.6, scipy 1.17.1, ...", by installed distribution."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name, distribution in LIBRARIES:
+        try:
+            found.append(f"{name} {version(distribution)}")
+        except PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return ", ".join(found)
+
+
+def numpy_simd() -> str:
+    """The SIMD extensions numpy was built for (baseline) and those it found on this CPU
+    among the ones it can dispatch to: what ``numpy.show_runtime()`` prints, read from
+    the same module attributes (numpy has no public function that returns them)."""
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # numpy 1.x
+        from numpy.core import _multiarray_umath as umath  # type: ignore[no-redef]
+    baseline = " ".join(umath.__cpu_baseline__) or "none"
+    found = " ".join(f for f in umath.__cpu_dispatch__ if umath.__cpu_features__.get(f))
+    return f"baseline {baseline}, found {found or 'none'}"
 
 
 def as_json(results: Results) -> dict[str, object]:

@@ -8,11 +8,11 @@ tools (and the eval) can see how close it came.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from functools import lru_cache, partial
+from functools import lru_cache
 from operator import itemgetter
-from typing import NamedTuple, Self, cast
+from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
 from bot.core.index import TfidfRetriever
@@ -42,16 +42,8 @@ class RankedPassage(NamedTuple):
     score: float
 
 
-# A named tuple's constructor is a Python function; tuple.__new__ makes the same object in C,
-# every field given in order. The answer path builds four per question this way (p50 of the
-# bench's questions -0.3 us, 2%).
-_ranked_passage = cast(Callable[[tuple[Passage, float]], RankedPassage],
-                       partial(tuple.__new__, RankedPassage))
-
-
 class Answer(NamedTuple):
-    """What the bot says to a question (a named tuple: one is made per question, and the
-    answer path is timed in microseconds)."""
+    """What the bot says to a question."""
 
     question: str
     status: Status
@@ -61,10 +53,6 @@ class Answer(NamedTuple):
     @property
     def answered(self) -> bool:
         return self.status is Status.ANSWERED
-
-
-_answer = cast(Callable[[tuple[str, Status, tuple[RankedPassage, ...], str | None]], Answer],
-               partial(tuple.__new__, Answer))  # as _ranked_passage
 
 
 class Answerer:
@@ -131,19 +119,19 @@ class Answerer:
             if not terms:
                 return by_heading
         by_number = self.numbers is not None and self.numbers.asks(tokens)
-        hits, weights, _ = self.retriever.retrieve(terms, k * NUMBER_POOL if by_number else k)
+        found = self.retriever.retrieve(terms, k * NUMBER_POOL if by_number else k)
         bylines = self.bylines_
-        scored = [(score * covered, index) for index, score, covered in hits
-                  if covered >= BYLINE_COVERAGE or index not in bylines]
+        scored = [(hit.score * hit.coverage, hit.row) for hit in found.hits
+                  if hit.coverage >= BYLINE_COVERAGE or hit.row not in bylines]
         if by_number:
             scored = self._weigh_numbers(scored)
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
         passages = self.passages_
-        ranked = tuple([_ranked_passage((passages[i], score)) for score, i in scored[:k]])
+        ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
         if not ranked or ranked[0].score < self.min_score:
-            return _answer((question, Status.NOT_COVERED, ranked, None))
-        best = self._best_sentence(scored[0][1], weights)
-        return _answer((question, Status.ANSWERED, ranked, best))
+            return Answer(question, Status.NOT_COVERED, ranked)
+        best = self._best_sentence(scored[0][1], found.weights)
+        return Answer(question, Status.ANSWERED, ranked, best)
 
     def _writes(self, terms: Sequence[str]) -> bool:
         """Whether some passage's text or headings have these index terms one after another

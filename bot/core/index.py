@@ -1,10 +1,10 @@
-"""TF-IDF retrieval: scikit-learn learns the weights once, a postings table answers queries.
+"""TF-IDF retrieval: scikit-learn learns the weights once, per-term arrays answer queries.
 
-scikit-learn's ``transform()`` costs hundreds of microseconds per question on a corpus of
-thirty passages, almost all of it overhead. The fitted matrix is therefore kept column-wise
-(term -> passages and weights), and a question only touches the postings of its own terms:
-the scores are the cosine similarities scikit-learn's vectors would give (with pivoted
-length normalisation, ``length_slope`` < 1, the passage side is normalised by length).
+scikit-learn's ``transform()`` has a large fixed cost per call, so a question is never
+vectorised by it. The fitted weights are kept by term instead (each term's passages and its
+weight in each), and a question adds only its own terms' weights into a score buffer: the
+scores are the cosine similarities scikit-learn's vectors would give (with pivoted length
+normalisation, ``length_slope`` < 1, the passage side is normalised by length).
 
 Fitting tokenises every passage once, analyses each distinct word once, and builds the
 count matrix with array operations; scikit-learn's ``TfidfTransformer`` then learns the
@@ -17,11 +17,10 @@ import gc
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import partial
 from itertools import count
-from typing import NamedTuple, Self, cast
+from typing import NamedTuple, Self
 
 import numpy as np
 from scipy import sparse
@@ -29,16 +28,22 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from bot.core.text import Analyzer, words
 
-# Up to this many passages, score in plain Python rather than numpy: the crossover measured
-# on the bench's corpora (both about 34 us at 100 passages; numpy 5x faster at 1k).
-SMALL_CORPUS = 100
+# A term found in at least this share of the passages keeps a dense row, added to the
+# scores whole: scattering into a large share of the rows is slower than one dense add.
+# Below it a dense row costs more memory (one value per passage) than it saves time.
+DENSE_SHARE = 1 / 4
 
 
-Hit = tuple[int, float, float]
-"""A retrieved passage: its position in the fitted sequence, its score, and its coverage:
-the share of the question's weight (squared, as in the norm) carried by terms the passage
-has. A plain tuple: the answer path makes a few per question, and building a named tuple is
-a Python-level call (about 0.2 us each, against 11 us for a whole answer)."""
+class Hit(NamedTuple):
+    """A retrieved passage."""
+
+    row: int
+    """Its position in the fitted sequence."""
+    score: float
+    """Cosine similarity to the question."""
+    coverage: float
+    """The share of the question's weight (squared, as in the norm) carried by terms the
+    passage has."""
 
 
 class Retrieved(NamedTuple):
@@ -48,12 +53,6 @@ class Retrieved(NamedTuple):
     hits: list[Hit]
     weights: dict[str, float]
     norm: float
-
-
-# tuple.__new__ builds the named tuple in C; its own constructor is a Python function (see
-# answer._ranked_passage).
-_retrieved = cast(Callable[[tuple[list[Hit], dict[str, float], float]], Retrieved],
-                  partial(tuple.__new__, Retrieved))
 
 
 def query_weights(
@@ -67,98 +66,34 @@ def query_weights(
     """
     get = idf.get
     weights = {term: get(term, oov_idf) for term in terms}
-    return weights, weigh_repeats(terms, weights, sublinear_tf)
-
-
-def weigh_repeats(terms: Sequence[str], weights: dict[str, float], sublinear_tf: bool) -> float:
-    """Scale the weight of each term the question repeats by its frequency, in place, and
-    return the vector's norm."""
     if len(weights) < len(terms):  # a repeated term: most questions have none
         counts: dict[str, int] = {}
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
-        for term, count in counts.items():
-            if count > 1:
-                weights[term] *= 1.0 + math.log(count) if sublinear_tf else count
-    return math.hypot(*weights.values())
+        for term, n in counts.items():
+            if n > 1:
+                weights[term] *= 1.0 + math.log(n) if sublinear_tf else n
+    return weights, math.hypot(*weights.values())
 
 
-def dense_scores(weights: Mapping[str, float], norm: float, columns: Mapping[str, int],
-                 matrix: sparse.csc_matrix) -> np.ndarray:
-    """Every passage's score, accumulated term by term over the CSC postings."""
-    scores = np.zeros(matrix.shape[0])
-    if norm == 0.0:
-        return scores
-    indptr, rows, values = matrix.indptr, matrix.indices, matrix.data
-    for term, weight in weights.items():
-        j = columns.get(term)
-        if j is not None:
-            start, end = indptr[j], indptr[j + 1]
-            scores[rows[start:end]] += values[start:end] * weight
-    scores /= norm
-    return scores
+def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """Best first, passages with no score left out; ties keep document order.
 
-
-def dense_coverage(weights: Mapping[str, float], norm: float, columns: Mapping[str, int],
-                   matrix: sparse.csc_matrix, ranked: Sequence[tuple[int, float]]
-                   ) -> list[Hit]:
-    """The coverage of the few passages kept, from each term's sorted row list."""
-    covered = np.zeros(len(ranked))
-    if ranked:
-        rows = np.array([row for row, _ in ranked])
-        for term, weight in weights.items():
-            j = columns.get(term)
-            if j is not None:
-                column = matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]]
-                at = np.minimum(np.searchsorted(column, rows), column.size - 1)
-                covered[column[at] == rows] += weight * weight
-    return [(row, score, c / (norm * norm))
-            for (row, score), c in zip(ranked, covered.tolist(), strict=True)]
-
-
-Postings = dict[int, float]  # a term's passages (positions) and weights in them
-SmallTable = Mapping[str, tuple[float, Postings | None]]
-
-
-def sparse_retrieve(terms: Sequence[str], table: SmallTable, unknown: tuple[float, None],
-                    sublinear_tf: bool, k: int) -> Retrieved:
-    """The same weights and norm as query_weights, the same scores and order as
-    dense_scores + top_k, and the same coverage as dense_coverage, in plain Python: on a few
-    dozen passages the fixed cost of each numpy call is most of the work. ``table`` gives a
-    term's query weight and its postings in one lookup (``unknown`` for a term it lacks),
-    and only the passages that share a term with the question are touched. One function:
-    on this path a call is 1% of the time."""
-    weights: dict[str, float] = {}
-    columns: list[tuple[str, Postings]] = []  # postings of the terms the corpus has
-    get = table.get
-    for term in terms:
-        if term not in weights:
-            weights[term], column = get(term, unknown)
-            if column is not None:
-                columns.append((term, column))
-    norm = (math.hypot(*weights.values()) if len(weights) == len(terms)  # no repeats
-            else weigh_repeats(terms, weights, sublinear_tf))
-    if norm == 0.0 or k <= 0:
-        return _retrieved(([], weights, norm))
-    scores: dict[int, float] = {}
-    score_of = scores.get
-    found = []
-    for term, column in columns:
-        weight = weights[term]
-        found.append((column, weight * weight))
-        for row, value in column.items():
-            scores[row] = score_of(row, 0.0) + value * weight
-    ranked = sorted(scores)  # document order first, so that ties keep it
-    ranked.sort(key=scores.__getitem__, reverse=True)  # a stable sort, even reversed
-    asked = norm * norm
-    hits = []
-    for row in ranked[:k]:
-        covered = 0.0
-        for column, square in found:
-            if row in column:
-                covered += square
-        hits.append((row, scores[row] / norm, covered / asked))
-    return _retrieved((hits, weights, norm))
+    k passes of argmax, each taking the first maximum (so ties keep document order): a
+    selection whose cost does not grow when most scores are zero, as argpartition's does.
+    The scores are left as they were.
+    """
+    n = scores.size
+    if k <= 0 or n == 0:
+        return []
+    order, taken = [], []
+    for _ in range(min(k, n)):
+        i = int(scores.argmax())
+        order.append(i)
+        taken.append(float(scores[i]))
+        scores[i] = -np.inf
+    scores[order] = taken
+    return [(i, score) for i, score in zip(order, taken, strict=True) if score > 0.0]
 
 
 @contextmanager
@@ -174,30 +109,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """Best first, passages with no score left out; ties keep document order.
-
-    k passes of argmax (each the first maximum, so ties keep document order) are several
-    times faster than argpartition over a large array for the small k used.
-    """
-    n = scores.size
-    if k <= 0 or n == 0:
-        return []
-    order, taken = [], []
-    for _ in range(min(k, n)):
-        i = int(np.argmax(scores))
-        order.append(i)
-        taken.append(scores[i])
-        scores[i] = -np.inf
-    scores[order] = taken
-    return [(i, float(scores[i])) for i in order if scores[i] > 0.0]
-
-
 def _weigh(counts: sparse.csc_matrix, transformer: TfidfTransformer) -> None:
     """What ``transformer.transform`` does to a count matrix (sublinear tf, then idf), in
     place on a term-major one: ``transform`` takes passage-major matrices only, and the
-    round trip (a sorted passage-major copy, then back) took 0.34 s at 100k passages where
-    the weighting takes 0.09 s."""
+    round trip through one (a sorted copy, then back) costs several times the weighting."""
     if transformer.sublinear_tf:
         np.log(counts.data, out=counts.data)
         counts.data += 1.0
@@ -222,6 +137,36 @@ class TfidfRetriever:
     jargon, jargon_weight : terms of the field's vocabulary (``query.Jargon.terms``); one
         the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
         ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
+
+    Attributes
+    ----------
+    n_docs_ : int
+        Passages fitted.
+    columns_ : dict[str, int]
+        Index term -> its column in the arrays below.
+    idf_ : dict[str, float]
+        Index term -> idf, as scikit-learn's ``TfidfTransformer`` learned it.
+    oov_idf_ : float
+        The weight of a question's term the corpus never uses.
+    query_idf_ : dict[str, float]
+        What a question's term weighs before its frequency: ``idf_`` for the corpus's terms,
+        more than ``oov_idf_`` for the field's words the corpus lacks.
+    indptr_ : ndarray of int64, shape (n_terms + 1,)
+        Term ``j``'s entries in ``rows_`` and ``values_`` are ``indptr_[j]:indptr_[j + 1]``;
+        a term with a dense row has none.
+    rows_ : ndarray of int32
+        Per term, in passage order, the passages that have it.
+    values_ : ndarray of float64
+        What the term adds to each of those passages' score when a question has it once:
+        its length-normalised TF-IDF weight there times its idf (the question's weight
+        for it), before the question's norm.
+    dense_index_ : list[int]
+        Per term, its row in ``dense_``, or -1 for a term kept in ``rows_``/``values_``.
+    dense_ : ndarray of float64, shape (n_dense_terms, n_docs_)
+        The same values for the terms found in at least ``DENSE_SHARE`` of the passages,
+        one full row each (zero where a passage lacks the term).
+    surface_words_ : dict[str, str]
+        Every word the tokeniser met that is not a stop word -> its index term.
     """
 
     def __init__(self, analyzer: Analyzer, *, sublinear_tf: bool = True,
@@ -274,14 +219,11 @@ class TfidfRetriever:
             weight = np.where(token_part % 2 == 1, self.field_weight, 1.0)
         indptr = np.zeros(n + 1, dtype=np.int64)
         indptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
-        # Kept by term (the queries read a term's postings), and built that way at once:
-        # tocsc leaves each term's passages in order, so a passage's repeats of a word are
-        # neighbours and are summed without the sort a passage-major matrix needs.
+        # Built term-major at once: tocsc leaves each term's passages in order, so a
+        # passage's repeats of a word are neighbours and are summed without the sort a
+        # passage-major matrix needs.
         matrix = sparse.csr_matrix((weight, ids, indptr), shape=(n, len(columns))).tocsc()
         matrix.sum_duplicates()
-        # Summing leaves the arrays as views of the longer ones they were (scipy copies only
-        # when less than half is kept): 30 MB more kept alive at 100k passages.
-        matrix.data, matrix.indices = matrix.data.copy(), matrix.indices.copy()
         transformer = TfidfTransformer(sublinear_tf=self.sublinear_tf, norm=None).fit(matrix)
         _weigh(matrix, transformer)
         norms = np.sqrt(np.bincount(matrix.indices, matrix.data ** 2, minlength=n))
@@ -289,29 +231,38 @@ class TfidfRetriever:
         divisor[divisor == 0.0] = 1.0
         matrix.data /= divisor[matrix.indices]
         terms = list(columns)
-        self.n_docs_ = matrix.shape[0]
+        self.n_docs_ = n
         self.columns_ = columns
         self.idf_ = dict(zip(terms, transformer.idf_.tolist(), strict=True))
-        self.oov_idf_ = (math.log(1.0 + self.n_docs_) + 1.0) * self.unknown_weight
-        # What a question's term weighs before its frequency: known terms their idf, the
-        # field's words the corpus lacks more than other unknown words (oov_idf_).
+        self.oov_idf_ = (math.log(1.0 + n) + 1.0) * self.unknown_weight
         self.query_idf_ = {**dict.fromkeys(self.jargon, self.oov_idf_ * self.jargon_weight),
                            **self.idf_}
-        self.matrix_ = matrix
-        self.small_table_: dict[str, tuple[float, Postings | None]] | None = None
-        if self.n_docs_ <= SMALL_CORPUS:
-            rows, values, bounds = (matrix.indices.tolist(), matrix.data.tolist(),
-                                    matrix.indptr.tolist())
-            postings = {
-                term: dict(zip(rows[bounds[j]:bounds[j + 1]], values[bounds[j]:bounds[j + 1]],
-                               strict=True))
-                for term, j in columns.items()
-            }
-            self.small_table_ = {term: (weight, postings.get(term))
-                                 for term, weight in self.query_idf_.items()}
+        self._split_dense(matrix, transformer.idf_)
+        self._scores = np.zeros(n)  # the score buffer every question reuses
         self.surface_words_ = {w: terms[j] for w, j in zip(surface, word_columns.tolist(),
                                                            strict=True) if j >= 0}
         return self
+
+    def _split_dense(self, matrix: sparse.csc_matrix, idf: np.ndarray) -> None:
+        """Per-term arrays of what each term adds to a passage's score (its weight there
+        times its idf, the question's weight for it): a dense row for each term in at
+        least ``DENSE_SHARE`` of the passages, the passages and values of every other."""
+        n, n_terms = matrix.shape
+        found_in = np.diff(matrix.indptr)
+        adds = matrix.data * np.repeat(idf, found_in)
+        dense_terms = np.flatnonzero(found_in >= max(DENSE_SHARE * n, 1))
+        dense_index = np.full(n_terms, -1, dtype=np.int64)
+        dense_index[dense_terms] = np.arange(dense_terms.size)
+        entry_dense = np.repeat(dense_index, found_in)
+        in_dense = entry_dense >= 0
+        self.dense_ = np.zeros((dense_terms.size, n))
+        self.dense_[entry_dense[in_dense], matrix.indices[in_dense]] = adds[in_dense]
+        found_in[dense_terms] = 0
+        self.indptr_ = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(found_in, out=self.indptr_[1:])
+        self.rows_ = matrix.indices[~in_dense]
+        self.values_ = adds[~in_dense]
+        self.dense_index_ = dense_index.tolist()
 
     def _vocabulary(self, surface: Iterable[str]) -> tuple[dict[str, int], np.ndarray]:
         """Index terms (term -> column) and each distinct word's column, in the order the
@@ -328,29 +279,93 @@ class TfidfRetriever:
         """Index term -> idf."""
         return self.idf_
 
+    def _passages(self, j: int) -> np.ndarray:
+        """The passages that have term ``j``, in order."""
+        d = self.dense_index_[j]
+        if d >= 0:
+            return np.flatnonzero(self.dense_[d])
+        return self.rows_[self.indptr_[j]:self.indptr_[j + 1]]
+
+    def term_scores(self, term: str) -> np.ndarray:
+        """What the term adds to every passage's score (``values_``), in passage order:
+        zero where a passage lacks it."""
+        j = self.columns_.get(term)
+        if j is None:
+            return np.zeros(self.n_docs_)
+        d = self.dense_index_[j]
+        if d >= 0:
+            return self.dense_[d].copy()
+        adds = np.zeros(self.n_docs_)
+        start, end = self.indptr_[j], self.indptr_[j + 1]
+        adds[self.rows_[start:end]] = self.values_[start:end]
+        return adds
+
     def passages_with(self, terms: Iterable[str]) -> set[int]:
         """Passages (positions in the fitted sequence) that have every one of the terms, in
         their text or their field; none for no terms. The rarest term is read first."""
-        indptr, indices = self.matrix_.indptr, self.matrix_.indices
         columns = [self.columns_.get(term) for term in terms]
         if not columns or None in columns:
             return set()
-        rows: set[int] | None = None
-        for j in sorted(columns, key=lambda j: indptr[j + 1] - indptr[j]):
-            found = indices[indptr[j]:indptr[j + 1]].tolist()
-            rows = set(found) if rows is None else rows.intersection(found)
+        found = sorted((self._passages(j) for j in columns if j is not None), key=len)
+        rows = set(found[0].tolist())
+        for more in found[1:]:
             if not rows:
                 break
-        return rows or set()
+            rows.intersection_update(more.tolist())
+        return rows
 
     def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:
-        """The k best passages for a question's terms (``analyzer`` terms), best first."""
-        if self.small_table_ is not None:
-            return sparse_retrieve(terms, self.small_table_, (self.oov_idf_, None),
-                                   self.sublinear_tf, k)
+        """The k best passages for a question's terms (``analyzer`` terms), best first.
+
+        Each term the corpus has adds its values into one score buffer: a dense row whole,
+        other terms at their passages only. The best k are taken from the buffer, and for
+        them alone the coverage is found.
+        """
         weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf)
-        ranked = top_k(dense_scores(weights, norm, self.columns_, self.matrix_), k)
-        return Retrieved(dense_coverage(weights, norm, self.columns_, self.matrix_, ranked),
+        if norm == 0.0 or k <= 0:
+            return Retrieved([], weights, norm)
+        columns, idf, dense_index, dense = self.columns_, self.idf_, self.dense_index_, self.dense_
+        indptr, rows, values = self.indptr_, self.rows_, self.values_
+        scores = self._scores
+        found = []  # per term the corpus has: its dense row or its passages, and its weight
+        for term, weight in weights.items():
+            j = columns.get(term)
+            if j is None:
+                continue
+            repeats = weight / idf[term]  # 1 unless the question repeats the term
+            d = dense_index[j]
+            if d >= 0:
+                row = dense[d]
+                adds = row if repeats == 1.0 else row * repeats
+                if found:
+                    scores += adds
+                else:  # the first term sets the buffer
+                    np.copyto(scores, adds)
+                found.append((row, None, weight))
+            else:
+                start, end = indptr[j], indptr[j + 1]
+                passages, adds = rows[start:end], values[start:end]
+                if repeats != 1.0:
+                    adds = adds * repeats
+                if not found:
+                    scores.fill(0.0)
+                np.add.at(scores, passages, adds)
+                found.append((None, passages, weight))
+        best = top_k(scores, k) if found else []
+        if not best:
+            return Retrieved([], weights, norm)
+        kept = np.array([i for i, _ in best], dtype=rows.dtype)
+        covered = [0.0] * len(best)
+        for row, passages, weight in found:
+            if row is not None:
+                has = row.take(kept).tolist()
+            else:
+                has = (passages.take(passages.searchsorted(kept), mode="clip") == kept).tolist()
+            square = weight * weight
+            covered = [c + square if h else c for c, h in zip(covered, has, strict=True)]
+        asked = norm * norm
+        return Retrieved([Hit(i, score / norm, c / asked)
+                          for (i, score), c in zip(best, covered, strict=True)],
                          weights, norm)
 
     def search(self, text: str, k: int) -> list[Hit]:
