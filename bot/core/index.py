@@ -282,9 +282,9 @@ class TfidfRetriever:
     def _passages(self, j: int) -> np.ndarray:
         """The passages that have term ``j``, in order."""
         d = self.dense_index_[j]
-        if d >= 0:
-            return np.flatnonzero(self.dense_[d])
-        return self.rows_[self.indptr_[j]:self.indptr_[j + 1]]
+        found: np.ndarray = (np.flatnonzero(self.dense_[d]) if d >= 0
+                             else self.rows_[self.indptr_[j]:self.indptr_[j + 1]])
+        return found
 
     def term_scores(self, term: str) -> np.ndarray:
         """What the term adds to every passage's score (``values_``), in passage order:
@@ -294,7 +294,8 @@ class TfidfRetriever:
             return np.zeros(self.n_docs_)
         d = self.dense_index_[j]
         if d >= 0:
-            return self.dense_[d].copy()
+            row: np.ndarray = self.dense_[d].copy()
+            return row
         adds = np.zeros(self.n_docs_)
         start, end = self.indptr_[j], self.indptr_[j + 1]
         adds[self.rows_[start:end]] = self.values_[start:end]
@@ -327,7 +328,8 @@ class TfidfRetriever:
         columns, idf, dense_index, dense = self.columns_, self.idf_, self.dense_index_, self.dense_
         indptr, rows, values = self.indptr_, self.rows_, self.values_
         scores = self._scores
-        found = []  # per term the corpus has: its dense row or its passages, and its weight
+        # Per term the corpus has: its dense row or its passages, and its weight.
+        found: list[tuple[np.ndarray | None, np.ndarray | None, float]] = []
         for term, weight in weights.items():
             j = columns.get(term)
             if j is None:
@@ -360,6 +362,7 @@ class TfidfRetriever:
             if row is not None:
                 has = row.take(kept).tolist()
             else:
+                assert passages is not None
                 has = (passages.take(passages.searchsorted(kept), mode="clip") == kept).tolist()
             square = weight * weight
             covered = [c + square if h else c for c, h in zip(covered, has, strict=True)]
