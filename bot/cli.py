@@ -45,6 +45,8 @@ def lookup_json(lookup: Lookup) -> dict[str, Any]:
         "definition": entry.definition if entry else None,
         "source": {"id": entry.passage.id, "section": entry.passage.section} if entry else None,
         "suggestions": list(lookup.suggestions),
+        "used_in": ({"id": lookup.used_in.id, "section": lookup.used_in.section,
+                     "text": lookup.used_in.text} if lookup.used_in else None),
     }
 
 

@@ -181,6 +181,13 @@ def render_not_covered(knowledge: Knowledge, answer: Answer) -> Reply:
 
 
 def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
+    if lookup.entry is None and lookup.used_in is not None:
+        used = lookup.used_in
+        return Reply(embeds=[Embed(
+            title=f"“{clip(lookup.query.strip(), 200)}” is used but not defined in the reading",
+            description=quoted(f"> {used.text}",
+                               f"\n— {cite(knowledge, used)} (where it comes up most)"),
+        )], ephemeral=True)
     if lookup.entry is None:
         text = f"“{escape(lookup.query.strip())}” is not defined in the summary."
         if lookup.suggestions:

@@ -64,13 +64,17 @@ def test_define_json_contract():
         "term": "emergnce", "found": True, "term_matched": "Emergence",
         "definition": data["definition"],
         "source": {"id": "foundation_models_summary#definitions-1", "section": "Definitions"},
-        "suggestions": [],
+        "suggestions": [], "used_in": None,
     }
     assert data["definition"].startswith("Emergence means that")
     _, out = run("define", "backpropagation", "--json")
     missing = json.loads(out)
     assert missing["found"] is False and missing["definition"] is None
     assert missing["source"] is None and len(missing["suggestions"]) <= 5
+    assert missing["used_in"] is None  # the summary never says it
+    _, out = run("define", "in-context learning", "--json")
+    used = json.loads(out)
+    assert used["found"] is False and "in-context learning emerge" in used["used_in"]["text"]
 
 
 def test_risks_json_contract():

@@ -151,3 +151,53 @@ def test_risks_are_the_subsections_or_list_items_of_a_limitations_section(tmp_pa
     assert [(r.title, r.passage.document) for r in risks] == [
         ("Cost", "a"), ("Opacity", "a"), ("Custo", "b"), ("Opacidade", "b")]
     assert [p.text for p in risks[1].details] == ["Not even the authors."]
+
+
+STYLES = """# Notes
+
+## Terms
+
+A transformer is a neural network built on attention.
+
+The total size of the prompt, sometimes referred to as the “context window”, varies.
+
+Isso pode ser feito com o `RAG`, uma técnica que amplia o prompt com dados externos.
+
+Every Large Language Model (LLM) predicts words. A large language model is a prediction engine.
+
+Models are still in their infancy, and hallucination is common. Hallucination hurts trust.
+"""
+
+
+@pytest.mark.parametrize(("typed", "sentence"), [
+    ("transformers", "A transformer is a neural network built on attention."),
+    ("context window", "The total size of the prompt, sometimes referred to as the"),
+    ("rag", "`RAG`, uma técnica que amplia o prompt"),
+    ("LLM", "A large language model is a prediction engine."),
+])
+def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+
+    from .conftest import ROOT
+
+    corpus = Corpus((parse_document(STYLES, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    lookup = knowledge.define(typed)
+    assert lookup.found and sentence in lookup.entry.definition
+
+
+def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+
+    from .conftest import ROOT
+
+    corpus = Corpus((parse_document(STYLES, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    lookup = knowledge.define("hallucination")
+    assert not lookup.found
+    assert lookup.used_in is not None and lookup.used_in.text.startswith("Models are still")
+    assert knowledge.define("attention heads").used_in is None

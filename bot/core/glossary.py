@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from bot.core.corpus import Corpus, Passage
+from bot.core.definitions import DefinitionFinder
 from bot.core.resources import CuratedGlossary
 from bot.core.text import Analyzer, americanize, fold, sentence_lines, split_sentences, words
 
@@ -33,6 +34,7 @@ class Lookup:
     entry: GlossaryEntry | None
     score: float = 0.0
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    used_in: Passage | None = None  # not defined: the passage that uses the term most
 
     @property
     def found(self) -> bool:
@@ -46,18 +48,24 @@ class Glossary:
     curated : entries (by quote) and aliases from the glossary data file.
     max_suggestions : how many near terms an unknown lookup offers.
     typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
+    finder : finds the defining sentence of a term no pattern or curated entry knows, in
+        any reading's style (``definitions.DefinitionFinder``); fitted here.
     """
 
     def __init__(self, patterns: Sequence[str], *, curated: CuratedGlossary | None = None,
                  max_suggestions: int = 5, typo_cutoff: float = 0.8,
-                 analyzer: Analyzer | None = None) -> None:
+                 analyzer: Analyzer | None = None,
+                 finder: DefinitionFinder | None = None) -> None:
         self.patterns = patterns
+        self.finder = finder
         self.curated = curated or CuratedGlossary()
         self.max_suggestions = max_suggestions
         self.typo_cutoff = typo_cutoff
         self.analyzer = analyzer or Analyzer()
 
     def fit(self, corpus: Corpus) -> Self:
+        if self.finder is not None:
+            self.finder.fit(corpus.passages)
         compiled = [re.compile(p, re.MULTILINE) for p in self.patterns]
         if any("term" not in c.groupindex for c in compiled):
             raise ValueError("glossary.patterns: every pattern needs a named group (?P<term>…)")
@@ -129,12 +137,17 @@ class Glossary:
                  if folded and " ".join(words(e.term)).startswith(f"{folded} ")]
         if len(heads) == 1:  # "representation" for "Representation learning"
             return Lookup(query, heads[0], 0.95)
+        defined = self.finder.find(query) if self.finder is not None else None
+        if defined is not None:
+            return Lookup(query, GlossaryEntry(_clean_term(query), defined.sentence,
+                                               defined.passage), 1.0)
         ranked = self._similar(folded)
         if ranked and ranked[0][0] >= self.typo_cutoff:
             return Lookup(query, self.names_[ranked[0][1]], ranked[0][0])
         suggestions = _unique(self.names_[n].term for _, n in ranked)
+        used_in = self.finder.most_used(query) if self.finder is not None else None
         return Lookup(query, None, ranked[0][0] if ranked else 0.0,
-                      tuple(suggestions[: self.max_suggestions]))
+                      tuple(suggestions[: self.max_suggestions]), used_in)
 
     def complete(self, prefix: str, limit: int = 25) -> list[str]:
         """Terms for autocomplete: names starting with what was typed first, then names with

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
+from bot.core.definitions import DefinitionFinder
 from bot.core.glossary import Glossary, Lookup
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
@@ -40,12 +41,16 @@ class Knowledge:
                        curated: CuratedGlossary | None = None) -> Glossary:
         """The /define glossary, fitted; its labels (the terms each passage defines) are
         part of the index's second field."""
+        gs = settings.glossary
+        analyzer = Analyzer(settings.retrieval.stemmer)
         return Glossary(
-            settings.glossary.patterns,
+            gs.patterns,
             curated=curated,
-            max_suggestions=settings.glossary.max_suggestions,
-            typo_cutoff=settings.glossary.typo_cutoff,
-            analyzer=Analyzer(settings.retrieval.stemmer),
+            max_suggestions=gs.max_suggestions,
+            typo_cutoff=gs.typo_cutoff,
+            analyzer=analyzer,
+            finder=DefinitionFinder(analyzer, copulas=gs.copulas, cues=gs.cues,
+                                    articles=gs.articles, min_score=gs.min_signs),
         ).fit(corpus)
 
     @classmethod

@@ -1,0 +1,164 @@
+"""The sentence of any reading that defines a term, found by the cues of a definition.
+
+Patterns written for one reading miss another's style ("X is a…", "defining **X** as…",
+"…sometimes referred to as the “X”", "_X_ is like…", "X é um…"). Here every sentence that
+holds the term is scored by the signs a reader goes by, and the best one is the definition
+if it shows enough of them:
+
+- the term opens the sentence (after an article at most): the sentence is about it;
+- a copula follows the term ("is", "means", "é um", "significa"): it says what the term
+  is; fully when an article follows ("is a", "are the"), half otherwise ("are still");
+- an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica"): the
+  same, without a verb;
+- a word of defining is in the sentence ("defining", "called", "referred", "chamado"), and
+  the term comes right after it ("referred to as the X"): the sentence names it;
+- the term is set off in bold, italics, code or quotes: the author introduces it.
+
+An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
+forms. A term the reading uses but does not define gets no definition, but the passage that
+uses it most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from typing import NamedTuple, Self
+
+from bot.core.corpus import Passage
+from bot.core.text import Analyzer, americanize, fold, split_sentences, words
+
+OPENS, COPULA, CUE, NAMED, SET_OFF = 2, 2, 2, 1, 1  # what each sign is worth
+_MARKS = "*_`\"“”'‘’"
+# "Large Language Model (LLM)": up to six words, then the abbreviation in brackets.
+_SPELLED_OUT = re.compile(r"((?:[\w-]+ ){1,6})\(([A-Z][A-Za-z]{1,7}?)s?\)")
+_SMALL_WORDS = frozenset(("of", "the", "and", "for", "de", "da", "do", "e"))
+# What may stand between a word of naming and the name: "referred to as the X".
+_LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
+
+
+class Defined(NamedTuple):
+    sentence: str
+    passage: Passage
+    score: int
+
+
+class DefinitionFinder:
+    """Parameters
+    ----------
+    analyzer : stems words, so "agents" finds "agent".
+    copulas : words that say what the term is, right after it ("is", "means", "é um").
+    cues : beginnings of words of defining ("defin", "call", "referred", "chamad").
+    articles : words that may come before the term at a sentence's start ("the", "uma").
+    min_score : the signs a sentence needs to count as a definition.
+
+    Attributes
+    ----------
+    sentences_ : every sentence: its passage, its text, its words and their stems.
+    by_stem_ : stem -> the sentences (positions in ``sentences_``) that have it.
+    spelled_out_ : abbreviation (folded) -> the words it stands for, where the reading
+        spells it out and the initials agree.
+    """
+
+    def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
+                 articles: Collection[str], min_score: int = 3) -> None:
+        self.analyzer = analyzer
+        self.copulas = tuple(tuple(words(c)) for c in copulas)
+        self.cues = tuple(fold(c) for c in cues)
+        self.articles = frozenset(words(" ".join(articles)))
+        self.min_score = min_score
+
+    def fit(self, passages: Sequence[Passage]) -> Self:
+        self.sentences_: list[tuple[Passage, str, list[str], list[str]]] = []
+        self.by_stem_: dict[str, list[int]] = {}
+        self.spelled_out_: dict[str, str] = {}
+        for passage in passages:
+            for long, short in _SPELLED_OUT.findall(passage.text):
+                full = [w for w in words(long)]
+                initials = "".join(w[0] for w in full if w not in _SMALL_WORDS)
+                for n in range(len(full), 0, -1):  # the shortest tail the initials fit
+                    tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
+                    if "".join(w[0] for w in tail) == fold(short) and initials:
+                        self.spelled_out_.setdefault(fold(short), " ".join(full[-n:]))
+                        break
+            for sentence in split_sentences(passage.text):
+                found = words(sentence)
+                stems = [self._stem(w) for w in found]
+                for stem in set(stems):
+                    self.by_stem_.setdefault(stem, []).append(len(self.sentences_))
+                self.sentences_.append((passage, sentence, found, stems))
+        return self
+
+    def _stem(self, word: str) -> str:
+        return self.analyzer.stem(americanize(word))
+
+    def find(self, term: str) -> Defined | None:
+        """The sentence that defines the term best, if one shows enough signs; the first
+        in reading order among equals."""
+        best: Defined | None = None
+        for at, start, end in self._occurrences(term) + self._occurrences(
+                self.spelled_out_.get(" ".join(words(term)), "")):
+            passage, sentence, found, _ = self.sentences_[at]
+            score = self._score(sentence, found, start, end)
+            if score >= self.min_score and (best is None or score > best.score):
+                best = Defined(sentence, passage, score)
+        return best
+
+    def most_used(self, term: str) -> Passage | None:
+        """The passage that uses the term most often (the first among equals)."""
+        counts: dict[str, tuple[int, int, Passage]] = {}
+        for at, _, _ in self._occurrences(term):
+            passage = self.sentences_[at][0]
+            n, first, _ = counts.get(passage.id, (0, at, passage))
+            counts[passage.id] = (n + 1, first, passage)
+        if not counts:
+            return None
+        return max(counts.values(), key=lambda c: (c[0], -c[1]))[2]
+
+    def _occurrences(self, term: str) -> list[tuple[int, int, int]]:
+        """(sentence, first word, end word) of each place the term's words stand in a row."""
+        wanted = [self._stem(w) for w in words(term)]
+        if not wanted:
+            return []
+        places = []
+        for at in self.by_stem_.get(wanted[0], ()):
+            stems = self.sentences_[at][3]
+            for i in range(len(stems) - len(wanted) + 1):
+                if stems[i:i + len(wanted)] == wanted:
+                    places.append((at, i, i + len(wanted)))
+                    break
+        return places
+
+    def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
+        score = 0
+        if all(w in self.articles for w in found[:start]) and start <= 1:
+            score += OPENS
+        copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
+        if copula is not None:
+            after = end + len(copula)
+            score += COPULA if after < len(found) and found[after] in self.articles else 1
+        elif _apposition(sentence, found[start:end], self.articles):
+            score += COPULA
+        cue = next((i for i, w in enumerate(found) if w.startswith(self.cues)), None)
+        if cue is not None:
+            score += CUE
+            if cue < start and all(w in _LINKS for w in found[cue + 1:start]):
+                score += NAMED
+        if _set_off(sentence, found[start:end]):
+            score += SET_OFF
+        return score
+
+
+def _apposition(sentence: str, term_words: Sequence[str], articles: Collection[str]) -> bool:
+    """Whether a comma and an article follow the term ("RAG, a technique…")."""
+    marks = re.escape(_MARKS)
+    inner = r"[^\w]+".join(re.escape(w) for w in term_words)
+    found = re.search(rf"\b{inner}\w*[{marks}]*\s*,\s*(\w+)", fold(sentence))
+    return found is not None and found.group(1) in articles
+
+
+def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
+    """Whether the term stands between marks of emphasis or quotation in the sentence."""
+    marks = re.escape(_MARKS)
+    inner = r"[^\w]+".join(re.escape(w) for w in term_words)
+    return re.search(rf"[{marks}]\s*{inner}\w*\s*[{marks}]", fold(sentence)) is not None
