@@ -41,6 +41,11 @@ class CorpusSettings:
     thesaurus: str | None = "thesaurus.yml"
     glossary: str | None = "glossary.yml"
     jargon: str | None = "jargon.yml"
+    # Sections whose heading has one of these words list sources, not answers: they are
+    # never quoted as an answer (a paper's title shares every word of a question about it).
+    reference_headings: tuple[str, ...] = ("References", "Bibliography", "Further reading",
+                                           "Reading list", "Referências", "Bibliografia",
+                                           "Leituras")
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,68 @@ def test_bold_in_headings_is_dropped_and_only_the_author_line_is_kept():
         ("byline", "Author: Ana Souza"), ("paragraph", "Text here.")]
     dated = parse_document("# Notes\n\nDate: 2022-07-01\n\n## A\n\nText.\n", "d", markdown=True)
     assert dated.author is None and [p.text for p in dated.passages] == ["Text."]
+
+
+NOTES = """# Notes
+
+## Prompts
+
+For example, if you prompt the model with:
+
+> Oh say can you see
+
+**Key modules**
+- Planning: breaks a task down
+- Memory: keeps past steps
+
+The steps are:
+
+1. Tokenize the prompt.
+2. Predict the next token.
+
+| Model | Params | Context |
+| --- | --- | --- |
+| GPT-3 | 175B | 2k |
+| PaLM | 540B | 8k |
+"""
+
+
+def test_notes_are_segmented_as_people_write_them():
+    passages = parse_document(NOTES, "notes", markdown=True).passages
+    assert [(p.kind, p.text, p.lead) for p in passages] == [
+        ("paragraph", "For example, if you prompt the model with: > Oh say can you see", ""),
+        ("paragraph", "**Key modules**", ""),
+        ("item", "Planning: breaks a task down", "Key modules"),
+        ("item", "Memory: keeps past steps", "Key modules"),
+        ("paragraph", "The steps are:", ""),
+        ("item", "Tokenize the prompt.", "The steps are:"),
+        ("item", "Predict the next token.", "The steps are:"),
+        ("row", "| GPT-3 | 175B | 2k |", "Model · Params · Context"),
+        ("row", "| PaLM | 540B | 8k |", "Model · Params · Context"),
+    ]
+
+
+def test_a_question_about_a_column_finds_its_table_row(tmp_path):
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus
+    from bot.core.knowledge import Knowledge
+
+    corpus = Corpus((parse_document(NOTES, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    answer = knowledge.ask("how many params does PaLM have?")
+    assert answer.answered and answer.passages[0].passage.text == "| PaLM | 540B | 8k |"
+
+
+def test_a_reference_list_is_never_quoted_as_an_answer():
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus
+    from bot.core.knowledge import Knowledge
+
+    notes = ("# Notes\n\n## Attention\n\nTransformers rely on attention to weigh every token."
+             "\n\n## References\n\n- Attention Is All You Need\n- Scaling laws for language "
+             "models\n")
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    answer = knowledge.ask("attention is all you need")
+    assert all(r.passage.section != "References" for r in answer.passages)
+    assert not knowledge.ask("scaling laws").answered

@@ -1,10 +1,16 @@
 """Documents in corpus/ segmented into citable passages.
 
-A passage is what a reader would point at: a paragraph or a list item, under the innermost
-heading above it, numbered within that heading ("Risks ¶2"). Markdown files state their
-headings with '#'; plain-text files are segmented by the conventions of notes pasted from a
-PDF: short title lines are headings, a block that starts in lower case continues the
-paragraph before it, and the blocks after a line ending in ':' are list items.
+A passage is what a reader would point at: a paragraph, a list item or a table row, under
+the innermost heading above it, numbered within that heading ("Risks ¶2"). Markdown files
+state their headings with '#'; plain-text files are segmented by the conventions of notes
+pasted from a PDF: short title lines are headings, a block that starts in lower case
+continues the paragraph before it, and the blocks after a line ending in ':' are list items.
+
+Notes as people write them: a list item or a table row carries what announces it (the
+sentence ending in ':' or the bold line above the list; the table's column names) as its
+``lead``; a paragraph that ends in ':' and is followed by another paragraph (an example, a
+quoted prompt) is one passage with it; bullets right under a line of text are items of
+their own.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ DOCUMENT_SUFFIXES = (".md", ".txt")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Bold in a heading ("**Foundation Models**"): citations are set in bold already.
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
-_BULLET = re.compile(r"^(\s*)[-*•]\s+")
+_BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
 
@@ -35,8 +42,10 @@ class Passage:
     path: tuple[str, ...]
     number: int
     text: str
-    kind: str = "paragraph"  # "paragraph" | "item" | "byline" (the "Author:" line)
-    lead: str = ""  # for a list item: the sentence announcing the list ("…three ingredients:")
+    kind: str = "paragraph"  # "paragraph" | "item" | "row" | "byline" (the "Author:" line)
+    # For a list item: what announces the list ("…three ingredients:", a bold line); for a
+    # table row: the table's column names.
+    lead: str = ""
 
     @property
     def citation(self) -> str:
@@ -74,10 +83,11 @@ class Corpus:
 
 @dataclass
 class _Block:
-    kind: str  # "heading" | "paragraph" | "item" | "byline"
+    kind: str  # "heading" | "paragraph" | "item" | "row" | "byline"
     text: str
     level: int = 0
     bullet: bool = False
+    lead: str = ""  # a table row's column names
     collects: bool = False  # an item ending in ':' gathers the bulleted sub-items after it
 
     def __post_init__(self) -> None:
@@ -146,10 +156,25 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
             yield _Block("heading", m.group(2), len(m.group(1)))
             continue
-        if _BULLET.match(lines[0]):
-            yield from _list_items(lines)
+        if len(lines) > 2 and lines[0].lstrip().startswith("|") and _TABLE_RULE.match(lines[1]):
+            yield from _table_rows(lines)
             continue
-        yield _Block("paragraph", _join(lines))
+        first = next((i for i, line in enumerate(lines) if (m := _BULLET.match(line))
+                      and not m.group(1)), None)  # the first top-level bullet
+        if first is None:
+            yield _Block("paragraph", _join(lines))
+            continue
+        if first > 0:  # a line of text right above its bullets
+            yield _Block("paragraph", _join(lines[:first]))
+        yield from _list_items(lines[first:])
+
+
+def _table_rows(lines: list[str]) -> Iterator[_Block]:
+    """Each row of a Markdown table, as written, with the column names as its lead."""
+    names = " · ".join(cell.strip() for cell in lines[0].strip().strip("|").split("|"))
+    for row in lines[2:]:
+        if row.strip().strip("|").strip():
+            yield _Block("row", row.strip(), lead=names)
 
 
 def _list_items(lines: list[str]) -> Iterator[_Block]:
@@ -235,13 +260,23 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
             passages[-1] = _passage(passages[-1], last.text)
             continue
         if block.kind == "paragraph":
-            lead = split_sentences(block.text)[-1] if block.text.endswith(":") else ""
+            lead = _announces(block.text)
         label, slug = labels[path]
         number = counters[path] = counters.get(path, 0) + 1
         passages.append(Passage(f"{doc_id}#{slug}-{number}", doc_id, label, path, number,
-                                block.text, block.kind, lead if block.kind == "item" else ""))
+                                block.text, block.kind,
+                                {"item": lead, "row": block.lead}.get(block.kind, "")))
         last = block
     return Document(doc_id, title, author, tuple(sections), tuple(passages))
+
+
+def _announces(text: str) -> str:
+    """What a paragraph announces a list with: its last sentence when it ends in ':', or
+    the whole of it when it is one bold line ("**Key modules**")."""
+    if text.endswith(":"):
+        return split_sentences(text)[-1]
+    bold = _BOLD.fullmatch(text)
+    return (bold.group(1) or bold.group(2)) if bold else ""
 
 
 def _heading_paths(blocks: list[_Block]) -> dict[int, tuple[str, ...]]:
@@ -283,12 +318,12 @@ def _continues(block: _Block, previous: _Block) -> bool:
     sub-items belong to the item that announced them with a colon."""
     if block.kind == "item" and block.bullet and previous.collects:
         return True
-    return (
-        block.kind == "paragraph"
-        and previous.kind == "paragraph"
-        and block.text[:1].islower()
-        and not previous.text.endswith((".", "!", "?", ":"))
-    )
+    if block.kind != "paragraph" or previous.kind != "paragraph":
+        return False
+    if previous.text.endswith(":"):  # a lead-in and the example it introduces, unless
+        # that opens with a lead-in of its own ("**Reliability**. …")
+        return not block.text.endswith(":") and not block.text.startswith(("**", "__"))
+    return block.text[:1].islower() and not previous.text.endswith((".", "!", "?"))
 
 
 def _passage(passage: Passage, text: str) -> Passage:

@@ -16,7 +16,7 @@ from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser, jargon_terms
 from bot.core.resources import CuratedGlossary, Resources
 from bot.core.risks import Risk, list_risks
-from bot.core.text import Analyzer
+from bot.core.text import Analyzer, words
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
     rs, ans = settings.retrieval, settings.answer
     resources = resources or Resources()
     analyzer = analyzer or Analyzer(rs.stemmer)
+    references = {" ".join(words(h)) for h in settings.corpus.reference_headings}
+    passages = [p for p in passages
+                if not any(" ".join(words(h)) in references for h in p.path)]
     parser = QueryParser(
         analyzer,
         thesaurus=resources.thesaurus,
