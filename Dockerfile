@@ -13,8 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 fmstudy
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml alone, so that editing the bot, the corpus or
-# config.yml reuses this layer. The bot itself needs no install: `python -m bot` runs it
+# Dependencies first, read from pyproject.toml alone, so that editing the bot, the corpus, the
+# language resources or config.yml reuses this layer. The bot itself needs no install: `python -m bot` runs it
 # from /app.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
@@ -22,6 +22,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && rm /tmp/requirements.txt
 
 COPY config.yml ./
+COPY language ./language
 COPY corpus ./corpus
 COPY bot ./bot
 

@@ -53,10 +53,10 @@ def summary_workload(config: Path, questions: Path, rounds: int) -> Workload:
     index itself), and every question of the evaluation set."""
     from bot.config import load_settings
     from bot.core.corpus import load_corpus
-    from bot.loading import load_corrections, load_questions
+    from bot.loading import load_questions, load_resources
 
     settings = load_settings(config)
-    corrections = load_corrections(settings.corpus_file(settings.corpus.corrections))
+    corrections = load_resources(settings).corrections_by_document()
     passages = load_corpus(settings.corpus.path, corrections).passages
     queries = tuple(q.text for q in load_questions(questions))
     return Workload("summary", tuple(passages), queries, queries[:20], rounds)

@@ -12,14 +12,12 @@ peer has them. They are what one would write in an afternoon, not tuned rivals.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 from bot import peers
 from bot.config import Settings
 from bot.core.corpus import Corpus, Document, Passage
-from bot.core.resources import Resources
 
 Searcher = Callable[[str], object]
 Builder = Callable[[Sequence[Passage]], Searcher]
@@ -28,19 +26,6 @@ Builder = Callable[[Sequence[Passage]], Searcher]
 PEERS = {"sklearn": "sklearn defaults", "rank_bm25": "rank_bm25 BM25Okapi",
          "bm25s": "bm25s (stemmed)"}
 METHODS = ("bot", *PEERS)
-
-
-SUMMARY = "foundation_models_summary"  # the document the curated glossary quotes
-
-
-def bench_settings(settings: Settings, passages: Sequence[Passage]) -> Settings:
-    """The bot's settings, adjusted only where a corpus that is not the summary would make
-    start-up refuse: curated glossary quotes that are not in the text. That is not on the
-    answer path; retrieval and answer settings are kept."""
-    if settings.corpus.glossary is None or any(p.document == SUMMARY for p in passages):
-        return settings
-    return dataclasses.replace(
-        settings, corpus=dataclasses.replace(settings.corpus, glossary=None))
 
 
 def as_corpus(passages: Sequence[Passage]) -> Corpus:
@@ -70,21 +55,11 @@ class BotBuilder:
         self.resources = load_resources(settings)
         self._labels: tuple[Sequence[Passage], Mapping[str, Sequence[str]]] | None = None
 
-    def _resources(self, passages: Sequence[Passage]) -> Resources:
-        """The data files' contents, without the curated glossary where bench_settings
-        turns it off."""
-        from bot.core.resources import CuratedGlossary
-
-        if bench_settings(self.settings, passages).corpus.glossary is None:
-            return dataclasses.replace(self.resources, glossary=CuratedGlossary())
-        return self.resources
-
     def prepare(self, passages: Sequence[Passage]) -> None:
         from bot.core.knowledge import Knowledge
 
-        glossary = Knowledge.build_glossary(bench_settings(self.settings, passages),
-                                            as_corpus(passages),
-                                            self._resources(passages).glossary)
+        glossary = Knowledge.build_glossary(self.settings, as_corpus(passages),
+                                            self.resources.documents)
         self._labels = (passages, glossary.labels())
 
     def __call__(self, passages: Sequence[Passage]) -> Searcher:
@@ -93,8 +68,8 @@ class BotBuilder:
         if self._labels is None or self._labels[0] is not passages:
             self.prepare(passages)
         assert self._labels is not None
-        return build_answerer(bench_settings(self.settings, passages), passages,
-                              self._resources(passages), self._labels[1]).answer
+        return build_answerer(self.settings, passages, self.resources,
+                              self._labels[1]).answer
 
     def startup_ms(self, passages: Sequence[Passage]) -> float:
         """The bot's whole start on these passages: index, glossary and risk list."""
@@ -103,8 +78,7 @@ class BotBuilder:
         from bot.core.knowledge import Knowledge
 
         start = time.perf_counter()
-        Knowledge.from_corpus(bench_settings(self.settings, passages), as_corpus(passages),
-                              self._resources(passages))
+        Knowledge.from_corpus(self.settings, as_corpus(passages), self.resources)
         return (time.perf_counter() - start) * 1000
 
 

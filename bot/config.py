@@ -34,18 +34,24 @@ def bounded(default: float, low: float | None, high: float | None = None) -> Any
 
 @dataclass(frozen=True)
 class CorpusSettings:
-    """The documents' folder and, inside it, the data files (null: none)."""
+    """The documents' folder. A document's own data (its corrections, its curated glossary)
+    sits beside it: ``notes.yml`` for ``notes.md``."""
 
     path: Path = Path("corpus")
-    corrections: str | None = "corrections.yml"
-    thesaurus: str | None = "thesaurus.yml"
-    glossary: str | None = "glossary.yml"
-    jargon: str | None = "jargon.yml"
     # Sections whose heading has one of these words list sources, not answers: they are
     # never quoted as an answer (a paper's title shares every word of a question about it).
     reference_headings: tuple[str, ...] = ("References", "Bibliography", "Further reading",
                                            "Reading list", "Referências", "Bibliografia",
                                            "Leituras")
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """Resources that hold for any reading (null: none); relative paths start at the
+    config file's folder."""
+
+    thesaurus: Path | None = Path("language/thesaurus.yml")
+    jargon: Path | None = Path("language/jargon.yml")
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ class DiscordSettings:
 @dataclass(frozen=True)
 class Settings:
     corpus: CorpusSettings = field(default_factory=CorpusSettings)
+    language: LanguageSettings = field(default_factory=LanguageSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     glossary: GlossarySettings = field(default_factory=GlossarySettings)
@@ -125,8 +132,6 @@ class Settings:
     # The file these settings were read from, for messages; not a key of it.
     source: Path = field(default=DEFAULT_CONFIG_PATH, metadata={"internal": True})
 
-    def corpus_file(self, name: str | None) -> Path | None:
-        return None if name is None else self.corpus.path / name
 
 
 class _DuplicateKey(yaml.YAMLError):
@@ -203,19 +208,23 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
     raw = read_yaml_mapping(path)
     settings: Settings = _build(Settings, raw, str(path), "")
     _check_ranges(settings, str(path))
-    corpus_path = settings.corpus.path
-    if not corpus_path.is_absolute():
-        corpus_path = (path.parent / corpus_path).resolve()
-    settings = dataclasses.replace(settings, source=path,
-                                   corpus=dataclasses.replace(settings.corpus, path=corpus_path))
+    def beside(relative: Path) -> Path:
+        return relative if relative.is_absolute() else (path.parent / relative).resolve()
+
+    corpus_path = beside(settings.corpus.path)
     if not corpus_path.is_dir():
         raise ConfigError(f"{path}: 'corpus.path': corpus folder not found: {corpus_path}")
-    for key in ("corrections", "thesaurus", "glossary", "jargon"):
-        data_file = settings.corpus_file(getattr(settings.corpus, key))
-        if data_file is not None and not data_file.is_file():
-            raise ConfigError(f"{path}: 'corpus.{key}' names {data_file.name}, which is not in "
-                              f"{corpus_path} (use null for none)")
-    return settings
+    language = {}
+    for key in ("thesaurus", "jargon"):
+        data_file = getattr(settings.language, key)
+        if data_file is not None:
+            language[key] = data_file = beside(data_file)
+            if not data_file.is_file():
+                raise ConfigError(f"{path}: 'language.{key}': file not found: {data_file} "
+                                  "(use null for none)")
+    return dataclasses.replace(
+        settings, source=path, corpus=dataclasses.replace(settings.corpus, path=corpus_path),
+        language=dataclasses.replace(settings.language, **language))
 
 
 def _check_ranges(settings: Settings, file: str) -> None:

@@ -153,23 +153,21 @@ READINGS_HEADER = (
 
 def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
     """Each reading (a subfolder of ``folder`` with its documents and a questions.yml),
-    answered from its own documents alone (with the language resources but none of the
-    summary's own data), and added to the configured corpus, as a group would add it."""
+    answered from its own documents alone (with the language resources), and added to the
+    configured corpus, as a group would add it."""
     from bot.core.corpus import Corpus, load_corpus
-    from bot.core.resources import CuratedGlossary
     from bot.loading import blame, load_definition_questions, load_resources
 
     shipped = load_resources(settings)
-    general = replace(shipped, corrections={}, glossary=CuratedGlossary())
-    base = load_corpus(settings.corpus.path, shipped.corrections)
+    general = replace(shipped, documents={})  # the language resources alone
+    base = load_corpus(settings.corpus.path, shipped.corrections_by_document())
     out.write(f"{READINGS_HEADER}\n")
     for reading in sorted(p for p in folder.iterdir() if (p / "questions.yml").is_file()):
         questions = load_questions(reading / "questions.yml")
         definitions = load_definition_questions(reading / "questions.yml")
         with blame(reading):
             alone = load_corpus(reading)
-            added = Corpus((*base.documents,
-                            *load_corpus(reading, shipped.corrections).documents))
+            added = Corpus((*base.documents, *alone.documents))
         for mode, corpus, resources in (("alone", alone, general),
                                         ("added", added, shipped)):
             with blame(reading):

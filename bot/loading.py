@@ -13,10 +13,17 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.config import ConfigError, Settings, read_yaml_mapping
-from bot.core.corpus import load_corpus
+from bot.core.corpus import DOCUMENT_SUFFIXES, load_corpus
 from bot.core.evaluate import DefinitionQuestion, Question
 from bot.core.knowledge import Knowledge
-from bot.core.resources import CuratedGlossary, Jargon, Resources, Thesaurus, Words
+from bot.core.resources import (
+    CuratedGlossary,
+    DocumentData,
+    Jargon,
+    Resources,
+    Thesaurus,
+    Words,
+)
 from bot.core.text import words
 
 # A question file: questions that the reading answers (with a quote of the answer) and
@@ -38,31 +45,55 @@ def load_knowledge(settings: Settings) -> Knowledge:
     """Read the data files and the documents, and fit everything."""
     resources = load_resources(settings)
     try:
-        corpus = load_corpus(settings.corpus.path, resources.corrections)
+        corpus = load_corpus(settings.corpus.path, resources.corrections_by_document())
     except ValueError as exc:  # the document loader names the file
         raise ConfigError(str(exc)) from exc
-    glossary_file = settings.corpus_file(settings.corpus.glossary) or settings.source
-    with blame(glossary_file):
-        glossary = Knowledge.build_glossary(settings, corpus, resources.glossary)
+    try:
+        glossary = Knowledge.build_glossary(settings, corpus, resources.documents)
+    except ValueError as exc:  # "<document>: …": that document's data file
+        document, _, problem = str(exc).partition(": ")
+        raise ConfigError(f"{data_file(settings, document)}: {problem}") from exc
     with blame(settings.source):
         return Knowledge.from_glossary(settings, corpus, resources, glossary)
 
 
+def data_file(settings: Settings, document: str) -> Path:
+    """Where a document's own data is kept: beside it, under its name."""
+    return settings.corpus.path / f"{document}.yml"
+
+
 def load_resources(settings: Settings) -> Resources:
-    file = settings.corpus_file
-    return Resources(corrections=load_corrections(file(settings.corpus.corrections)),
-                     thesaurus=load_thesaurus(file(settings.corpus.thesaurus)),
-                     jargon=load_jargon(file(settings.corpus.jargon)),
-                     glossary=load_glossary(file(settings.corpus.glossary)))
+    """The language resources, and the data of each document that has a data file."""
+    documents = {}
+    folder = settings.corpus.path
+    names = {p.stem for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES}
+    for path in sorted(folder.glob("*.yml")):
+        if path.stem not in names:
+            raise ConfigError(f"{path}: names no document (a document's data file is called "
+                              "after it: notes.yml for notes.md)")
+        documents[path.stem] = load_document_data(path)
+    return Resources(thesaurus=load_thesaurus(settings.language.thesaurus),
+                     jargon=load_jargon(settings.language.jargon),
+                     documents=MappingProxyType(documents))
 
 
-def load_corrections(path: Path | None) -> Mapping[str, str]:
+def load_document_data(path: Path) -> DocumentData:
+    data = read_yaml_mapping(path, keys={"corrections", "glossary"}, text_only=True)
+    return DocumentData(load_corrections(data.get("corrections"), path),
+                        load_glossary(data.get("glossary"), path))
+
+
+def load_corrections(table: object, path: Path) -> Mapping[str, str]:
     """The table of OCR slips (wrong -> right), each side with a word."""
-    data = read_yaml_mapping(path, text_only=True)
-    for wrong, right in data.items():
+    if table is None:
+        return MappingProxyType({})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'corrections' must map words to words")
+    for wrong, right in table.items():
         if not isinstance(right, str) or not words(wrong) or not words(right):
-            raise ConfigError(f"{path}: {wrong!r}: every correction must map a word to a word")
-    return MappingProxyType(dict(data))
+            raise ConfigError(f"{path}: corrections: {wrong!r}: every correction must map a "
+                              "word to a word")
+    return MappingProxyType(dict(table))
 
 
 def load_thesaurus(path: Path | None) -> Thesaurus:
@@ -107,24 +138,28 @@ def load_jargon(path: Path | None) -> Jargon:
     return Jargon(frozenset(" ".join(words(t)) for t in terms if words(t)))
 
 
-def load_glossary(path: Path | None) -> CuratedGlossary:
-    data = read_yaml_mapping(path, keys={"entries", "aliases"}, text_only=True)
+def load_glossary(data: object, path: Path) -> CuratedGlossary:
+    if data is None:
+        return CuratedGlossary()
+    if not isinstance(data, dict) or set(data) - {"entries", "aliases"}:
+        raise ConfigError(f"{path}: 'glossary' must be a mapping of 'entries' and 'aliases'")
     items, names = data.get("entries") or [], data.get("aliases") or {}
     if not isinstance(items, list):
-        raise ConfigError(f"{path}: 'entries' must be a list of terms and quotes")
+        raise ConfigError(f"{path}: glossary: 'entries' must be a list of terms and quotes")
     entries = []
     for i, item in enumerate(items):
         if not (isinstance(item, dict) and set(item) == {"term", "quote"}
                 and all(isinstance(v, str) and words(v) for v in item.values())):
-            raise ConfigError(f"{path}: entries[{i}] needs exactly a 'term' and a 'quote'")
+            raise ConfigError(f"{path}: glossary: entries[{i}] needs exactly a 'term' and a "
+                              "'quote'")
         entries.append((item["term"], item["quote"]))
     if not isinstance(names, dict):
-        raise ConfigError(f"{path}: 'aliases' must map terms to lists of names")
+        raise ConfigError(f"{path}: glossary: 'aliases' must map terms to lists of names")
     aliases = {}
     for term, listed in names.items():
         if not isinstance(listed, list) or not all(isinstance(n, str) and words(n)
                                                    for n in listed):
-            raise ConfigError(f"{path}: aliases of {term!r} must be a list of names")
+            raise ConfigError(f"{path}: glossary: aliases of {term!r} must be a list of names")
         aliases[str(term)] = tuple(listed)
     return CuratedGlossary(tuple(entries), MappingProxyType(aliases))
 

@@ -22,7 +22,8 @@ def knowledge() -> Knowledge:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of config.yml and corpus/ that a test may change freely."""
+    """A copy of config.yml, corpus/ and language/ that a test may change freely."""
     shutil.copy(ROOT / "config.yml", tmp_path / "config.yml")
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    shutil.copytree(ROOT / "language", tmp_path / "language")
     return tmp_path

@@ -33,7 +33,7 @@ def tiny(tmp_path_factory) -> Knowledge:
     (root / "corpus").mkdir()
     (root / "corpus" / "kitchen.md").write_text(TINY, encoding="utf-8")
     (root / "config.yml").write_text(
-        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n",
+        "language:\n  thesaurus: null\n  jargon: null\n",
         encoding="utf-8")
     return load_knowledge(load_settings(root / "config.yml"))
 
@@ -139,7 +139,7 @@ def test_a_passage_that_covers_only_part_of_the_question_scores_lower(tiny):
 def without_jargon(knowledge) -> Knowledge:
     settings = knowledge.settings
     return load_knowledge(dataclasses.replace(
-        settings, corpus=dataclasses.replace(settings.corpus, jargon=None)))
+        settings, language=dataclasses.replace(settings.language, jargon=None)))
 
 
 @pytest.mark.parametrize("question", [
@@ -152,7 +152,7 @@ def test_a_question_about_a_field_topic_the_summary_lacks_is_refused(
     knowledge, without_jargon, question
 ):
     assert not knowledge.ask(question).answered
-    assert without_jargon.ask(question).answered  # what corpus/jargon.yml changes
+    assert without_jargon.ask(question).answered  # what the jargon list changes
 
 
 def test_field_words_the_summary_uses_are_weighed_as_any_other(knowledge, without_jargon):
@@ -173,7 +173,7 @@ def counted(tmp_path_factory) -> Knowledge:
                      "The bakery opened its rye oven in 2019.\n\n## Coffee")
         + "\nA bag of coffee makes 40 cups.\n", encoding="utf-8")
     (root / "config.yml").write_text(
-        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n  jargon: null\n"
+        "language:\n  thesaurus: null\n  jargon: null\n"
         "answer:\n  min_score: 0.1\n  number_weight: 0.2\n"
         "  number_cues: [how many, quantos]\n  number_words: [dozen]\n", encoding="utf-8")
     return load_knowledge(load_settings(root / "config.yml"))
@@ -251,9 +251,9 @@ def test_a_field_phrase_written_as_a_heading_is_the_corpus_s_own(tmp_path):
     (tmp_path / "corpus" / "notes.md").write_text(
         "# Notes\n\n## Model parallelism\n\nSplit the layers over devices, one part each.\n"
         "\n## Data\n\nThe model reads data in batches.\n", encoding="utf-8")
-    (tmp_path / "corpus" / "jargon.yml").write_text("terms: [model parallelism]\n")
+    (tmp_path / "jargon.yml").write_text("terms: [model parallelism]\n")
     (tmp_path / "config.yml").write_text(
-        "corpus:\n  corrections: null\n  thesaurus: null\n  glossary: null\n",
+        "language:\n  thesaurus: null\n  jargon: jargon.yml\n",
         encoding="utf-8")
     notes = load_knowledge(load_settings(tmp_path / "config.yml"))
     answer = notes.ask("what is model parallelism?")

@@ -114,6 +114,7 @@ def test_no_token_opens_console_after_one_line():
 
 def test_config_option_selects_another_configuration(project: Path):
     (project / "corpus" / "foundation_models_summary.md").rename(project / "corpus" / "fm.md")
+    (project / "corpus" / "foundation_models_summary.yml").rename(project / "corpus" / "fm.yml")
     code, out = run("ask", "what is emergence", "--json", "--config",
                     str(project / "config.yml"))
     assert code == 0 and json.loads(out)["passages"][0]["id"] == "fm#definitions-1"

@@ -36,9 +36,9 @@ def edit(project: Path, old: str, new: str) -> None:
      "got 1.5"),
     ("  stemmer: english", "  stemmer: klingon", "'retrieval.stemmer' must be a Snowball"),
     ("  min_score: ", "  min_score: .nan #", "'answer.min_score' must be a finite number"),
-    ("  thesaurus: thesaurus.yml", "  thesaurus: thesarus.yml",
-     "'corpus.thesaurus' names thesarus.yml, which is not in"),
-    ("  jargon: jargon.yml", "  jargon: jargn.yml", "'corpus.jargon' names jargn.yml"),
+    ("  thesaurus: language/thesaurus.yml", "  thesaurus: language/thesarus.yml",
+     "'language.thesaurus': file not found: "),
+    ("  jargon: language/jargon.yml", "  jargon: jargn.yml", "'language.jargon': file not found"),
     ("  jargon_weight: 3.0", "  jargon_weight: 0", "'retrieval.jargon_weight' must be at least"),
     ("  number_weight: 0.1", "  number_weight: 2", "'answer.number_weight' must be between"),
     ("  number_cues: [how many", "  number_cues: [[how many]", "'answer.number_cues[0]' must "
@@ -65,10 +65,31 @@ def test_missing_config_file(tmp_path: Path, capsys):
 
 
 def test_bad_glossary_quote_is_reported(project: Path, capsys):
-    (project / "corpus" / "glossary.yml").write_text(
-        "entries:\n  - term: Scale\n    quote: this sentence is not in the summary\n")
+    (project / "corpus" / "foundation_models_summary.yml").write_text(
+        "glossary:\n  entries:\n    - term: Scale\n"
+        "      quote: this sentence is not in the summary\n")
     code, err = start(project, capsys)
-    assert code == 2 and "glossary.yml: entry 'Scale': quote not found in the corpus" in err
+    assert code == 2 and err.count("\n") == 1
+    assert ("foundation_models_summary.yml: glossary: entry 'Scale': quote not found in the "
+            "document") in err
+
+
+def test_a_documents_data_touches_only_that_document(project: Path, capsys):
+    """The summary's OCR fix "Al" -> "AI" is not applied to other notes: their "Al Gore"
+    is quoted as written."""
+    (project / "corpus" / "notes.md").write_text(
+        "# Notes\n\n## Prompts\n\nThe model answered that Al Gore invented the internet.\n")
+    out = io.StringIO()
+    code = main(["ask", "who invented the internet?", "--json", "--config",
+                 str(project / "config.yml")], out=out)
+    assert code == 0
+    assert "Al Gore invented" in out.getvalue() and "AI Gore" not in out.getvalue()
+
+
+def test_a_data_file_for_no_document_is_reported(project: Path, capsys):
+    (project / "corpus" / "nótes.yml").write_text("corrections:\n  Al: AI\n")
+    code, err = start(project, capsys)
+    assert code == 2 and "nótes.yml: names no document" in err
 
 
 def test_bad_glossary_pattern_is_reported(project: Path, capsys):
@@ -88,17 +109,20 @@ def test_a_key_written_twice_is_reported_with_its_line(project: Path, capsys):
 
 
 def test_a_data_file_key_written_twice_is_reported(project: Path, capsys):
-    (project / "corpus" / "corrections.yml").write_text("Al: AI\nAl: A1\n")
+    (project / "corpus" / "foundation_models_summary.yml").write_text(
+        "corrections:\n  Al: AI\n  Al: A1\n")
     code, err = start(project, capsys)
-    assert code == 2 and "corrections.yml: duplicate key 'Al' (line 2)" in err
+    assert code == 2 and "foundation_models_summary.yml: duplicate key 'Al' (line 3)" in err
 
 
 @pytest.mark.parametrize("text", ['"": AI\n', '" ": AI\n', "AI: \"\"\n", "AI: [x]\n"])
 def test_a_correction_without_a_word_is_reported(project: Path, capsys, text):
-    (project / "corpus" / "corrections.yml").write_text(text)
+    (project / "corpus" / "foundation_models_summary.yml").write_text(
+        "corrections:\n  " + text)
     code, err = start(project, capsys)
     assert code == 2 and err.count("\n") == 1
-    assert "corrections.yml: " in err and "must map a word to a word" in err
+    assert "foundation_models_summary.yml: corrections: " in err
+    assert "must map a word to a word" in err
 
 
 def test_a_correction_is_literal_text(tmp_path: Path):
@@ -109,7 +133,7 @@ def test_a_correction_is_literal_text(tmp_path: Path):
 
 @pytest.mark.parametrize("text", ["terms: lora\n", "terms:\n  - [nested]\n", "words: [lora]\n"])
 def test_bad_jargon_file_is_reported(project: Path, capsys, text):
-    (project / "corpus" / "jargon.yml").write_text(text)
+    (project / "language" / "jargon.yml").write_text(text)
     code, err = start(project, capsys)
     assert code == 2 and err.count("\n") == 1 and "jargon.yml: " in err
 
@@ -118,13 +142,13 @@ def test_bad_jargon_file_is_reported(project: Path, capsys, text):
                                   "about_document:\n  paper: {report: 1}\n",
                                   "about_document:\n  the paper: [report]\n"])
 def test_bad_thesaurus_file_is_reported(project: Path, capsys, text):
-    (project / "corpus" / "thesaurus.yml").write_text(text)
+    (project / "language" / "thesaurus.yml").write_text(text)
     code, err = start(project, capsys)
     assert code == 2 and err.count("\n") == 1 and "thesaurus.yml: " in err
 
 
 def test_data_files_can_be_switched_off(project: Path, capsys):
-    edit(project, "  thesaurus: thesaurus.yml", "  thesaurus: null")
+    edit(project, "  thesaurus: language/thesaurus.yml", "  thesaurus: null")
     code, _ = start(project, capsys)
     assert code == 0
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.core.corpus import load_corpus, parse_document
-from bot.loading import load_corrections
+from bot.loading import load_document_data
 
 from .conftest import DATA, ROOT
 
-CORRECTIONS = load_corrections(ROOT / "corpus" / "corrections.yml")
+SUMMARY_DATA = ROOT / "corpus" / "foundation_models_summary.yml"
+CORRECTIONS = load_document_data(SUMMARY_DATA).corrections
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_corrections_fix_ocr_slips_in_quotes(seed):
 
 
 def test_markdown_edition_puts_the_three_eras_under_ai_history():
-    corpus = load_corpus(ROOT / "corpus", CORRECTIONS)
+    corpus = load_corpus(ROOT / "corpus", {"foundation_models_summary": CORRECTIONS})
     eras = {p.section: p.path for p in corpus.passages if p.section.endswith("era")}
     assert set(eras) == {"Machine learning era", "Deep learning era", "Foundation models era"}
     assert all(path[0] == "AI History" for path in eras.values())
@@ -81,7 +82,7 @@ def test_ids_and_citations_are_stable_and_readable(seed):
 
 
 def test_plain_text_and_markdown_editions_segment_alike(seed):
-    corpus = load_corpus(ROOT / "corpus", CORRECTIONS)
+    corpus = load_corpus(ROOT / "corpus", {"foundation_models_summary": CORRECTIONS})
     md = {p.id.split("#")[1]: p.text for p in corpus.passages}
     txt = {p.id.split("#")[1]: p.text for p in seed.passages}
     assert md.keys() == txt.keys()

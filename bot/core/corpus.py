@@ -75,10 +75,12 @@ class Corpus:
         wanted = fold(title)
         return [p for p in self.passages if fold(p.section) == wanted]
 
-    def find(self, quote: str) -> Passage | None:
-        """The passage containing a verbatim quote (case and spacing ignored)."""
+    def find(self, quote: str, document: str | None = None) -> Passage | None:
+        """The passage containing a verbatim quote (case and spacing ignored), in one
+        document or in any."""
         wanted = squash(quote)
-        return next((p for p in self.passages if wanted in squash(p.text)), None)
+        return next((p for p in self.passages if wanted in squash(p.text)
+                     and document in (None, p.document)), None)
 
 
 @dataclass
@@ -94,9 +96,11 @@ class _Block:
         self.collects = self.kind == "item" and self.text.endswith(":")
 
 
-def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -> Corpus:
-    """Every .md and .txt file in the folder, sorted by name, becomes a document. The one
-    core function that opens files; a problem is a ValueError naming the file."""
+def load_corpus(directory: Path,
+                corrections: Mapping[str, Mapping[str, str]] | None = None) -> Corpus:
+    """Every .md and .txt file in the folder, sorted by name, becomes a document, with its
+    own corrections (document id -> wrong -> right) fixed in its text. The one core function
+    that opens files; a problem is a ValueError naming the file."""
     if not directory.is_dir():
         raise ValueError(f"corpus folder not found: {directory}")
     files = sorted(p for p in directory.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
@@ -109,7 +113,7 @@ def load_corpus(directory: Path, corrections: Mapping[str, str] | None = None) -
         except (OSError, UnicodeDecodeError) as exc:
             raise ValueError(f"{file}: cannot read as UTF-8 text ({exc})") from exc
         document = parse_document(text, file.stem, markdown=file.suffix.lower() == ".md",
-                                  corrections=corrections)
+                                  corrections=(corrections or {}).get(file.stem))
         if not document.passages:
             raise ValueError(f"{file}: the document has no paragraphs to answer from")
         documents.append(document)

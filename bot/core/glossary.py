@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -45,20 +45,22 @@ class Glossary:
     """Parameters
     ----------
     patterns : regular expressions with a named group ``term``, tried on every sentence.
-    curated : entries (by quote) and aliases from the glossary data file.
+    curated : each document's curated entries (by a quote of that document) and aliases,
+        by document id.
     max_suggestions : how many near terms an unknown lookup offers.
     typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
     finder : finds the defining sentence of a term no pattern or curated entry knows, in
         any reading's style (``definitions.DefinitionFinder``); fitted here.
     """
 
-    def __init__(self, patterns: Sequence[str], *, curated: CuratedGlossary | None = None,
+    def __init__(self, patterns: Sequence[str], *,
+                 curated: Mapping[str, CuratedGlossary] | None = None,
                  max_suggestions: int = 5, typo_cutoff: float = 0.8,
                  analyzer: Analyzer | None = None,
                  finder: DefinitionFinder | None = None) -> None:
         self.patterns = patterns
         self.finder = finder
-        self.curated = curated or CuratedGlossary()
+        self.curated = curated or {}
         self.max_suggestions = max_suggestions
         self.typo_cutoff = typo_cutoff
         self.analyzer = analyzer or Analyzer()
@@ -78,22 +80,26 @@ class Glossary:
                     end = lines.find("\n", match.start())
                     sentence = lines[start:end if end >= 0 else len(lines)]
                     self._add(found, _clean_term(match.group("term")), sentence, passage)
-        for term, quote in self.curated.entries:
-            quoted = corpus.find(quote)
-            if quoted is None:
-                raise ValueError(f"entry {term!r}: quote not found in the corpus")
-            passage = quoted
-            sentence = next((s for s in split_sentences(passage.text)
-                             if " ".join(words(quote)) in " ".join(words(s))), quote)
-            self._add(found, term, sentence, passage)
+        present = {d.id for d in corpus.documents}  # another document's data touches nothing
+        curated_here = {doc: c for doc, c in self.curated.items() if doc in present}
+        for document, curated in curated_here.items():
+            for term, quote in curated.entries:
+                quoted = corpus.find(quote, document)
+                if quoted is None:
+                    raise ValueError(f"{document}: glossary: entry {term!r}: quote not found in "
+                                     "the document")
+                sentence = next((s for s in split_sentences(quoted.text)
+                                 if " ".join(words(quote)) in " ".join(words(s))), quote)
+                self._add(found, term, sentence, quoted)
         found_terms = [e.term for e in found.values()]
-        for term, names in self.curated.aliases.items():
-            entry = found.get(self.key(term))
-            if entry is None:
-                raise ValueError(f"aliases of {term!r}: not a term of the glossary (terms: "
-                                 f"{', '.join(sorted(found_terms))})")
-            found[self.key(term)] = GlossaryEntry(entry.term, entry.definition, entry.passage,
-                                                  entry.aliases + names)
+        for document, curated in curated_here.items():
+            for term, names in curated.aliases.items():
+                entry = found.get(self.key(term))
+                if entry is None:
+                    raise ValueError(f"{document}: glossary: aliases of {term!r}: not a term of "
+                                     f"the glossary (terms: {', '.join(sorted(found_terms))})")
+                found[self.key(term)] = GlossaryEntry(entry.term, entry.definition,
+                                                      entry.passage, entry.aliases + names)
         self.entries_ = tuple(sorted(found.values(), key=lambda e: fold(e.term)))
         self.keys_: dict[str, GlossaryEntry] = {}
         self.names_: dict[str, GlossaryEntry] = {}

@@ -14,7 +14,7 @@ from bot.core.glossary import Glossary, Lookup
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser, jargon_terms
-from bot.core.resources import CuratedGlossary, Resources
+from bot.core.resources import DocumentData, Resources
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer, words
 
@@ -33,19 +33,19 @@ class Knowledge:
                     resources: Resources | None = None) -> Knowledge:
         """Fit everything on a corpus in hand; bad data is a ValueError."""
         resources = resources or Resources()
-        glossary = cls.build_glossary(settings, corpus, resources.glossary)
+        glossary = cls.build_glossary(settings, corpus, resources.documents)
         return cls.from_glossary(settings, corpus, resources, glossary)
 
     @classmethod
     def build_glossary(cls, settings: Settings, corpus: Corpus,
-                       curated: CuratedGlossary | None = None) -> Glossary:
+                       documents: Mapping[str, DocumentData] | None = None) -> Glossary:
         """The /define glossary, fitted; its labels (the terms each passage defines) are
         part of the index's second field."""
         gs = settings.glossary
         analyzer = Analyzer(settings.retrieval.stemmer)
         return Glossary(
             gs.patterns,
-            curated=curated,
+            curated={doc: data.glossary for doc, data in (documents or {}).items()},
             max_suggestions=gs.max_suggestions,
             typo_cutoff=gs.typo_cutoff,
             analyzer=analyzer,

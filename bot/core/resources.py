@@ -60,10 +60,27 @@ class CuratedGlossary:
 
 
 @dataclass(frozen=True)
-class Resources:
-    """Everything the data files say, in one value."""
+class DocumentData:
+    """What belongs to one document alone: its OCR slips (wrong -> right), fixed in its text,
+    and its curated glossary, whose quotes are its sentences."""
 
     corrections: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    glossary: CuratedGlossary = field(default_factory=CuratedGlossary)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything the data files say, in one value: the language resources, and each
+    document's own data by document id."""
+
     thesaurus: Thesaurus = field(default_factory=Thesaurus)
     jargon: Jargon = field(default_factory=Jargon)
-    glossary: CuratedGlossary = field(default_factory=CuratedGlossary)
+    documents: Mapping[str, DocumentData] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def corrections(self) -> dict[str, str]:
+        """Every document's slips: a question that copies one asks for its fix."""
+        return {k: v for data in self.documents.values() for k, v in data.corrections.items()}
+
+    def corrections_by_document(self) -> dict[str, Mapping[str, str]]:
+        return {doc: data.corrections for doc, data in self.documents.items()}

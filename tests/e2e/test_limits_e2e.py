@@ -50,8 +50,8 @@ def huge(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> K
     write_huge_corpus(folder)
     settings = dataclasses.replace(
         base_settings,
-        corpus=dataclasses.replace(base_settings.corpus, path=folder, corrections=None,
-                                   thesaurus=None, glossary=None, jargon=None),
+        corpus=dataclasses.replace(base_settings.corpus, path=folder),
+        language=dataclasses.replace(base_settings.language, thesaurus=None, jargon=None),
         answer=dataclasses.replace(base_settings.answer, max_question_chars=2000),
     )
     knowledge = load_knowledge(settings)

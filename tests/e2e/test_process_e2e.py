@@ -117,6 +117,7 @@ async def launch(server: FakeDiscord, folder: Path, *args: str, token: str | Non
     folder.mkdir()
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     config["corpus"]["path"] = str(ROOT / "corpus")
+    config["language"] = {key: str(ROOT / path) for key, path in config["language"].items()}
     config["discord"].update(api_base=server.api_base, gateway_url=server.gateway_url,
                              log_level=log_level)
     (folder / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
