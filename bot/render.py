@@ -204,15 +204,28 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
     )])
 
 
-def render_risks(knowledge: Knowledge, risks: Sequence[Risk]) -> Reply:
+RISKS_PER_PAGE = 10  # ten fields of 300 characters keep an embed inside Discord's 6,000
+
+
+def risk_pages(risks: Sequence[Risk]) -> int:
+    return max(1, -(-len(risks) // RISKS_PER_PAGE))
+
+
+def render_risks(knowledge: Knowledge, risks: Sequence[Risk], page: int = 0) -> Reply:
+    """One page of the risks, numbered across pages, in reading order (so document by
+    document)."""
     where = "the summary" if len(knowledge.corpus.documents) == 1 else "the reading"
     if not risks:
         named = ", ".join(knowledge.settings.risks.headings)
         return Reply(f"The reading has no section of risks (headed {named}), so there are "
                      "none to list. Try `/ask` about risks instead.")
+    first = page * RISKS_PER_PAGE
+    shown = risks[first:first + RISKS_PER_PAGE]
+    pages = f"Risks {first + 1}–{first + len(shown)} of {len(risks)}. " \
+        if len(risks) > RISKS_PER_PAGE else ""
     embed = Embed(title=f"Risks named in {where}", colour=COLOUR_RISK,
-                  footer="Open any risk in full with the menu below, or /ask about it.")
-    for i, risk in enumerate(risks, 1):
+                  footer=f"{pages}Open any risk in full with the menu below, or /ask about it.")
+    for i, risk in enumerate(shown, first + 1):
         embed.fields.append((f"{i}. {risk.title} — {cite(knowledge, risk.passage)}",
                              clip(risk.text, 300)))
     return Reply(embeds=[embed])

@@ -88,14 +88,29 @@ async def test_huge_risks_definitions_about_and_refusal(
 ) -> None:
     await start_bot(knowledge=huge)
     risks = await (await server.send_interaction_command("risks")).response()
-    assert risks.ok and len(risks.embeds[0]["fields"]) <= 25
+    assert risks.ok and len(risks.embeds[0]["fields"]) == 10
+    assert risks.embeds[0]["footer"]["text"].startswith("Risks 1–10 of 30.")
     menu = component(risks.message, "fmstudy:risk:")
-    assert len(menu["options"]) == 25
+    assert [o["value"] for o in menu["options"]] == [str(i) for i in range(10)]
     opened = await server.select(risks.message, menu["custom_id"], ["0"], user="bob")
     await opened.settle(0.1)
     pieces = [r for r in opened.replies if r.kind in ("callback", "followup")]
     assert len(pieces) >= 3 and all(r.ok and r.ephemeral for r in pieces)
     assert " ".join(r.embeds[0]["description"] for r in pieces) == HUGE_RISK  # in full
+
+    # Every risk can be reached: Next twice shows the last ten, and its menu offers them.
+    for _ in range(2):
+        message = server.message(risks.message["id"])
+        turned = await server.click_button(message,
+                                           component(message, "fmstudy:riskn:")["custom_id"])
+        assert (await turned.response()).ok
+    last = server.message(risks.message["id"])
+    assert last["embeds"][0]["fields"][0]["name"].startswith("21. ")
+    assert component(last, "fmstudy:riskn:").get("disabled") is True
+    menu = component(last, "fmstudy:risk:")
+    assert [o["value"] for o in menu["options"]] == [str(i) for i in range(20, 30)]
+    picked = await server.select(last, menu["custom_id"], ["29"], user="bob")
+    assert (await picked.response()).embeds[0]["title"] == huge.risks[29].title
 
     choices = await (await server.send_autocomplete("define", {"term": ""})).response()
     assert choices.ok and len(choices.payload["data"]["choices"]) == 25
