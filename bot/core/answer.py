@@ -183,9 +183,13 @@ class Answerer:
         return " ".join((*passage.path, *self.labels_.get(passage.id, ()), passage.lead))
 
     def _sentences_uncached(self, index: int) -> tuple[tuple[str, frozenset[str]], ...]:
-        analyze = self.retriever.analyzer
+        """The passage's sentences, each with its index terms. Every word of a passage was
+        met when the index was fitted, so ``surface_words_`` gives its term (none for a stop
+        word) without analysing it again."""
+        term = self.retriever.surface_words_.get
         text = self.passages_[index].text
-        return tuple((s, frozenset(analyze(s))) for s in split_sentences(text))
+        return tuple((s, frozenset([t for w in words(s) if (t := term(w)) is not None]))
+                     for s in split_sentences(text))
 
     def _best_sentence(self, index: int, weights: Mapping[str, float]) -> str | None:
         best, best_weight = None, 0.0

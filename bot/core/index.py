@@ -81,19 +81,19 @@ def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
 
     k passes of argmax, each taking the first maximum (so ties keep document order): a
     selection whose cost does not grow when most scores are zero, as argpartition's does.
-    The scores are left as they were.
+    It stops at the first maximum that is no score. The scores are left as they were.
     """
-    n = scores.size
-    if k <= 0 or n == 0:
-        return []
-    order, taken = [], []
-    for _ in range(min(k, n)):
+    best: list[tuple[int, float]] = []
+    for _ in range(min(k, scores.size)):
         i = int(scores.argmax())
-        order.append(i)
-        taken.append(float(scores[i]))
+        score = scores.item(i)
+        if score <= 0.0:
+            break
+        best.append((i, score))
         scores[i] = -np.inf
-    scores[order] = taken
-    return [(i, score) for i, score in zip(order, taken, strict=True) if score > 0.0]
+    for i, score in best:
+        scores[i] = score
+    return best
 
 
 @contextmanager
