@@ -78,9 +78,11 @@ def load_resources(settings: Settings) -> Resources:
 
 
 def load_document_data(path: Path) -> DocumentData:
-    data = read_yaml_mapping(path, keys={"corrections", "glossary"}, text_only=True)
+    data = read_yaml_mapping(path, keys={"corrections", "glossary", "synonyms",
+                                         "about_document"}, text_only=True)
     return DocumentData(load_corrections(data.get("corrections"), path),
-                        load_glossary(data.get("glossary"), path))
+                        load_glossary(data.get("glossary"), path),
+                        _thesaurus(data, path))
 
 
 def load_corrections(table: object, path: Path) -> Mapping[str, str]:
@@ -99,6 +101,10 @@ def load_corrections(table: object, path: Path) -> Mapping[str, str]:
 def load_thesaurus(path: Path | None) -> Thesaurus:
     data = read_yaml_mapping(path, keys={"synonyms", "ignore", "about_document"},
                              text_only=True)
+    return _thesaurus(data, path)
+
+
+def _thesaurus(data: Mapping[str, Any], path: Path | None) -> Thesaurus:
     languages = data.get("synonyms") or {}
     ignore = data.get("ignore") or []
     about = data.get("about_document") or {}

@@ -305,3 +305,27 @@ def test_no_query_languages_still_answers(knowledge):
         settings.retrieval, query_languages=[]))
     answer = Knowledge.from_corpus(plain, knowledge.corpus).ask("what is emergence?")
     assert answer.answered and answer.passages[0].passage.section == "Definitions"
+
+
+def test_a_documents_synonyms_find_its_passages_and_touch_no_other(tmp_path):
+    """notes.yml says members call the notes' "misconduct" "misuse": a question with
+    "misuse" finds that passage, and another reading that says "misuse" itself keeps it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(
+        "# Notes\n\n## Norms\n\nProfessional norms deter misconduct by developers.\n\n"
+        "## Data\n\nThe models read text from the web.\n", encoding="utf-8")
+    (corpus / "notes.yml").write_text(
+        "synonyms:\n  english:\n    misuse: [misconduct]\n", encoding="utf-8")
+    (tmp_path / "config.yml").write_text(
+        "language:\n  thesaurus: null\n  jargon: null\nanswer:\n  min_score: 0.0343\n",
+        encoding="utf-8")
+    notes = load_knowledge(load_settings(tmp_path / "config.yml"))
+    answer = notes.ask("how do we stop misuse?")
+    assert answer.answered and answer.passages[0].passage.section == "Norms"
+
+    (corpus / "other.md").write_text(
+        "# Other\n\n## Harms\n\nMisuse of models spreads spam.\n", encoding="utf-8")
+    both = load_knowledge(load_settings(tmp_path / "config.yml"))
+    first = both.ask("how do we stop misuse?").passages[0].passage
+    assert first.document == "other"  # its own word outranks the notes' synonym

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
 from bot.core.definitions import DefinitionFinder
+from bot.core.expansion import synonym_labels
 from bot.core.glossary import Glossary, Lookup
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
@@ -57,7 +58,13 @@ class Knowledge:
     def from_glossary(cls, settings: Settings, corpus: Corpus, resources: Resources,
                       glossary: Glossary) -> Knowledge:
         """Fit the answer path and the risk list around a fitted glossary."""
-        answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
+        labels = glossary.labels()
+        synonyms = synonym_labels(corpus.passages,
+                                  {doc: data.synonyms for doc, data in resources.documents.items()},
+                                  glossary.analyzer)
+        for passage_id, keys in synonyms.items():
+            labels.setdefault(passage_id, []).extend(keys)
+        answerer = build_answerer(settings, corpus.passages, resources, labels,
                                   glossary.analyzer)
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         return cls(settings, corpus, answerer, glossary, risks, resources)
@@ -89,7 +96,7 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                 if not any(" ".join(words(h)) in references for h in p.path)]
     parser = QueryParser(
         analyzer,
-        thesaurus=resources.thesaurus,
+        thesaurus=resources.question_thesaurus(),
         jargon=resources.jargon,
         corrections=resources.corrections,
         spelling_correction=rs.spelling_correction,

@@ -66,6 +66,8 @@ class DocumentData:
 
     corrections: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     glossary: CuratedGlossary = field(default_factory=CuratedGlossary)
+    # Members' words for this document's words, and its words for itself.
+    synonyms: Thesaurus = field(default_factory=Thesaurus)
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,12 @@ class Resources:
 
     def corrections_by_document(self) -> dict[str, Mapping[str, str]]:
         return {doc: data.corrections for doc, data in self.documents.items()}
+
+    def question_thesaurus(self) -> Thesaurus:
+        """The thesaurus questions go through: the general one, and every document's words
+        for itself (used only for a question that names a document and nothing else)."""
+        about = dict(self.thesaurus.about_document)
+        for data in self.documents.values():
+            about.update(data.synonyms.about_document)
+        return Thesaurus(self.thesaurus.synonyms, self.thesaurus.ignore,
+                         MappingProxyType(about))
