@@ -329,3 +329,22 @@ def test_a_documents_synonyms_find_its_passages_and_touch_no_other(tmp_path):
     both = load_knowledge(load_settings(tmp_path / "config.yml"))
     first = both.ask("how do we stop misuse?").passages[0].passage
     assert first.document == "other"  # its own word outranks the notes' synonym
+
+
+def test_the_summarys_own_synonyms_do_not_reach_another_reading(tmp_path):
+    """The summary's file bridges "misuse" to its "misconduct"; in notes of their own, a
+    question about misuse finds the notes' misuse, not a bridge to another word."""
+    import shutil
+
+    from .conftest import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(
+        "# Notes\n\n## Norms\n\nDevelopers agree on misconduct rules.\n\n"
+        "## Harms\n\nMisuse of chatbots spreads spam.\n", encoding="utf-8")
+    shutil.copy(ROOT / "config.yml", tmp_path / "config.yml")
+    shutil.copytree(ROOT / "language", tmp_path / "language")
+    notes = load_knowledge(load_settings(tmp_path / "config.yml"))
+    assert notes.ask("what about misuse?").passages[0].passage.section == "Harms"
+    assert notes.ask("what about misuse?").passages[1:] == ()  # "misconduct" is not asked

@@ -14,8 +14,10 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple, Self
 
+import numpy as np
+
 from bot.core.corpus import Passage
-from bot.core.index import TfidfRetriever
+from bot.core.index import Hit, TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser
 from bot.core.text import split_sentences, words
@@ -74,12 +76,17 @@ class Answerer:
     numbers, number_weight : a question that asks for a number (``numbers.asks``) ranks a
         passage that gives none at ``number_weight`` times its score: naming what the
         question is about is not saying how many.
+    document_parsers : document id -> a parser that reads questions with that document's
+        own synonyms too (its members' words for its words); its reading of a question
+        scores that document's passages only, so no other reading is touched.
     """
 
     def __init__(self, parser: QueryParser, retriever: TfidfRetriever, *, top_k: int = 3,
                  min_score: float = 0.1, max_question_chars: int = 1000,
-                 numbers: NumberQuestions | None = None, number_weight: float = 1.0) -> None:
+                 numbers: NumberQuestions | None = None, number_weight: float = 1.0,
+                 document_parsers: Mapping[str, QueryParser] | None = None) -> None:
         self.parser = parser
+        self.document_parsers = document_parsers or {}
         self.retriever = retriever
         self.top_k = top_k
         self.min_score = min_score
@@ -97,6 +104,14 @@ class Answerer:
         self.retriever.fit([p.text for p in passages], [self._field(p) for p in passages])
         self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes)
+        # Each document's own reading of questions, and the passages it scores.
+        self.documents_: list[tuple[QueryParser, np.ndarray]] = []
+        for document, parser in self.document_parsers.items():
+            mine = np.array([float(p.document == document) for p in passages])
+            if mine.any():
+                parser.fit(self.retriever.surface_words_, self.retriever.vocabulary,
+                           self._writes)
+                self.documents_.append((parser, mine))
         del self._analysed
         self.headings_ = self._headings(passages)
         # Sentences are analysed when a passage is first the best one, not up front: on a
@@ -113,15 +128,17 @@ class Answerer:
             return Answer(question, Status.EMPTY)
         tokens = words(question)
         terms = self.parser.terms(tokens)
-        if not terms:
+        readings = [(parser.terms(tokens), mine) for parser, mine in self.documents_]
+        if not terms and not any(own for own, _ in readings):
             by_heading = self._answer_by_heading(question, tokens, k)
             terms = [] if by_heading.answered else self.parser.about_document(tokens)
             if not terms:
                 return by_heading
+            readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
-        found = self.retriever.retrieve(terms, k * NUMBER_POOL if by_number else k)
+        found = self._retrieve(terms, readings, k * NUMBER_POOL if by_number else k)
         bylines = self.bylines_
-        scored = [(hit.score * hit.coverage, hit.row) for hit in found.hits
+        scored = [(hit.score * hit.coverage, hit.row) for hit, _ in found
                   if hit.coverage >= BYLINE_COVERAGE or hit.row not in bylines]
         if by_number:
             scored = self._weigh_numbers(scored)
@@ -130,8 +147,29 @@ class Answerer:
         ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
-        best = self._best_sentence(scored[0][1], found.weights)
+        weights = next(w for hit, w in found if hit.row == scored[0][1])
+        best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked, best)
+
+    def _retrieve(self, terms: Sequence[str], readings: Sequence[tuple[list[str], np.ndarray]],
+                  k: int) -> list[tuple[Hit, Mapping[str, float]]]:
+        """The k best passages, each with the question's weights that scored it: a
+        document whose own synonyms read the question otherwise (``readings``: its terms
+        and its passages) scores its passages with that reading, and the other passages
+        keep the plain one."""
+        found: list[tuple[Hit, Mapping[str, float]]] = []
+        rest: np.ndarray | None = None  # the passages the plain reading scores
+        for own, mine in readings:
+            if own != terms:
+                retrieved = self.retriever.retrieve(own, k, within=mine)
+                found += [(hit, retrieved.weights) for hit in retrieved.hits]
+                rest = 1.0 - mine if rest is None else rest * (1.0 - mine)
+        retrieved = self.retriever.retrieve(terms, k, within=rest)
+        if rest is None:
+            return [(hit, retrieved.weights) for hit in retrieved.hits]
+        found += [(hit, retrieved.weights) for hit in retrieved.hits]
+        found.sort(key=lambda pair: (-pair[0].score, pair[0].row))
+        return found[:k]
 
     def _writes(self, terms: Sequence[str]) -> bool:
         """Whether some passage's text or headings have these index terms one after another

@@ -315,8 +315,10 @@ class TfidfRetriever:
             rows.intersection_update(more.tolist())
         return rows
 
-    def retrieve(self, terms: Sequence[str], k: int) -> Retrieved:
-        """The k best passages for a question's terms (``analyzer`` terms), best first.
+    def retrieve(self, terms: Sequence[str], k: int,
+                 within: np.ndarray | None = None) -> Retrieved:
+        """The k best passages for a question's terms (``analyzer`` terms), best first;
+        among the passages ``within`` marks (1.0; 0.0 leaves a passage out) when given.
 
         Each term the corpus has adds its values into one score buffer: a dense row whole,
         other terms at their passages only. The best k are taken from the buffer, and for
@@ -353,6 +355,8 @@ class TfidfRetriever:
                     scores.fill(0.0)
                 np.add.at(scores, passages, adds)
                 found.append((None, passages, weight))
+        if found and within is not None:
+            scores *= within
         best = top_k(scores, k) if found else []
         if not best:
             return Retrieved([], weights, norm)

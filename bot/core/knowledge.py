@@ -10,12 +10,11 @@ from bot.config import Settings
 from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
 from bot.core.definitions import DefinitionFinder
-from bot.core.expansion import synonym_labels
 from bot.core.glossary import Glossary, Lookup
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser, jargon_terms
-from bot.core.resources import DocumentData, Resources
+from bot.core.resources import DocumentData, Resources, Thesaurus
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer, words
 
@@ -58,13 +57,7 @@ class Knowledge:
     def from_glossary(cls, settings: Settings, corpus: Corpus, resources: Resources,
                       glossary: Glossary) -> Knowledge:
         """Fit the answer path and the risk list around a fitted glossary."""
-        labels = glossary.labels()
-        synonyms = synonym_labels(corpus.passages,
-                                  {doc: data.synonyms for doc, data in resources.documents.items()},
-                                  glossary.analyzer)
-        for passage_id, keys in synonyms.items():
-            labels.setdefault(passage_id, []).extend(keys)
-        answerer = build_answerer(settings, corpus.passages, resources, labels,
+        answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
                                   glossary.analyzer)
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         return cls(settings, corpus, answerer, glossary, risks, resources)
@@ -94,26 +87,29 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
     references = {" ".join(words(h)) for h in settings.corpus.reference_headings}
     passages = [p for p in passages
                 if not any(" ".join(words(h)) in references for h in p.path)]
-    parser = QueryParser(
-        analyzer,
-        thesaurus=resources.question_thesaurus(),
-        jargon=resources.jargon,
-        corrections=resources.corrections,
-        spelling_correction=rs.spelling_correction,
-        spelling_min_length=rs.spelling_min_length,
-        languages=rs.query_languages,
-    )
+
+    def parser(thesaurus: Thesaurus) -> QueryParser:
+        return QueryParser(analyzer, thesaurus=thesaurus, jargon=resources.jargon,
+                           corrections=resources.corrections,
+                           spelling_correction=rs.spelling_correction,
+                           spelling_min_length=rs.spelling_min_length,
+                           languages=rs.query_languages)
+
+    general = resources.question_thesaurus()
     retriever = TfidfRetriever(analyzer, sublinear_tf=rs.sublinear_tf,
                                field_weight=rs.heading_weight, length_slope=rs.length_slope,
                                unknown_weight=rs.unknown_word_weight,
                                jargon=jargon_terms(resources.jargon, analyzer),
                                jargon_weight=rs.jargon_weight)
     return Answerer(
-        parser,
+        parser(general),
         retriever,
         top_k=ans.top_k,
         min_score=ans.min_score,
         max_question_chars=ans.max_question_chars,
         numbers=NumberQuestions(ans.number_cues, ans.number_words) if ans.number_cues else None,
         number_weight=ans.number_weight,
+        document_parsers={doc: parser(general.with_synonyms(data.synonyms))
+                          for doc, data in resources.documents.items()
+                          if data.synonyms.synonyms},
     ).fit(passages, labels)

@@ -30,6 +30,15 @@ class Thesaurus:
     ignore: frozenset[str] = frozenset()
     about_document: Mapping[str, Words] = field(default_factory=_frozen)
 
+    def with_synonyms(self, other: Thesaurus) -> Thesaurus:
+        """This thesaurus with another's synonyms added, language by language (the other's
+        entry wins where both have a key)."""
+        languages = dict.fromkeys([*self.synonyms, *other.synonyms])
+        synonyms = {language: MappingProxyType({**self.synonyms.get(language, {}),
+                                                **other.synonyms.get(language, {})})
+                    for language in languages}
+        return Thesaurus(MappingProxyType(synonyms), self.ignore, self.about_document)
+
     def merged(self) -> dict[str, Words]:
         """Every language's synonyms in one table (a later language's key wins)."""
         return {k: v for table in self.synonyms.values() for k, v in table.items()}
