@@ -164,10 +164,12 @@ class Answerer:
                 retrieved = self.retriever.retrieve(own, k, within=mine)
                 found += [(hit, retrieved.weights) for hit in retrieved.hits]
                 rest = 1.0 - mine if rest is None else rest * (1.0 - mine)
-        retrieved = self.retriever.retrieve(terms, k, within=rest)
         if rest is None:
+            retrieved = self.retriever.retrieve(terms, k)
             return [(hit, retrieved.weights) for hit in retrieved.hits]
-        found += [(hit, retrieved.weights) for hit in retrieved.hits]
+        if rest.any():  # passages outside every document that read the question again
+            retrieved = self.retriever.retrieve(terms, k, within=rest)
+            found += [(hit, retrieved.weights) for hit in retrieved.hits]
         found.sort(key=lambda pair: (-pair[0].score, pair[0].row))
         return found[:k]
 
