@@ -22,11 +22,11 @@ uses it most.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
-from bot.core.text import Analyzer, americanize, fold, split_sentences, words
+from bot.core.text import Analyzer, fold, split_sentences, words
 
 OPENS, COPULA, CUE, NAMED, SET_OFF = 2, 2, 2, 1, 1  # what each sign is worth
 _MARKS = "*_`\"“”'‘’"
@@ -46,7 +46,7 @@ class Defined(NamedTuple):
 class DefinitionFinder:
     """Parameters
     ----------
-    analyzer : stems words, so "agents" finds "agent".
+    analyzer : the index's word -> term, so "agents" finds "agent".
     copulas : words that say what the term is, right after it ("is", "means", "é um").
     cues : beginnings of words of defining ("defin", "call", "referred", "chamad").
     articles : words that may come before the term at a sentence's start ("the", "uma").
@@ -54,10 +54,9 @@ class DefinitionFinder:
 
     Attributes
     ----------
-    sentences_ : every sentence: its passage, its text, its words and their stems.
-    by_stem_ : stem -> the sentences (positions in ``sentences_``) that have it.
-    spelled_out_ : abbreviation (folded) -> the words it stands for, where the reading
-        spells it out and the initials agree.
+    passages_ : the indexed passages, in index order.
+    passages_with_ : index terms -> the passages (positions) that have them all: only
+        those are read when a term is looked up.
     """
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
@@ -68,37 +67,18 @@ class DefinitionFinder:
         self.articles = frozenset(words(" ".join(articles)))
         self.min_score = min_score
 
-    def fit(self, passages: Sequence[Passage]) -> Self:
-        self.sentences_: list[tuple[Passage, str, list[str], list[str]]] = []
-        self.by_stem_: dict[str, list[int]] = {}
-        self.spelled_out_: dict[str, str] = {}
-        for passage in passages:
-            for long, short in _SPELLED_OUT.findall(passage.text):
-                full = [w for w in words(long)]
-                initials = "".join(w[0] for w in full if w not in _SMALL_WORDS)
-                for n in range(len(full), 0, -1):  # the shortest tail the initials fit
-                    tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
-                    if "".join(w[0] for w in tail) == fold(short) and initials:
-                        self.spelled_out_.setdefault(fold(short), " ".join(full[-n:]))
-                        break
-            for sentence in split_sentences(passage.text):
-                found = words(sentence)
-                stems = [self._stem(w) for w in found]
-                for stem in set(stems):
-                    self.by_stem_.setdefault(stem, []).append(len(self.sentences_))
-                self.sentences_.append((passage, sentence, found, stems))
+    def fit(self, passages: Sequence[Passage],
+            passages_with: Callable[[Sequence[str]], set[int]]) -> Self:
+        self.passages_ = passages
+        self.passages_with_ = passages_with
         return self
-
-    def _stem(self, word: str) -> str:
-        return self.analyzer.stem(americanize(word))
 
     def find(self, term: str) -> Defined | None:
         """The sentence that defines the term best, if one shows enough signs; the first
-        in reading order among equals."""
+        in reading order among equals. An abbreviation is looked up spelled out too."""
         best: Defined | None = None
-        for at, start, end in self._occurrences(term) + self._occurrences(
-                self.spelled_out_.get(" ".join(words(term)), "")):
-            passage, sentence, found, _ = self.sentences_[at]
+        for passage, sentence, found, start, end in [
+                *self._occurrences(term), *self._occurrences(self._spelled_out(term))]:
             score = self._score(sentence, found, start, end)
             if score >= self.min_score and (best is None or score > best.score):
                 best = Defined(sentence, passage, score)
@@ -106,29 +86,50 @@ class DefinitionFinder:
 
     def most_used(self, term: str) -> Passage | None:
         """The passage that uses the term most often (the first among equals)."""
-        counts: dict[str, tuple[int, int, Passage]] = {}
-        for at, _, _ in self._occurrences(term):
-            passage = self.sentences_[at][0]
-            n, first, _ = counts.get(passage.id, (0, at, passage))
-            counts[passage.id] = (n + 1, first, passage)
-        if not counts:
-            return None
-        return max(counts.values(), key=lambda c: (c[0], -c[1]))[2]
+        counts: dict[str, tuple[int, Passage]] = {}
+        for passage, *_ in self._occurrences(term):
+            n, _ = counts.get(passage.id, (0, passage))
+            counts[passage.id] = (n + 1, passage)
+        return max(counts.values(), key=lambda c: c[0])[1] if counts else None
 
-    def _occurrences(self, term: str) -> list[tuple[int, int, int]]:
-        """(sentence, first word, end word) of each place the term's words stand in a row."""
-        wanted = [self._stem(w) for w in words(term)]
+    def _occurrences(self, term: str) -> list[tuple[Passage, str, list[str], int, int]]:
+        """(passage, sentence, its words, first word, end word) of each sentence where the
+        term's index terms stand in a row (stop words between them aside), in reading
+        order."""
+        wanted = self.analyzer(term)
         if not wanted:
             return []
         places = []
-        for at in self.by_stem_.get(wanted[0], ()):
-            stems = self.sentences_[at][3]
-            for i in range(len(stems) - len(wanted) + 1):
-                if stems[i:i + len(wanted)] == wanted:
-                    places.append((at, i, i + len(wanted)))
-                    break
+        for row in sorted(self.passages_with_(wanted)):
+            passage = self.passages_[row]
+            for sentence in split_sentences(passage.text):
+                found = words(sentence)
+                kept = [(i, t) for i, w in enumerate(found)
+                        if (t := self.analyzer.term(w)) is not None]
+                terms = [t for _, t in kept]
+                for j in range(len(terms) - len(wanted) + 1):
+                    if terms[j:j + len(wanted)] == wanted:
+                        places.append((passage, sentence, found, kept[j][0],
+                                       kept[j + len(wanted) - 1][0] + 1))
+                        break
         return places
 
+    def _spelled_out(self, term: str) -> str:
+        """The words an abbreviation stands for where the reading spells it out with
+        initials that agree ("Large Language Model (LLM)"); "" otherwise."""
+        short = " ".join(words(term))
+        if " " in short or not short:
+            return ""
+        for row in sorted(self.passages_with_(self.analyzer(term))):
+            for long, found in _SPELLED_OUT.findall(self.passages_[row].text):
+                if fold(found) != short:
+                    continue
+                full = words(long)
+                for n in range(len(full), 0, -1):  # the longest tail the initials fit
+                    tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
+                    if "".join(w[0] for w in tail) == short:
+                        return " ".join(full[-n:])
+        return ""
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
         score = 0
         if all(w in self.articles for w in found[:start]) and start <= 1:
@@ -147,6 +148,7 @@ class DefinitionFinder:
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
+
 
 
 def _apposition(sentence: str, term_words: Sequence[str], articles: Collection[str]) -> bool:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from bot.core.corpus import Corpus, Passage
-from bot.core.definitions import DefinitionFinder
 from bot.core.resources import CuratedGlossary
 from bot.core.text import Analyzer, americanize, fold, sentence_lines, split_sentences, words
 
@@ -41,6 +40,9 @@ class Lookup:
         return self.entry is not None
 
 
+HEAD_MATCH = 0.95  # a lookup's score when what was typed starts one term only
+
+
 class Glossary:
     """Parameters
     ----------
@@ -49,25 +51,19 @@ class Glossary:
         by document id.
     max_suggestions : how many near terms an unknown lookup offers.
     typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
-    finder : finds the defining sentence of a term no pattern or curated entry knows, in
-        any reading's style (``definitions.DefinitionFinder``); fitted here.
     """
 
     def __init__(self, patterns: Sequence[str], *,
                  curated: Mapping[str, CuratedGlossary] | None = None,
                  max_suggestions: int = 5, typo_cutoff: float = 0.8,
-                 analyzer: Analyzer | None = None,
-                 finder: DefinitionFinder | None = None) -> None:
+                 analyzer: Analyzer | None = None) -> None:
         self.patterns = patterns
-        self.finder = finder
         self.curated = curated or {}
         self.max_suggestions = max_suggestions
         self.typo_cutoff = typo_cutoff
         self.analyzer = analyzer or Analyzer()
 
     def fit(self, corpus: Corpus) -> Self:
-        if self.finder is not None:
-            self.finder.fit(corpus.passages)
         compiled = [re.compile(p, re.MULTILINE) for p in self.patterns]
         if any("term" not in c.groupindex for c in compiled):
             raise ValueError("glossary.patterns: every pattern needs a named group (?P<term>…)")
@@ -79,7 +75,7 @@ class Glossary:
                     start = lines.rfind("\n", 0, match.start()) + 1
                     end = lines.find("\n", match.start())
                     sentence = lines[start:end if end >= 0 else len(lines)]
-                    self._add(found, _clean_term(match.group("term")), sentence, passage)
+                    self._add(found, clean_term(match.group("term")), sentence, passage)
         present = {d.id for d in corpus.documents}  # another document's data touches nothing
         curated_here = {doc: c for doc, c in self.curated.items() if doc in present}
         for document, curated in curated_here.items():
@@ -142,18 +138,13 @@ class Glossary:
         heads = [e for e in self.entries_
                  if folded and " ".join(words(e.term)).startswith(f"{folded} ")]
         if len(heads) == 1:  # "representation" for "Representation learning"
-            return Lookup(query, heads[0], 0.95)
-        defined = self.finder.find(query) if self.finder is not None else None
-        if defined is not None:
-            return Lookup(query, GlossaryEntry(_clean_term(query), defined.sentence,
-                                               defined.passage), 1.0)
+            return Lookup(query, heads[0], HEAD_MATCH)
         ranked = self._similar(folded)
         if ranked and ranked[0][0] >= self.typo_cutoff:
             return Lookup(query, self.names_[ranked[0][1]], ranked[0][0])
         suggestions = _unique(self.names_[n].term for _, n in ranked)
-        used_in = self.finder.most_used(query) if self.finder is not None else None
         return Lookup(query, None, ranked[0][0] if ranked else 0.0,
-                      tuple(suggestions[: self.max_suggestions]), used_in)
+                      tuple(suggestions[: self.max_suggestions]))
 
     def complete(self, prefix: str, limit: int = 25) -> list[str]:
         """Terms for autocomplete: names starting with what was typed first, then names with
@@ -179,7 +170,7 @@ class Glossary:
         return sorted(scored, key=lambda s: (-s[0], s[1]))
 
 
-def _clean_term(raw: str) -> str:
+def clean_term(raw: str) -> str:
     term = re.sub(r"[*_\"“”'`]", "", raw).strip(" .,:;")
     return term[:1].upper() + term[1:] if term.islower() else term
 

@@ -3,6 +3,7 @@ the corpus, and shared by every front end. Files are read by ``bot.loading``."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from bot.config import Settings
 from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
 from bot.core.definitions import DefinitionFinder
-from bot.core.glossary import Glossary, Lookup
+from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser, jargon_terms
@@ -25,6 +26,7 @@ class Knowledge:
     corpus: Corpus
     answerer: Answerer
     glossary: Glossary
+    definitions: DefinitionFinder
     risks: tuple[Risk, ...]
     resources: Resources
 
@@ -49,8 +51,6 @@ class Knowledge:
             max_suggestions=gs.max_suggestions,
             typo_cutoff=gs.typo_cutoff,
             analyzer=analyzer,
-            finder=DefinitionFinder(analyzer, copulas=gs.copulas, cues=gs.cues,
-                                    articles=gs.articles, min_score=gs.min_signs),
         ).fit(corpus)
 
     @classmethod
@@ -60,13 +60,28 @@ class Knowledge:
         answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
                                   glossary.analyzer)
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
-        return cls(settings, corpus, answerer, glossary, risks, resources)
+        gs = settings.glossary
+        definitions = DefinitionFinder(
+            glossary.analyzer, copulas=gs.copulas, cues=gs.cues, articles=gs.articles,
+            min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
+        return cls(settings, corpus, answerer, glossary, definitions, risks, resources)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         return self.answerer.answer(question, k)
 
     def define(self, term: str) -> Lookup:
-        return self.glossary.lookup(term)
+        """The glossary's entry for the term (or a near spelling's), else the sentence of
+        the reading that defines it, else the passage that uses it most."""
+        lookup = self.glossary.lookup(term)
+        if lookup.found and lookup.score >= HEAD_MATCH:
+            return lookup
+        defined = self.definitions.find(term)
+        if defined is not None:
+            entry = GlossaryEntry(clean_term(term.strip()), defined.sentence, defined.passage)
+            return Lookup(lookup.query, entry, 1.0)
+        if lookup.found:
+            return lookup
+        return dataclasses.replace(lookup, used_in=self.definitions.most_used(term))
 
     @property
     def sections(self) -> list[str]:
