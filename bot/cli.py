@@ -8,14 +8,16 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
-from bot.core.answer import Answer
+from bot.core.answer import Answer, Status
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
 from bot.loading import load_knowledge
@@ -24,10 +26,16 @@ from bot.render import Reply, render_answer, render_definition, render_risks, to
 EXIT_USAGE = 2
 
 
+# Why a question was not answered, as ``ask --json`` says it (null when it was).
+REASONS = {Status.TOO_LONG: "too_long", Status.EMPTY: "empty", Status.NO_KEYWORDS: "no_words",
+           Status.NOT_COVERED: "not_covered"}
+
+
 def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "reason": REASONS.get(answer.status),
         "passages": [
             {"id": r.passage.id, "section": r.passage.section, "text": r.passage.text,
              "score": round(r.score, 6)}
@@ -68,11 +76,16 @@ def cmd_ask(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
             print("ask: give a QUESTION, or --json to read questions from stdin",
                   file=sys.stderr)
             return EXIT_USAGE
-        for line in sys.stdin:
-            question = line.rstrip("\r\n")
-            if question.strip():
+        from bot.console import read_lines
+
+        for number, question in enumerate(read_lines(sys.stdin), 1):
+            if question is None:
+                _print_json({"question": None, "answered": False, "reason": "not_utf8",
+                             "error": f"line {number} is not valid UTF-8 text",
+                             "passages": []}, out)
+            elif question.strip():
                 _print_json(answer_json(knowledge.ask(question, args.k)), out)
-                out.flush()
+            out.flush()
         return 0
     answer = knowledge.ask(args.question, args.k)
     return _emit(args, out, lambda: answer_json(answer),
@@ -206,5 +219,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader left (| head): nothing more to say
+        _silence_stdout()
         return 0
+    except OSError as exc:  # > /dev/full, a closed terminal
+        _silence_stdout()
+        print(f"error: cannot write the output ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what could not
+    be written fails silently instead of printing a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

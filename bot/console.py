@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TextIO
 
 from bot.core.knowledge import Knowledge
@@ -44,23 +45,47 @@ def respond(knowledge: Knowledge, line: str) -> Reply:
     return render_answer(knowledge, knowledge.ask(line))
 
 
+NOT_UTF8 = "That line is not valid UTF-8 text, so I could not read it."
+
+
+def read_lines(stream: TextIO) -> Iterator[str | None]:
+    """The stream's lines without their line ends, read as bytes and decoded one by one:
+    a line that is not UTF-8 gives None in its place, and the lines after it still come."""
+    raw = getattr(stream, "buffer", None)
+    if raw is None:  # a text stream with no bytes under it (tests, StringIO)
+        yield from (line.rstrip("\r\n") for line in stream)
+        return
+    for line in raw:
+        try:
+            yield line.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            yield None
+
+
 def run_console(knowledge: Knowledge, stdin: TextIO, out: TextIO) -> int:
     interactive = stdin.isatty()
     out.write("fmstudy console: ask a question, or /define, /risks, /about, /help, /quit.\n")
+    lines = None if interactive else read_lines(stdin)
     while True:
-        if interactive:
+        line: str | None
+        if lines is None:
             try:
                 line = input(PROMPT)
             except EOFError:
                 out.write("\n")
                 return 0
+            except UnicodeDecodeError:
+                line = None
         else:
             out.write(PROMPT)
             out.flush()
-            line = stdin.readline()
-            if not line:
+            line = next(lines, "\x00end")
+            if line == "\x00end":
                 out.write("\n")
                 return 0
+        if line is None:
+            out.write(NOT_UTF8 + "\n\n")
+            continue
         if line.strip().lower() in QUIT:
             return 0
         if not line.strip():

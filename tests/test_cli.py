@@ -32,7 +32,7 @@ def test_ask_json_contract():
     code, out = run("ask", "What does emergence mean?", "--json", "--k", "2")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"question", "answered", "passages"}
+    assert set(data) == {"question", "answered", "reason", "passages"}
     assert data["question"] == "What does emergence mean?" and data["answered"] is True
     assert len(data["passages"]) == 2
     for passage in data["passages"]:
@@ -132,3 +132,34 @@ def test_a_list_item_answer_shows_the_sentence_that_announced_it():
     _, out = run("ask", "when is it safe to release a model")
     assert "These norms, among other things, will define:" in out
     assert '**when models are "safe" to release**' in out and "What to do? ¶4" in out
+
+
+def test_ask_json_says_why_a_question_was_not_answered():
+    reasons = {}
+    for question in ("what is emergence?", "who won the football world cup?", "x" * 5000,
+                     "what is it?"):
+        _, out = run("ask", question, "--json")
+        reasons[question[:12]] = json.loads(out)["reason"]
+    assert reasons == {"what is emer": None, "who won the ": "not_covered",
+                       "xxxxxxxxxxxx": "too_long", "what is it?": "no_words"}
+
+
+def test_an_undecodable_line_on_stdin_is_answered_in_its_place_and_the_rest_go_on():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT, capture_output=True,
+        input=b"what is emergence?\n\xff bad\nwhat is homogenization?\n", timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+    assert result.returncode == 0 and result.stderr == b""
+    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [(r["question"], r["reason"]) for r in rows] == [
+        ("what is emergence?", None), (None, "not_utf8"), ("what is homogenization?", None)]
+    assert rows[1]["error"] == "line 2 is not valid UTF-8 text"
+
+
+def test_a_full_disk_on_stdout_is_one_line_not_a_traceback():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "bot", "ask", "what is emergence?"],
+                                cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
+                                timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write the output (No space left on device)\n"
