@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.config import ConfigError, Settings, read_yaml_mapping
-from bot.core.corpus import DOCUMENT_SUFFIXES, load_corpus
+from bot.core.corpus import document_files, load_corpus
 from bot.core.evaluate import DefinitionQuestion, Question
 from bot.core.knowledge import Knowledge
 from bot.core.resources import (
@@ -59,19 +59,24 @@ def load_knowledge(settings: Settings) -> Knowledge:
 
 def data_file(settings: Settings, document: str) -> Path:
     """Where a document's own data is kept: beside it, under its name."""
-    return settings.corpus.path / f"{document}.yml"
+    stem = document.removesuffix(".md").removesuffix(".txt")  # an id that kept its suffix
+    return settings.corpus.path / f"{stem}.yml"
 
 
 def load_resources(settings: Settings) -> Resources:
     """The language resources, and the data of each document that has a data file."""
     documents = {}
     folder = settings.corpus.path
-    names = {p.stem for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES}
-    for path in sorted(folder.glob("*.yml")):
-        if path.stem not in names:
+    by_stem: dict[Path, list[str]] = {}  # a document's path without suffix -> its ids
+    for doc_id, path in document_files(folder).items():
+        by_stem.setdefault(path.with_suffix(""), []).append(doc_id)
+    for path in document_files(folder, (".yml",)).values():
+        ids = by_stem.get(path.with_suffix(""))
+        if ids is None:
             raise ConfigError(f"{path}: names no document (a document's data file is called "
                               "after it: notes.yml for notes.md)")
-        documents[path.stem] = load_document_data(path)
+        data = load_document_data(path)
+        documents.update(dict.fromkeys(ids, data))
     return Resources(thesaurus=load_thesaurus(settings.language.thesaurus),
                      jargon=load_jargon(settings.language.jargon),
                      documents=MappingProxyType(documents))

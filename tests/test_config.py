@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,16 @@ def test_data_files_read_words_as_words_and_null_as_nothing(tmp_path: Path):
     for empty in ("terms: ~\n", "terms:\n", "terms: null\n", "~\n"):
         path.write_text(empty)
         assert load_jargon(path).entries == frozenset()
+
+
+def test_a_document_in_a_subfolder_has_its_data_beside_it(project: Path):
+    week = project / "corpus" / "week2"
+    week.mkdir()
+    (week / "notes.md").write_text("# Notes\n\n## Chips\n\nThe teh GPU count doubled.\n")
+    (week / "notes.yml").write_text("corrections:\n  teh: the\n")
+    out = io.StringIO()
+    code = main(["ask", "how did the GPU count change?", "--json", "--config",
+                 str(project / "config.yml")], out=out)
+    best = json.loads(out.getvalue())["passages"][0]
+    assert code == 0 and best["id"] == "week2/notes#chips-1"
+    assert best["text"] == "The the GPU count doubled."

@@ -199,3 +199,18 @@ def test_a_reference_list_is_never_quoted_as_an_answer():
     answer = knowledge.ask("attention is all you need")
     assert all(r.passage.section != "References" for r in answer.passages)
     assert not knowledge.ask("scaling laws").answered
+
+
+def test_subfolders_are_read_with_unique_ids_and_scratch_files_are_not(tmp_path: Path):
+    (tmp_path / "week2").mkdir()
+    (tmp_path / ".git").mkdir()
+    note = "# Notes\n\n## Widgets\n\nWidgets are {}.\n"
+    (tmp_path / "notes.md").write_text(note.format("blue"))
+    (tmp_path / "notes.txt").write_text("Widgets are green.\n")
+    (tmp_path / "week2" / "notes.md").write_text(note.format("red"))
+    for scratch in (".#notes.md", "._notes.md", "notes.md~", "#notes.md#", ".git/x.md"):
+        (tmp_path / scratch).write_text("\x00\xff not a document")
+    corpus = load_corpus(tmp_path)
+    ids = [p.id for p in corpus.passages]
+    assert [d.id for d in corpus.documents] == ["notes.md", "notes.txt", "week2/notes"]
+    assert len(ids) == len(set(ids)) and "week2/notes#widgets-1" in ids

@@ -96,24 +96,47 @@ class _Block:
         self.collects = self.kind == "item" and self.text.endswith(":")
 
 
+def document_files(directory: Path, suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES
+                   ) -> dict[str, Path]:
+    """Document id -> file, for every file of the folder and its subfolders with one of
+    the suffixes, in order of path. The id is the path under the folder without its suffix
+    ("week2/notes"), or with it where two files would share one ("notes.md", "notes.txt").
+    Hidden, backup and editor files (".x", "._x", "#x#", "x~", "~$x") are no documents."""
+    found = sorted(p for p in directory.rglob("*") if p.suffix.lower() in suffixes
+                   and p.is_file() and not _scratch(p.relative_to(directory)))
+    stems = Counter(p.relative_to(directory).with_suffix("").as_posix() for p in found)
+    files = {}
+    for path in found:
+        relative = path.relative_to(directory)
+        stem = relative.with_suffix("").as_posix()
+        files[stem if stems[stem] == 1 else relative.as_posix()] = path
+    return files
+
+
+def _scratch(relative: Path) -> bool:
+    name = relative.name
+    return (any(part.startswith(".") for part in relative.parts)
+            or name.startswith(("#", "~$")) or name.endswith(("~", "#")))
+
+
 def load_corpus(directory: Path,
                 corrections: Mapping[str, Mapping[str, str]] | None = None) -> Corpus:
-    """Every .md and .txt file in the folder, sorted by name, becomes a document, with its
-    own corrections (document id -> wrong -> right) fixed in its text. The one core function
+    """Every document of the folder (``document_files``) becomes a document, with its own
+    corrections (document id -> wrong -> right) fixed in its text. The one core function
     that opens files; a problem is a ValueError naming the file."""
     if not directory.is_dir():
         raise ValueError(f"corpus folder not found: {directory}")
-    files = sorted(p for p in directory.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
+    files = document_files(directory)
     if not files:
         raise ValueError(f"{directory}: no documents (.md or .txt files) in the corpus folder")
     documents = []
-    for file in files:
+    for doc_id, file in files.items():
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValueError(f"{file}: cannot read as UTF-8 text ({exc})") from exc
-        document = parse_document(text, file.stem, markdown=file.suffix.lower() == ".md",
-                                  corrections=(corrections or {}).get(file.stem))
+        document = parse_document(text, doc_id, markdown=file.suffix.lower() == ".md",
+                                  corrections=(corrections or {}).get(doc_id))
         if not document.passages:
             raise ValueError(f"{file}: the document has no paragraphs to answer from")
         documents.append(document)
@@ -132,7 +155,7 @@ def parse_document(
     for block in blocks:
         if block.kind == "heading":
             block.text = _BOLD.sub(lambda m: m.group(1) or m.group(2), block.text)
-    title = doc_id.replace("_", " ").strip()
+    title = doc_id.rsplit("/", 1)[-1].replace("_", " ").strip()
     if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = blocks.pop(0).text
     author = None
