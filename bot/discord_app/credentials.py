@@ -10,10 +10,18 @@ for: nothing is copied into ``os.environ``. Nothing here logs or prints a value.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 TOKEN_KEY = "DISCORD_TOKEN"
+# A bot token is base64url parts joined by dots; anything else (a space or a line break
+# pasted in with it) would reach an HTTP header.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
+
+
+def token_shape_ok(token: str) -> bool:
+    return _TOKEN_SHAPE.fullmatch(token) is not None
 
 
 def parse_env_file(text: str) -> dict[str, str]:

@@ -65,18 +65,29 @@ def shows_in_full(reply: Reply, text: str) -> bool:
     return any(text in embed.description for embed in reply.embeds)
 
 
+WHOLE_MAX_MESSAGES = 3  # a passage longer than this many embeds is not sent whole
+
+
 def whole_passage(knowledge: Knowledge, passage: Passage) -> list[Reply]:
-    """The full text of a passage, split over as many embeds as it needs (usually one).
+    """The full text of a passage, split over the embeds it needs (usually one), at most
+    ``WHOLE_MAX_MESSAGES``: a longer one (a pasted PDF with no blank lines is one passage)
+    ends with a note that says where the rest is, instead of flooding the member.
 
     Answers clip a long passage to fit an embed; this is the unclipped version, cut on word
     boundaries into pieces that each fit an embed description, one message per piece.
     """
     label = cite(knowledge, passage)
     pieces = split_words(passage.text, DESCRIPTION_LIMIT)
+    shown = pieces[:WHOLE_MAX_MESSAGES]
     replies = []
-    for i, piece in enumerate(pieces, 1):
+    for i, piece in enumerate(shown, 1):
         title = label if len(pieces) == 1 else f"{label} ({i}/{len(pieces)})"
         replies.append(Reply(embeds=[Embed(title=title, description=piece)], ephemeral=True))
+    if len(pieces) > len(shown):
+        left = sum(len(p) for p in pieces[len(shown):])
+        replies[-1].embeds[0].footer = (
+            f"{len(pieces) - len(shown)} more parts ({left:,} characters) of this passage are "
+            f"not sent here: read them in the reading, {passage.document}, at {label}.")
     return replies
 
 

@@ -30,7 +30,7 @@ import discord
 from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app.client import StudyBot
-from bot.discord_app.credentials import read_token
+from bot.discord_app.credentials import read_token, token_shape_ok
 from bot.loading import load_knowledge
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ CLOSE_TIMEOUT = 10.0
 
 NO_TOKEN = ("error: DISCORD_TOKEN is not set; put the bot's token in the environment or in a "
             ".env file here (DISCORD_TOKEN=...), never in config.yml")
+BAD_TOKEN = ("error: DISCORD_TOKEN does not look like a Discord bot token (it holds a space, "
+             "a line break or another character a token never has); copy it again from the "
+             "developer portal")
 
 
 def run_bot(settings: Settings) -> int:
@@ -69,6 +72,9 @@ def _prepare(settings: Settings) -> tuple[str, Knowledge] | None:
     token = read_token()
     if token is None:
         print(NO_TOKEN, file=sys.stderr)
+        return None
+    if not token_shape_ok(token):
+        print(BAD_TOKEN, file=sys.stderr)
         return None
     setup_logging(settings)
     return token, load_knowledge(settings)

@@ -133,3 +133,19 @@ def test_operator_errors_are_one_line_without_the_token(knowledge) -> None:
         assert message and message.startswith("error: ") and "\n" not in message
     assert "Message Content" in runner.explain(cases[1], settings)
     assert runner.explain(RuntimeError("a bug"), settings) is None  # bugs keep their traceback
+
+
+def test_whole_paragraph_of_a_huge_passage_is_at_most_three_messages_and_says_where_the_rest_is(
+        knowledge):
+    import dataclasses
+
+    from bot.discord_app.replies import WHOLE_MAX_MESSAGES, whole_passage
+
+    passage = dataclasses.replace(knowledge.corpus.passages[1], text="word " * 60_000)
+    replies = whole_passage(knowledge, passage)
+    assert len(replies) == WHOLE_MAX_MESSAGES == 3
+    footer = replies[-1].embeds[0].footer
+    assert "more parts" in footer and passage.citation in footer
+    assert all(len(r.embeds[0].description) <= 4096 for r in replies)
+    short = whole_passage(knowledge, knowledge.corpus.passages[1])
+    assert len(short) == 1 and short[0].embeds[0].footer == ""

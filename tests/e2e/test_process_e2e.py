@@ -85,7 +85,7 @@ async def test_rejected_token_is_one_line(
     knowledge: Knowledge,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    wrong = "wrong-token-value"
+    wrong = "wrong-token.value"
     code = await runner.serve(settings_for(server, base_settings), knowledge, wrong)
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "rejected DISCORD_TOKEN" in err
@@ -163,7 +163,7 @@ async def test_run_stops_on_signals_rejects_bad_tokens_and_syncs(server: FakeDis
     * ``run`` with a token Discord rejects: one line, exit status 1, no traceback;
     * ``sync --guild ID``: registers the commands, says so, exits 0.
     """
-    wrong = "wrong-token-value"
+    wrong = "wrong-token.value"
     term = await launch(server, tmp_path / "term", "run", token_in=".env", log_level="DEBUG")
     interrupt = await launch(server, tmp_path / "int", "run")
     rejected = await launch(server, tmp_path / "rejected", "run", token=wrong)
@@ -193,3 +193,19 @@ async def test_run_stops_on_signals_rejects_bad_tokens_and_syncs(server: FakeDis
     assert {c["name"] for c in server.commands(server.guild_id)} == COMMANDS
     assert len(server.identifies) == 2  # the two bots that ran; sync only uses REST
     server.assert_clean()
+
+
+@pytest.mark.parametrize("token", ["abc.def\nX-Injected: 1", "abc def.ghi", "abc.déf"])
+def test_a_token_of_the_wrong_shape_is_one_line(
+    token: str,
+    base_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    monkeypatch.chdir(tmp_path)
+    assert runner.run_bot(base_settings) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not look like a Discord bot token" in err
+    assert token not in err
