@@ -113,6 +113,7 @@ class DiscordSettings:
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_member_text: bool = False  # DEBUG logs keep what members wrote (tokens never)
     study_channels: tuple[StudyChannel, ...] = ()
     cooldown_seconds: float = bounded(5.0, 0.0)
     ephemeral_default: bool = False

@@ -20,6 +20,7 @@ import contextlib
 import functools
 import gc
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable
@@ -81,12 +82,41 @@ def _prepare(settings: Settings) -> tuple[str, Knowledge] | None:
 
 
 def setup_logging(settings: Settings) -> None:
-    """discord.py's own handler and format on the root logger, at ``discord.log_level``.
+    """discord.py's own handler and format on the root logger, at ``discord.log_level``,
+    with secrets and members' text redacted (``Redact``).
 
     Called once per process, by the two entry points above (a second call would add a second
     handler). Our loggers (``bot.*``) and discord.py's share it.
     """
     discord.utils.setup_logging(level=logging.getLevelName(settings.discord.log_level))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(Redact(keep_text=settings.discord.log_member_text))
+
+
+class Redact(logging.Filter):
+    """At DEBUG, discord.py logs the requests it makes and the events it receives: webhook
+    and interaction URLs and payloads carry tokens that answer as the bot for 15 minutes,
+    and events carry what members wrote. Tokens are always taken out; members' text too,
+    unless ``discord.log_member_text`` asks for it."""
+
+    _URL_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.\-]+")
+    _FIELD = r"""(['"]{}['"]\s*:\s*)(['"])(?:\\.|(?!\2).)*\2"""
+    _TOKEN_FIELD = re.compile(_FIELD.format("token"))
+    _TEXT_FIELD = re.compile(_FIELD.format("(?:content|value)"))
+
+    def __init__(self, keep_text: bool = False) -> None:
+        super().__init__()
+        self.keep_text = keep_text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self._URL_TOKEN.sub(r"\1[token]", message)
+        redacted = self._TOKEN_FIELD.sub(r"\1\2[token]\2", redacted)
+        if not self.keep_text:
+            redacted = self._TEXT_FIELD.sub(r"\1\2[member text]\2", redacted)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 async def serve(settings: Settings, knowledge: Knowledge, token: str,

@@ -149,3 +149,23 @@ def test_whole_paragraph_of_a_huge_passage_is_at_most_three_messages_and_says_wh
     assert all(len(r.embeds[0].description) <= 4096 for r in replies)
     short = whole_passage(knowledge, knowledge.corpus.passages[1])
     assert len(short) == 1 and short[0].embeds[0].footer == ""
+
+
+def test_debug_logs_redact_tokens_and_members_text() -> None:
+    import logging
+
+    from bot.discord_app.runner import Redact
+
+    record = logging.LogRecord(
+        "discord.http", logging.DEBUG, __file__, 1,
+        "POST https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb24.abc-_/callback "
+        "with %s", ({"token": "aW50ZXJhY3Rpb24tdG9rZW4", "content": "my secret question"},),
+        None)
+    Redact().filter(record)
+    text = record.getMessage()
+    assert "aW50ZXJhY3Rpb24" not in text and "my secret question" not in text
+    assert "/interactions/123/[token]/callback" in text and "[member text]" in text
+    kept = logging.LogRecord("discord.gateway", logging.DEBUG, __file__, 1,
+                             "event %s", ({"content": "hello"},), None)
+    Redact(keep_text=True).filter(kept)
+    assert "hello" in kept.getMessage()
