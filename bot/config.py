@@ -116,6 +116,9 @@ class DiscordSettings:
     log_member_text: bool = False  # DEBUG logs keep what members wrote (tokens never)
     study_channels: tuple[StudyChannel, ...] = ()
     cooldown_seconds: float = bounded(5.0, 0.0)
+    # Interactions of any kind (commands, buttons, menus) in any minute; 0: no limit.
+    member_actions_per_minute: int = bounded(20, 0)
+    channel_actions_per_minute: int = bounded(60, 0)
     ephemeral_default: bool = False
     dev_guild_id: int | None = None
     owner_ids: tuple[int, ...] = ()

@@ -29,7 +29,7 @@ from bot.config import DiscordSettings, Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app import endpoints
 from bot.discord_app.cogs import EXTENSIONS
-from bot.discord_app.cooldown import Cooldown
+from bot.discord_app.cooldown import Cooldown, RateLimit, within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.views import DEFAULT_TIMEOUT
 
@@ -40,6 +40,13 @@ def build_intents(settings: DiscordSettings) -> discord.Intents:
     intents = discord.Intents.default()
     intents.message_content = any(c.trigger == "question" for c in settings.study_channels)
     return intents
+
+
+class StudyTree(app_commands.CommandTree["StudyBot"]):
+    """Every slash command (and its autocomplete) first passes the interaction budget."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await within_budget(interaction)
 
 
 class StudyBot(commands.Bot):
@@ -60,11 +67,14 @@ class StudyBot(commands.Bot):
             intents=build_intents(ds),
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(ds.owner_ids),
+            tree_cls=StudyTree,
             **options,
         )
         self.settings = settings
         self.knowledge = knowledge
         self.cooldown = Cooldown(ds.cooldown_seconds)
+        self.member_rate = RateLimit(ds.member_actions_per_minute)
+        self.channel_rate = RateLimit(ds.channel_actions_per_minute)
         self.view_timeout = DEFAULT_TIMEOUT
         self.live_components: set[str] = set()
         self.sync_on_start = sync_on_start

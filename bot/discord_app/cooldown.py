@@ -1,15 +1,51 @@
-"""A per-member question budget, shared by ``/ask`` and questions asked in channels.
+"""Budgets that keep a channel readable.
 
-Answers are cheap for the core but not for a channel: a member (or a script with their
-account) repeating a question floods everyone's screen. One budget per member, whichever way
-they ask, is what keeps a channel readable; the buttons under an answer are follow-ups to a
-question already counted and are not charged.
+- ``Cooldown``: one question per member per ``discord.cooldown_seconds``, shared by
+  ``/ask`` and questions asked in channels; a member (or a script with their account)
+  repeating a question floods everyone's screen.
+- ``RateLimit``: every interaction at all (each command, button and menu) per member, and
+  per channel, within a sliding minute: eight public ``/risks`` in a second are as loud as
+  eight answers.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, cast
+
+import discord
+
+from bot.discord_app.replies import slow_down, to_kwargs
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import StudyBot
+
+
+class RateLimit:
+    """At most ``per_minute`` events per key in any 60 seconds (``per_minute <= 0``: no
+    limit)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._events: dict[Hashable, deque[float]] = {}
+
+    def retry_after(self, key: Hashable) -> float:
+        """Seconds until the key may act again, or 0.0, in which case this event counts."""
+        if self.per_minute <= 0:
+            return 0.0
+        now = self.clock()
+        events = self._events.setdefault(key, deque())
+        while events and now - events[0] >= 60.0:
+            events.popleft()
+        if len(events) >= self.per_minute:
+            return 60.0 - (now - events[0])
+        events.append(now)
+        if len(self._events) > 10_000:  # forget keys that have been quiet for a minute
+            self._events = {k: e for k, e in self._events.items() if e and now - e[-1] < 60}
+        return 0.0
 
 
 class Cooldown:
@@ -42,3 +78,20 @@ class Cooldown:
             return False
         self._warned.add(user_id)
         return True
+
+
+async def within_budget(interaction: discord.Interaction) -> bool:
+    """Whether the member and the channel may act now (the bot's ``member_rate`` and
+    ``channel_rate``); when not, the member is told how long to wait, privately, and an
+    autocomplete simply offers nothing."""
+    bot = cast("StudyBot", interaction.client)
+    wait = bot.member_rate.retry_after(interaction.user.id)
+    if wait <= 0:
+        wait = bot.channel_rate.retry_after(interaction.channel_id)
+    if wait <= 0:
+        return True
+    if interaction.type is discord.InteractionType.autocomplete:
+        await interaction.response.autocomplete([])
+    else:
+        await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
+    return False

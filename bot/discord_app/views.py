@@ -16,6 +16,7 @@ import discord
 
 from bot.core.answer import Answer
 from bot.core.knowledge import Knowledge
+from bot.discord_app.cooldown import within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
 from bot.render import Reply, render_answer
@@ -73,6 +74,10 @@ class StudyView(discord.ui.View):
         except discord.HTTPException as exc:  # message deleted, token expired: nothing to tidy
             log.debug("could not remove timed-out components: %s", exc)
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every button and menu passes the member's and the channel's budget."""
+        return await within_budget(interaction)
+
     async def on_error(self, interaction: discord.Interaction, error: Exception,
                        item: discord.ui.Item[Any]) -> None:
         await report_interaction_error(interaction, error)
@@ -117,7 +122,7 @@ class AnswerView(StudyView):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.asker_id:
-            return True
+            return await super().interaction_check(interaction)
         await interaction.response.send_message(**to_kwargs(text(NOT_YOURS), ephemeral=True))
         return False
 

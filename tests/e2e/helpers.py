@@ -23,12 +23,14 @@ StartBot = Callable[..., Awaitable[StudyBot]]
 
 def settings_for(server: FakeDiscord, base: Settings, **discord: Any) -> Settings:
     """``base`` pointed at the fake through ``discord.api_base``/``gateway_url``, as an admin
-    of a self-hosted server would; no cooldown unless a test asks for one."""
+    of a self-hosted server would; no cooldown or interaction budget unless a test asks."""
     values: dict[str, Any] = {
         "api_base": server.api_base,
         "gateway_url": server.gateway_url,
         "dev_guild_id": server.guild_id,
         "cooldown_seconds": 0.0,
+        "member_actions_per_minute": 0,
+        "channel_actions_per_minute": 0,
     }
     values.update(discord)
     return dataclasses.replace(base, discord=dataclasses.replace(base.discord, **values))

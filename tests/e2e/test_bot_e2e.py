@@ -499,3 +499,23 @@ async def test_sync_is_owner_only(server: FakeDiscord, bot: StudyBot) -> None:
     assert done.ok and done.content.startswith("Synced 5 commands to this server")
 
 
+
+
+async def test_every_command_button_and_menu_passes_the_member_and_channel_budget(
+    server: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot(member_actions_per_minute=3, channel_actions_per_minute=5)
+    replies = [await (await server.send_interaction_command("risks", user="alice")).response()
+               for _ in range(3)]
+    assert all(r.embeds for r in replies)
+    fourth = await (await server.send_interaction_command("about", user="alice")).response()
+    assert fourth.ephemeral and fourth.content.startswith("Slow down: try again in ")
+    menu = component(replies[0].message, "fmstudy:risk:")
+    picked = await (await server.select(replies[0].message, menu["custom_id"], ["0"],
+                                        user="alice")).response()
+    assert picked.ephemeral and picked.content.startswith("Slow down")  # menus too
+    bob = await (await server.send_interaction_command("about", user="bob")).response()
+    assert bob.embeds  # another member's budget
+    carol = [await (await server.send_interaction_command("about", user="carol")).response()
+             for _ in range(2)]
+    assert carol[0].embeds and carol[1].content.startswith("Slow down")  # the channel's five

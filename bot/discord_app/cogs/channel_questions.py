@@ -110,6 +110,8 @@ class ChannelQuestions(commands.Cog):
             if cooldown.first_warning(message.author.id):
                 await self.send(message, slow_down(wait), view=None)
             return  # already warned in this window: don't answer spam with spam
+        if self.bot.channel_rate.retry_after(message.channel.id) > 0:
+            return  # the channel is busy enough: a notice would be one more message
         if not question:
             await self.send(message, render_help(), view=None)
             return
