@@ -169,3 +169,23 @@ def test_debug_logs_redact_tokens_and_members_text() -> None:
                              "event %s", ({"content": "hello"},), None)
     Redact(keep_text=True).filter(kept)
     assert "hello" in kept.getMessage()
+
+
+async def test_a_channel_without_embed_links_gets_the_answer_as_plain_text(knowledge) -> None:
+    from types import SimpleNamespace
+    from unittest.mock import AsyncMock
+
+    from bot.discord_app.cogs.channel_questions import ChannelQuestions
+    from bot.render import render_answer
+
+    channel = SimpleNamespace(id=1, permissions_for=lambda member: discord.Permissions(
+        send_messages=True, embed_links=False))
+    message = SimpleNamespace(guild=SimpleNamespace(me=object()), channel=channel,
+                              reply=AsyncMock())
+    cog = ChannelQuestions.__new__(ChannelQuestions)
+    cog.study_channels = {}
+    reply = render_answer(knowledge, knowledge.ask("what is emergence?"))
+    await cog.send(message, reply, view=None)  # type: ignore[arg-type]
+    sent = message.reply.call_args.kwargs
+    assert "Emergence means that" in sent["content"] and not sent.get("embeds")
+    assert sent["allowed_mentions"].everyone is False

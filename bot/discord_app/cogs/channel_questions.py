@@ -35,7 +35,7 @@ from bot.core.answer import Status
 from bot.discord_app.errors import report_message_error
 from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
-from bot.render import Reply, clip, render_answer, render_help
+from bot.render import Reply, clip, render_answer, render_help, to_text
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
@@ -125,6 +125,8 @@ class ChannelQuestions(commands.Cog):
 
     async def send(self, message: discord.Message, reply: Reply, *, view: AnswerView | None,
                    thread_name: str | None = None) -> None:
+        if reply.embeds and not may_embed(message):  # the same words, as plain text
+            reply = Reply(to_text(reply))
         kwargs = to_kwargs(reply, ephemeral=None)
         if view is not None:
             kwargs["view"] = view
@@ -155,6 +157,15 @@ class ChannelQuestions(commands.Cog):
                         "replying in the channel", message.id, message.channel.id,
                         exc.status, exc.text)
             return None
+
+
+def may_embed(message: discord.Message) -> bool:
+    """Whether the bot may post embeds where the message was written (Embed Links); a
+    direct message always allows them."""
+    if message.guild is None:
+        return True
+    permissions = message.channel.permissions_for(message.guild.me)
+    return bool(permissions.embed_links)
 
 
 async def setup(bot: StudyBot) -> None:
