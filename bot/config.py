@@ -85,8 +85,9 @@ class GlossarySettings:
     # The signs of a defining sentence in any reading (bot/core/definitions.py).
     copulas: tuple[str, ...] = ("is", "are", "means", "refers", "denotes", "é um", "é uma",
                                 "é o", "é a", "são", "significa", "refere")
-    cues: tuple[str, ...] = ("defin", "called", "referred", "known", "dubbed", "termed",
-                             "chamad", "conhecid", "denomin")
+    cues: tuple[str, ...] = ("defin",)
+    naming: tuple[str, ...] = ("called", "referred", "known", "dubbed", "termed", "chamad",
+                               "conhecid", "denomin")
     articles: tuple[str, ...] = ("a", "an", "the", "o", "os", "as", "um", "uma")
     min_signs: int = bounded(3, 1, 7)
     max_suggestions: int = bounded(5, 0, 25)

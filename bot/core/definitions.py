@@ -10,8 +10,9 @@ if it shows enough of them:
   is; fully when an article follows ("is a", "are the"), half otherwise ("are still");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica"): the
   same, without a verb;
-- a word of defining is in the sentence ("defining", "called", "referred", "chamado"), and
-  the term comes right after it ("referred to as the X"): the sentence names it;
+- a word of defining stands near the term ("defining", "called", "referred", "chamado"),
+  and, for a word that names, the term comes right after it ("referred to as the X"): the
+  sentence names it;
 - the term is set off in bold, italics, code or quotes: the author introduces it.
 
 An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
@@ -29,6 +30,11 @@ from bot.core.corpus import Passage
 from bot.core.text import Analyzer, fold, split_sentences, words
 
 OPENS, COPULA, CUE, NAMED, SET_OFF = 2, 2, 2, 1, 1  # what each sign is worth
+# A word of defining counts when it stands this close to the term, before or after it.
+CUE_REACH = 4
+# The passages read for a term, in reading order: a definition comes early, and /define
+# answers within Discord's three seconds on a corpus of any size.
+MAX_PASSAGES = 200
 _MARKS = "*_`\"“”'‘’"
 # "Large Language Model (LLM)": up to six words, then the abbreviation in brackets.
 _SPELLED_OUT = re.compile(r"((?:[\w-]+ ){1,6})\(([A-Z][A-Za-z]{1,7}?)s?\)")
@@ -41,6 +47,7 @@ class Defined(NamedTuple):
     sentence: str
     passage: Passage
     score: int
+    term: str  # as the sentence spells it
 
 
 class DefinitionFinder:
@@ -48,7 +55,9 @@ class DefinitionFinder:
     ----------
     analyzer : the index's word -> term, so "agents" finds "agent".
     copulas : words that say what the term is, right after it ("is", "means", "é um").
-    cues : beginnings of words of defining ("defin", "call", "referred", "chamad").
+    cues : beginnings of words of defining ("defin").
+    naming : beginnings of words that name what follows them ("called", "referred",
+        "chamad"): also cues, and one more sign when the term comes right after one.
     articles : words that may come before the term at a sentence's start ("the", "uma").
     min_score : the signs a sentence needs to count as a definition.
 
@@ -60,10 +69,11 @@ class DefinitionFinder:
     """
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
-                 articles: Collection[str], min_score: int = 3) -> None:
+                 naming: Sequence[str], articles: Collection[str], min_score: int = 3) -> None:
         self.analyzer = analyzer
         self.copulas = tuple(tuple(words(c)) for c in copulas)
-        self.cues = tuple(fold(c) for c in cues)
+        self.naming = tuple(fold(c) for c in naming)
+        self.cues = tuple(fold(c) for c in cues) + self.naming
         self.articles = frozenset(words(" ".join(articles)))
         self.min_score = min_score
 
@@ -73,24 +83,23 @@ class DefinitionFinder:
         self.passages_with_ = passages_with
         return self
 
-    def find(self, term: str) -> Defined | None:
-        """The sentence that defines the term best, if one shows enough signs; the first
-        in reading order among equals. An abbreviation is looked up spelled out too."""
+    def look_up(self, term: str) -> tuple[Defined | None, Passage | None]:
+        """The sentence that defines the term best, if one shows enough signs (the first in
+        reading order among equals; an abbreviation is looked up spelled out too), and the
+        passage that uses the term in the most sentences (the first among equals)."""
+        places = self._occurrences(term)
         best: Defined | None = None
         for passage, sentence, found, start, end in [
-                *self._occurrences(term), *self._occurrences(self._spelled_out(term))]:
+                *places, *self._occurrences(self._spelled_out(term))]:
             score = self._score(sentence, found, start, end)
             if score >= self.min_score and (best is None or score > best.score):
-                best = Defined(sentence, passage, score)
-        return best
-
-    def most_used(self, term: str) -> Passage | None:
-        """The passage that uses the term most often (the first among equals)."""
+                best = Defined(sentence, passage, score, _as_written(sentence, found[start:end]))
         counts: dict[str, tuple[int, Passage]] = {}
-        for passage, *_ in self._occurrences(term):
+        for passage, *_ in places:
             n, _ = counts.get(passage.id, (0, passage))
             counts[passage.id] = (n + 1, passage)
-        return max(counts.values(), key=lambda c: c[0])[1] if counts else None
+        used = max(counts.values(), key=lambda c: c[0])[1] if counts else None
+        return best, used
 
     def _occurrences(self, term: str) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
@@ -100,7 +109,7 @@ class DefinitionFinder:
         if not wanted:
             return []
         places = []
-        for row in sorted(self.passages_with_(wanted)):
+        for row in sorted(self.passages_with_(wanted))[:MAX_PASSAGES]:
             passage = self.passages_[row]
             for sentence in split_sentences(passage.text):
                 found = words(sentence)
@@ -137,18 +146,33 @@ class DefinitionFinder:
         copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
         if copula is not None:
             after = end + len(copula)
-            score += COPULA if after < len(found) and found[after] in self.articles else 1
+            says_what = copula[-1] in self.articles or (after < len(found)
+                                                        and found[after] in self.articles)
+            score += COPULA if says_what else 1  # "is a…", "é um…"; "are still…" half
         elif _apposition(sentence, found[start:end], self.articles):
             score += COPULA
-        cue = next((i for i, w in enumerate(found) if w.startswith(self.cues)), None)
+        near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
+        cue = next((i for i in near if found[i].startswith(self.cues)), None)
         if cue is not None:
             score += CUE
-            if cue < start and all(w in _LINKS for w in found[cue + 1:start]):
+            names = found[cue].startswith(self.naming)
+            if names and cue < start and all(w in _LINKS for w in found[cue + 1:start]):
                 score += NAMED
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
 
+
+
+def _as_written(sentence: str, term_words: Sequence[str]) -> str:
+    """The term as the sentence spells it ("Large Language Model"), found by its folded
+    words; the folded words where folding changed the sentence's length."""
+    folded = fold(sentence)
+    inner = r"[^\w]+".join(re.escape(w) for w in term_words)
+    found = re.search(rf"\b{inner}", folded)
+    if found is None or len(folded) != len(sentence):
+        return " ".join(term_words)
+    return sentence[found.start():found.end()]
 
 
 def _apposition(sentence: str, term_words: Sequence[str], articles: Collection[str]) -> bool:

@@ -62,7 +62,8 @@ class Knowledge:
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         gs = settings.glossary
         definitions = DefinitionFinder(
-            glossary.analyzer, copulas=gs.copulas, cues=gs.cues, articles=gs.articles,
+            glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,
+            articles=gs.articles,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
         return cls(settings, corpus, answerer, glossary, definitions, risks, resources)
 
@@ -75,13 +76,13 @@ class Knowledge:
         lookup = self.glossary.lookup(term)
         if lookup.found and lookup.score >= HEAD_MATCH:
             return lookup
-        defined = self.definitions.find(term)
+        defined, used_in = self.definitions.look_up(term)
         if defined is not None:
-            entry = GlossaryEntry(clean_term(term.strip()), defined.sentence, defined.passage)
+            entry = GlossaryEntry(clean_term(defined.term), defined.sentence, defined.passage)
             return Lookup(lookup.query, entry, 1.0)
         if lookup.found:
             return lookup
-        return dataclasses.replace(lookup, used_in=self.definitions.most_used(term))
+        return dataclasses.replace(lookup, used_in=used_in)
 
     @property
     def sections(self) -> list[str]:
