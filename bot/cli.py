@@ -61,7 +61,8 @@ def lookup_json(lookup: Lookup) -> dict[str, Any]:
 def risks_json(knowledge: Knowledge) -> dict[str, Any]:
     return {"risks": [
         {"title": r.title, "text": r.text,
-         "source": {"id": r.passage.id, "section": r.passage.section}}
+         "source": {"id": r.passage.id, "section": r.passage.section},
+         "details": [{"id": p.id, "text": p.text} for p in r.details]}
         for r in knowledge.risks
     ]}
 
@@ -100,7 +101,7 @@ def cmd_define(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> i
 
 def cmd_risks(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
     return _emit(args, out, lambda: risks_json(knowledge),
-                 lambda: render_risks(knowledge, knowledge.risks))
+                 lambda: render_risks(knowledge, knowledge.risks, page=None))
 
 
 def _emit(args: argparse.Namespace, out: TextIO, as_json: Callable[[], Any],

@@ -33,7 +33,7 @@ def respond(knowledge: Knowledge, line: str) -> Reply:
                              ephemeral=True)
             return render_definition(knowledge, knowledge.define(rest))
         case "/risks":
-            return render_risks(knowledge, knowledge.risks)
+            return render_risks(knowledge, knowledge.risks, page=None)
         case "/about":
             return render_about(knowledge)
         case "/help":

@@ -211,18 +211,18 @@ def risk_pages(risks: Sequence[Risk]) -> int:
     return max(1, -(-len(risks) // RISKS_PER_PAGE))
 
 
-def render_risks(knowledge: Knowledge, risks: Sequence[Risk], page: int = 0) -> Reply:
-    """One page of the risks, numbered across pages, in reading order (so document by
-    document)."""
+def render_risks(knowledge: Knowledge, risks: Sequence[Risk], page: int | None = 0) -> Reply:
+    """One page of the risks (``None``: all of them, for a terminal), numbered across pages,
+    in reading order (so document by document)."""
     where = "the summary" if len(knowledge.corpus.documents) == 1 else "the reading"
     if not risks:
         named = ", ".join(knowledge.settings.risks.headings)
         return Reply(f"The reading has no section of risks (headed {named}), so there are "
                      "none to list. Try `/ask` about risks instead.")
-    first = page * RISKS_PER_PAGE
-    shown = risks[first:first + RISKS_PER_PAGE]
+    first = 0 if page is None else page * RISKS_PER_PAGE
+    shown = risks if page is None else risks[first:first + RISKS_PER_PAGE]
     pages = f"Risks {first + 1}–{first + len(shown)} of {len(risks)}. " \
-        if len(risks) > RISKS_PER_PAGE else ""
+        if len(shown) < len(risks) else ""
     embed = Embed(title=f"Risks named in {where}", colour=COLOUR_RISK,
                   footer=f"{pages}Open any risk in full with the menu below, or /ask about it.")
     for i, risk in enumerate(shown, first + 1):
@@ -233,7 +233,7 @@ def render_risks(knowledge: Knowledge, risks: Sequence[Risk], page: int = 0) -> 
 
 def render_risk(knowledge: Knowledge, risk: Risk) -> Reply:
     return Reply(embeds=[Embed(title=risk.title, colour=COLOUR_RISK,
-                               description=quoted(risk.text,
+                               description=quoted(risk.full_text,
                                                   f"\n— {cite(knowledge, risk.passage)}"))])
 
 

@@ -82,7 +82,7 @@ def test_risks_json_contract():
     risks = json.loads(out)["risks"]
     assert code == 0 and len(risks) == 5
     for risk in risks:
-        assert set(risk) == {"title", "text", "source"}
+        assert set(risk) == {"title", "text", "source", "details"} and risk["details"] == []
         assert set(risk["source"]) == {"id", "section"} and risk["source"]["section"] == "Risks"
 
 

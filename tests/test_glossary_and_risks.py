@@ -122,7 +122,7 @@ For example, asked about a person they invent a biography:
 """
 
 
-def test_risks_are_the_bold_lead_ins_of_the_risk_section_with_what_follows(tmp_path: Path):
+def test_risks_are_the_bold_lead_ins_of_the_risk_section_with_what_follows():
     from bot.config import RisksSettings
     from bot.core.corpus import Corpus, parse_document
     from bot.core.risks import list_risks
@@ -136,7 +136,7 @@ def test_risks_are_the_bold_lead_ins_of_the_risk_section_with_what_follows(tmp_p
     assert risks[0].passage.citation == "Risks ¶2"
 
 
-def test_risks_are_the_subsections_or_list_items_of_a_limitations_section(tmp_path: Path):
+def test_risks_are_the_subsections_or_list_items_of_a_limitations_section():
     from bot.config import RisksSettings
     from bot.core.corpus import Corpus, parse_document
     from bot.core.risks import list_risks
@@ -201,3 +201,19 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     assert not lookup.found
     assert lookup.used_in is not None and lookup.used_in.text.startswith("Models are still")
     assert knowledge.define("attention heads").used_in is None
+
+
+def test_a_risk_opened_in_full_shows_the_paragraphs_after_its_lead_in():
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+    from bot.render import render_risk, render_risks, to_text
+
+    from .conftest import ROOT
+
+    corpus = Corpus((parse_document(RISK_NOTES, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    opened = to_text(render_risk(knowledge, knowledge.risks[0]))
+    assert "Models make things up" in opened and "**Output**: A famous painter." in opened
+    listed = to_text(render_risks(knowledge, knowledge.risks * 4, page=None))
+    assert "12. Misuse" in listed and "Risks 1–" not in listed  # a terminal gets them all

@@ -33,6 +33,11 @@ class Risk:
     def text(self) -> str:
         return self.passage.text
 
+    @property
+    def full_text(self) -> str:
+        """The risk's passage and the paragraphs that follow it, as the author wrote them."""
+        return "\n\n".join(p.text for p in (self.passage, *self.details))
+
 
 def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8) -> list[Risk]:
     """Every risk of every risk section, document by document, in reading order."""

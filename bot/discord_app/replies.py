@@ -68,16 +68,19 @@ def shows_in_full(reply: Reply, text: str) -> bool:
 WHOLE_MAX_MESSAGES = 3  # a passage longer than this many embeds is not sent whole
 
 
-def whole_passage(knowledge: Knowledge, passage: Passage) -> list[Reply]:
+def whole_passage(knowledge: Knowledge, passage: Passage,
+                  text: str | None = None) -> list[Reply]:
     """The full text of a passage, split over the embeds it needs (usually one), at most
     ``WHOLE_MAX_MESSAGES``: a longer one (a pasted PDF with no blank lines is one passage)
     ends with a note that says where the rest is, instead of flooding the member.
 
     Answers clip a long passage to fit an embed; this is the unclipped version, cut on word
     boundaries into pieces that each fit an embed description, one message per piece.
+    ``text``: what to send under the passage's citation, when more than its own text (a
+    risk with the paragraphs that follow it).
     """
     label = cite(knowledge, passage)
-    pieces = split_words(passage.text, DESCRIPTION_LIMIT)
+    pieces = split_words(passage.text if text is None else text, DESCRIPTION_LIMIT)
     shown = pieces[:WHOLE_MAX_MESSAGES]
     replies = []
     for i, piece in enumerate(shown, 1):

@@ -80,8 +80,9 @@ class RiskMenu(StudyView):
     async def open_risk(self, interaction: discord.Interaction) -> None:
         risk = self.risks[int(self.select.values[0])]  # Discord only sends listed values
         reply = render_risk(self.knowledge, risk)
-        await self.send_private(interaction, [reply] if shows_in_full(reply, risk.text)
-                                else whole_passage(self.knowledge, risk.passage))
+        await self.send_private(interaction, [reply] if shows_in_full(reply, risk.full_text)
+                                else whole_passage(self.knowledge, risk.passage,
+                                                   risk.full_text))
 
 
 class Risks(commands.Cog):
