@@ -85,6 +85,10 @@ def test_a_documents_data_touches_only_that_document(project: Path, capsys):
                  str(project / "config.yml")], out=out)
     assert code == 0
     assert "Al Gore invented" in out.getvalue() and "AI Gore" not in out.getvalue()
+    out = io.StringIO()  # and the question's "Al" stays Al for the notes
+    main(["ask", "what did Al Gore do?", "--json", "--config", str(project / "config.yml")],
+         out=out)
+    assert json.loads(out.getvalue())["passages"][0]["id"].startswith("notes#")
 
 
 def test_a_data_file_for_no_document_is_reported(project: Path, capsys):

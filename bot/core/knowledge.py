@@ -104,9 +104,9 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
     passages = [p for p in passages
                 if not any(" ".join(words(h)) in references for h in p.path)]
 
-    def parser(thesaurus: Thesaurus) -> QueryParser:
+    def parser(thesaurus: Thesaurus, corrections: Mapping[str, str]) -> QueryParser:
         return QueryParser(analyzer, thesaurus=thesaurus, jargon=resources.jargon,
-                           corrections=resources.corrections,
+                           corrections=corrections,
                            spelling_correction=rs.spelling_correction,
                            spelling_min_length=rs.spelling_min_length,
                            languages=rs.query_languages)
@@ -118,14 +118,15 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                                jargon=jargon_terms(resources.jargon, analyzer),
                                jargon_weight=rs.jargon_weight)
     return Answerer(
-        parser(general),
+        parser(general, {}),
         retriever,
         top_k=ans.top_k,
         min_score=ans.min_score,
         max_question_chars=ans.max_question_chars,
         numbers=NumberQuestions(ans.number_cues, ans.number_words) if ans.number_cues else None,
         number_weight=ans.number_weight,
-        document_parsers={doc: parser(general.with_synonyms(data.synonyms))
+        # A document's own synonyms and OCR slips read questions for its passages only.
+        document_parsers={doc: parser(general.with_synonyms(data.synonyms), data.corrections)
                           for doc, data in resources.documents.items()
-                          if data.synonyms.synonyms},
+                          if data.synonyms.synonyms or data.corrections},
     ).fit(passages, labels)

@@ -88,11 +88,6 @@ class Resources:
     jargon: Jargon = field(default_factory=Jargon)
     documents: Mapping[str, DocumentData] = field(default_factory=lambda: MappingProxyType({}))
 
-    @property
-    def corrections(self) -> dict[str, str]:
-        """Every document's slips: a question that copies one asks for its fix."""
-        return {k: v for data in self.documents.values() for k, v in data.corrections.items()}
-
     def corrections_by_document(self) -> dict[str, Mapping[str, str]]:
         return {doc: data.corrections for doc, data in self.documents.items()}
 
