@@ -100,9 +100,11 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
     rs, ans = settings.retrieval, settings.answer
     resources = resources or Resources()
     analyzer = analyzer or Analyzer(rs.stemmer)
-    references = {" ".join(words(h)) for h in settings.corpus.reference_headings}
-    passages = [p for p in passages
-                if not any(" ".join(words(h)) in references for h in p.path)]
+    references = [words(h) for h in settings.corpus.reference_headings]
+    passages = [p for p in passages if not any(_names(h, references) for h in p.path)]
+    if not passages:
+        raise ValueError("corpus.reference_headings: every passage is under a heading of "
+                         "references, so there is nothing to answer from")
 
     def parser(thesaurus: Thesaurus, corrections: Mapping[str, str]) -> QueryParser:
         return QueryParser(analyzer, thesaurus=thesaurus, jargon=resources.jargon,
@@ -130,3 +132,11 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                           for doc, data in resources.documents.items()
                           if data.synonyms.synonyms or data.corrections},
     ).fit(passages, labels)
+
+
+def _names(heading: str, phrases: Sequence[Sequence[str]]) -> bool:
+    """Whether one of the phrases' words stand together in the heading ("Further reading
+    and references" has "references")."""
+    found = words(heading)
+    return any(list(phrase) == found[i:i + len(phrase)]
+               for phrase in phrases if phrase for i in range(len(found) - len(phrase) + 1))
