@@ -12,7 +12,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -139,9 +139,14 @@ class Settings:
 
 
 
-class _DuplicateKey(yaml.YAMLError):
+class _BadKey(yaml.YAMLError):
+    def __init__(self, problem: str, line: int) -> None:
+        super().__init__(f"{problem} (line {line})")
+
+
+class _DuplicateKey(_BadKey):
     def __init__(self, key: object, line: int) -> None:
-        super().__init__(f"duplicate key {key!r} (line {line})")
+        super().__init__(f"duplicate key {key!r}", line)
 
 
 def _unique_keys(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -150,6 +155,9 @@ def _unique_keys(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):  # "? [a, b]": a list where a name belongs
+            raise _BadKey(f"a key must be a word or a name, got {key!r}",
+                          key_node.start_mark.line + 1)
         if key in seen:
             raise _DuplicateKey(key, key_node.start_mark.line + 1)
         seen.add(key)
@@ -189,7 +197,7 @@ def read_yaml_mapping(path: Path | None, *, keys: set[str] | None = None,
                          Loader=_TextLoader if text_only else _Loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from exc
-    except _DuplicateKey as exc:
+    except _BadKey as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -113,6 +113,14 @@ def test_a_key_written_twice_is_reported_with_its_line(project: Path, capsys):
     assert f"config.yml: duplicate key 'answer' (line {lines + 1})" in err
 
 
+@pytest.mark.parametrize("where", ["config.yml", "corpus/foundation_models_summary.yml"])
+def test_a_list_where_a_key_belongs_is_one_line(project: Path, capsys, where):
+    with (project / where).open("a") as data:
+        data.write("? [a, b]\n: x\n")
+    code, err = start(project, capsys)
+    assert code == 2 and err.count("\n") == 1 and "a key must be a word or a name" in err
+
+
 def test_a_data_file_key_written_twice_is_reported(project: Path, capsys):
     (project / "corpus" / "foundation_models_summary.yml").write_text(
         "corrections:\n  Al: AI\n  Al: A1\n")
