@@ -192,7 +192,7 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
         text = f"“{escape(lookup.query.strip())}” is not defined in the summary."
         if lookup.suggestions:
             text += f" Did you mean: {', '.join(lookup.suggestions)}?"
-        else:
+        elif knowledge.glossary.terms:
             text += f" Terms it defines: {', '.join(knowledge.glossary.terms)}."
         return Reply(clip(text, CONTENT_LIMIT), ephemeral=True)
     entry = lookup.entry
