@@ -214,3 +214,14 @@ def test_subfolders_are_read_with_unique_ids_and_scratch_files_are_not(tmp_path:
     ids = [p.id for p in corpus.passages]
     assert [d.id for d in corpus.documents] == ["notes.md", "notes.txt", "week2/notes"]
     assert len(ids) == len(set(ids)) and "week2/notes#widgets-1" in ids
+
+
+def test_a_lead_in_joins_one_example_but_not_a_run_of_paragraphs_and_pipeless_tables():
+    notes = ("# N\n\n## Recipe\n\nThe recipe needs three things:\n\nFlour from the mill.\n\n"
+             "Water from the well.\n\nSalt from the sea.\n\n## Models\n\n"
+             "Model | Params\n--|--\nGPT-3 | 175B\n")
+    passages = parse_document(notes, "n", markdown=True).passages
+    assert [p.text for p in passages] == [
+        "The recipe needs three things:", "Flour from the mill.", "Water from the well.",
+        "Salt from the sea.", "GPT-3 | 175B"]
+    assert passages[-1].kind == "row" and passages[-1].lead == "Model · Params"

@@ -29,7 +29,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Bold in a heading ("**Foundation Models**"): citations are set in bold already.
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
 
@@ -183,7 +183,7 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
             yield _Block("heading", m.group(2), len(m.group(1)))
             continue
-        if len(lines) > 2 and lines[0].lstrip().startswith("|") and _TABLE_RULE.match(lines[1]):
+        if len(lines) > 2 and "|" in lines[0] and _TABLE_RULE.match(lines[1]):
             yield from _table_rows(lines)
             continue
         first = next((i for i, line in enumerate(lines) if (m := _BULLET.match(line))
@@ -282,12 +282,15 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
             sections.append(block.text)
             last, lead = None, ""
             continue
-        if last is not None and _continues(block, last):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if last is not None and _continues(block, last, following):
             last.text = f"{last.text} {block.text}"
             passages[-1] = _passage(passages[-1], last.text)
             continue
         if block.kind == "paragraph":
             lead = _announces(block.text)
+        elif block.kind == "row":  # a table ends what the paragraph before it announced
+            lead = ""
         label, slug = labels[path]
         number = counters[path] = counters.get(path, 0) + 1
         passages.append(Passage(f"{doc_id}#{slug}-{number}", doc_id, label, path, number,
@@ -295,6 +298,13 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
                                 {"item": lead, "row": block.lead}.get(block.kind, "")))
         last = block
     return Document(doc_id, title, author, tuple(sections), tuple(passages))
+
+
+def _plain_paragraph(block: _Block | None) -> bool:
+    """A paragraph that is no lead-in of its own: not bold at its start, not a line that
+    announces a list."""
+    return (block is not None and block.kind == "paragraph"
+            and not block.text.startswith(("**", "__")) and not _announces(block.text))
 
 
 def _announces(text: str) -> str:
@@ -340,16 +350,17 @@ def _section_labels(title: str, paths: Iterable[tuple[str, ...]]
     return labels
 
 
-def _continues(block: _Block, previous: _Block) -> bool:
-    """A paragraph that starts mid-sentence belongs to the one before it, and bulleted
-    sub-items belong to the item that announced them with a colon."""
+def _continues(block: _Block, previous: _Block, following: _Block | None) -> bool:
+    """A paragraph that starts mid-sentence belongs to the one before it, a paragraph that
+    is all a lead-in ending in ':' announces (the next block is no paragraph) belongs to
+    it, and bulleted sub-items belong to the item that announced them with a colon."""
     if block.kind == "item" and block.bullet and previous.collects:
         return True
     if block.kind != "paragraph" or previous.kind != "paragraph":
         return False
-    if previous.text.endswith(":"):  # a lead-in and the example it introduces, unless
+    if previous.text.endswith(":"):  # a lead-in and the one example it introduces, unless
         # that opens with a lead-in of its own ("**Reliability**. …")
-        return not block.text.endswith(":") and not block.text.startswith(("**", "__"))
+        return _plain_paragraph(block) and not _plain_paragraph(following)
     return block.text[:1].islower() and not previous.text.endswith((".", "!", "?"))
 
 
