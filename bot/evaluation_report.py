@@ -8,7 +8,7 @@ from itertools import product
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core.answer import Answerer
 from bot.core.evaluate import (
     Method,
@@ -158,6 +158,8 @@ def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
     from bot.core.corpus import Corpus, load_corpus
     from bot.loading import blame, load_definition_questions, load_resources
 
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no such folder of readings")
     shipped = load_resources(settings)
     general = replace(shipped, documents={})  # the language resources alone
     base = load_corpus(settings.corpus.path, shipped.corrections_by_document())

@@ -213,6 +213,8 @@ def _question(item: object, answerable: bool, where: str) -> Question:
     if not isinstance(item, dict) or not isinstance(item.get("q"), str):
         raise ConfigError(f"{where}: needs a question 'q' (a string)")
     expect = item.get("expect", ())
+    if not isinstance(expect, str | list | tuple | None):
+        raise ConfigError(f"{where}: 'expect' must be a quote or a list of quotes")
     expect = (expect,) if isinstance(expect, str) else tuple(expect or ())
     if answerable != bool(expect) or not all(isinstance(e, str) and e for e in expect):
         wanted = "a quote or a list of quotes" if answerable else "no"
