@@ -14,8 +14,8 @@ RUN useradd --create-home --uid 10001 fmstudy
 WORKDIR /app
 
 # Dependencies first, read from pyproject.toml alone, so that editing the bot, the corpus, the
-# language resources or config.yml reuses this layer. The bot itself needs no install: `python -m bot` runs it
-# from /app.
+# language resources or config.yml reuses this layer. The bot itself needs no install:
+# `python -m bot` runs it from /app.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
     && pip install --requirement /tmp/requirements.txt \

@@ -221,6 +221,7 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
     raw = read_yaml_mapping(path)
     settings: Settings = _build(Settings, raw, str(path), "")
     _check_ranges(settings, str(path))
+
     def beside(relative: Path) -> Path:
         return relative if relative.is_absolute() else (path.parent / relative).resolve()
 

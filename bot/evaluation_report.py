@@ -142,8 +142,6 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
     return 0
 
 
-
-
 READINGS_HEADER = (
     "| reading | corpus | split | R@1 | R@3 | MRR | answered | refused | refused@90 | "
     "pt R@3 | /define found (invented) |\n"

@@ -71,10 +71,6 @@ class Corpus:
             self, "passages", tuple(p for d in self.documents for p in d.passages)
         )
 
-    def section(self, title: str) -> list[Passage]:
-        wanted = fold(title)
-        return [p for p in self.passages if fold(p.section) == wanted]
-
     def find(self, quote: str, document: str | None = None) -> Passage | None:
         """The passage containing a verbatim quote (case and spacing ignored), in one
         document or in any."""

@@ -139,6 +139,7 @@ class DefinitionFinder:
                     if "".join(w[0] for w in tail) == short:
                         return " ".join(full[-n:])
         return ""
+
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
         score = 0
         if all(w in self.articles for w in found[:start]) and start <= 1:
@@ -161,7 +162,6 @@ class DefinitionFinder:
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
-
 
 
 def _as_written(sentence: str, term_words: Sequence[str]) -> str:

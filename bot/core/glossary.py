@@ -1,9 +1,11 @@
-"""The summary's own definitions, found in its text and looked up forgivingly.
+"""The readings' own definitions, found in their text and looked up forgivingly.
 
 Definitions are sentences that define ("Emergence means that…", "dubbed 'representation
-learning'"), recognised by the patterns in config.yml, plus curated entries and aliases in
-corpus/glossary.yml that point at a verbatim quote. A lookup forgives case, plurals, British
-spelling, accents and typos, so "Homogenisation" and "emergnce" still land.
+learning'"), recognised by the patterns in config.yml, plus each document's curated entries
+and aliases (its data file, ``corpus/<document>.yml``) that point at a verbatim quote. A
+lookup forgives case, plurals, British spelling, accents and typos, so "Homogenisation" and
+"emergnce" still land. A term no entry knows is looked for in the text itself
+(``definitions.DefinitionFinder``, through ``Knowledge.define``).
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ class TfidfRetriever:
         no passage would have (ln(1 + n) + 1, just above the rarest word's). It scales each
         question's scores as a whole, so it never changes a ranking: it only decides how
         far unknown words pull a question towards a refusal.
-    jargon, jargon_weight : terms of the field's vocabulary (``query.Jargon.terms``); one
+    jargon, jargon_weight : terms of the field's vocabulary (``query.jargon_terms``); one
         the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
         ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
 

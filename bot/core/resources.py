@@ -26,7 +26,8 @@ class Thesaurus:
     ("what is the paper about?"), the reading's words for itself. Keys and targets are
     folded, words separated by one space; ``about_document`` keys are single words."""
 
-    synonyms: Mapping[str, Mapping[str, Words]] = field(default_factory=_frozen)  # type: ignore[arg-type]
+    synonyms: Mapping[str, Mapping[str, Words]] = field(
+        default_factory=lambda: MappingProxyType({}))
     ignore: frozenset[str] = frozenset()
     about_document: Mapping[str, Words] = field(default_factory=_frozen)
 

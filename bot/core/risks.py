@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from bot.core.corpus import Corpus, Passage
 from bot.core.text import split_sentences, words
 
-# A bold run opening a passage, after an optional list number: "**Efficiency**:",
-# "1. **Models can fabricate responses.**", "__Bias__ —".
-_LEAD_IN = re.compile(r"^(?P<number>\d{1,3}[.)]\s+)?(?:\*\*|__)(?P<title>[^*_\n]{2,120}?)"
-                      r"(?:\*\*|__)(?P<after>\S?)")
+# A bold run opening a passage ("**Efficiency**:", "**Models can fabricate.**", "__Bias__ —"),
+# and the character right after it.
+_LEAD_IN = re.compile(r"^(?:\*\*|__)(?P<title>[^*_\n]{2,120}?)(?:\*\*|__)(?P<after>\S?)")
 
 
 @dataclass(frozen=True)
@@ -91,15 +90,15 @@ def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int)
 
 def _lead_ins(passages: Sequence[Passage]) -> list[int]:
     """The passages that open with a lead-in of the same form as the section's first one
-    (list item or paragraph, numbered or not, the punctuation after the bold): labels of
+    (list item or paragraph, the punctuation after the bold): labels of
     another form inside a risk ("**Input**:" in an example under "**Reliability**.") are
     part of that risk."""
     found = [(i, m) for i, p in enumerate(passages) if (m := _LEAD_IN.match(p.text))]
     if not found:
         return []
 
-    def form(i: int, match: re.Match[str]) -> tuple[str, bool, str]:
-        return passages[i].kind, bool(match.group("number")), match.group("after")
+    def form(i: int, match: re.Match[str]) -> tuple[str, str]:
+        return passages[i].kind, match.group("after")
 
     first = form(*found[0])
     return [i for i, m in found if form(i, m) == first]

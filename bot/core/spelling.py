@@ -7,7 +7,7 @@ deletes of every word it knows and a typed word looks up only its own n + 1 dele
 of generating every edit of itself.
 
 The deletes are kept as sorted 64-bit hashes in numpy arrays rather than strings in a dict,
-a tenth of the memory on a large corpus (bench/README.md). Every candidate is then checked
+a tenth of the memory on a large corpus. Every candidate is then checked
 against the typed word, so neither a hash collision nor two words that share a delete but
 are two edits apart ("abcd" and "bcde") is ever returned.
 """
