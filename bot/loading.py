@@ -15,6 +15,7 @@ from typing import Any
 from bot.config import ConfigError, Settings, read_yaml_mapping
 from bot.core.corpus import document_files, load_corpus
 from bot.core.evaluate import DefinitionQuestion, Question
+from bot.core.glossary import DocumentDataError
 from bot.core.knowledge import Knowledge
 from bot.core.resources import (
     CuratedGlossary,
@@ -50,9 +51,10 @@ def load_knowledge(settings: Settings) -> Knowledge:
         raise ConfigError(str(exc)) from exc
     try:
         glossary = Knowledge.build_glossary(settings, corpus, resources.documents)
-    except ValueError as exc:  # "<document>: …": that document's data file
-        document, _, problem = str(exc).partition(": ")
-        raise ConfigError(f"{data_file(settings, document)}: {problem}") from exc
+    except DocumentDataError as exc:
+        raise ConfigError(f"{data_file(settings, exc.document)}: {exc}") from exc
+    except ValueError as exc:  # glossary settings
+        raise ConfigError(f"{settings.source}: {exc}") from exc
     with blame(settings.source):
         return Knowledge.from_glossary(settings, corpus, resources, glossary)
 

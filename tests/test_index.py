@@ -225,3 +225,17 @@ def test_passages_with_every_term_in_text_or_field(monkeypatch, dense_share):
     assert retriever.passages_with(["alpha", "unknown"]) == set()
     assert retriever.passages_with([]) == set()
     assert retriever.passages_with(["filler"]) == set(range(4, 24))
+
+
+def test_retrieval_within_some_passages_scores_those_alone_as_over_all():
+    import numpy as np
+
+    texts = ["alpha beta", "alpha gamma", "beta gamma delta", "alpha alpha beta"]
+    retriever = TfidfRetriever(Analyzer()).fit(texts)
+    terms = Analyzer()("alpha beta")
+    everything = {h.row: h.score for h in retriever.retrieve(terms, 4).hits}
+    within = retriever.retrieve(terms, 4, within=np.array([0.0, 1.0, 1.0, 0.0])).hits
+    assert [h.row for h in within] == [r for r in sorted(everything, key=lambda r: -everything[r])
+                                       if r in (1, 2)]
+    assert all(h.score == everything[h.row] for h in within)
+    assert retriever.retrieve(terms, 4, within=np.zeros(4)).hits == []

@@ -45,6 +45,14 @@ class Lookup:
 HEAD_MATCH = 0.95  # a lookup's score when what was typed starts one term only
 
 
+class DocumentDataError(ValueError):
+    """A document's curated glossary does not fit the document (``document``: its id)."""
+
+    def __init__(self, document: str, problem: str) -> None:
+        super().__init__(problem)
+        self.document = document
+
+
 class Glossary:
     """Parameters
     ----------
@@ -84,8 +92,8 @@ class Glossary:
             for term, quote in curated.entries:
                 quoted = corpus.find(quote, document)
                 if quoted is None:
-                    raise ValueError(f"{document}: glossary: entry {term!r}: quote not found in "
-                                     "the document")
+                    raise DocumentDataError(document, f"glossary: entry {term!r}: quote not "
+                                            "found in the document")
                 sentence = next((s for s in split_sentences(quoted.text)
                                  if " ".join(words(quote)) in " ".join(words(s))), quote)
                 self._add(found, term, sentence, quoted)
@@ -94,8 +102,9 @@ class Glossary:
             for term, names in curated.aliases.items():
                 entry = found.get(self.key(term))
                 if entry is None:
-                    raise ValueError(f"{document}: glossary: aliases of {term!r}: not a term of "
-                                     f"the glossary (terms: {', '.join(sorted(found_terms))})")
+                    raise DocumentDataError(document, f"glossary: aliases of {term!r}: not a "
+                                            "term of the glossary (terms: "
+                                            f"{', '.join(sorted(found_terms))})")
                 found[self.key(term)] = GlossaryEntry(entry.term, entry.definition,
                                                       entry.passage, entry.aliases + names)
         self.entries_ = tuple(sorted(found.values(), key=lambda e: fold(e.term)))

@@ -116,6 +116,11 @@ async def test_huge_risks_definitions_about_and_refusal(
     assert [o["value"] for o in menu["options"]] == [str(i) for i in range(20, 30)]
     picked = await server.select(last, menu["custom_id"], ["29"], user="bob")
     assert (await picked.response()).embeds[0]["title"] == huge.risks[29].title
+    back = await server.click_button(last, component(last, "fmstudy:riskp:")["custom_id"])
+    assert (await back.response()).ok
+    middle = server.message(risks.message["id"])
+    assert middle["embeds"][0]["fields"][0]["name"].startswith("11. ")
+    assert component(middle, "fmstudy:riskn:").get("disabled") in (None, False)
 
     choices = await (await server.send_autocomplete("define", {"term": ""})).response()
     assert choices.ok and len(choices.payload["data"]["choices"]) == 25
