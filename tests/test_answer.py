@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,16 @@ Espresso is brewed by forcing hot water through finely ground coffee. The crema 
 
 A pour-over filter gives a lighter cup.
 """
+
+
+
+def knowledge_of(root: Path, files: dict[str, str]) -> Knowledge:
+    """The bot on a project written to ``root`` (paths relative to it; config.yml among
+    them, or already there)."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return load_knowledge(load_settings(root / "config.yml"))
 
 
 @pytest.fixture(scope="module")
@@ -247,15 +258,11 @@ def test_a_field_phrase_the_summary_never_writes_is_read_whole(knowledge):
 
 
 def test_a_field_phrase_written_as_a_heading_is_the_corpus_s_own(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "notes.md").write_text(
-        "# Notes\n\n## Model parallelism\n\nSplit the layers over devices, one part each.\n"
-        "\n## Data\n\nThe model reads data in batches.\n", encoding="utf-8")
-    (tmp_path / "jargon.yml").write_text("terms: [model parallelism]\n")
-    (tmp_path / "config.yml").write_text(
-        "language:\n  thesaurus: null\n  jargon: jargon.yml\n",
-        encoding="utf-8")
-    notes = load_knowledge(load_settings(tmp_path / "config.yml"))
+    notes = knowledge_of(tmp_path, {
+        "corpus/notes.md": "# Notes\n\n## Model parallelism\n\nSplit the layers over devices, "
+                           "one part each.\n\n## Data\n\nThe model reads data in batches.\n",
+        "jargon.yml": "terms: [model parallelism]\n",
+        "config.yml": "language:\n  thesaurus: null\n  jargon: jargon.yml\n"})
     answer = notes.ask("what is model parallelism?")
     assert answer.answered and answer.passages[0].passage.section == "Model parallelism"
 
@@ -310,23 +317,17 @@ def test_no_query_languages_still_answers(knowledge):
 def test_a_documents_synonyms_find_its_passages_and_touch_no_other(tmp_path):
     """notes.yml says members call the notes' "misconduct" "misuse": a question with
     "misuse" finds that passage, and another reading that says "misuse" itself keeps it."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "notes.md").write_text(
-        "# Notes\n\n## Norms\n\nProfessional norms deter misconduct by developers.\n\n"
-        "## Data\n\nThe models read text from the web.\n", encoding="utf-8")
-    (corpus / "notes.yml").write_text(
-        "synonyms:\n  english:\n    misuse: [misconduct]\n", encoding="utf-8")
-    (tmp_path / "config.yml").write_text(
-        "language:\n  thesaurus: null\n  jargon: null\nanswer:\n  min_score: 0.0343\n",
-        encoding="utf-8")
-    notes = load_knowledge(load_settings(tmp_path / "config.yml"))
+    notes = knowledge_of(tmp_path, {
+        "corpus/notes.md": "# Notes\n\n## Norms\n\nProfessional norms deter misconduct by "
+                           "developers.\n\n## Data\n\nThe models read text from the web.\n",
+        "corpus/notes.yml": "synonyms:\n  english:\n    misuse: [misconduct]\n",
+        "config.yml": "language:\n  thesaurus: null\n  jargon: null\n"
+                      "answer:\n  min_score: 0.0343\n"})
     answer = notes.ask("how do we stop misuse?")
     assert answer.answered and answer.passages[0].passage.section == "Norms"
 
-    (corpus / "other.md").write_text(
-        "# Other\n\n## Harms\n\nMisuse of models spreads spam.\n", encoding="utf-8")
-    both = load_knowledge(load_settings(tmp_path / "config.yml"))
+    both = knowledge_of(tmp_path, {
+        "corpus/other.md": "# Other\n\n## Harms\n\nMisuse of models spreads spam.\n"})
     first = both.ask("how do we stop misuse?").passages[0].passage
     assert first.document == "other"  # its own word outranks the notes' synonym
 
