@@ -77,8 +77,8 @@ class Answerer:
         passage that gives none at ``number_weight`` times its score: naming what the
         question is about is not saying how many.
     document_parsers : document id -> a parser that reads questions with that document's
-        own synonyms too (its members' words for its words); its reading of a question
-        scores that document's passages only, so no other reading is touched.
+        own data too (its members' words for its words, its OCR slips); its reading of a
+        question scores that document's passages only, so no other reading is touched.
     """
 
     def __init__(self, parser: QueryParser, retriever: TfidfRetriever, *, top_k: int = 3,
@@ -154,9 +154,9 @@ class Answerer:
     def _retrieve(self, terms: Sequence[str], readings: Sequence[tuple[list[str], np.ndarray]],
                   k: int) -> list[tuple[Hit, Mapping[str, float]]]:
         """The k best passages, each with the question's weights that scored it: a
-        document whose own synonyms read the question otherwise (``readings``: its terms
-        and its passages) scores its passages with that reading, and the other passages
-        keep the plain one."""
+        document whose own data reads the question otherwise (``readings``: its terms and
+        its passages) scores its passages with that reading, and the other passages keep
+        the plain one."""
         found: list[tuple[Hit, Mapping[str, float]]] = []
         rest: np.ndarray | None = None  # the passages the plain reading scores
         for own, mine in readings:
