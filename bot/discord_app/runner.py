@@ -149,14 +149,39 @@ async def serve(settings: Settings, knowledge: Knowledge, token: str,
             remove()
 
 
+# discord.py runs each slash command, component click and message event as a task of its
+# own, named by these prefixes.
+IN_FLIGHT = ("CommandTree-invoker", "discord-ui-view-dispatch", "discord.py: on_message")
+IN_FLIGHT_GRACE = 5.0  # seconds the work in progress gets to answer, within CLOSE_TIMEOUT
+
+
+async def finish_in_flight(timeout: float = IN_FLIGHT_GRACE) -> None:
+    """Let the commands, clicks and channel questions being answered finish, for up to
+    ``timeout`` seconds; cancel what is left (a command that deferred tells its member it
+    was cut short: see ``cogs/admin.py``), and collect every outcome, so none is reported
+    as never retrieved once the loop closes."""
+    tasks = {t for t in asyncio.all_tasks()
+             if t is not asyncio.current_task() and t.get_name().startswith(IN_FLIGHT)}
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=timeout)
+    for task in pending:
+        task.cancel()
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, Exception):
+            log.debug("work cut short by the stop: %r", outcome)
+
+
 async def stop_gracefully(bot: StudyBot, running: asyncio.Task[None]) -> None:
-    """Stop reading the gateway, then close: Discord sees close code 1000 and the bot goes offline.
+    """Let the work in progress finish (``finish_in_flight``), stop reading the gateway,
+    then close: Discord sees close code 1000 and the bot goes offline.
 
     Calling ``close()`` while the client is still polling the socket makes discord.py's
     reader close it first with 4000 (aiohttp hands the pending read the close), which Discord
     treats as a dropped connection to be resumed. Cancelling the polling task first, as
     ``Client.run`` does on Ctrl-C, leaves ``close()`` to send 1000.
     """
+    await finish_in_flight()
     running.cancel()
     try:
         await asyncio.wait_for(running, CLOSE_TIMEOUT)

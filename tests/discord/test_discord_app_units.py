@@ -189,3 +189,35 @@ async def test_a_channel_without_embed_links_gets_the_answer_as_plain_text(knowl
     sent = message.reply.call_args.kwargs
     assert "Emergence means that" in sent["content"] and not sent.get("embeds")
     assert sent["allowed_mentions"].everyone is False
+
+
+async def test_stopping_lets_work_in_progress_finish_and_cancels_what_hangs() -> None:
+    import asyncio
+
+    from bot.discord_app.runner import finish_in_flight
+
+    answered: list[str] = []
+
+    async def quick() -> None:
+        await asyncio.sleep(0.01)
+        answered.append("quick")
+
+    async def hangs() -> None:
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            answered.append("told the member")
+            raise
+
+    async def fails() -> None:
+        raise RuntimeError("the session is closed")
+
+    tasks = [asyncio.create_task(quick(), name="CommandTree-invoker"),
+             asyncio.create_task(hangs(), name="discord-ui-view-dispatch-1"),
+             asyncio.create_task(fails(), name="discord.py: on_message"),
+             asyncio.create_task(asyncio.sleep(60), name="not ours")]
+    await finish_in_flight(timeout=0.2)
+    assert answered == ["quick", "told the member"]
+    assert all(t.done() for t in tasks[:3]) and not tasks[3].done()
+    assert isinstance(tasks[2].exception(), RuntimeError)  # retrieved, not left to the loop
+    tasks[3].cancel()

@@ -10,6 +10,8 @@ that is a convenience a server can override; the owner check is what guards it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -48,12 +50,19 @@ class Admin(commands.Cog):
             return
         # A sync is a network round trip to Discord that may be rate limited: acknowledge now.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if scope == "server":
-            synced = await self.bot.sync_commands(interaction.guild_id or 0)
-            where = "this server"
-        else:
-            synced = await self.bot.sync_commands(None)
-            where = "every server (it can take a while to show up)"
+        try:
+            if scope == "server":
+                synced = await self.bot.sync_commands(interaction.guild_id or 0)
+                where = "this server"
+            else:
+                synced = await self.bot.sync_commands(None)
+                where = "every server (it can take a while to show up)"
+        except asyncio.CancelledError:  # the bot is stopping: don't leave "thinking…"
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(interaction.followup.send(**to_kwargs(
+                    text("The bot is stopping, so the sync was cut short; run /sync again "
+                         "once it is back."), ephemeral=True)), 2.0)
+            raise
         names = ", ".join(f"/{c.name}" for c in synced) or "none"
         await interaction.followup.send(**to_kwargs(
             text(f"Synced {len(synced)} commands to {where}: {names}."), ephemeral=True))
