@@ -196,3 +196,14 @@ def test_a_document_in_a_subfolder_has_its_data_beside_it(project: Path):
     best = json.loads(out.getvalue())["passages"][0]
     assert code == 0 and best["id"] == "week2/notes#chips-1"
     assert best["text"] == "The the GPU count doubled."
+
+
+@pytest.mark.parametrize("aliases", ["[a, b]", "emergence"])
+def test_glossary_aliases_of_the_wrong_shape_are_one_line(project: Path, capsys, aliases):
+    path = project / "corpus" / "foundation_models_summary.yml"
+    text = path.read_text()
+    cut = text.index("  aliases:\n")
+    path.write_text(text[:cut] + f"  aliases: {aliases}\n")
+    code, err = start(project, capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "glossary: 'aliases' must map terms to lists of names" in err

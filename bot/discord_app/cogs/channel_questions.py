@@ -136,9 +136,14 @@ class ChannelQuestions(commands.Cog):
         if (thread_name and study is not None and study.thread and not in_thread
                 and message.guild is not None):
             thread = await self.open_thread(message, thread_name)
+        sent = None
         if thread is not None:
-            sent = await thread.send(**kwargs)
-        else:
+            try:
+                sent = await thread.send(**kwargs)
+            except discord.Forbidden as exc:  # no Send Messages in Threads: the channel then
+                log.warning("could not post in thread %s (%s); replying in the channel",
+                            thread.id, exc.text)
+        if sent is None:
             sent = await message.reply(**kwargs, mention_author=False)
         if view is not None:
             view.attach_to_message(sent)
