@@ -80,8 +80,11 @@ class WordMapper:
         stems = ([] if known or len(word) < MIN_STEM_MATCH_LENGTH
                  else [stemmer.stemWord(word) for _, stemmer in self.stemmers])
         targets = self._synonyms(word, stems)
+        if targets is not None and known:  # the member's word, and what the corpus also says
+            return (word, *(w for w in " ".join(targets).split()
+                            if self.analyzer.term(w) in self.vocabulary_))
         if targets is not None:
-            return (*((word,) if known else ()), *" ".join(targets).split())
+            return tuple(" ".join(targets).split())
         if not known:
             if term in self.jargon_terms_:  # the field's word: not a typo
                 return (word,)
