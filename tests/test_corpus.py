@@ -225,3 +225,79 @@ def test_a_lead_in_joins_one_example_but_not_a_run_of_paragraphs_and_pipeless_ta
         "The recipe needs three things:", "Flour from the mill.", "Water from the well.",
         "Salt from the sea.", "GPT-3 | 175B"]
     assert passages[-1].kind == "row" and passages[-1].lead == "Model · Params"
+
+
+MD_NOTES = """# LLM notes
+
+## Tokens
+
+Tokens are **units** of text that a model reads.
+
+## Risks
+
+- **Reliability**: models make things up.
+- **Bias**: models repeat stereotypes.
+
+## Sizes
+
+| Model | Params |
+|---|---|
+| GPT-3 | 175B |
+"""
+
+HTML_NOTES = """<html><head><title>LLM notes</title><script>track()</script></head><body>
+<nav>Home | About</nav><h1>LLM notes</h1>
+<h2>Tokens</h2><p>Tokens are <b>units</b> of text that a model reads.</p>
+<h2>Risks</h2><ul><li><strong>Reliability</strong>: models make things up.</li>
+<li><strong>Bias</strong>: models repeat stereotypes.</li></ul>
+<h2>Sizes</h2><table><tr><th>Model</th><th>Params</th></tr><tr><td>GPT-3</td><td>175B</td></tr>
+</table><footer>© 2026</footer></body></html>"""
+
+
+def write_docx_notes(path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("LLM notes", level=1)
+    document.add_heading("Tokens", level=2)
+    paragraph = document.add_paragraph("Tokens are ")
+    paragraph.add_run("units").bold = True
+    paragraph.add_run(" of text that a model reads.")
+    document.add_heading("Risks", level=2)
+    for lead, rest in (("Reliability", ": models make things up."),
+                       ("Bias", ": models repeat stereotypes.")):
+        item = document.add_paragraph(style="List Bullet")
+        item.add_run(lead).bold = True
+        item.add_run(rest)
+    document.add_heading("Sizes", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Model", "Params"), ("GPT-3", "175B")), strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    document.save(str(path))
+
+
+def test_web_pages_and_exported_documents_read_like_their_markdown(tmp_path: Path):
+    for name, write in (("md", lambda p: p.write_text(MD_NOTES)),
+                        ("html", lambda p: p.write_text(HTML_NOTES)),
+                        ("docx", write_docx_notes)):
+        folder = tmp_path / name
+        folder.mkdir()
+        write(folder / f"notes.{name}")
+    read = {name: [(p.section, p.kind, p.text, p.lead)
+                   for p in load_corpus(tmp_path / name).passages]
+            for name in ("md", "html", "docx")}
+    assert read["html"] == read["md"] == read["docx"]
+    assert ("Risks", "item", "**Reliability**: models make things up.", "") in read["md"]
+    assert load_corpus(tmp_path / "html").documents[0].title == "LLM notes"
+
+
+def test_a_file_the_bot_cannot_read_is_skipped_with_a_warning(tmp_path: Path, caplog):
+    (tmp_path / "good.md").write_text(MD_NOTES)
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "latin1.md").write_bytes("# Notas\n\n## Seção\n\nAção.\n".encode("latin-1"))
+    with caplog.at_level("WARNING"):
+        corpus = load_corpus(tmp_path)
+    assert [d.id for d in corpus.documents] == ["good"]
+    assert sum("skipped" in r.message for r in caplog.records) == 2
+    assert any("broken.docx" in r.message for r in caplog.records)

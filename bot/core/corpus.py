@@ -16,15 +16,19 @@ their own.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.formats import docx_to_markdown, html_to_markdown
 from bot.core.text import fold, split_sentences, squash
 
-DOCUMENT_SUFFIXES = (".md", ".txt")
+log = logging.getLogger(__name__)
+
+DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".docx")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Bold in a heading ("**Foundation Models**"): citations are set in bold already.
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
@@ -124,19 +128,39 @@ def load_corpus(directory: Path,
         raise ValueError(f"corpus folder not found: {directory}")
     files = document_files(directory)
     if not files:
-        raise ValueError(f"{directory}: no documents (.md or .txt files) in the corpus folder")
-    documents = []
+        raise ValueError(f"{directory}: no documents (.md, .txt, .html or .docx files) in the "
+                         "corpus folder")
+    documents, skipped = [], []
     for doc_id, file in files.items():
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{file}: cannot read as UTF-8 text ({exc})") from exc
-        document = parse_document(text, doc_id, markdown=file.suffix.lower() == ".md",
-                                  corrections=(corrections or {}).get(doc_id))
+            text, markdown = read_document(file)
+            document = parse_document(text, doc_id, markdown=markdown,
+                                      corrections=(corrections or {}).get(doc_id))
+        except Exception as exc:  # a corrupt or unreadable file: the rest of the corpus loads
+            skipped.append(f"{file.name} ({exc.__class__.__name__}: {exc})")
+            log.warning("skipped %s: cannot read it (%s)", file, exc)
+            continue
         if not document.passages:
-            raise ValueError(f"{file}: the document has no paragraphs to answer from")
+            skipped.append(f"{file.name} (no paragraphs)")
+            log.warning("skipped %s: it has no paragraphs to answer from", file)
+            continue
         documents.append(document)
+    if not documents:
+        raise ValueError(f"{directory}: no document to answer from (skipped: "
+                         f"{'; '.join(skipped)})")
     return Corpus(tuple(documents))
+
+
+def read_document(file: Path) -> tuple[str, bool]:
+    """A document's text, and whether it is Markdown: Markdown and plain text as written
+    (UTF-8), web pages and exported documents turned into Markdown (``formats``)."""
+    suffix = file.suffix.lower()
+    if suffix == ".docx":
+        return docx_to_markdown(file), True
+    text = file.read_text(encoding="utf-8")
+    if suffix in (".html", ".htm"):
+        return html_to_markdown(text), True
+    return text, suffix == ".md"
 
 
 def parse_document(

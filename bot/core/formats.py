@@ -1,0 +1,144 @@
+"""Readings as the group has them, part of the document loader: a web page (.html) or an
+exported document (.docx) becomes the Markdown the segmenter reads, with the same words.
+
+Headings become '#' lines, paragraphs stay paragraphs, list items '- ' lines, table rows
+'| a | b |' lines under their header, and bold stays '**bold**' (a risk's lead-in is bold).
+Navigation, scripts, styles and forms of a page are dropped: they are not the reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_NOT_READING = ["script", "style", "nav", "header", "footer", "aside", "noscript", "form",
+                "template", "button", "svg"]
+
+
+def html_to_markdown(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(_NOT_READING):
+        tag.decompose()
+    for tag in soup("br"):
+        tag.replace_with(" ")
+    for tag in soup(["strong", "b"]):
+        text = _text(tag)
+        tag.replace_with(f"**{text}**" if text else "")
+    title = _text(soup.title) if soup.title else ""
+    if soup.title:
+        soup.title.decompose()
+    blocks = list(_html_blocks(soup.body or soup))
+    if title and not (blocks and blocks[0].startswith("# ")):
+        blocks.insert(0, f"# {title}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _html_blocks(node: Tag) -> Iterator[str]:
+    loose: list[str] = []  # text standing directly in a container, as one paragraph
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            loose.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        block = _html_block(child)
+        if block is None:
+            if child.name in ("a", "em", "i", "span", "code", "sup", "sub", "small", "u"):
+                loose.append(str(child.get_text()))
+                continue
+            yield from _flush(loose)
+            yield from _html_blocks(child)
+            continue
+        yield from _flush(loose)
+        if block:
+            yield block
+    yield from _flush(loose)
+
+
+def _flush(loose: list[str]) -> Iterator[str]:
+    """The text gathered so far as one paragraph (if any), and the gathering emptied."""
+    text = " ".join("".join(loose).split())
+    loose.clear()
+    if text:
+        yield text
+
+
+def _text(tag: Tag) -> str:
+    """A tag's words as written, runs of white space made one."""
+    return " ".join(tag.get_text().split())
+
+
+def _html_block(tag: Tag) -> str | None:
+    """The Markdown of a block element, or None for a container to read through."""
+    text = _text(tag)
+    if tag.name in _HEADINGS:
+        return f"{'#' * _HEADINGS[tag.name]} {text}" if text else ""
+    if tag.name in ("p", "pre"):
+        return text
+    if tag.name == "blockquote":
+        return f"> {text}" if text else ""
+    if tag.name in ("ul", "ol"):
+        items = [_text(li) for li in tag.find_all("li", recursive=False)]
+        return "\n".join(f"- {item}" for item in items if item)
+    if tag.name == "table":
+        rows = [[_text(cell) for cell in row.find_all(["th", "td"])]
+                for row in tag.find_all("tr")]
+        return _table([row for row in rows if any(row)])
+    return None
+
+
+def docx_to_markdown(path: Path) -> str:
+    document = docx.Document(str(path))
+    blocks: list[str] = []
+    items: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag.endswith("}tbl"):
+            table = Table(element, document)
+            block = _table([[cell.text.strip() for cell in row.cells] for row in table.rows])
+        elif element.tag.endswith("}p"):
+            block = _docx_paragraph(Paragraph(element, document))
+        else:
+            continue
+        if block.startswith("- "):
+            items.append(block)
+            continue
+        if items:
+            blocks.append("\n".join(items))
+            items = []
+        if block:
+            blocks.append(block)
+    if items:
+        blocks.append("\n".join(items))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _docx_paragraph(paragraph: Paragraph) -> str:
+    text = "".join(f"**{run.text}**" if run.bold and run.text.strip() else run.text
+                   for run in paragraph.runs).strip() or paragraph.text.strip()
+    style = paragraph.style.name if paragraph.style is not None else ""
+    if not text:
+        return ""
+    if style == "Title":
+        return f"# {paragraph.text.strip()}"
+    if style.startswith("Heading"):
+        level = style.removeprefix("Heading").strip()
+        return f"{'#' * (int(level) if level.isdigit() else 1)} {paragraph.text.strip()}"
+    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    if style.startswith("List") or numbered:
+        return f"- {text}"
+    return text
+
+
+def _table(rows: list[list[str]]) -> str:
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    return "\n".join(lines)
