@@ -301,3 +301,73 @@ def test_a_file_the_bot_cannot_read_is_skipped_with_a_warning(tmp_path: Path, ca
     assert [d.id for d in corpus.documents] == ["good"]
     assert sum("skipped" in r.message for r in caplog.records) == 2
     assert any("broken.docx" in r.message for r in caplog.records)
+
+
+def write_paper(path: Path) -> None:
+    """A small paper as PDF: an outline, a running header, page numbers, a word hyphenated
+    at a line's end, and a page in two columns."""
+    from fpdf import FPDF
+
+    class Paper(FPDF):
+        def header(self) -> None:
+            self.set_font("helvetica", size=8)
+            self.cell(0, 8, "On Foundation Models (draft)", align="C")
+            self.ln(10)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 10, str(self.page_no()), align="C")
+
+    pdf = Paper()
+    sections = [
+        ("1 Introduction", "Homogeniza-\ntion means the consolidation of methodologies for "
+         "building machine learning systems across a wide range of applications."),
+        ("2 Capabilities", None),
+        ("3 Risks", "Concentration of power follows the cost of training the largest models, "
+         "which few actors can pay."),
+    ]
+    for title, text in sections:
+        pdf.add_page()
+        pdf.set_font("helvetica", "B", 14)
+        pdf.start_section(title)
+        pdf.cell(0, 10, title)
+        pdf.ln(14)
+        pdf.set_font("helvetica", size=11)
+        if text is not None:
+            pdf.multi_cell(0, 6, text)
+            continue
+        top = pdf.get_y()
+        pdf.set_xy(10, top)
+        pdf.multi_cell(90, 6, "Language models read text written by people. Left column "
+                       "words come first in reading order.")
+        pdf.set_xy(110, top)
+        pdf.multi_cell(90, 6, "Vision models read pixels of images. Right column words "
+                       "come second in reading order.")
+    pdf.output(str(path))
+
+
+def test_a_paper_as_pdf_is_read_in_order_and_cited_by_section_and_page(tmp_path: Path):
+    write_paper(tmp_path / "paper.pdf")
+    passages = load_corpus(tmp_path).passages
+    assert [(p.citation, p.text[:30]) for p in passages] == [
+        ("1 Introduction ¶1, p. 1", "Homogenization means the conso"),
+        ("2 Capabilities ¶1, p. 2", "Language models read text writ"),
+        ("2 Capabilities ¶2, p. 2", "Vision models read pixels of i"),
+        ("3 Risks ¶1, p. 3", "Concentration of power follows"),
+    ]
+    assert not any("draft" in p.text for p in passages)  # the running header
+
+
+def test_a_paper_answers_defines_and_lists_its_risks(tmp_path: Path):
+    from bot.config import load_settings
+    from bot.core.knowledge import Knowledge
+
+    write_paper(tmp_path / "paper.pdf")
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), load_corpus(tmp_path))
+    answer = knowledge.ask("what does homogenization mean?")
+    assert answer.answered and answer.passages[0].passage.citation == "1 Introduction ¶1, p. 1"
+    assert knowledge.define("homogenization").entry.definition.startswith(
+        "Homogenization means the consolidation")
+    assert [r.title for r in knowledge.risks] == ["Concentration of power follows the cost of "
+                                                  "training…"]

@@ -23,16 +23,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.formats import docx_to_markdown, html_to_markdown
+from bot.core.formats import docx_to_markdown, html_to_markdown, pdf_to_markdown
 from bot.core.text import fold, split_sentences, squash
 
 log = logging.getLogger(__name__)
 
-DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".docx")
+DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".docx", ".pdf")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Bold in a heading ("**Foundation Models**"): citations are set in bold already.
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
+_PAGE_MARK = re.compile(r"^<!-- page (\d+) -->$")  # what formats.pdf_to_markdown writes
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
@@ -50,10 +51,12 @@ class Passage:
     # For a list item: what announces the list ("…three ingredients:", a bold line); for a
     # table row: the table's column names.
     lead: str = ""
+    page: int | None = None  # where it starts, in a paper (PDF)
 
     @property
     def citation(self) -> str:
-        return f"{self.section} ¶{self.number}"
+        page = f", p. {self.page}" if self.page is not None else ""
+        return f"{self.section} ¶{self.number}{page}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class Corpus:
 
 @dataclass
 class _Block:
-    kind: str  # "heading" | "paragraph" | "item" | "row" | "byline"
+    kind: str  # "heading" | "paragraph" | "item" | "row" | "byline" | "page" (level: its number)
     text: str
     level: int = 0
     bullet: bool = False
@@ -157,6 +160,8 @@ def read_document(file: Path) -> tuple[str, bool]:
     suffix = file.suffix.lower()
     if suffix == ".docx":
         return docx_to_markdown(file), True
+    if suffix == ".pdf":
+        return pdf_to_markdown(file), True
     text = file.read_text(encoding="utf-8")
     if suffix in (".html", ".htm"):
         return html_to_markdown(text), True
@@ -202,6 +207,9 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         lines = chunk.split("\n")
         if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
             yield _Block("heading", m.group(2), len(m.group(1)))
+            continue
+        if len(lines) == 1 and (m := _PAGE_MARK.match(lines[0])):
+            yield _Block("page", "", int(m.group(1)))
             continue
         if len(lines) > 2 and "|" in lines[0] and _TABLE_RULE.match(lines[1]):
             yield from _table_rows(lines)
@@ -296,13 +304,17 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
     path: tuple[str, ...] = ()
     last: _Block | None = None
     lead = ""
+    page: int | None = None
     for i, block in enumerate(blocks):
+        if block.kind == "page":  # a paragraph may go on across it
+            page = block.level
+            continue
         if block.kind == "heading":
             path = paths[i]
             sections.append(block.text)
             last, lead = None, ""
             continue
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        following = next((b for b in blocks[i + 1:] if b.kind != "page"), None)
         if last is not None and _continues(block, last, following):
             last.text = f"{last.text} {block.text}"
             passages[-1] = _passage(passages[-1], last.text)
@@ -315,7 +327,7 @@ def _assemble(doc_id: str, title: str, author: str | None, blocks: list[_Block])
         number = counters[path] = counters.get(path, 0) + 1
         passages.append(Passage(f"{doc_id}#{slug}-{number}", doc_id, label, path, number,
                                 block.text, block.kind,
-                                {"item": lead, "row": block.lead}.get(block.kind, "")))
+                                {"item": lead, "row": block.lead}.get(block.kind, ""), page))
         last = block
     return Document(doc_id, title, author, tuple(sections), tuple(passages))
 

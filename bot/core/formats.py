@@ -1,5 +1,6 @@
-"""Readings as the group has them, part of the document loader: a web page (.html) or an
-exported document (.docx) becomes the Markdown the segmenter reads, with the same words.
+"""Readings as the group has them, part of the document loader: a web page (.html), an
+exported document (.docx) or a paper (.pdf) becomes the Markdown the segmenter reads, with
+the same words.
 
 Headings become '#' lines, paragraphs stay paragraphs, list items '- ' lines, table rows
 '| a | b |' lines under their header, and bold stays '**bold**' (a risk's lead-in is bold).
@@ -8,6 +9,8 @@ Navigation, scripts, styles and forms of a page are dropped: they are not the re
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +19,14 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+
+from bot.core.text import fold
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _NOT_READING = ["script", "style", "nav", "header", "footer", "aside", "noscript", "form",
@@ -142,3 +153,85 @@ def _table(rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
     lines.insert(1, "|" + "---|" * len(rows[0]))
     return "\n".join(lines)
+
+
+# A heading a paper numbers ("2.1 Language"), found when a PDF has no outline.
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-Z][^.!?]{1,80}$")
+
+
+def pdf_to_markdown(path: Path) -> str:
+    """A PDF's text in reading order, a page marker (``<!-- page N -->``) before each page's
+    text so that passages cite their page. Sections come from the outline where the PDF has
+    one, else from numbered heading lines; running headers, footers and page numbers are
+    dropped, words hyphenated across lines are joined, ligatures undone."""
+    with path.open("rb") as stream:
+        document = PDFDocument(PDFParser(stream))
+        outline = _outline(document)
+        pages = [[_clean(box.get_text()) for box in page if isinstance(box, LTTextContainer)]
+                 for page in extract_pages(stream, laparams=LAParams(line_margin=0.8))]
+    running = _running_lines(pages)
+    blocks: list[str] = []
+    for number, boxes in enumerate(pages, 1):
+        blocks.append(f"<!-- page {number} -->")
+        titles = outline.get(number, [])
+        for text in boxes:
+            if not text or text in running or text.isdigit():
+                continue
+            heading = next((level for level, title in titles if _same(text, title)), None)
+            if heading is None and not outline and (m := _NUMBERED_HEADING.match(text)):
+                heading = m.group(1).count(".") + 1
+            if heading is not None:
+                blocks.append(f"{'#' * min(heading + 1, 6)} {text}")
+            elif blocks and blocks[-1].endswith("-") and text[:1].islower():
+                blocks[-1] = blocks[-1][:-1] + text  # a word cut at the end of a box
+            else:
+                blocks.append(text)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _outline(document: PDFDocument) -> dict[int, list[tuple[int, str]]]:
+    """Page number -> the (level, title) of the outline's entries that start on it."""
+    pages = {page.pageid: n for n, page in enumerate(PDFPage.create_pages(document), 1)}
+    found: dict[int, list[tuple[int, str]]] = {}
+    try:
+        entries = list(document.get_outlines())
+    except PDFNoOutlines:
+        return found
+    for level, title, dest, action, _ in entries:
+        target = dest if dest is not None else (resolve1(action).get("D") if action else None)
+        target = resolve1(target)
+        if isinstance(target, dict):  # a named destination's dictionary
+            target = resolve1(target.get("D"))
+        if isinstance(target, list) and target and hasattr(target[0], "objid"):
+            page = pages.get(target[0].objid)
+            if page is not None:
+                found.setdefault(page, []).append((level, " ".join(str(title).split())))
+    return found
+
+
+def _clean(text: str) -> str:
+    """A box's text on one line: ligatures undone, a word hyphenated at a line's end
+    joined, runs of white space made one."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(\w)-\n(?=[a-z])", r"\1", text)
+    return " ".join(text.split())
+
+
+RUNNING_MAX = 120  # a running header or footer is a short line
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Short boxes repeated on most pages (numbers aside): running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    seen: dict[str, set[int]] = {}
+    for number, boxes in enumerate(pages):
+        for text in boxes:
+            if len(text) <= RUNNING_MAX:
+                seen.setdefault(re.sub(r"\d+", "#", text), set()).add(number)
+    return {text for boxes in pages for text in boxes if len(text) <= RUNNING_MAX
+            and len(seen[re.sub(r"\d+", "#", text)]) >= max(3, len(pages) // 2)}
+
+
+def _same(text: str, title: str) -> bool:
+    return fold(" ".join(text.split())) == fold(title)
