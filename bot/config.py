@@ -38,6 +38,9 @@ class CorpusSettings:
     sits beside it: ``notes.yml`` for ``notes.md``."""
 
     path: Path = Path("corpus")
+    # Where conversions of .pdf, .docx and .html readings are kept between starts (relative
+    # to the config file's folder; null: none).
+    cache: Path | None = Path(".cache/readings")
     # Sections whose heading has one of these words list sources, not answers: they are
     # never quoted as an answer (a paper's title shares every word of a question about it).
     reference_headings: tuple[str, ...] = ("References", "Bibliography", "Further reading",
@@ -226,6 +229,7 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
         return relative if relative.is_absolute() else (path.parent / relative).resolve()
 
     corpus_path = beside(settings.corpus.path)
+    cache = None if settings.corpus.cache is None else beside(settings.corpus.cache)
     if not corpus_path.is_dir():
         raise ConfigError(f"{path}: 'corpus.path': corpus folder not found: {corpus_path}")
     language = {}
@@ -237,7 +241,8 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
                 raise ConfigError(f"{path}: 'language.{key}': file not found: {data_file} "
                                   "(use null for none)")
     return dataclasses.replace(
-        settings, source=path, corpus=dataclasses.replace(settings.corpus, path=corpus_path),
+        settings, source=path,
+        corpus=dataclasses.replace(settings.corpus, path=corpus_path, cache=cache),
         language=dataclasses.replace(settings.language, **language))
 
 

@@ -46,7 +46,8 @@ def load_knowledge(settings: Settings) -> Knowledge:
     """Read the data files and the documents, and fit everything."""
     resources = load_resources(settings)
     try:
-        corpus = load_corpus(settings.corpus.path, resources.corrections_by_document())
+        corpus = load_corpus(settings.corpus.path, resources.corrections_by_document(),
+                             settings.corpus.cache)
     except ValueError as exc:  # the document loader names the file
         raise ConfigError(str(exc)) from exc
     try:

@@ -371,3 +371,23 @@ def test_a_paper_answers_defines_and_lists_its_risks(tmp_path: Path):
         "Homogenization means the consolidation")
     assert [r.title for r in knowledge.risks] == ["Concentration of power follows the cost of "
                                                   "training…"]
+
+
+def test_a_converted_reading_is_kept_and_a_changed_one_converted_again(tmp_path: Path,
+                                                                      monkeypatch):
+    import bot.core.corpus as corpus_module
+
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    folder.mkdir()
+    write_paper(folder / "paper.pdf")
+    first = load_corpus(folder, cache=cache).passages
+    converted = []
+    real = corpus_module.pdf_to_markdown
+    monkeypatch.setattr(corpus_module, "pdf_to_markdown",
+                        lambda path: converted.append(path) or real(path))
+    assert load_corpus(folder, cache=cache).passages == first and converted == []
+    (folder / "paper.pdf").write_bytes((folder / "paper.pdf").read_bytes() + b"\n%% edited\n")
+    assert load_corpus(folder, cache=cache).passages == first and len(converted) == 1
+    for kept in cache.iterdir():  # the cache is safe to delete
+        kept.unlink()
+    assert load_corpus(folder, cache=cache).passages == first and len(converted) == 2

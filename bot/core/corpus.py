@@ -15,8 +15,11 @@ their own.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -123,10 +126,12 @@ def _scratch(relative: Path) -> bool:
 
 
 def load_corpus(directory: Path,
-                corrections: Mapping[str, Mapping[str, str]] | None = None) -> Corpus:
+                corrections: Mapping[str, Mapping[str, str]] | None = None,
+                cache: Path | None = None) -> Corpus:
     """Every document of the folder (``document_files``) becomes a document, with its own
-    corrections (document id -> wrong -> right) fixed in its text. The one core function
-    that opens files; a problem is a ValueError naming the file."""
+    corrections (document id -> wrong -> right) fixed in its text; conversions are kept in
+    ``cache`` (``read_document``). The one core function that opens files; a problem is a
+    ValueError naming the file."""
     if not directory.is_dir():
         raise ValueError(f"corpus folder not found: {directory}")
     files = document_files(directory)
@@ -136,7 +141,7 @@ def load_corpus(directory: Path,
     documents, skipped = [], []
     for doc_id, file in files.items():
         try:
-            text, markdown = read_document(file)
+            text, markdown = read_document(file, cache)
             document = parse_document(text, doc_id, markdown=markdown,
                                       corrections=(corrections or {}).get(doc_id))
         except Exception as exc:  # a corrupt or unreadable file: the rest of the corpus loads
@@ -154,18 +159,44 @@ def load_corpus(directory: Path,
     return Corpus(tuple(documents))
 
 
-def read_document(file: Path) -> tuple[str, bool]:
+# Bumped whenever ``formats`` turns a file into other Markdown: older cache entries are
+# then never read again.
+CONVERSION_VERSION = 1
+
+
+def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
     """A document's text, and whether it is Markdown: Markdown and plain text as written
-    (UTF-8), web pages and exported documents turned into Markdown (``formats``)."""
+    (UTF-8), web pages, exported documents and papers turned into Markdown (``formats``).
+
+    A conversion (a 200-page paper takes seconds) is kept in ``cache`` under the hash of
+    the file's bytes, so a restart with the same file reads it back, a changed file is
+    converted again, and the folder is safe to delete. A cache that cannot be written is
+    only slower."""
     suffix = file.suffix.lower()
+    if suffix in (".md", ".txt"):
+        return file.read_text(encoding="utf-8"), suffix == ".md"
+    raw = file.read_bytes()
+    kept = None
+    if cache is not None:
+        key = hashlib.sha256(raw + f"{CONVERSION_VERSION}{suffix}".encode()).hexdigest()
+        kept = cache / f"{key}.md"
+        with contextlib.suppress(OSError):
+            return kept.read_text(encoding="utf-8"), True
     if suffix == ".docx":
-        return docx_to_markdown(file), True
-    if suffix == ".pdf":
-        return pdf_to_markdown(file), True
-    text = file.read_text(encoding="utf-8")
-    if suffix in (".html", ".htm"):
-        return html_to_markdown(text), True
-    return text, suffix == ".md"
+        text = docx_to_markdown(file)
+    elif suffix == ".pdf":
+        text = pdf_to_markdown(file)
+    else:
+        text = html_to_markdown(raw.decode("utf-8"))
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            partial = kept.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(kept)  # whole or not at all, even with two bots starting
+        except OSError as exc:
+            log.debug("could not keep the conversion of %s: %s", file, exc)
+    return text, True
 
 
 def parse_document(
