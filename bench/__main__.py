@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from bench import cold_start, e2e, report
+from bench import cold_start, e2e, paper, report
 from bench.corpora import Workload, summary_workload, synthetic_workload
 from bench.methods import BotBuilder, builders
 from bench.retrieval import MethodResult, Plan, measure
@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
                              "its p99 is close to its maximum.")
         del workload
 
+    if not args.quick:
+        log(f"paper: a generated {paper.PAGES}-page PDF beside the summary")
+        figures = paper.measure(ROOT)
+        notes += figures.notes()
+        log(f"  {notes[-1]}")
     notes += _method_notes()
     results = report.Results(report.machine(), corpora, sizes, cold, e2e_figures, notes)
     report.write(results, args.out)
