@@ -305,7 +305,7 @@ def test_a_file_the_bot_cannot_read_is_skipped_with_a_warning(tmp_path: Path, ca
 
 def write_paper(path: Path) -> None:
     """A small paper as PDF: an outline, a running header, page numbers, a word hyphenated
-    at a line's end, and a page in two columns."""
+    at a line's end, a page in two columns, and a footnote marker."""
     from fpdf import FPDF
 
     class Paper(FPDF):
@@ -327,6 +327,7 @@ def write_paper(path: Path) -> None:
         ("3 Risks", "Concentration of power follows the cost of training the largest models, "
          "which few actors can pay."),
     ]
+    footnoted = "3 Risks"  # its text carries a footnote marker: "power²"
     for title, text in sections:
         pdf.add_page()
         pdf.set_font("helvetica", "B", 14)
@@ -334,6 +335,14 @@ def write_paper(path: Path) -> None:
         pdf.cell(0, 10, title)
         pdf.ln(14)
         pdf.set_font("helvetica", size=11)
+        if text is not None and title == footnoted:
+            head, tail = text.split(" follows", 1)
+            pdf.write(6, head)
+            pdf.char_vpos = "SUP"
+            pdf.write(6, "2")
+            pdf.char_vpos = "LINE"
+            pdf.write(6, " follows" + tail)
+            continue
         if text is not None:
             pdf.multi_cell(0, 6, text)
             continue
@@ -357,6 +366,7 @@ def test_a_paper_as_pdf_is_read_in_order_and_cited_by_section_and_page(tmp_path:
         ("3 Risks ¶1, p. 3", "Concentration of power follows"),
     ]
     assert not any("draft" in p.text for p in passages)  # the running header
+    assert passages[-1].text.startswith("Concentration of power follows")  # no marker
 
 
 def test_a_paper_answers_defines_and_lists_its_risks(tmp_path: Path):

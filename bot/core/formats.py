@@ -20,7 +20,7 @@ from bs4.element import NavigableString, Tag
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -167,7 +167,7 @@ def pdf_to_markdown(path: Path) -> str:
     with path.open("rb") as stream:
         document = PDFDocument(PDFParser(stream))
         outline = _outline(document)
-        pages = [[_clean(box.get_text()) for box in page if isinstance(box, LTTextContainer)]
+        pages = [[_clean(_box_text(box)) for box in page if isinstance(box, LTTextContainer)]
                  for page in extract_pages(stream, laparams=LAParams(line_margin=0.8))]
     running = _running_lines(pages)
     blocks: list[str] = []
@@ -209,6 +209,18 @@ def _outline(document: PDFDocument) -> dict[int, list[tuple[int, str]]]:
     return found
 
 
+def _box_text(box: LTTextContainer) -> str:  # type: ignore[type-arg]
+    """A box's text without its footnote markers: digits set smaller than the box's text
+    ("models²" is "models")."""
+    chars = [c for line in box if isinstance(line, LTTextLine) for c in line]
+    sizes = sorted(c.size for c in chars if isinstance(c, LTChar))
+    if not sizes:
+        return str(box.get_text())
+    body = sizes[len(sizes) // 2]
+    return "".join("" if isinstance(c, LTChar) and c.get_text().isdigit()
+                   and c.size < FOOTNOTE_SIZE * body else c.get_text() for c in chars)
+
+
 def _clean(text: str) -> str:
     """A box's text on one line: ligatures undone, a word hyphenated at a line's end
     joined, runs of white space made one."""
@@ -218,6 +230,7 @@ def _clean(text: str) -> str:
 
 
 RUNNING_MAX = 120  # a running header or footer is a short line
+FOOTNOTE_SIZE = 0.8  # a footnote marker is set at most this share of the text's size
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
