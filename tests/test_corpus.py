@@ -385,15 +385,15 @@ def test_a_paper_answers_defines_and_lists_its_risks(tmp_path: Path):
 
 def test_a_converted_reading_is_kept_and_a_changed_one_converted_again(tmp_path: Path,
                                                                       monkeypatch):
-    import bot.core.corpus as corpus_module
+    import bot.core.formats as formats
 
     folder, cache = tmp_path / "corpus", tmp_path / "cache"
     folder.mkdir()
     write_paper(folder / "paper.pdf")
     first = load_corpus(folder, cache=cache).passages
     converted = []
-    real = corpus_module.pdf_to_markdown
-    monkeypatch.setattr(corpus_module, "pdf_to_markdown",
+    real = formats.pdf_to_markdown
+    monkeypatch.setattr(formats, "pdf_to_markdown",
                         lambda path: converted.append(path) or real(path))
     assert load_corpus(folder, cache=cache).passages == first and converted == []
     (folder / "paper.pdf").write_bytes((folder / "paper.pdf").read_bytes() + b"\n%% edited\n")

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.formats import docx_to_markdown, html_to_markdown, pdf_to_markdown
 from bot.core.text import fold, split_sentences, squash
 
 log = logging.getLogger(__name__)
@@ -175,6 +174,10 @@ def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
     suffix = file.suffix.lower()
     if suffix in (".md", ".txt"):
         return file.read_text(encoding="utf-8"), suffix == ".md"
+    # Imported here: their parsers cost a third of a second at start, and most corpora are
+    # Markdown.
+    from bot.core.formats import docx_to_markdown, html_to_markdown, pdf_to_markdown
+
     raw = file.read_bytes()
     kept = None
     if cache is not None:
