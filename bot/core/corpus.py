@@ -174,10 +174,6 @@ def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
     suffix = file.suffix.lower()
     if suffix in (".md", ".txt"):
         return file.read_text(encoding="utf-8"), suffix == ".md"
-    # Imported here: their parsers cost a third of a second at start, and most corpora are
-    # Markdown.
-    from bot.core.formats import docx_to_markdown, html_to_markdown, pdf_to_markdown
-
     raw = file.read_bytes()
     kept = None
     if cache is not None:
@@ -185,6 +181,9 @@ def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
         kept = cache / f"{key}.md"
         with contextlib.suppress(OSError):
             return kept.read_text(encoding="utf-8"), True
+    # Imported only to convert: their parsers cost a third of a second at start.
+    from bot.core.formats import docx_to_markdown, html_to_markdown, pdf_to_markdown
+
     if suffix == ".docx":
         text = docx_to_markdown(file)
     elif suffix == ".pdf":
