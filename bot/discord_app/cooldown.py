@@ -32,20 +32,26 @@ class RateLimit:
         self.clock = clock
         self._events: dict[Hashable, deque[float]] = {}
 
-    def retry_after(self, key: Hashable) -> float:
-        """Seconds until the key may act again, or 0.0, in which case this event counts."""
+    def wait(self, key: Hashable) -> float:
+        """Seconds until the key may act again (0.0: now); nothing is counted."""
         if self.per_minute <= 0:
             return 0.0
         now = self.clock()
-        events = self._events.setdefault(key, deque())
+        events = self._events.get(key)
+        if events is None:
+            return 0.0
         while events and now - events[0] >= 60.0:
             events.popleft()
-        if len(events) >= self.per_minute:
-            return 60.0 - (now - events[0])
-        events.append(now)
+        return 60.0 - (now - events[0]) if len(events) >= self.per_minute else 0.0
+
+    def count(self, key: Hashable) -> None:
+        """Count an event of the key, now."""
+        if self.per_minute <= 0:
+            return
+        now = self.clock()
+        self._events.setdefault(key, deque()).append(now)
         if len(self._events) > 10_000:  # forget keys that have been quiet for a minute
             self._events = {k: e for k, e in self._events.items() if e and now - e[-1] < 60}
-        return 0.0
 
 
 class Cooldown:
@@ -82,16 +88,16 @@ class Cooldown:
 
 async def within_budget(interaction: discord.Interaction) -> bool:
     """Whether the member and the channel may act now (the bot's ``member_rate`` and
-    ``channel_rate``); when not, the member is told how long to wait, privately, and an
-    autocomplete simply offers nothing."""
-    bot = cast("StudyBot", interaction.client)
-    wait = bot.member_rate.retry_after(interaction.user.id)
-    if wait <= 0:
-        wait = bot.channel_rate.retry_after(interaction.channel_id)
-    if wait <= 0:
-        return True
+    ``channel_rate``); when not, the member is told how long to wait, privately, and nothing
+    is counted. Autocomplete (each key typed in /define) is free: it is not an action."""
     if interaction.type is discord.InteractionType.autocomplete:
-        await interaction.response.autocomplete([])
-    else:
-        await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
+        return True
+    bot = cast("StudyBot", interaction.client)
+    wait = max(bot.member_rate.wait(interaction.user.id),
+               bot.channel_rate.wait(interaction.channel_id))
+    if wait <= 0:
+        bot.member_rate.count(interaction.user.id)
+        bot.channel_rate.count(interaction.channel_id)
+        return True
+    await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
     return False

@@ -519,3 +519,17 @@ async def test_every_command_button_and_menu_passes_the_member_and_channel_budge
     carol = [await (await server.send_interaction_command("about", user="carol")).response()
              for _ in range(2)]
     assert carol[0].embeds and carol[1].content.startswith("Slow down")  # the channel's five
+
+
+async def test_typing_in_define_spends_no_budget_and_a_refusal_counts_nothing(
+    server: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot(member_actions_per_minute=2, channel_actions_per_minute=0)
+    for typed in ("e", "em", "eme", "emer", "emerg"):
+        assert (await (await server.send_autocomplete("define", {"term": typed})).response()).ok
+    first = await (await server.send_interaction_command("define", {"term": "emergence"},
+                                                         user="alice")).response()
+    assert first.embeds  # five keystrokes spent nothing
+    second = await (await server.send_interaction_command("about", user="alice")).response()
+    third = await (await server.send_interaction_command("about", user="alice")).response()
+    assert second.embeds and third.content.startswith("Slow down")

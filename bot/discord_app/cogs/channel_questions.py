@@ -104,14 +104,15 @@ class ChannelQuestions(commands.Cog):
 
     async def answer(self, message: discord.Message, question: str) -> None:
         # The budget first: the help text and the refusals are channel replies too.
+        if self.bot.channel_rate.wait(message.channel.id) > 0:
+            return  # the channel is busy enough: a notice would be one more message
+        self.bot.channel_rate.count(message.channel.id)
         cooldown = self.bot.cooldown
         wait = cooldown.retry_after(message.author.id)
         if wait > 0:
             if cooldown.first_warning(message.author.id):
                 await self.send(message, slow_down(wait), view=None)
             return  # already warned in this window: don't answer spam with spam
-        if self.bot.channel_rate.retry_after(message.channel.id) > 0:
-            return  # the channel is busy enough: a notice would be one more message
         if not question:
             await self.send(message, render_help(), view=None)
             return
