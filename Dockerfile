@@ -25,6 +25,9 @@ COPY config.yml ./
 COPY language ./language
 COPY corpus ./corpus
 COPY bot ./bot
+# Conversions of .pdf/.docx/.html readings are kept here between starts: mount a volume on it
+# (-v fmstudy-cache:/app/.cache) so that a new container reads them back.
+RUN mkdir -p /app/.cache/readings && chown -R 10001 /app/.cache
 
 USER 10001
 # Exec form: python is PID 1 and gets `docker stop`'s SIGTERM, on which the bot closes cleanly.

@@ -6,6 +6,7 @@ the key.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.config import ConfigError, Settings, read_yaml_mapping
-from bot.core.corpus import document_files, load_corpus
+from bot.core.corpus import DOCUMENT_SUFFIXES, document_files, load_corpus
 from bot.core.evaluate import DefinitionQuestion, Question
 from bot.core.glossary import DocumentDataError
 from bot.core.knowledge import Knowledge
@@ -26,6 +27,8 @@ from bot.core.resources import (
     Words,
 )
 from bot.core.text import words
+
+log = logging.getLogger(__name__)
 
 # A question file: questions that the reading answers (with a quote of the answer) and
 # questions it does not; terms to /define; the risks its risk section lists.
@@ -62,7 +65,8 @@ def load_knowledge(settings: Settings) -> Knowledge:
 
 def data_file(settings: Settings, document: str) -> Path:
     """Where a document's own data is kept: beside it, under its name."""
-    stem = document.removesuffix(".md").removesuffix(".txt")  # an id that kept its suffix
+    stem = next((document.removesuffix(s) for s in DOCUMENT_SUFFIXES if document.endswith(s)),
+                document)  # an id that kept its suffix (notes.md beside notes.txt)
     return settings.corpus.path / f"{stem}.yml"
 
 
@@ -75,11 +79,16 @@ def load_resources(settings: Settings) -> Resources:
         by_stem.setdefault(path.with_suffix(""), []).append(doc_id)
     for path in document_files(folder, (".yml",)).values():
         ids = by_stem.get(path.with_suffix(""))
+        if ids is None and path.parent != folder:  # a subfolder's own files (mkdocs.yml)
+            log.warning("ignored %s: it names no document beside it", path)
+            continue
         if ids is None:
             raise ConfigError(f"{path}: names no document (a document's data file is called "
                               "after it: notes.yml for notes.md)")
-        data = load_document_data(path)
-        documents.update(dict.fromkeys(ids, data))
+        if len(ids) > 1:
+            raise ConfigError(f"{path}: two documents share its name ({', '.join(ids)}); "
+                              "rename one, so that its data says which")
+        documents[ids[0]] = load_document_data(path)
     return Resources(thesaurus=load_thesaurus(settings.language.thesaurus),
                      jargon=load_jargon(settings.language.jargon),
                      documents=MappingProxyType(documents))

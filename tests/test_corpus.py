@@ -398,6 +398,9 @@ def test_a_converted_reading_is_kept_and_a_changed_one_converted_again(tmp_path:
     assert load_corpus(folder, cache=cache).passages == first and converted == []
     (folder / "paper.pdf").write_bytes((folder / "paper.pdf").read_bytes() + b"\n%% edited\n")
     assert load_corpus(folder, cache=cache).passages == first and len(converted) == 1
+    for kept in cache.iterdir():  # a broken entry is converted again, not served
+        kept.write_bytes(b"\xff\xfe" if kept.stat().st_size % 2 else b"")
+    assert load_corpus(folder, cache=cache).passages == first and len(converted) == 2
     for kept in cache.iterdir():  # the cache is safe to delete
         kept.unlink()
-    assert load_corpus(folder, cache=cache).passages == first and len(converted) == 2
+    assert load_corpus(folder, cache=cache).passages == first and len(converted) == 3

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
+import importlib.metadata
 import logging
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -129,14 +132,15 @@ def load_corpus(directory: Path,
                 cache: Path | None = None) -> Corpus:
     """Every document of the folder (``document_files``) becomes a document, with its own
     corrections (document id -> wrong -> right) fixed in its text; conversions are kept in
-    ``cache`` (``read_document``). The one core function that opens files; a problem is a
-    ValueError naming the file."""
+    ``cache`` (``read_document``). The document loader (with ``formats``) is the one part of
+    the core that opens files: a file it cannot read is skipped with a warning, and a folder
+    with no document to answer from is a ValueError naming it."""
     if not directory.is_dir():
         raise ValueError(f"corpus folder not found: {directory}")
     files = document_files(directory)
     if not files:
-        raise ValueError(f"{directory}: no documents (.md, .txt, .html or .docx files) in the "
-                         "corpus folder")
+        raise ValueError(f"{directory}: no documents (.md, .txt, .html, .docx or .pdf files) "
+                         "in the corpus folder")
     documents, skipped = [], []
     for doc_id, file in files.items():
         try:
@@ -158,9 +162,25 @@ def load_corpus(directory: Path,
     return Corpus(tuple(documents))
 
 
-# Bumped whenever ``formats`` turns a file into other Markdown: older cache entries are
-# then never read again.
-CONVERSION_VERSION = 1
+@functools.cache
+def _converter_key() -> bytes:
+    """What a conversion depends on besides the file: the readers' own code and the
+    versions of the libraries under them. A change to either keys every file anew, so an
+    older conversion is never served."""
+    versions = ";".join(_version(name) for name in ("pdfminer.six", "python-docx",
+                                                    "beautifulsoup4"))
+    return hashlib.sha256(Path(__file__).with_name("formats.py").read_bytes()
+                          + versions.encode()).digest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+_warned_cache: set[Path] = set()  # a cache folder that could not be written: said once
 
 
 def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
@@ -177,10 +197,12 @@ def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
     raw = file.read_bytes()
     kept = None
     if cache is not None:
-        key = hashlib.sha256(raw + f"{CONVERSION_VERSION}{suffix}".encode()).hexdigest()
+        key = hashlib.sha256(raw + suffix.encode() + _converter_key()).hexdigest()
         kept = cache / f"{key}.md"
-        with contextlib.suppress(OSError):
-            return kept.read_text(encoding="utf-8"), True
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = kept.read_text(encoding="utf-8")
+            if text.strip():  # an empty or broken entry is converted again
+                return text, True
     # Imported only to convert: their parsers cost a third of a second at start.
     from bot.core.formats import docx_to_markdown, html_to_markdown, pdf_to_markdown
 
@@ -191,14 +213,27 @@ def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
     else:
         text = html_to_markdown(raw.decode("utf-8"))
     if kept is not None:
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            partial = kept.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(text, encoding="utf-8")
-            partial.replace(kept)  # whole or not at all, even with two bots starting
-        except OSError as exc:
-            log.debug("could not keep the conversion of %s: %s", file, exc)
+        _keep(kept, text)
     return text, True
+
+
+def _keep(kept: Path, text: str) -> None:
+    """Write a conversion whole or not at all, even with two bots starting at once."""
+    partial = None
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=kept.parent, suffix=".tmp")
+        partial = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        partial.replace(kept)
+    except OSError as exc:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        if kept.parent not in _warned_cache:
+            _warned_cache.add(kept.parent)
+            log.warning("cannot keep conversions in %s (%s): every start converts again",
+                        kept.parent, exc)
 
 
 def parse_document(
