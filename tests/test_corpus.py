@@ -404,3 +404,57 @@ def test_a_converted_reading_is_kept_and_a_changed_one_converted_again(tmp_path:
     for kept in cache.iterdir():  # the cache is safe to delete
         kept.unlink()
     assert load_corpus(folder, cache=cache).passages == first and len(converted) == 3
+
+
+def test_a_papers_exponents_and_subscripts_keep_their_digits(tmp_path: Path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for text, position in (("A model of 10", "LINE"), ("9", "SUP"), (" parameters drinks H",
+                           "LINE"), ("2", "SUB"), ("O daily, says the paper", "LINE"),
+                           ("3", "SUP"), (".", "LINE")):
+        pdf.char_vpos = position
+        pdf.write(6, text)
+    pdf.output(str(tmp_path / "note.pdf"))
+    [passage] = load_corpus(tmp_path).passages
+    assert passage.text == "A model of 109 parameters drinks H2O daily, says the paper."
+
+
+def test_web_pages_keep_inline_words_nested_lists_and_their_encoding(tmp_path: Path):
+    page = ("<html><head><meta charset='windows-1252'></head><body><header>Site banner"
+            "</header><article><header><h1>Notas</h1></header><h2>Termos</h2>"
+            "<p>Text with <abbr>LLM</abbr> and <mark>marked</mark> words.</p>"
+            "<ul><li>Parent<ul><li>child one</li></ul></li></ul><p>Ação.</p>"
+            "<table><tr><td>GPT-3</td><td>175B</td></tr></table></article></body></html>")
+    (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
+    passages = load_corpus(tmp_path).passages
+    assert [p.text for p in passages] == [
+        "Text with LLM and marked words.", "Parent child one", "Ação.", "| GPT-3 | 175B |"]
+    assert load_corpus(tmp_path).documents[0].title == "Notas"
+
+
+def test_an_exported_documents_links_and_bold_keep_their_words(tmp_path: Path):
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("See the ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(
+        "https://example.org", "http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/hyperlink", is_external=True))
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "original paper"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    paragraph.add_run(" for details.")
+    bold = document.add_paragraph("The ")
+    bold.add_run("transformer ").bold = True
+    bold.add_run("is a model.")
+    document.save(str(tmp_path / "notes.docx"))
+    assert [p.text for p in load_corpus(tmp_path).passages] == [
+        "See the original paper for details.", "The **transformer** is a model."]

@@ -211,7 +211,7 @@ def read_document(file: Path, cache: Path | None = None) -> tuple[str, bool]:
     elif suffix == ".pdf":
         text = pdf_to_markdown(file)
     else:
-        text = html_to_markdown(raw.decode("utf-8"))
+        text = html_to_markdown(raw)
     if kept is not None:
         _keep(kept, text)
     return text, True
@@ -294,7 +294,8 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
 
 def _table_rows(lines: list[str]) -> Iterator[_Block]:
     """Each row of a Markdown table, as written, with the column names as its lead."""
-    names = " · ".join(cell.strip() for cell in lines[0].strip().strip("|").split("|"))
+    cells = [cell.strip() for cell in lines[0].strip().strip("|").split("|")]
+    names = " · ".join(cells) if any(cells) else ""  # a table with no header row
     for row in lines[2:]:
         if row.strip().strip("|").strip():
             yield _Block("row", row.strip(), lead=names)

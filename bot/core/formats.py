@@ -18,10 +18,11 @@ import docx
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 from docx.table import Table
+from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
-from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
+from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
@@ -29,13 +30,23 @@ from pdfminer.pdftypes import resolve1
 from bot.core.text import fold
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_NOT_READING = ["script", "style", "nav", "header", "footer", "aside", "noscript", "form",
-                "template", "button", "svg"]
+_NOT_READING = ["script", "style", "nav", "footer", "aside", "noscript", "form", "template",
+                "button", "svg"]
+# Elements that hold paragraphs rather than words: any other element is read as part of the
+# text around it.
+_CONTAINERS = frozenset(("html", "body", "main", "article", "section", "div", "header",
+                         "figure", "figcaption", "details", "summary", "dl", "dd", "dt",
+                         "center", "li", "td", "th"))
 
 
-def html_to_markdown(html: str) -> str:
+def html_to_markdown(html: str | bytes) -> str:
+    """``html``: the page's bytes (their encoding found as a browser would: the page's
+    own ``<meta charset>``, else a guess) or its text."""
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(_NOT_READING):
+        tag.decompose()
+    body = soup.body or soup
+    for tag in body.find_all("header", recursive=False):  # the site's banner, not an article's
         tag.decompose()
     for tag in soup("br"):
         tag.replace_with(" ")
@@ -45,7 +56,7 @@ def html_to_markdown(html: str) -> str:
     title = _text(soup.title) if soup.title else ""
     if soup.title:
         soup.title.decompose()
-    blocks = list(_html_blocks(soup.body or soup))
+    blocks = list(_html_blocks(body))
     if title and not (blocks and blocks[0].startswith("# ")):
         blocks.insert(0, f"# {title}")
     return "\n\n".join(blocks) + "\n"
@@ -61,7 +72,7 @@ def _html_blocks(node: Tag) -> Iterator[str]:
             continue
         block = _html_block(child)
         if block is None:
-            if child.name in ("a", "em", "i", "span", "code", "sup", "sub", "small", "u"):
+            if child.name not in _CONTAINERS:  # a, em, abbr, mark…: words of the paragraph
                 loose.append(str(child.get_text()))
                 continue
             yield from _flush(loose)
@@ -96,13 +107,33 @@ def _html_block(tag: Tag) -> str | None:
     if tag.name == "blockquote":
         return f"> {text}" if text else ""
     if tag.name in ("ul", "ol"):
-        items = [_text(li) for li in tag.find_all("li", recursive=False)]
-        return "\n".join(f"- {item}" for item in items if item)
+        return "\n".join(_list_lines(tag, 0))
     if tag.name == "table":
-        rows = [[_text(cell) for cell in row.find_all(["th", "td"])]
-                for row in tag.find_all("tr")]
-        return _table([row for row in rows if any(row)])
+        sections = [tag, *tag.find_all(["thead", "tbody", "tfoot"], recursive=False)]
+        rows = [row for section in sections for row in section.find_all("tr", recursive=False)]
+        cells = [[_text(cell) for cell in row.find_all(["th", "td"], recursive=False)]
+                 for row in rows]
+        headed = bool(rows) and rows[0].find("th", recursive=False) is not None
+        cells = [row for row in cells if any(row)]
+        if cells and not headed:  # no header row: every row is a passage
+            cells.insert(0, [""] * len(cells[0]))
+        return _table(cells)
     return None
+
+
+def _list_lines(tag: Tag, depth: int) -> Iterator[str]:
+    """A list's items as '- ' lines, a nested list's indented under its item."""
+    for item in tag.find_all("li", recursive=False):
+        own = []
+        for child in item.children:
+            if isinstance(child, Tag) and child.name in ("ul", "ol"):
+                continue
+            own.append(child.get_text() if isinstance(child, Tag) else str(child))
+        text = " ".join("".join(own).split())
+        if text:
+            yield f"{'  ' * depth}- {text}"
+        for inner in item.find_all(["ul", "ol"], recursive=False):
+            yield from _list_lines(inner, depth + 1)
 
 
 def docx_to_markdown(path: Path) -> str:
@@ -131,8 +162,16 @@ def docx_to_markdown(path: Path) -> str:
 
 
 def _docx_paragraph(paragraph: Paragraph) -> str:
-    text = "".join(f"**{run.text}**" if run.bold and run.text.strip() else run.text
-                   for run in paragraph.runs).strip() or paragraph.text.strip()
+    # Runs, including those inside hyperlinks; neighbouring bold runs are one bold span.
+    spans: list[tuple[bool, str]] = []
+    for part in paragraph.iter_inner_content():
+        for run in part.runs if isinstance(part, Hyperlink) else [part]:
+            bold = bool(run.bold) and bool(run.text.strip())
+            if spans and spans[-1][0] == bold:
+                spans[-1] = (bold, spans[-1][1] + run.text)
+            else:
+                spans.append((bold, run.text))
+    text = "".join(_bold(span) if bold else span for bold, span in spans).strip()
     style = paragraph.style.name if paragraph.style is not None else ""
     if not text:
         return ""
@@ -145,6 +184,12 @@ def _docx_paragraph(paragraph: Paragraph) -> str:
     if style.startswith("List") or numbered:
         return f"- {text}"
     return text
+
+
+def _bold(span: str) -> str:
+    """Bold in Markdown, the spaces around it outside the stars ("**the** model")."""
+    core = span.strip()
+    return span[:len(span) - len(span.lstrip())] + f"**{core}**" + span[len(span.rstrip()):]
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -195,11 +240,16 @@ def _outline(document: PDFDocument) -> dict[int, list[tuple[int, str]]]:
     found: dict[int, list[tuple[int, str]]] = {}
     try:
         entries = list(document.get_outlines())
-    except PDFNoOutlines:
+    except Exception:  # none, or one pdfminer cannot read: the layout gives the sections
         return found
     for level, title, dest, action, _ in entries:
         target = dest if dest is not None else (resolve1(action).get("D") if action else None)
         target = resolve1(target)
+        if isinstance(target, bytes | str):  # a named destination (LaTeX's hyperref)
+            try:
+                target = resolve1(document.get_dest(target))
+            except Exception:
+                continue
         if isinstance(target, dict):  # a named destination's dictionary
             target = resolve1(target.get("D"))
         if isinstance(target, list) and target and hasattr(target[0], "objid"):
@@ -211,14 +261,24 @@ def _outline(document: PDFDocument) -> dict[int, list[tuple[int, str]]]:
 
 def _box_text(box: LTTextContainer) -> str:  # type: ignore[type-arg]
     """A box's text without its footnote markers: digits set smaller than the box's text
-    ("models²" is "models")."""
-    chars = [c for line in box if isinstance(line, LTTextLine) for c in line]
-    sizes = sorted(c.size for c in chars if isinstance(c, LTChar))
+    and raised above its line, right after a word ("models²" is "models"; "10⁹" and "H₂O"
+    keep their digits)."""
+    lines = [line for line in box if isinstance(line, LTTextLine)]
+    sizes = sorted(c.size for line in lines for c in line if isinstance(c, LTChar))
     if not sizes:
         return str(box.get_text())
     body = sizes[len(sizes) // 2]
-    return "".join("" if isinstance(c, LTChar) and c.get_text().isdigit()
-                   and c.size < FOOTNOTE_SIZE * body else c.get_text() for c in chars)
+    kept: list[str] = []
+    for line in lines:
+        for char in line:
+            text = char.get_text()
+            marker = (isinstance(char, LTChar) and text.isdigit()
+                      and char.size < FOOTNOTE_SIZE * body
+                      and char.y0 > line.y0 + RAISED * body
+                      and bool(kept) and not kept[-1][-1:].isdigit())
+            if not marker:
+                kept.append(text)
+    return "".join(kept)
 
 
 def _clean(text: str) -> str:
@@ -231,6 +291,7 @@ def _clean(text: str) -> str:
 
 RUNNING_MAX = 120  # a running header or footer is a short line
 FOOTNOTE_SIZE = 0.8  # a footnote marker is set at most this share of the text's size
+RAISED = 0.2  # ... and raised at least this share of it above the line
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
@@ -247,4 +308,10 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
 
 
 def _same(text: str, title: str) -> bool:
-    return fold(" ".join(text.split())) == fold(title)
+    """Whether a box is the outline's title, its section number aside ("1 Introduction"
+    for "Introduction")."""
+    return _unnumbered(text) == _unnumbered(title)
+
+
+def _unnumbered(text: str) -> str:
+    return re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", fold(" ".join(text.split())))
