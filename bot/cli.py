@@ -214,19 +214,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         knowledge = load_knowledge(settings)
         handlers = {"ask": cmd_ask, "define": cmd_define, "risks": cmd_risks,
                     "console": cmd_console, "eval": cmd_eval}
-        return handlers[command](args, knowledge, out)
+        try:
+            return handlers[command](args, knowledge, out)
+        except BrokenPipeError:  # the reader left (| head): nothing more to say
+            _silence_stdout()
+            return 0
+        except OSError as exc:  # > /dev/full, a closed terminal
+            _silence_stdout()
+            print(f"error: cannot write the output ({exc.strerror or exc})", file=sys.stderr)
+            return 1
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # the reader left (| head): nothing more to say
-        _silence_stdout()
-        return 0
-    except OSError as exc:  # > /dev/full, a closed terminal
-        _silence_stdout()
-        print(f"error: cannot write the output ({exc.strerror or exc})", file=sys.stderr)
-        return 1
 
 
 def _silence_stdout() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TextIO, cast
 
 from bot.core.knowledge import Knowledge
 from bot.render import (
@@ -46,6 +46,7 @@ def respond(knowledge: Knowledge, line: str) -> Reply:
 
 
 NOT_UTF8 = "That line is not valid UTF-8 text, so I could not read it."
+_END = object()  # the stream's end, which no line is
 
 
 def read_lines(stream: TextIO) -> Iterator[str | None]:
@@ -79,10 +80,11 @@ def run_console(knowledge: Knowledge, stdin: TextIO, out: TextIO) -> int:
         else:
             out.write(PROMPT)
             out.flush()
-            line = next(lines, "\x00end")
-            if line == "\x00end":
+            item = next(lines, _END)
+            if item is _END:
                 out.write("\n")
                 return 0
+            line = cast(str | None, item)
         if line is None:
             out.write(NOT_UTF8 + "\n\n")
             continue

@@ -102,21 +102,31 @@ class Redact(logging.Filter):
     _URL_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.\-]+")
     _FIELD = r"""(['"]{}['"]\s*:\s*)(['"])(?:\\.|(?!\2).)*\2"""
     _TOKEN_FIELD = re.compile(_FIELD.format("token"))
-    _TEXT_FIELD = re.compile(_FIELD.format("(?:content|value)"))
+    # What a member wrote, and what repeats it: an answer's title, a thread's name.
+    _TEXT_FIELD = re.compile(_FIELD.format("(?:content|value|title|name|description)"))
 
     def __init__(self, keep_text: bool = False) -> None:
         super().__init__()
         self.keep_text = keep_text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = self._URL_TOKEN.sub(r"\1[token]", message)
-        redacted = self._TOKEN_FIELD.sub(r"\1\2[token]\2", redacted)
-        if not self.keep_text:
-            redacted = self._TEXT_FIELD.sub(r"\1\2[member text]\2", redacted)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call: logging reports it as it always does
+            return True
+        redacted = self._redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:  # a traceback can quote a request too
+            record.exc_text = self._redact(logging.Formatter().formatException(record.exc_info))
         return True
+
+    def _redact(self, text: str) -> str:
+        text = self._URL_TOKEN.sub(r"\1[token]", text)
+        text = self._TOKEN_FIELD.sub(r"\1\2[token]\2", text)
+        if not self.keep_text:
+            text = self._TEXT_FIELD.sub(r"\1\2[member text]\2", text)
+        return text
 
 
 async def serve(settings: Settings, knowledge: Knowledge, token: str,
@@ -152,7 +162,7 @@ async def serve(settings: Settings, knowledge: Knowledge, token: str,
 # discord.py runs each slash command, component click and message event as a task of its
 # own, named by these prefixes.
 IN_FLIGHT = ("CommandTree-invoker", "discord-ui-view-dispatch", "discord.py: on_message")
-IN_FLIGHT_GRACE = 5.0  # seconds the work in progress gets to answer, within CLOSE_TIMEOUT
+IN_FLIGHT_GRACE = 3.0  # seconds the work in progress gets to answer, within docker stop's 10
 
 
 async def finish_in_flight(timeout: float = IN_FLIGHT_GRACE) -> None:
@@ -167,7 +177,13 @@ async def finish_in_flight(timeout: float = IN_FLIGHT_GRACE) -> None:
     _, pending = await asyncio.wait(tasks, timeout=timeout)
     for task in pending:
         task.cancel()
-    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+    try:
+        outcomes = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True),
+                                          timeout)
+    except TimeoutError:  # a task that ignores its cancellation: the close goes on
+        log.warning("%d interactions did not stop in time", sum(not t.done() for t in tasks))
+        return
+    for outcome in outcomes:
         if isinstance(outcome, Exception):
             log.debug("work cut short by the stop: %r", outcome)
 

@@ -221,3 +221,25 @@ async def test_stopping_lets_work_in_progress_finish_and_cancels_what_hangs() ->
     assert all(t.done() for t in tasks[:3]) and not tasks[3].done()
     assert isinstance(tasks[2].exception(), RuntimeError)  # retrieved, not left to the loop
     tasks[3].cancel()
+
+
+def test_the_log_filter_lets_a_malformed_call_through_and_redacts_tracebacks() -> None:
+    import logging
+
+    from bot.discord_app.runner import Redact
+
+    bad = logging.LogRecord("bot", logging.DEBUG, __file__, 1, "bad %d", ("x",), None)
+    assert Redact().filter(bad) is True  # logging reports it, the caller goes on
+    try:
+        raise RuntimeError("POST /webhooks/1/c2VjcmV0LXRva2Vu.x/messages failed")
+    except RuntimeError:
+        import sys
+
+        failed = logging.LogRecord("discord.http", logging.ERROR, __file__, 1, "failed", (),
+                                   sys.exc_info())
+    Redact().filter(failed)
+    assert failed.exc_text is not None and "c2VjcmV0LXRva2Vu" not in failed.exc_text
+    titled = logging.LogRecord("discord.http", logging.DEBUG, __file__, 1, "%s",
+                               ({"title": "my private question"},), None)
+    Redact().filter(titled)
+    assert "my private question" not in titled.getMessage()
