@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fpdf import FPDF
+
 from bench.cold_start import time_command
 
 PAGES = 200
@@ -46,23 +48,28 @@ class PaperFigures:
             f"({self.cached_start_s / self.summary_start_s:.2f}×)."]
 
 
+class Paper(FPDF):
+    """A PDF with a running header (``running``) and a page number at each page's foot, as
+    papers have."""
+
+    def __init__(self, running: str) -> None:
+        super().__init__()
+        self.running = running
+
+    def header(self) -> None:
+        self.set_font("helvetica", size=8)
+        self.cell(0, 8, self.running, align="C")
+        self.ln(10)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("helvetica", size=8)
+        self.cell(0, 10, str(self.page_no()), align="C")
+
+
 def write_paper(path: Path, pages: int = PAGES, seed: int = SEED) -> None:
-    from fpdf import FPDF
-
     rng = random.Random(seed)
-
-    class Paper(FPDF):
-        def header(self) -> None:
-            self.set_font("helvetica", size=8)
-            self.cell(0, 8, "On the Opportunities and Risks of Foundation Models", align="C")
-            self.ln(10)
-
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font("helvetica", size=8)
-            self.cell(0, 10, str(self.page_no()), align="C")
-
-    pdf = Paper()
+    pdf = Paper("On the Opportunities and Risks of Foundation Models")
     pdf.set_auto_page_break(True, 20)
     for page in range(pages):
         pdf.add_page()

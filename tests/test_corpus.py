@@ -306,20 +306,9 @@ def test_a_file_the_bot_cannot_read_is_skipped_with_a_warning(tmp_path: Path, ca
 def write_paper(path: Path) -> None:
     """A small paper as PDF: an outline, a running header, page numbers, a word hyphenated
     at a line's end, a page in two columns, and a footnote marker."""
-    from fpdf import FPDF
+    from bench.paper import Paper
 
-    class Paper(FPDF):
-        def header(self) -> None:
-            self.set_font("helvetica", size=8)
-            self.cell(0, 8, "On Foundation Models (draft)", align="C")
-            self.ln(10)
-
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font("helvetica", size=8)
-            self.cell(0, 10, str(self.page_no()), align="C")
-
-    pdf = Paper()
+    pdf = Paper("On Foundation Models (draft)")
     sections = [
         ("1 Introduction", "Homogeniza-\ntion means the consolidation of methodologies for "
          "building machine learning systems across a wide range of applications."),
