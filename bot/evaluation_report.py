@@ -154,11 +154,12 @@ def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
     answered from its own documents alone (with the language resources), and added to the
     configured corpus, as a group would add it."""
     from bot.core.corpus import Corpus, load_corpus
-    from bot.loading import blame, load_definition_questions, load_resources
+    from bot.loading import blame, load_definition_questions, load_embedder, load_resources
 
     if not folder.is_dir():
         raise ConfigError(f"{folder}: no such folder of readings")
     shipped = load_resources(settings)
+    embedder = load_embedder(settings)
     general = replace(shipped, documents={})  # the language resources alone
     base = load_corpus(settings.corpus.path, shipped.corrections_by_document())
     out.write(f"{READINGS_HEADER}\n")
@@ -171,7 +172,7 @@ def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
         for mode, corpus, resources in (("alone", alone, general),
                                         ("added", added, shipped)):
             with blame(reading):
-                knowledge = Knowledge.from_corpus(settings, corpus, resources)
+                knowledge = Knowledge.from_corpus(settings, corpus, resources, embedder)
             rankings = evaluate(bot_method(knowledge), questions)
             for split in SPLITS:
                 chosen = [i for i, q in enumerate(questions) if q.split == split]

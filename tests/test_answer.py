@@ -10,6 +10,7 @@ import pytest
 from bot.config import load_settings
 from bot.core.answer import Status
 from bot.core.knowledge import Knowledge
+from bot.core.text import words
 from bot.loading import load_knowledge
 
 TINY = """# Kitchen notes
@@ -349,3 +350,45 @@ def test_the_summarys_own_synonyms_do_not_reach_another_reading(tmp_path):
     notes = load_knowledge(load_settings(tmp_path / "config.yml"))
     assert notes.ask("what about misuse?").passages[0].passage.section == "Harms"
     assert notes.ask("what about misuse?").passages[1:] == ()  # "misconduct" is not asked
+
+
+class TopicEmbedder:
+    """A stand-in sentence embedder: a text's vector is the topics its words belong to."""
+
+    name = "topics"
+    TOPICS = ({"cat", "cats", "feline", "kitten", "gato"}, {"dog", "dogs", "canine", "puppy"},
+              {"tax", "taxes", "revenue"})
+
+    def _embed(self, texts):
+        import numpy as np
+
+        vectors = np.array([[float(bool(topic & set(words(t)))) for topic in self.TOPICS]
+                            + [0.1] for t in texts])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def questions(self, texts):
+        return self._embed(texts)
+
+    def passages(self, texts):
+        return self._embed(texts)
+
+
+def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path):
+    from bot.core.corpus import Corpus, parse_document
+
+    notes = ("# Notes\n\n## Pets\n\nCats sleep most of the day.\n\nDogs need a walk every "
+             "morning.\n\n## Money\n\nTaxes pay for roads and schools.\n")
+    from .conftest import ROOT
+
+    shipped = load_settings(ROOT / "config.yml")
+    settings = dataclasses.replace(shipped, corpus=dataclasses.replace(shipped.corpus,
+                                                                       cache=None))
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    plain = Knowledge.from_corpus(settings, corpus)
+    dense = Knowledge.from_corpus(settings, corpus, embedder=TopicEmbedder())
+    question = "how long does a kitten rest?"
+    assert not plain.ask(question).answered  # no word in common with the notes
+    answer = dense.ask(question)
+    assert answer.answered and answer.passages[0].passage.text.startswith("Cats sleep")
+    assert not dense.ask("who won the football world cup?").answered  # no topic: refused
+    assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")

@@ -17,6 +17,7 @@ from typing import NamedTuple, Self
 import numpy as np
 
 from bot.core.corpus import Passage
+from bot.core.dense import DenseIndex
 from bot.core.index import Hit, TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser
@@ -29,6 +30,14 @@ BYLINE_COVERAGE = 0.9
 # A question that asks for a number looks this many times further down the ranking, where a
 # passage that gives a number may wait behind ones that only name what is asked about.
 NUMBER_POOL = 3
+# With an embedder, this many of each signal's best passages are ranked together.
+DENSE_POOL = 10
+
+
+def _unit(values: np.ndarray) -> np.ndarray:
+    """Values brought to 0-1 (min-max); all 1 when they are all equal."""
+    low, high = float(values.min()), float(values.max())
+    return np.ones_like(values) if high == low else (values - low) / (high - low)
 
 
 class Status(StrEnum):
@@ -76,6 +85,9 @@ class Answerer:
     numbers, number_weight : a question that asks for a number (``numbers.asks``) ranks a
         passage that gives none at ``number_weight`` times its score: naming what the
         question is about is not saying how many.
+    dense, dense_weight, dense_min_score : an embedder's index of the passages (fitted
+        here), the weight of its cosine against the lexical score in the ranking, and the
+        cosine at which it alone is enough to answer.
     document_parsers : document id -> a parser that reads questions with that document's
         own data too (its members' words for its words, its OCR slips); its reading of a
         question scores that document's passages only, so no other reading is touched.
@@ -84,8 +96,13 @@ class Answerer:
     def __init__(self, parser: QueryParser, retriever: TfidfRetriever, *, top_k: int = 3,
                  min_score: float = 0.1, max_question_chars: int = 1000,
                  numbers: NumberQuestions | None = None, number_weight: float = 1.0,
-                 document_parsers: Mapping[str, QueryParser] | None = None) -> None:
+                 document_parsers: Mapping[str, QueryParser] | None = None,
+                 dense: DenseIndex | None = None, dense_weight: float = 0.5,
+                 dense_min_score: float = 0.86) -> None:
         self.parser = parser
+        self.dense = dense
+        self.dense_weight = dense_weight
+        self.dense_min_score = dense_min_score
         self.document_parsers = document_parsers or {}
         self.retriever = retriever
         self.top_k = top_k
@@ -102,6 +119,8 @@ class Answerer:
         self.labels_ = labels or {}
         self.passages_ = tuple(passages)
         self.retriever.fit([p.text for p in passages], [self._field(p) for p in passages])
+        if self.dense is not None:
+            self.dense.fit([" › ".join((*p.path, p.text)) for p in passages])
         self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes)
         # Each document's own reading of questions, and the passages it scores.
@@ -132,24 +151,50 @@ class Answerer:
         if not terms and not any(own for own, _ in readings):
             by_heading = self._answer_by_heading(question, tokens, k)
             terms = [] if by_heading.answered else self.parser.about_document(tokens)
-            if not terms:
+            if not terms and (by_heading.answered or self.dense is None):
                 return by_heading
             readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
-        found = self._retrieve(terms, readings, k * NUMBER_POOL if by_number else k)
+        pool = k * NUMBER_POOL if by_number else k
+        found = self._retrieve(terms, readings, pool if self.dense is None
+                               else max(pool, DENSE_POOL))
         bylines = self.bylines_
         scored = [(hit.score * hit.coverage, hit.row) for hit, _ in found
                   if hit.coverage >= BYLINE_COVERAGE or hit.row not in bylines]
         if by_number:
             scored = self._weigh_numbers(scored)
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
+        if self.dense is not None:
+            scored = self._fuse(question, scored)
         passages = self.passages_
         ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
-        weights = next(w for hit, w in found if hit.row == scored[0][1])
+        weights = next((w for hit, w in found if hit.row == scored[0][1]),
+                       found[0][1] if found else {})
         best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked, best)
+
+    def _fuse(self, question: str, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The lexical candidates and the embedder's best, ranked by both scores, each
+        brought to 0-1 over the candidates and weighed by ``dense_weight``. A passage's
+        score becomes what decides the answer: its lexical score, or its cosine scaled so
+        that ``dense_min_score`` meets ``min_score``, whichever is higher."""
+        assert self.dense is not None
+        cosines = self.dense.scores(question)
+        lexical = {row: score for score, row in scored}
+        best_dense = [int(r) for r in np.argsort(-cosines, kind="stable")[:DENSE_POOL]
+                      if int(r) not in self.bylines_]
+        rows = list(dict.fromkeys([*lexical, *best_dense]))
+        if not rows:
+            return []
+        lex = _unit(np.array([lexical.get(r, 0.0) for r in rows]))
+        dense = _unit(cosines[rows].astype(float))
+        fused = (1.0 - self.dense_weight) * lex + self.dense_weight * dense
+        scale = self.min_score / self.dense_min_score
+        order = sorted(range(len(rows)), key=lambda i: -fused[i])  # stable: lexical first
+        return [(max(lexical.get(rows[i], 0.0), float(cosines[rows[i]]) * scale), rows[i])
+                for i in order]
 
     def _retrieve(self, terms: Sequence[str], readings: Sequence[tuple[list[str], np.ndarray]],
                   k: int) -> list[tuple[Hit, Mapping[str, float]]]:

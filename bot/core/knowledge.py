@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
 from bot.core.definitions import DefinitionFinder
+from bot.core.dense import DenseIndex, Embedder
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
@@ -32,11 +33,12 @@ class Knowledge:
 
     @classmethod
     def from_corpus(cls, settings: Settings, corpus: Corpus,
-                    resources: Resources | None = None) -> Knowledge:
+                    resources: Resources | None = None,
+                    embedder: Embedder | None = None) -> Knowledge:
         """Fit everything on a corpus in hand; bad data is a ValueError."""
         resources = resources or Resources()
         glossary = cls.build_glossary(settings, corpus, resources.documents)
-        return cls.from_glossary(settings, corpus, resources, glossary)
+        return cls.from_glossary(settings, corpus, resources, glossary, embedder)
 
     @classmethod
     def build_glossary(cls, settings: Settings, corpus: Corpus,
@@ -55,10 +57,10 @@ class Knowledge:
 
     @classmethod
     def from_glossary(cls, settings: Settings, corpus: Corpus, resources: Resources,
-                      glossary: Glossary) -> Knowledge:
+                      glossary: Glossary, embedder: Embedder | None = None) -> Knowledge:
         """Fit the answer path and the risk list around a fitted glossary."""
         answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
-                                  glossary.analyzer)
+                                  glossary.analyzer, embedder)
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         gs = settings.glossary
         definitions = DefinitionFinder(
@@ -95,7 +97,8 @@ class Knowledge:
 def build_answerer(settings: Settings, passages: Sequence[Passage],
                    resources: Resources | None = None,
                    labels: Mapping[str, Sequence[str]] | None = None,
-                   analyzer: Analyzer | None = None) -> Answerer:
+                   analyzer: Analyzer | None = None,
+                   embedder: Embedder | None = None) -> Answerer:
     """The answer path alone (question parser and index, fitted): what a question touches."""
     rs, ans = settings.retrieval, settings.answer
     resources = resources or Resources()
@@ -131,6 +134,11 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
         document_parsers={doc: parser(general.with_synonyms(data.synonyms), data.corrections)
                           for doc, data in resources.documents.items()
                           if data.synonyms.synonyms or data.corrections},
+        dense=None if embedder is None else DenseIndex(
+            embedder, None if settings.corpus.cache is None
+            else settings.corpus.cache.parent / "embeddings"),
+        dense_weight=rs.dense_weight,
+        dense_min_score=ans.dense_min_score,
     ).fit(passages, labels)
 
 

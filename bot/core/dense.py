@@ -1,0 +1,68 @@
+"""A second signal beside TF-IDF: a sentence embedder's cosine between a question and each
+passage, which meets a paraphrase that shares no word with the reading, and a Portuguese
+question on an English reading. It only ranks and helps decide to answer; the answer is
+still the reading's own passage, quoted verbatim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, Self
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    """Texts -> unit vectors (one row each); questions and passages may be embedded
+    differently (as e5's "query:" and "passage:" prefixes do)."""
+
+    name: str
+
+    def questions(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class DenseIndex:
+    """Parameters
+    ----------
+    embedder : turns passages and questions into unit vectors.
+    cache : a folder where the passages' vectors are kept between starts, under the hash of
+        the embedder's name and every passage's text (None: embedded at every start).
+
+    Attributes
+    ----------
+    vectors_ : one unit vector per passage, in the fitted order.
+    """
+
+    def __init__(self, embedder: Embedder, cache: Path | None = None) -> None:
+        self.embedder = embedder
+        self.cache = cache
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        key = hashlib.sha256("\x00".join([self.embedder.name, *texts]).encode()).hexdigest()
+        kept = None if self.cache is None else self.cache / f"{key}.npy"
+        if kept is not None and kept.is_file():
+            try:
+                vectors = np.load(kept)
+                if vectors.shape[0] == len(texts):
+                    self.vectors_ = vectors
+                    return self
+            except (OSError, ValueError):
+                pass  # embedded again below
+        self.vectors_ = np.asarray(self.embedder.passages(texts), dtype=np.float32)
+        if kept is not None:
+            try:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                np.save(kept, self.vectors_)
+            except OSError:
+                pass  # only slower at the next start
+        return self
+
+    def scores(self, question: str) -> np.ndarray:
+        """Every passage's cosine to the question."""
+        vector = np.asarray(self.embedder.questions([question]), dtype=np.float32)[0]
+        cosines: np.ndarray = self.vectors_ @ vector
+        return cosines
