@@ -1,7 +1,7 @@
-"""The one boundary where data files are read: config.yml's data files and the question set
-are parsed and validated here, once, into the core's plain types; the documents are read by
-the core's document loader. Any problem becomes a ConfigError: one line naming the file and
-the key.
+"""The one boundary where data files are read: the language resources, each document's own
+data file and the question sets are parsed and validated here, once, into the core's plain
+types, and the embedder config.yml names is built; the documents are read by the core's
+document loader. Any problem becomes a ConfigError: one line naming the file and the key.
 """
 
 from __future__ import annotations

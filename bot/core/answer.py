@@ -183,7 +183,9 @@ class Answerer:
         assert self.dense is not None
         cosines = self.dense.scores(question)
         lexical = {row: score for score, row in scored}
-        best_dense = [int(r) for r in np.argsort(-cosines, kind="stable")[:DENSE_POOL]
+        pool = min(DENSE_POOL, cosines.size)  # the best few, without sorting them all
+        best = np.argpartition(-cosines, pool - 1)[:pool] if pool else np.array([], dtype=int)
+        best_dense = [int(r) for r in sorted(best.tolist(), key=lambda r: (-cosines[r], r))
                       if int(r) not in self.bylines_]
         rows = list(dict.fromkeys([*lexical, *best_dense]))
         if not rows:

@@ -40,8 +40,8 @@ class Knowledge:
         glossary = cls.build_glossary(settings, corpus, resources.documents)
         return cls.from_glossary(settings, corpus, resources, glossary, embedder)
 
-    @classmethod
-    def build_glossary(cls, settings: Settings, corpus: Corpus,
+    @staticmethod
+    def build_glossary(settings: Settings, corpus: Corpus,
                        documents: Mapping[str, DocumentData] | None = None) -> Glossary:
         """The /define glossary, fitted; its labels (the terms each passage defines) are
         part of the index's second field."""
