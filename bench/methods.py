@@ -18,6 +18,7 @@ from functools import partial
 from bot import peers
 from bot.config import Settings
 from bot.core.corpus import Corpus, Document, Passage
+from bot.core.dense import Embedder
 
 Searcher = Callable[[str], object]
 Builder = Callable[[Sequence[Passage]], Searcher]
@@ -41,17 +42,20 @@ def as_corpus(passages: Sequence[Passage]) -> Corpus:
 
 class BotBuilder:
     """The bot's answer path as the bot builds it (Knowledge.from_corpus): build_answerer
-    (question parser and index) on these passages, then Answerer.answer.
+    (question parser and index) on these passages, then Answerer.answer. Without
+    ``embedder``, TF-IDF alone; with it, the shipped configuration (its build embeds every
+    passage, and keeps no cache between builds: corpus.cache is null in the settings given).
 
     The index's second field holds the terms the glossary defines, so the glossary is fitted
     first, in ``prepare``, which the bench runs before the timed build: it is /define's work,
     not the index's (``startup_ms`` times the whole start, glossary and risk list too).
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         from bot.loading import load_resources
 
         self.settings = settings
+        self.embedder = embedder
         self.resources = load_resources(settings)
         self._labels: tuple[Sequence[Passage], Mapping[str, Sequence[str]]] | None = None
 
@@ -69,7 +73,7 @@ class BotBuilder:
             self.prepare(passages)
         assert self._labels is not None
         return build_answerer(self.settings, passages, self.resources,
-                              self._labels[1]).answer
+                              self._labels[1], embedder=self.embedder).answer
 
     def startup_ms(self, passages: Sequence[Passage]) -> float:
         """The bot's whole start on these passages: index, glossary and risk list."""

@@ -124,7 +124,8 @@ def cmd_eval(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int
     from bot.evaluation_report import run_eval, run_readings
 
     if args.readings is not None:
-        return run_readings(knowledge.settings, Path(args.readings), out)
+        return run_readings(knowledge.settings, Path(args.readings), out,
+                            (knowledge, Path(args.questions)) if args.calibrate else None)
     return run_eval(knowledge, Path(args.questions), out, fit_threshold=args.calibrate,
                     peers=args.peers, grid=args.tune)
 
@@ -168,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", parents=[common], help="answer quality on a question set")
     ev.add_argument("questions", nargs="?", default="tests/data/questions.yml")
     ev.add_argument("--calibrate", action="store_true",
-                    help="also print the abstention threshold fitted on the dev split")
+                    help="also print the abstention threshold fitted on the dev split (with "
+                         "--readings: the embedder's two, fitted across every reading)")
     ev.add_argument("--tune", action="store_true",
                     help="grid-search the retrieval weights on the dev split")
     ev.add_argument("--peers", action="store_true",

@@ -68,9 +68,9 @@ class RetrievalSettings:
     jargon_weight: float = bounded(1.0, 0.01)
     spelling_correction: bool = True
     spelling_min_length: int = bounded(5, 2)
-    # A sentence embedder beside TF-IDF (the 'dense' extra): multilingual-e5-small, or null.
+    # A sentence embedder beside TF-IDF: multilingual-e5-small, or null.
     embedder: Literal["multilingual-e5-small"] | None = None
-    dense_weight: float = bounded(0.5, 0.0, 1.0)  # its share of the ranking
+    dense_weight: float = bounded(0.6, 0.0, 1.0)  # its share of the ranking
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class AnswerSettings:
     number_words: tuple[str, ...] = ()
     number_weight: float = bounded(1.0, 0.0, 1.0)
     # With an embedder: the cosine at which it alone is enough to answer.
-    dense_min_score: float = bounded(0.86, 0.0, 1.0)
+    dense_min_score: float = bounded(0.855, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

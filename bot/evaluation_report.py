@@ -16,6 +16,7 @@ from bot.core.evaluate import (
     Ranking,
     Scores,
     calibrate,
+    calibrate_across,
     definitions_found,
     evaluate,
     score,
@@ -149,10 +150,14 @@ READINGS_HEADER = (
 )
 
 
-def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
+def run_readings(settings: Settings, folder: Path, out: TextIO,
+                 calibrate_on: tuple[Knowledge, Path] | None = None) -> int:
     """Each reading (a subfolder of ``folder`` with its documents and a questions.yml),
     answered from its own documents alone (with the language resources), and added to the
-    configured corpus, as a group would add it."""
+    configured corpus, as a group would add it. With ``calibrate_on`` (the configured
+    knowledge and its question set), also the embedder's two answer thresholds fitted on
+    the dev splits of every reading alone and of that question set, each counted the same
+    (see calibrate_across)."""
     from bot.core.corpus import Corpus, load_corpus
     from bot.loading import blame, load_definition_questions, load_embedder, load_resources
 
@@ -163,6 +168,10 @@ def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
     general = replace(shipped, documents={})  # the language resources alone
     base = load_corpus(settings.corpus.path, shipped.corrections_by_document())
     out.write(f"{READINGS_HEADER}\n")
+    signals: list[list[tuple[bool, float, float]]] = []
+    if calibrate_on is not None:
+        configured, path = calibrate_on
+        signals.append(_dev_signals(configured, load_questions(path)))
     for reading in sorted(p for p in folder.iterdir() if (p / "questions.yml").is_file()):
         questions = load_questions(reading / "questions.yml")
         definitions = load_definition_questions(reading / "questions.yml")
@@ -174,6 +183,8 @@ def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
             with blame(reading):
                 knowledge = Knowledge.from_corpus(settings, corpus, resources, embedder)
             rankings = evaluate(bot_method(knowledge), questions)
+            if calibrate_on is not None and mode == "alone":
+                signals.append(_dev_signals(knowledge, questions))
             for split in SPLITS:
                 chosen = [i for i, q in enumerate(questions) if q.split == split]
                 s = score([questions[i] for i in chosen], [rankings[i] for i in chosen],
@@ -187,7 +198,27 @@ def run_readings(settings: Settings, folder: Path, out: TextIO) -> int:
                           f"{_fmt(s.pt_recall_at_3)} | {found}/{asked} ({invented}) |\n")
     out.write("\nalone: the reading's documents, the language resources (thesaurus, jargon); "
               "added: the reading put in the configured corpus, with every data file.\n")
+    if calibrate_on is not None:
+        min_score, dense_min_score = calibrate_across(signals)
+        out.write(f"calibrated on the dev splits of {len(signals)} question sets: "
+                  f"answer.min_score={min_score}, answer.dense_min_score={dense_min_score}\n")
     return 0
+
+
+def _dev_signals(knowledge: Knowledge,
+                 questions: list[Question]) -> list[tuple[bool, float, float]]:
+    """Each dev question's (answerable, lexical score, cosine) of its best passage."""
+    if knowledge.answerer.dense is None:
+        raise ConfigError(f"{knowledge.settings.source}: eval --readings --calibrate fits the "
+                          "embedder's thresholds: set retrieval.embedder")
+    signals = []
+    for question in questions:
+        if question.split == "dev":
+            best = next(iter(knowledge.ask(question.text).passages), None)
+            signals.append((question.answerable,
+                            0.0 if best is None else best.lexical or 0.0,
+                            0.0 if best is None else best.cosine or 0.0))
+    return signals
 
 
 def _definition(knowledge: Knowledge, term: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,15 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     return load_knowledge(load_settings(ROOT / "config.yml"))
+
+
+@pytest.fixture(scope="session")
+def lexical_knowledge() -> Knowledge:
+    """The shipped corpus and data with TF-IDF alone (``retrieval.embedder: null``): for
+    tests of how a question's words are read, which the embedder's ranking would blur."""
+    settings = load_settings(ROOT / "config.yml")
+    lexical = dataclasses.replace(settings.retrieval, embedder=None)
+    return load_knowledge(dataclasses.replace(settings, retrieval=lexical))
 
 
 @pytest.fixture

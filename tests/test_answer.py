@@ -123,19 +123,22 @@ def test_ocr_spelling_in_a_question_still_finds_the_passage(knowledge):
     assert answer.passages[0].passage.text.startswith("monitoring and intervention")
 
 
-def test_a_typo_of_a_word_that_only_frames_a_question_is_not_a_topic(knowledge):
+def test_a_typo_of_a_word_that_only_frames_a_question_is_not_a_topic(lexical_knowledge):
     """"happend" is one letter from "happened", which the thesaurus ignores: it must not
     count as a word the summary lacks and pull the question towards a refusal."""
+    knowledge = lexical_knowledge
     typed, spelled = knowledge.ask("what happend around 2010"), knowledge.ask(
         "what happened around 2010")
     assert typed.answered and typed.passages == spelled.passages
     assert typed.passages[0].passage.text.startswith("Around 2010")
 
 
-def test_a_word_one_letter_longer_than_a_frame_word_is_still_a_topic(knowledge):
+def test_a_word_one_letter_longer_than_a_frame_word_is_still_a_topic(lexical_knowledge):
     """"causal" is "causa" (ignored, Portuguese) plus a letter, but a word of its own: read
-    as "causa", it left "inference", which the summary uses, and the question was answered."""
-    assert not knowledge.ask("what is causal inference").answered
+    as "causa", it left "inference", which the summary uses, as the whole question. Read as
+    a word the summary lacks, it keeps the passage on inference far from a full match."""
+    causal = lexical_knowledge.ask("what is causal inference").passages[0].score
+    assert causal < lexical_knowledge.ask("what is inference").passages[0].score / 4
 
 
 def test_a_passage_that_covers_only_part_of_the_question_scores_lower(tiny):
@@ -247,7 +250,8 @@ def test_naming_the_document_does_not_pull_a_real_question_towards_it(knowledge)
     assert not knowledge.ask("what about you?").answered
 
 
-def test_a_field_phrase_the_summary_never_writes_is_read_whole(knowledge):
+def test_a_field_phrase_the_summary_never_writes_is_read_whole(lexical_knowledge):
+    knowledge = lexical_knowledge
     # "model" and "parallelism" are the summary's words, never together; "word embedding"
     # it writes (as "word embeddings": the check is on index terms).
     for question in ("what is model parallelism?", "what is a large language model?",
@@ -348,8 +352,11 @@ def test_the_summarys_own_synonyms_do_not_reach_another_reading(tmp_path):
     shutil.copy(ROOT / "config.yml", tmp_path / "config.yml")
     shutil.copytree(ROOT / "language", tmp_path / "language")
     notes = load_knowledge(load_settings(tmp_path / "config.yml"))
-    assert notes.ask("what about misuse?").passages[0].passage.section == "Harms"
-    assert notes.ask("what about misuse?").passages[1:] == ()  # "misconduct" is not asked
+    answer = notes.ask("what about misuse?")
+    assert answer.passages[0].passage.section == "Harms"
+    # "misconduct" is not asked: no word of the question reaches Norms (the embedder, which
+    # reads meaning, may still rank it below)
+    assert [p.passage.section for p in answer.passages if p.lexical] == ["Harms"]
 
 
 class TopicEmbedder:

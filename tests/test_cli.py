@@ -53,7 +53,7 @@ def test_ask_json_reads_stdin_one_object_per_line_even_when_refused():
         "what is the capital of france?"]
     assert [line["answered"] for line in lines] == [True, False, False]
     assert len(lines[1]["passages"]) == 3  # refused, still the top-k candidates
-    assert lines[2]["passages"] == []  # no word of it is in the summary
+    assert lines[2]["reason"] == "not_covered"
 
 
 def test_define_json_contract():

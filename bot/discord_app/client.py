@@ -18,7 +18,9 @@ messages as commands; questions in messages are the ``channel_questions`` cog's 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import discord
@@ -26,6 +28,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import DiscordSettings, Settings
+from bot.core.answer import Answer
 from bot.core.knowledge import Knowledge
 from bot.discord_app import endpoints
 from bot.discord_app.cogs import EXTENSIONS
@@ -79,6 +82,15 @@ class StudyBot(commands.Bot):
         self.live_components: set[str] = set()
         self.sync_on_start = sync_on_start
         self._restore_endpoints = endpoints.apply(ds)
+        # Questions are answered on one thread beside the event loop: with the embedder an
+        # answer takes milliseconds, which the loop (heartbeats, other members) must not
+        # wait for; one thread, because the embedder is one model answering in turn.
+        self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+
+    async def ask(self, question: str, k: int | None = None) -> Answer:
+        """The knowledge's answer, computed off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._answering, self.knowledge.ask, question, k)
 
     async def close(self) -> None:
         try:
@@ -86,6 +98,7 @@ class StudyBot(commands.Bot):
         finally:  # once: a second close() must not undo a later bot's endpoints
             restore, self._restore_endpoints = self._restore_endpoints, lambda: None
             restore()
+            self._answering.shutdown(wait=False, cancel_futures=True)
 
     async def setup_hook(self) -> None:
         self.tree.error(report_interaction_error)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Self
+from typing import Any, Protocol, Self, cast
 
 import discord
 
@@ -27,6 +27,12 @@ DEFAULT_TIMEOUT = 600.0
 MORE = 3  # "More passages" re-asks with top_k + MORE
 
 Remover = Callable[[], Awaitable[Any]]
+
+
+class Answering(Protocol):
+    """The bot, as a view asks it a question again (``StudyBot.ask``: off the event loop)."""
+
+    async def ask(self, question: str, k: int | None = None) -> Answer: ...
 
 
 class StudyView(discord.ui.View):
@@ -127,7 +133,8 @@ class AnswerView(StudyView):
         return False
 
     async def more(self, interaction: discord.Interaction) -> None:
-        wider = self.knowledge.ask(self.answer.question, self.knowledge.answerer.top_k + MORE)
+        bot = cast(Answering, interaction.client)
+        wider = await bot.ask(self.answer.question, self.knowledge.answerer.top_k + MORE)
         self.more_button.disabled = True
         if not wider.answered or len(wider.passages) <= len(self.answer.passages):
             await interaction.response.edit_message(view=self, allowed_mentions=NO_PINGS)

@@ -243,3 +243,40 @@ def test_the_log_filter_lets_a_malformed_call_through_and_redacts_tracebacks() -
                                ({"title": "my private question"},), None)
     Redact().filter(titled)
     assert "my private question" not in titled.getMessage()
+
+
+async def test_questions_are_answered_beside_the_event_loop(knowledge) -> None:
+    """With the embedder an answer takes milliseconds: the loop (heartbeats, other members)
+    goes on meanwhile, and answers come one at a time from one thread."""
+    import asyncio
+    import threading
+
+    from bot.discord_app.client import StudyBot
+
+    loop_thread = threading.current_thread()
+    answered_on: list[threading.Thread] = []
+    ticks = 0
+
+    class Slow:
+        def ask(self, question: str, k: int | None = None):
+            answered_on.append(threading.current_thread())
+            threading.Event().wait(0.05)
+            return knowledge.ask(question, k)
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    bot = StudyBot(knowledge.settings, Slow())  # type: ignore[arg-type]
+    ticker = asyncio.create_task(tick())
+    try:
+        answers = await asyncio.gather(bot.ask("what is emergence?"), bot.ask("what is it?"))
+    finally:
+        ticker.cancel()
+        await bot.close()
+    assert answers[0].answered and answers[0].passages == knowledge.ask(
+        "what is emergence?").passages
+    assert ticks >= 5  # the loop ran while the two answers took 0.1 s
+    assert len(set(answered_on)) == 1 and loop_thread not in answered_on

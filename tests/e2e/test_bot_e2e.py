@@ -130,8 +130,10 @@ async def test_more_passages_and_whole_paragraph(
     assert no_pings(full.data)
 
 
-async def test_more_passages_when_there_are_no_more(server: FakeDiscord, bot: StudyBot,
-                                                    knowledge: Knowledge) -> None:
+async def test_more_passages_when_there_are_no_more(server: FakeDiscord, start_bot: StartBot,
+                                                    lexical_knowledge: Knowledge) -> None:
+    knowledge = lexical_knowledge  # the embedder always has more passages to rank
+    await start_bot(knowledge=knowledge)
     top_k = knowledge.answerer.top_k
     assert len(knowledge.ask(ANSWERED, top_k + 3).passages) == len(
         knowledge.ask(ANSWERED).passages), "precondition: no more passages for ANSWERED"

@@ -36,7 +36,7 @@ class Ask(commands.Cog):
                   private: bool | None = None) -> None:
         bot = self.bot
         ephemeral = bot.settings.discord.ephemeral_default if private is None else private
-        answer = bot.knowledge.ask(question)  # the core refuses a too-long one at once
+        answer = await bot.ask(question)  # the core refuses a too-long one at once
         reply = render_answer(bot.knowledge, answer)
         if answer.status is Status.TOO_LONG:  # refused before the cooldown is charged
             await interaction.response.send_message(**to_kwargs(reply, ephemeral=True))

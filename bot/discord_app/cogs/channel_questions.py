@@ -117,7 +117,7 @@ class ChannelQuestions(commands.Cog):
             await self.send(message, render_help(), view=None)
             return
         knowledge = self.bot.knowledge
-        answer = knowledge.ask(question)  # a question too long is refused by the core
+        answer = await self.bot.ask(question)  # a question too long is refused by the core
         view = AnswerView.maybe(knowledge, answer, asker_id=message.author.id, key=message.id,
                                 live=self.bot.live_components, timeout=self.bot.view_timeout)
         too_long = answer.status is Status.TOO_LONG  # no thread named after a wall of text
