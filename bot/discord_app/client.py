@@ -56,7 +56,8 @@ class StudyBot(commands.Bot):
     """The bot. ``sync_on_start`` is off for ``python -m bot sync``, which syncs by itself.
 
     ``view_timeout`` is how long buttons and menus stay under a message (seconds);
-    ``live_components`` the custom_ids some view of this bot still listens to.
+    ``live_components`` the custom_ids some view of this bot still listens to;
+    ``defer_after`` how long /ask waits for its answer before deferring (seconds).
     """
 
     def __init__(self, settings: Settings, knowledge: Knowledge, *, sync_on_start: bool = True,
@@ -79,6 +80,8 @@ class StudyBot(commands.Bot):
         self.member_rate = RateLimit(ds.member_actions_per_minute)
         self.channel_rate = RateLimit(ds.channel_actions_per_minute)
         self.view_timeout = DEFAULT_TIMEOUT
+        # Discord refuses a first response later than 3 s after the interaction.
+        self.defer_after = 1.5
         self.live_components: set[str] = set()
         self.sync_on_start = sync_on_start
         self._restore_endpoints = endpoints.apply(ds)

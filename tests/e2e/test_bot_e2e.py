@@ -535,3 +535,35 @@ async def test_typing_in_define_spends_no_budget_and_a_refusal_counts_nothing(
     second = await (await server.send_interaction_command("about", user="alice")).response()
     third = await (await server.send_interaction_command("about", user="alice")).response()
     assert second.embeds and third.content.startswith("Slow down")
+
+
+async def test_a_question_waiting_its_turn_is_deferred_and_then_answered(
+    server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge
+) -> None:
+    """Questions are answered one at a time; one that waits longer than the bot's
+    defer_after is deferred ("thinking…") inside Discord's 3 s, and its answer replaces that
+    message."""
+    import asyncio
+    import time
+
+    class Slow:  # the knowledge, each answer taking 0.2 s
+        def __getattr__(self, name: str) -> Any:
+            return getattr(knowledge, name)
+
+        def ask(self, question: str, k: int | None = None) -> Any:
+            time.sleep(0.2)
+            return knowledge.ask(question, k)
+
+    bot = await start_bot(knowledge=Slow())  # type: ignore[arg-type]
+    bot.defer_after = 0.1
+
+    handles = await asyncio.gather(*(server.send_interaction_command(
+        "ask", {"question": ANSWERED}, user=user) for user in ("alice", "bob")))
+    first = [await h.response() for h in handles]
+    assert all(r.ok and r.callback_type == 5 and not r.ephemeral for r in first)
+    edits = [await h.wait_for(lambda r: r.kind == "edit") for h in handles]
+    best = knowledge.ask(ANSWERED).passages[0].passage
+    for edit in edits:
+        assert edit.ok and best.text[:40] in edit.embeds[0]["description"]
+        assert no_pings(edit.data)
+        assert component(edit.data, "fmstudy:more:")  # the buttons came with it

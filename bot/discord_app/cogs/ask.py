@@ -1,21 +1,23 @@
 """``/ask question [private]``: cited passages, with buttons for more.
 
-The core answers in memory, far faster than a round trip to Discord, so the reply is sent
-directly instead of deferring: one round trip, well inside Discord's 3-second window, and no
-thread or executor is needed to keep the event loop free. Checks run in the order that
+An answer takes milliseconds (the embedder's share), computed on the bot's answering
+thread, so the reply is normally sent directly: one round trip, well inside Discord's
+3-second window. When many questions arrive at once and this one waits its turn longer than
+``StudyBot.defer_after`` seconds, the interaction is deferred ("thinking…") and the answer
+replaces that message when it comes, so no question misses the window. Checks run in the order that
 wastes least of the member's budget: a too-long question is refused before the cooldown
 counts it. Both refusals are short private messages.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answer import Status
 from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
 from bot.render import render_answer
@@ -36,22 +38,37 @@ class Ask(commands.Cog):
                   private: bool | None = None) -> None:
         bot = self.bot
         ephemeral = bot.settings.discord.ephemeral_default if private is None else private
-        answer = await bot.ask(question)  # the core refuses a too-long one at once
-        reply = render_answer(bot.knowledge, answer)
-        if answer.status is Status.TOO_LONG:  # refused before the cooldown is charged
+        if len(question) > bot.knowledge.answerer.max_question_chars:
+            # Refused at once by the core, and before the cooldown is charged.
+            reply = render_answer(bot.knowledge, bot.knowledge.ask(question))
             await interaction.response.send_message(**to_kwargs(reply, ephemeral=True))
             return
         wait = bot.cooldown.retry_after(interaction.user.id)
         if wait > 0:
             await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
             return
+        pending = asyncio.ensure_future(bot.ask(question))
+        done, _ = await asyncio.wait({pending}, timeout=bot.defer_after)
+        if not done:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        answer = await pending
+        reply = render_answer(bot.knowledge, answer)
         view = AnswerView.maybe(bot.knowledge, answer, asker_id=interaction.user.id,
                                 key=interaction.id, live=bot.live_components,
                                 timeout=bot.view_timeout)
-        kwargs = to_kwargs(reply, ephemeral=ephemeral)
-        if view is not None:
-            kwargs["view"] = view
-        await interaction.response.send_message(**kwargs)
+        if done:
+            kwargs = to_kwargs(reply, ephemeral=ephemeral)
+            if view is not None:
+                kwargs["view"] = view
+            await interaction.response.send_message(**kwargs)
+        elif reply.ephemeral and not ephemeral:  # a private notice cannot replace a public
+            await interaction.delete_original_response()  # "thinking…": sent apart
+            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
+        else:  # the "thinking…" message becomes the answer
+            kwargs = to_kwargs(reply, edit=True)
+            if view is not None:
+                kwargs["view"] = view
+            await interaction.edit_original_response(**kwargs)
         if view is not None:
             view.attach_to_interaction(interaction)
 
