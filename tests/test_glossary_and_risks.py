@@ -166,6 +166,14 @@ Isso pode ser feito com o `RAG`, uma técnica que amplia o prompt com dados exte
 Every Large Language Model (LLM) predicts words. A large language model is a prediction engine.
 
 Models are still in their infancy, and hallucination is common. Hallucination hurts trust.
+
+## Instruction Tuned LLMs
+
+An instruction tuned LLM starts with a base model and trains it on instructions.
+
+## Deep learning era
+
+Around 2010 networks learned features from pixels, dubbed representation learning.
 """
 
 
@@ -174,6 +182,9 @@ Models are still in their infancy, and hallucination is common. Hallucination hu
     ("context window", "The total size of the prompt, sometimes referred to as the"),
     ("rag", "`RAG`, uma técnica que amplia o prompt"),
     ("LLM", "A large language model is a prediction engine."),
+    # the first sentence of a section its heading names, opening with the term
+    ("instruction tuned LLM", "An instruction tuned LLM starts with a base model"),
+    ("instruction tunned llm", "An instruction tuned LLM starts with a base model"),  # typo
 ])
 def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     from bot.config import load_settings
@@ -201,6 +212,8 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     assert not lookup.found
     assert lookup.used_in is not None and lookup.used_in.text.startswith("Models are still")
     assert knowledge.define("attention heads").used_in is None
+    # "Deep learning era" names learning, but the sentence does not open with it
+    assert not knowledge.define("learning").found
 
 
 def test_a_risk_opened_in_full_shows_the_paragraphs_after_its_lead_in():

@@ -13,7 +13,10 @@ if it shows enough of them:
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
   sentence names it;
-- the term is set off in bold, italics, code or quotes: the author introduces it.
+- the term is set off in bold, italics, code or quotes: the author introduces it;
+- the sentence opens with the term, is the first of its section to use it, and the
+  section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
+  starts with…"): the section is about the term, and this is where it begins.
 
 An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
 forms. A term the reading uses but does not define gets no definition, but the passage that
@@ -29,7 +32,7 @@ from typing import NamedTuple, Self
 from bot.core.corpus import Passage
 from bot.core.text import Analyzer, fold, split_sentences, words
 
-OPENS, COPULA, CUE, NAMED, SET_OFF = 2, 2, 2, 1, 1  # what each sign is worth
+OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
 # The passages read for a term, in reading order: a definition comes early, and /define
@@ -89,9 +92,16 @@ class DefinitionFinder:
         passage that uses the term in the most sentences (the first among equals)."""
         places = self._occurrences(term)
         best: Defined | None = None
+        headed: set[tuple[str, ...]] = set()  # sections whose first use is already met
         for passage, sentence, found, start, end in [
                 *places, *self._occurrences(self._spelled_out(term))]:
             score = self._score(sentence, found, start, end)
+            section = (passage.document, *passage.path)
+            if section not in headed:
+                headed.add(section)
+                if self._opens(found, start) and self._names(
+                        passage.path[-1] if passage.path else "", found[start:end]):
+                    score += HEADED
             if score >= self.min_score and (best is None or score > best.score):
                 best = Defined(sentence, passage, score, _as_written(sentence, found[start:end]))
         counts: dict[str, tuple[int, Passage]] = {}
@@ -123,6 +133,18 @@ class DefinitionFinder:
                         break
         return places
 
+    def _opens(self, found: Sequence[str], start: int) -> bool:
+        """Whether the term opens the sentence (after an article at most)."""
+        return start <= 1 and all(w in self.articles for w in found[:start])
+
+    def _names(self, heading: str, term_words: Sequence[str]) -> bool:
+        """Whether the heading's index terms hold the term's, in a row (a plural "s" aside:
+        the stemmer leaves "LLMs" as it is)."""
+        wanted = [_singular(t) for w in term_words if (t := self.analyzer.term(w)) is not None]
+        have = [_singular(t) for t in self.analyzer(heading)]
+        return bool(wanted) and any(have[i:i + len(wanted)] == wanted
+                                    for i in range(len(have) - len(wanted) + 1))
+
     def _spelled_out(self, term: str) -> str:
         """The words an abbreviation stands for where the reading spells it out with
         initials that agree ("Large Language Model (LLM)"); "" otherwise."""
@@ -141,9 +163,7 @@ class DefinitionFinder:
         return ""
 
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
-        score = 0
-        if all(w in self.articles for w in found[:start]) and start <= 1:
-            score += OPENS
+        score = OPENS if self._opens(found, start) else 0
         copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
         if copula is not None:
             after = end + len(copula)
@@ -162,6 +182,10 @@ class DefinitionFinder:
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
+
+
+def _singular(term: str) -> str:
+    return term[:-1] if term.endswith("s") else term
 
 
 def _as_written(sentence: str, term_words: Sequence[str]) -> str:

@@ -79,6 +79,9 @@ class Knowledge:
         if lookup.found and lookup.score >= HEAD_MATCH:
             return lookup
         defined, used_in = self.definitions.look_up(term)
+        spelled = self.answerer.parser.spelled(term)
+        if defined is None and used_in is None and spelled != " ".join(words(term)):
+            defined, used_in = self.definitions.look_up(spelled)  # "instruction tunned llm"
         if defined is not None:
             entry = GlossaryEntry(clean_term(defined.term), defined.sentence, defined.passage)
             return Lookup(lookup.query, entry, 1.0)

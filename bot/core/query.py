@@ -15,7 +15,7 @@ from typing import NamedTuple, Self
 from bot.core.phrases import Key, PhraseMatcher
 from bot.core.resources import Jargon, Thesaurus, Words
 from bot.core.spelling import TypoRepair
-from bot.core.text import Analyzer, fold, stemmer_for
+from bot.core.text import Analyzer, fold, stemmer_for, words
 from bot.core.word_map import WordMapper
 
 # Distinct question words kept analysed: stemming is most of what a question costs, and
@@ -105,6 +105,11 @@ class QueryParser:
             self._learned.clear()
         learned = [self._learned.get(token) or self._word(token) for token in tokens]
         return self.phrases_.terms([w.key for w in learned], [w.terms for w in learned])
+
+    def spelled(self, text: str) -> str:
+        """The text's words as the corpus spells them (typos repaired), for a term that is
+        looked up rather than asked."""
+        return " ".join(self.words_.spelled(w) for w in words(text))
 
     def about_document(self, tokens: Sequence[str]) -> list[str]:
         """Index terms for a question with no words of substance that names the document

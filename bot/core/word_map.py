@@ -96,6 +96,14 @@ class WordMapper:
         fixed = self.typos.correct(word)
         return () if fixed in self.typos.frame_words_ else (fixed,)
 
+    def spelled(self, word: str) -> str:
+        """The word as the corpus spells it: a word the corpus does not know, repaired where
+        one edit makes it one the corpus does ("tunned" -> "tuned"); else as typed."""
+        term = self.analyzer.term(word)
+        if term is None or term in self.vocabulary_ or self.typos is None:
+            return word
+        return self.typos.correct(word)
+
     def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
         """Exact key first; then, for an unknown word long enough (``stems`` given), each
         language's stem."""
