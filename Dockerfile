@@ -25,9 +25,12 @@ COPY config.yml ./
 COPY language ./language
 COPY corpus ./corpus
 COPY bot ./bot
-# Conversions of .pdf/.docx/.html readings are kept here between starts: mount a volume on it
-# (-v fmstudy-cache:/app/.cache) so that a new container reads them back.
-RUN mkdir -p /app/.cache/readings && chown -R 10001 /app/.cache
+# Conversions of .pdf/.docx/.html readings and the passages' embeddings are kept here between
+# starts: mount a volume on it (-v fmstudy-cache:/app/.cache) so that a new container reads
+# them back. The group's memory (store.path, data/fmstudy.sqlite3) lives in /app/data: its
+# volume (-v fmstudy-data:/app/data) keeps questions and votes across containers.
+RUN mkdir -p /app/.cache/readings /app/data && chown -R 10001 /app/.cache /app/data
+VOLUME ["/app/data"]
 
 USER 10001
 # Exec form: python is PID 1 and gets `docker stop`'s SIGTERM, on which the bot closes cleanly.

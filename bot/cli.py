@@ -1,4 +1,4 @@
-"""`python -m bot`: ask, define, risks, console, eval, run, sync.
+"""`python -m bot`: ask, define, risks, console, gaps, export-questions, eval, run, sync.
 
 The JSON shapes printed here are a contract other tools read; human output goes through the
 same renderer as Discord. Every failure the user can cause ends in one line on stderr and a
@@ -12,9 +12,9 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
 from bot.core.answer import Answer, Status
@@ -22,6 +22,9 @@ from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
 from bot.loading import load_knowledge
 from bot.render import Reply, render_answer, render_definition, render_risks, to_text
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 EXIT_USAGE = 2
 
@@ -114,6 +117,66 @@ def _emit(args: argparse.Namespace, out: TextIO, as_json: Callable[[], Any],
     return 0
 
 
+def cmd_gaps(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    """What the notes could not answer, and the answers voted down, in every server."""
+    from datetime import UTC, datetime
+
+    from bot.render import render_gaps
+
+    with _opened_store(knowledge.settings) as store:
+        asked = store.unanswered(args.days).result()
+        disliked = store.disliked(args.days).result()
+    gaps = knowledge.gaps(asked)
+
+    def as_json() -> dict[str, Any]:
+        return {
+            "gaps": [{"question": g.question, "count": g.times,
+                      "last_asked": datetime.fromtimestamp(g.last_asked, UTC).isoformat()}
+                     for g in gaps],
+            "disliked": [{"passage_id": pid, "section": section, "down": down, "up": up}
+                         for pid, section, down, up in disliked]}
+
+    return _emit(args, out, as_json,
+                 lambda: render_gaps(gaps, disliked, args.days, discord_time=False))
+
+
+def cmd_export_questions(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    """The kept questions as a question set ``eval`` reads, for a lead to review."""
+    from bot.question_export import export_questions
+
+    with _opened_store(knowledge.settings) as store:
+        kept = store.questions().result()
+    text, answerable, outside = export_questions(knowledge, kept)
+    try:
+        Path(args.path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{args.path}: cannot write ({exc.strerror or exc})") from exc
+    out.write(f"wrote {args.path}: {answerable} answerable questions (answers voted up) and "
+              f"{outside} out-of-scope candidates (not answered); review them before adding "
+              "them to a question set\n")
+    return 0
+
+
+@contextlib.contextmanager
+def _opened_store(settings: Settings) -> Iterator[Store]:
+    """The configured store, open, for a command that reads it; a store that is off or
+    cannot be read is a ConfigError (one line)."""
+    from bot.store import Store, StoreUnavailable
+
+    if settings.store is None:
+        raise ConfigError(f"{settings.source}: 'store' is null: nothing is kept")
+    if not settings.store.path.is_file():
+        raise ConfigError(f"{settings.store.path}: no store yet (nothing has been asked)")
+    store = Store(settings.store.path, record=settings.store.record,
+                  retention_days=settings.store.retention_days).open()
+    try:
+        yield store
+    except StoreUnavailable as exc:
+        raise ConfigError(f"{settings.store.path}: cannot read the store ({exc})") from exc
+    finally:
+        store.close()
+
+
 def cmd_console(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
     from bot.console import run_console
 
@@ -178,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--readings", metavar="DIR", default=None,
                     help="score each reading in DIR (a folder with its documents and a "
                          "questions.yml), alone and added to the corpus")
+    gaps = sub.add_parser("gaps", parents=[common], help="the questions the notes could not "
+                          "answer, and the answers members voted down")
+    gaps.add_argument("--days", type=_positive, default=14, help="how far back (default 14)")
+    gaps.add_argument("--json", action="store_true")
+    export = sub.add_parser("export-questions", parents=[common],
+                            help="the kept questions as a question set for `eval`, to review")
+    export.add_argument("path", help="the YAML file to write")
     sub.add_parser("run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
     sync = sub.add_parser("sync", parents=[common], help="register slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="sync to one guild (instant)")
@@ -215,7 +285,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return cmd_sync(args, settings)
         knowledge = load_knowledge(settings)
         handlers = {"ask": cmd_ask, "define": cmd_define, "risks": cmd_risks,
-                    "console": cmd_console, "eval": cmd_eval}
+                    "console": cmd_console, "eval": cmd_eval, "gaps": cmd_gaps,
+                    "export-questions": cmd_export_questions}
         try:
             return handlers[command](args, knowledge, out)
         except BrokenPipeError:  # the reader left (| head): nothing more to say

@@ -131,6 +131,20 @@ class DiscordSettings:
     ephemeral_default: bool = False
     dev_guild_id: int | None = None
     owner_ids: tuple[int, ...] = ()
+    # Members with these roles see /gaps, as members with Manage Server do.
+    lead_role_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """The group's memory: one SQLite file (relative paths start at the config file's
+    folder)."""
+
+    path: Path = Path("data/fmstudy.sqlite3")
+    # What is kept of each question: all of them, the unanswered ones only, or none (votes
+    # need the answer kept: they are offered with "all" only).
+    record: Literal["all", "unanswered", "none"] = "all"
+    retention_days: int = bounded(90, 1, 3650)
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ class Settings:
     glossary: GlossarySettings = field(default_factory=GlossarySettings)
     risks: RisksSettings = field(default_factory=RisksSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
+    store: StoreSettings | None = field(default_factory=StoreSettings)  # null: off
     # The file these settings were read from, for messages; not a key of it.
     source: Path = field(default=DEFAULT_CONFIG_PATH, metadata={"internal": True})
 
@@ -245,10 +260,13 @@ def load_settings(path: Path | str = DEFAULT_CONFIG_PATH) -> Settings:
             if not data_file.is_file():
                 raise ConfigError(f"{path}: 'language.{key}': file not found: {data_file} "
                                   "(use null for none)")
+    store = settings.store
+    if store is not None:
+        store = dataclasses.replace(store, path=beside(store.path))
     return dataclasses.replace(
         settings, source=path,
         corpus=dataclasses.replace(settings.corpus, path=corpus_path, cache=cache),
-        language=dataclasses.replace(settings.language, **language))
+        language=dataclasses.replace(settings.language, **language), store=store)
 
 
 def _check_ranges(settings: Settings, file: str) -> None:
@@ -260,6 +278,8 @@ def _check_ranges(settings: Settings, file: str) -> None:
         if section.metadata.get("internal"):
             continue
         values = getattr(settings, section.name)
+        if values is None:  # a section turned off ("store: null")
+            continue
         for f in dataclasses.fields(values):
             if "range" not in f.metadata:
                 continue

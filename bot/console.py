@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TextIO, cast
 
+from bot.config import StoreSettings
+from bot.core.answer import Answer, Status
 from bot.core.knowledge import Knowledge
 from bot.render import (
     Reply,
@@ -15,18 +18,52 @@ from bot.render import (
     render_risks,
     to_text,
 )
+from bot.store import Asked, Store, passages_of
 
 PROMPT = "fmstudy> "
 QUIT = {"/quit", "/exit"}
 
 
-def respond(knowledge: Knowledge, line: str) -> Reply:
+class ConsoleMemory:
+    """The console's questions kept as Discord's are, as member "console", so /gaps and
+    ``python -m bot gaps`` can be tried locally. The store opens at the first question."""
+
+    def __init__(self, settings: StoreSettings | None) -> None:
+        self.settings = settings
+        self.store: Store | None = None
+        self.asked = 0
+
+    def remember(self, question: str, answer: Answer) -> None:
+        if self.settings is None or answer.status is Status.EMPTY:
+            return
+        if self.store is None:
+            self.store = Store(self.settings.path, record=self.settings.record,
+                               retention_days=self.settings.retention_days).open()
+        self.asked += 1
+        self.store.record(Asked(
+            f"console:{time.time_ns()}:{self.asked}", "console", question, answer.answered,
+            None if answer.answered else answer.status.value, passages_of(answer.passages)))
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def respond(knowledge: Knowledge, line: str,
+            remember: Callable[[str, Answer], None] | None = None) -> Reply:
     """The reply to one console line: a slash command, or a free question."""
     command, _, rest = line.strip().partition(" ")
     rest = rest.strip()
+
+    def ask(question: str) -> Reply:
+        answer = knowledge.ask(question)
+        if remember is not None:
+            remember(question, answer)
+        return render_answer(knowledge, answer)
+
     match command.lower():
         case "/ask":
-            return render_answer(knowledge, knowledge.ask(rest))
+            return ask(rest)
         case "/define":
             if not rest:
                 return Reply("Usage: /define <term>, for example /define emergence",
@@ -42,7 +79,7 @@ def respond(knowledge: Knowledge, line: str) -> Reply:
             return help_reply
     if command.startswith("/"):
         return Reply(f"Unknown command {command}. " + render_help().content)
-    return render_answer(knowledge, knowledge.ask(line))
+    return ask(line)
 
 
 NOT_UTF8 = "That line is not valid UTF-8 text, so I could not read it."
@@ -64,6 +101,15 @@ def read_lines(stream: TextIO) -> Iterator[str | None]:
 
 
 def run_console(knowledge: Knowledge, stdin: TextIO, out: TextIO) -> int:
+    memory = ConsoleMemory(knowledge.settings.store)
+    try:
+        return _chat(knowledge, stdin, out, memory.remember)
+    finally:
+        memory.close()
+
+
+def _chat(knowledge: Knowledge, stdin: TextIO, out: TextIO,
+          remember: Callable[[str, Answer], None]) -> int:
     interactive = stdin.isatty()
     out.write("fmstudy console: ask a question, or /define, /risks, /about, /help, /quit.\n")
     lines = None if interactive else read_lines(stdin)
@@ -92,5 +138,5 @@ def run_console(knowledge: Knowledge, stdin: TextIO, out: TextIO) -> int:
             return 0
         if not line.strip():
             continue
-        out.write(to_text(respond(knowledge, line)) + "\n\n")
+        out.write(to_text(respond(knowledge, line, remember)) + "\n\n")
         out.flush()

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import __version__
+from bot.config import StoreSettings
 from bot.core.answer import Answer, Status
 from bot.core.corpus import Passage
+from bot.core.gaps import Gap
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
@@ -261,8 +264,56 @@ def render_about(knowledge: Knowledge) -> Reply:
             f"Answers are verbatim quotes, never generated text. Cite a passage as it is "
             f"labelled, e.g. “{knowledge.corpus.passages[0].citation}”."
         ),
+        fields=[("What is kept", _kept(knowledge.settings.store))],
         footer=f"fmstudy {__version__}",
     )])
+
+
+def _kept(store: StoreSettings | None) -> str:
+    if store is None or store.record == "none":
+        return "Nothing you ask is kept."
+    which = ("Every question" if store.record == "all"
+             else "Each question the notes could not answer")
+    votes = " and your 👍/👎 on answers" if store.record == "all" else ""
+    return (f"{which} (its text, when, where, your member id, the passages returned){votes}, "
+            f"for {store.retention_days} days, so study leads can see what the notes miss "
+            "(/gaps). `/forget-me` erases everything kept about you.")
+
+
+GAPS_SHOWN = 15
+
+
+def render_gaps(gaps: Sequence[Gap], disliked: Sequence[tuple[str, str, int, int]],
+                days: int, *, discord_time: bool = True) -> Reply:
+    """What the notes missed in the last ``days`` days: questions not answered (grouped,
+    most asked first) and the passages answers were voted down for. Times are Discord's
+    timestamps (each member sees their own time zone), or UTC dates for a terminal."""
+    def when(seconds: float) -> str:
+        return (f"<t:{int(seconds)}:R>" if discord_time
+                else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC"))
+
+    lines = [f"**{g.times}×** {escape(g.question.strip())} · last {when(g.last_asked)}"
+             for g in gaps[:GAPS_SHOWN]]
+    more = len(gaps) - GAPS_SHOWN
+    if more > 0:
+        lines.append(f"…and {more} more (`python -m bot gaps` lists them all)")
+    down = [f"**{section}** (`{pid}`): 👎 {d} · 👍 {u}" for pid, section, d, u in disliked]
+    return Reply(embeds=[Embed(
+        title=f"Gaps in the notes, last {days} days",
+        description="\n".join(lines) or "Every question was answered.",
+        fields=[("Answers voted down", "\n".join(down))] if down else [],
+    )], ephemeral=True)
+
+
+def render_forgotten(questions: int, votes: int) -> Reply:
+    return text_reply(f"Deleted everything kept about you: {questions} question"
+                      f"{'' if questions == 1 else 's'} and {votes} vote"
+                      f"{'' if votes == 1 else 's'}.")
+
+
+def text_reply(message: str) -> Reply:
+    """A short private note (the console prints it as it is)."""
+    return Reply(clip(message, CONTENT_LIMIT), ephemeral=True)
 
 
 def to_text(reply: Reply) -> str:

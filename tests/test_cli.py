@@ -95,9 +95,9 @@ def test_human_output_is_readable_with_citations():
     assert "doesn't cover" in out and "Risks" in out
 
 
-def test_console_replies_like_the_bot_and_quits():
-    result = run_process("console", stdin="/define emergence\n/risks\n/help\nwhat is scale?\n"
-                         "/quit\n")
+def test_console_replies_like_the_bot_and_quits(project):
+    result = run_process("console", "--config", str(project / "config.yml"),
+                         stdin="/define emergence\n/risks\n/help\nwhat is scale?\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "Definitions ¶1" in result.stdout
     assert "Risks named in the summary" in result.stdout
@@ -163,3 +163,59 @@ def test_a_full_disk_on_stdout_is_one_line_not_a_traceback():
                                 timeout=60)
     assert result.returncode == 1
     assert result.stderr == "error: cannot write the output (No space left on device)\n"
+
+
+def test_the_console_records_as_member_console_and_gaps_lists_what_it_missed(project):
+    config = str(project / "config.yml")
+    result = run_process("console", "--config", config, stdin=(
+        "who won the football world cup?\nWho won the football World Cup\n"
+        "what is emergence?\n/quit\n"))
+    assert result.returncode == 0, result.stderr
+    gaps = run_process("gaps", "--json", "--config", config)
+    assert gaps.returncode == 0, gaps.stderr
+    data = json.loads(gaps.stdout)
+    assert [(g["question"], g["count"]) for g in data["gaps"]] == [
+        ("Who won the football World Cup", 2)]
+    assert data["gaps"][0]["last_asked"].endswith("+00:00") and data["disliked"] == []
+    text = run_process("gaps", "--config", config)
+    assert "2×" in text.stdout and "UTC" in text.stdout and "<t:" not in text.stdout
+
+
+def test_export_questions_writes_a_set_eval_reads(project, tmp_path):
+    from bot.config import load_settings
+    from bot.loading import load_questions
+    from bot.store import Asked, Store
+
+    settings = load_settings(project / "config.yml")
+    store = Store(settings.store.path).open()
+    store.record(Asked("discord:1", "1", "so what is emergence", True, None,
+                       (("foundation_models_summary#definitions-1", "Definitions", 0.4),)))
+    store.record(Asked("discord:2", "2", "what is homogenisation", True, None,
+                       (("foundation_models_summary#definitions-2", "Definitions", 0.4),)))
+    store.record(Asked("discord:3", "3", "quem ganhou a copa do mundo?", False, "not_covered"))
+    assert store.vote("discord:1", "7", 1).result()
+    assert store.vote("discord:2", "7", -1).result()  # voted down: not a gold answer
+    store.close()
+    path = tmp_path / "exported.yml"
+    code, out = run("export-questions", str(path), "--config", str(project / "config.yml"))
+    assert code == 0 and "1 answerable" in out and "1 out-of-scope" in out
+    questions = load_questions(path)
+    assert [(q.text, q.answerable, q.lang, q.split) for q in questions] == [
+        ("so what is emergence", True, "en", "dev"),
+        ("quem ganhou a copa do mundo?", False, "pt", "dev")]
+    code, out = run("eval", str(path), "--config", str(project / "config.yml"))
+    assert code == 0 and "| fmstudy                | dev  | 1.00 |" in out
+
+
+def test_gaps_without_a_store_is_one_line(project, capsys):
+    import yaml
+
+    config = project / "config.yml"
+    assert main(["gaps", "--config", str(config)]) == 2  # nothing asked yet: no file
+    assert "no store yet" in capsys.readouterr().err
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["store"] = None
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["gaps", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'store' is null" in err

@@ -12,6 +12,7 @@ from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
 from bot.core.definitions import DefinitionFinder
 from bot.core.dense import DenseIndex, Embedder
+from bot.core.gaps import Gap, group_questions
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
@@ -88,6 +89,11 @@ class Knowledge:
         if lookup.found:
             return lookup
         return dataclasses.replace(lookup, used_in=used_in)
+
+    def gaps(self, asked: Sequence[tuple[str, float]]) -> list[Gap]:
+        """Unanswered questions (text, when asked) grouped by what they ask about."""
+        parser = self.answerer.parser
+        return group_questions(asked, lambda text: parser.terms(words(text)))
 
     @property
     def sections(self) -> list[str]:

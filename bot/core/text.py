@@ -98,3 +98,25 @@ def sentence_lines(text: str) -> str:
     """The text with one sentence per line, for patterns anchored at a sentence's start
     (``^`` with re.MULTILINE) to run over a whole passage at once."""
     return _SENTENCE_BREAK.sub("\n", " ".join(text.split()))
+
+
+# Function words that tell a short question's language: "o que é", "what is". Folded; each
+# list leaves out the words the other language shares ("a", "e", "do", "no", "as").
+_PORTUGUESE = frozenset(("o", "os", "que", "de", "da", "das", "dos", "em", "na", "nas",
+                         "nos", "um", "uma", "para", "pra", "como", "por", "qual", "quais",
+                         "nao", "com", "se", "mais", "ao", "isso", "esse", "essa", "sao",
+                         "sobre", "entre", "porque", "quando", "onde", "quem", "tem"))
+_ENGLISH = frozenset(("the", "is", "are", "what", "of", "to", "in", "how", "does", "why",
+                      "which", "and", "for", "on", "with", "it", "this", "that", "who",
+                      "when", "where", "can", "about", "between", "an"))
+_PORTUGUESE_LETTERS = re.compile("[ãõçêâáéíóú]")
+
+
+def language_of(text: str) -> str:
+    """"pt" or "en": which of the group's two languages a question is written in, by its
+    function words (and Portuguese's letters); English when nothing tells."""
+    found = words(text)
+    portuguese = sum(w in _PORTUGUESE for w in found)
+    portuguese += bool(_PORTUGUESE_LETTERS.search(text.casefold()))
+    english = sum(w in _ENGLISH for w in found)
+    return "pt" if portuguese > english else "en"

@@ -28,13 +28,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import DiscordSettings, Settings
-from bot.core.answer import Answer
+from bot.core.answer import Answer, Status
 from bot.core.knowledge import Knowledge
 from bot.discord_app import endpoints
 from bot.discord_app.cogs import EXTENSIONS
 from bot.discord_app.cooldown import Cooldown, RateLimit, within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.views import DEFAULT_TIMEOUT
+from bot.store import Asked, Store, passages_of
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class StudyBot(commands.Bot):
     """
 
     def __init__(self, settings: Settings, knowledge: Knowledge, *, sync_on_start: bool = True,
-                 **options: Any) -> None:
+                 store: Store | None = None, **options: Any) -> None:
         ds = settings.discord
         # No voice here: spare the admin discord.py's start-up warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -76,12 +77,13 @@ class StudyBot(commands.Bot):
         )
         self.settings = settings
         self.knowledge = knowledge
+        self.store = store  # the group's memory, opened and closed by whoever runs the bot
         self.cooldown = Cooldown(ds.cooldown_seconds)
         self.member_rate = RateLimit(ds.member_actions_per_minute)
         self.channel_rate = RateLimit(ds.channel_actions_per_minute)
         self.view_timeout = DEFAULT_TIMEOUT
         # Discord refuses a first response later than 3 s after the interaction.
-        self.defer_after = 1.5
+        self.defer_after = 1.0
         self.live_components: set[str] = set()
         self.sync_on_start = sync_on_start
         self._restore_endpoints = endpoints.apply(ds)
@@ -94,6 +96,17 @@ class StudyBot(commands.Bot):
         """The knowledge's answer, computed off the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._answering, self.knowledge.ask, question, k)
+
+    def remember(self, key: int, question: str, answer: Answer, *, member: int,
+                 guild_id: int | None, channel_id: int | None) -> None:
+        """Keep the question as store.record says (returns at once; a store that fails
+        costs nothing here). ``key``: the interaction's or message's id."""
+        if self.store is None or answer.status is Status.EMPTY:
+            return
+        self.store.record(Asked(
+            f"discord:{key}", str(member), question, answer.answered,
+            None if answer.answered else answer.status.value, passages_of(answer.passages),
+            guild_id, channel_id))
 
     async def close(self) -> None:
         try:

@@ -33,6 +33,7 @@ from bot.core.knowledge import Knowledge
 from bot.discord_app.client import StudyBot
 from bot.discord_app.credentials import read_token, token_shape_ok
 from bot.loading import load_knowledge
+from bot.store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ async def serve(settings: Settings, knowledge: Knowledge, token: str,
     """Run the bot until ``stop`` is set (by SIGINT/SIGTERM unless a caller passes its own)."""
     if stop is None:
         stop = asyncio.Event()
-    bot = StudyBot(settings, knowledge)
+    store = None if settings.store is None else await asyncio.to_thread(
+        open_store, settings.store.path, settings.store.record, settings.store.retention_days)
+    bot = StudyBot(settings, knowledge, store=store)
     removers = install_signal_handlers(stop)
     try:
         async with bot:
@@ -157,6 +160,8 @@ async def serve(settings: Settings, knowledge: Knowledge, token: str,
     finally:
         for remove in removers:
             remove()
+        if store is not None:  # what is queued is written before the process ends
+            await asyncio.to_thread(store.close)
 
 
 # discord.py runs each slash command, component click and message event as a task of its

@@ -8,8 +8,10 @@ answer. Any error in a callback goes to the one error handler (``errors.py``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol, Self, cast
 
 import discord
@@ -20,11 +22,13 @@ from bot.discord_app.cooldown import within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
 from bot.render import Reply, render_answer
+from bot.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 600.0
 MORE = 3  # "More passages" re-asks with top_k + MORE
+VOTE_PREFIX = "fmstudy:vote:"
 
 Remover = Callable[[], Awaitable[Any]]
 
@@ -98,14 +102,17 @@ class StudyView(discord.ui.View):
 
 
 class AnswerView(StudyView):
-    """"More passages" and "Whole paragraph", usable only by the member who asked."""
+    """"More passages" and "Whole paragraph", usable only by the member who asked; with a
+    store that keeps answers, 👍 and 👎, for any member: one vote each, changeable."""
 
     def __init__(self, knowledge: Knowledge, answer: Answer, *, asker_id: int, key: int | str,
-                 live: set[str], timeout: float) -> None:
+                 live: set[str], timeout: float, store: Store | None = None) -> None:
         super().__init__(live=live, timeout=timeout)
         self.knowledge = knowledge
         self.answer = answer
         self.asker_id = asker_id
+        self.key = key
+        self.store = store if store is not None and store.keeps_answers else None
         # custom_ids: a fixed prefix plus a snowflake, far below Discord's 100 characters.
         self.more_button: discord.ui.Button[AnswerView] = discord.ui.Button(
             label="More passages", style=discord.ButtonStyle.secondary,
@@ -117,17 +124,26 @@ class AnswerView(StudyView):
         self.whole_button.callback = self.whole  # type: ignore[method-assign]
         self.add_item(self.more_button)
         self.add_item(self.whole_button)
+        if self.store is not None:
+            for emoji, vote in (("👍", 1), ("👎", -1)):
+                button: discord.ui.Button[AnswerView] = discord.ui.Button(
+                    emoji=emoji, style=discord.ButtonStyle.secondary,
+                    custom_id=f"{VOTE_PREFIX}{'up' if vote > 0 else 'down'}:{key}")
+                button.callback = partial(self.vote, vote)  # type: ignore[method-assign]
+                self.add_item(button)
 
     @classmethod
     def maybe(cls, knowledge: Knowledge, answer: Answer, *, asker_id: int, key: int | str,
-              live: set[str], timeout: float) -> AnswerView | None:
+              live: set[str], timeout: float, store: Store | None = None) -> AnswerView | None:
         """Buttons only make sense under an answer (not under a refusal or a notice)."""
         if not answer.answered:
             return None
-        return cls(knowledge, answer, asker_id=asker_id, key=key, live=live, timeout=timeout)
+        return cls(knowledge, answer, asker_id=asker_id, key=key, live=live, timeout=timeout,
+                   store=store)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.asker_id:
+        custom_id = str(interaction.data.get("custom_id") or "" if interaction.data else "")
+        if interaction.user.id == self.asker_id or custom_id.startswith(VOTE_PREFIX):
             return await super().interaction_check(interaction)
         await interaction.response.send_message(**to_kwargs(text(NOT_YOURS), ephemeral=True))
         return False
@@ -144,6 +160,18 @@ class AnswerView(StudyView):
         self.answer = wider
         reply = render_answer(self.knowledge, wider)
         await interaction.response.edit_message(**to_kwargs(reply, edit=True), view=self)
+
+    async def vote(self, vote: int, interaction: discord.Interaction) -> None:
+        assert self.store is not None
+        try:
+            kept = await asyncio.wrap_future(
+                self.store.vote(f"discord:{self.key}", str(interaction.user.id), vote))
+        except StoreUnavailable:
+            kept = False
+        message = (f"Thanks: your {'👍' if vote > 0 else '👎'} is kept with this answer "
+                   "(click the other to change it)." if kept else
+                   "Your vote could not be kept just now; the answer is unchanged.")
+        await interaction.response.send_message(**to_kwargs(text(message), ephemeral=True))
 
     async def whole(self, interaction: discord.Interaction) -> None:
         best = self.answer.passages[0].passage

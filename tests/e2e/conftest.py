@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app import runner
 from bot.discord_app.client import StudyBot
+from bot.store import Store
 
 from .fakediscord import FakeDiscord
 from .helpers import TOKEN, StartBot, settings_for, start_ready
@@ -41,19 +42,21 @@ async def start_bot(
 ) -> AsyncIterator[StartBot]:
     """Start a StudyBot on the fake server (ready, commands synced to the dev guild).
 
-    ``start_bot(knowledge=k, **discord_settings)``: another corpus, other Discord settings.
+    ``start_bot(knowledge=k, store=s, **discord_settings)``: another corpus, a store (the
+    group's memory; none by default), other Discord settings.
     """
     running: list[tuple[StudyBot, asyncio.Task[None]]] = []
 
     async def start(*, knowledge: Knowledge = knowledge, max_question_chars: int | None = None,
-                    **discord: Any) -> StudyBot:
+                    store: Store | None = None, **discord: Any) -> StudyBot:
         if max_question_chars is not None:  # an answer setting: the core enforces it
             answer = dataclasses.replace(knowledge.settings.answer,
                                          max_question_chars=max_question_chars)
             knowledge = Knowledge.from_corpus(
                 dataclasses.replace(knowledge.settings, answer=answer), knowledge.corpus,
                 knowledge.resources)
-        bot, task = await start_ready(settings_for(server, base_settings, **discord), knowledge)
+        bot, task = await start_ready(settings_for(server, base_settings, **discord), knowledge,
+                                      store=store)
         running.append((bot, task))
         return bot
 

@@ -12,18 +12,21 @@ from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.discord_app import runner
 from bot.discord_app.client import StudyBot
+from bot.store import Store
 
 from .fakediscord import FakeDiscord, InteractionHandle, Reply
 
 TOKEN = "fake-token-for-tests.not-a-real-one"
-COMMANDS = {"ask", "define", "risks", "about", "sync"}  # the slash commands the bot syncs
+# the slash commands the bot syncs
+COMMANDS = {"ask", "define", "risks", "about", "sync", "gaps", "forget-me"}
 
 StartBot = Callable[..., Awaitable[StudyBot]]
 
 
 def settings_for(server: FakeDiscord, base: Settings, **discord: Any) -> Settings:
     """``base`` pointed at the fake through ``discord.api_base``/``gateway_url``, as an admin
-    of a self-hosted server would; no cooldown or interaction budget unless a test asks."""
+    of a self-hosted server would; no cooldown or interaction budget unless a test asks, and
+    no store (a test of the group's memory gives the bot one of its own)."""
     values: dict[str, Any] = {
         "api_base": server.api_base,
         "gateway_url": server.gateway_url,
@@ -33,18 +36,19 @@ def settings_for(server: FakeDiscord, base: Settings, **discord: Any) -> Setting
         "channel_actions_per_minute": 0,
     }
     values.update(discord)
-    return dataclasses.replace(base, discord=dataclasses.replace(base.discord, **values))
+    return dataclasses.replace(base, discord=dataclasses.replace(base.discord, **values),
+                               store=None)
 
 
-async def start_ready(settings: Settings, knowledge: Knowledge, *,
-                      timeout: float = 5.0) -> tuple[StudyBot, asyncio.Task[None]]:
+async def start_ready(settings: Settings, knowledge: Knowledge, *, timeout: float = 5.0,
+                      store: Store | None = None) -> tuple[StudyBot, asyncio.Task[None]]:
     """A StudyBot started on the fake server and ready: its commands are synced to the dev
     guild already (setup_hook runs before the gateway connects). Polls rather than awaits
     ``wait_until_ready()``, which would hang if ``start()`` failed; a bot that fails to get
     ready is stopped before the error propagates."""
     # guild_ready_timeout: discord.py waits this long after the last GUILD_CREATE before
     # READY; the fake sends its only guild at once, so waiting 2 s would only slow things.
-    bot = StudyBot(settings, knowledge, guild_ready_timeout=0.05)
+    bot = StudyBot(settings, knowledge, store=store, guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start(TOKEN))
     try:
         deadline = time.monotonic() + timeout

@@ -5,6 +5,7 @@ EXTENSIONS = (
     "define",
     "risks",
     "about",
+    "memory",
     "channel_questions",
     "admin",
     "stale_components",

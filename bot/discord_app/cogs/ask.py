@@ -12,6 +12,7 @@ counts it. Both refusals are short private messages.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
@@ -38,9 +39,13 @@ class Ask(commands.Cog):
                   private: bool | None = None) -> None:
         bot = self.bot
         ephemeral = bot.settings.discord.ephemeral_default if private is None else private
+        remember = partial(bot.remember, interaction.id, question, member=interaction.user.id,
+                           guild_id=interaction.guild_id, channel_id=interaction.channel_id)
         if len(question) > bot.knowledge.answerer.max_question_chars:
             # Refused at once by the core, and before the cooldown is charged.
-            reply = render_answer(bot.knowledge, bot.knowledge.ask(question))
+            answer = bot.knowledge.ask(question)
+            remember(answer)
+            reply = render_answer(bot.knowledge, answer)
             await interaction.response.send_message(**to_kwargs(reply, ephemeral=True))
             return
         wait = bot.cooldown.retry_after(interaction.user.id)
@@ -52,10 +57,11 @@ class Ask(commands.Cog):
         if not done:
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         answer = await pending
+        remember(answer)
         reply = render_answer(bot.knowledge, answer)
         view = AnswerView.maybe(bot.knowledge, answer, asker_id=interaction.user.id,
                                 key=interaction.id, live=bot.live_components,
-                                timeout=bot.view_timeout)
+                                timeout=bot.view_timeout, store=bot.store)
         if done:
             kwargs = to_kwargs(reply, ephemeral=ephemeral)
             if view is not None:

@@ -118,8 +118,12 @@ class ChannelQuestions(commands.Cog):
             return
         knowledge = self.bot.knowledge
         answer = await self.bot.ask(question)  # a question too long is refused by the core
+        self.bot.remember(message.id, question, answer, member=message.author.id,
+                          guild_id=message.guild.id if message.guild else None,
+                          channel_id=message.channel.id)
         view = AnswerView.maybe(knowledge, answer, asker_id=message.author.id, key=message.id,
-                                live=self.bot.live_components, timeout=self.bot.view_timeout)
+                                live=self.bot.live_components, timeout=self.bot.view_timeout,
+                                store=self.bot.store)
         too_long = answer.status is Status.TOO_LONG  # no thread named after a wall of text
         await self.send(message, render_answer(knowledge, answer), view=view,
                         thread_name=None if too_long else question)

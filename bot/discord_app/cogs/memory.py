@@ -1,0 +1,86 @@
+"""``/gaps`` for study leads and ``/forget-me`` for every member: the group's memory.
+
+``/gaps`` shows what members asked that the notes could not answer (grouped by wording, most
+asked first) and the passages answers were voted down for, in this server, privately: it
+quotes members' questions, so it is for leads only (Manage Server, or a role in
+``discord.lead_role_ids``). ``/forget-me`` deletes everything kept about whoever runs it.
+The store's work runs on its own thread; these commands defer first, as a disk can be slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.replies import text, to_kwargs
+from bot.render import render_forgotten, render_gaps
+from bot.store import StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import StudyBot
+
+NO_STORE = "Nothing is kept: the group's memory is off (store: null in config.yml)."
+UNAVAILABLE = "The group's memory cannot be reached just now; try again in a while."
+LEADS_ONLY = ("/gaps is for study leads: members with Manage Server, or a role the bot's "
+              "admin lists in discord.lead_role_ids.")
+
+
+class Memory(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    def is_lead(self, interaction: discord.Interaction) -> bool:
+        member = interaction.user
+        if not isinstance(member, discord.Member):  # a direct message: no server to lead
+            return False
+        leads = set(self.bot.settings.discord.lead_role_ids)
+        return member.guild_permissions.manage_guild or any(r.id in leads for r in member.roles)
+
+    @app_commands.command(name="gaps", description="Study leads: the questions the notes "
+                          "could not answer, and the answers voted down")
+    @app_commands.describe(days="How far back to look (default: 14 days)")
+    @app_commands.guild_only()
+    async def gaps(self, interaction: discord.Interaction,
+                   days: app_commands.Range[int, 1, 365] = 14) -> None:
+        if not self.is_lead(interaction):
+            await interaction.response.send_message(**to_kwargs(text(LEADS_ONLY),
+                                                                ephemeral=True))
+            return
+        store = self.bot.store
+        if store is None:
+            await interaction.response.send_message(**to_kwargs(text(NO_STORE), ephemeral=True))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            asked = await asyncio.wrap_future(store.unanswered(days, interaction.guild_id))
+            disliked = await asyncio.wrap_future(store.disliked(days, interaction.guild_id))
+        except StoreUnavailable:
+            await interaction.followup.send(**to_kwargs(text(UNAVAILABLE), ephemeral=True))
+            return
+        reply = render_gaps(self.bot.knowledge.gaps(asked), disliked, days)
+        await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
+
+    @app_commands.command(name="forget-me", description="Delete everything fmstudy keeps "
+                          "about you (your questions and votes)")
+    async def forget_me(self, interaction: discord.Interaction) -> None:
+        store = self.bot.store
+        if store is None:
+            await interaction.response.send_message(**to_kwargs(text(NO_STORE), ephemeral=True))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            gone = await asyncio.wrap_future(store.forget(str(interaction.user.id)))
+        except StoreUnavailable:
+            await interaction.followup.send(**to_kwargs(
+                text(f"{UNAVAILABLE} Nothing was deleted."), ephemeral=True))
+            return
+        await interaction.followup.send(
+            **to_kwargs(render_forgotten(gone.questions, gone.votes), ephemeral=True))
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Memory(bot))

@@ -1,0 +1,357 @@
+"""The group's memory: questions, the passages that answered them, and members' votes, in
+one SQLite file.
+
+Every read and write runs on one thread that owns the connection, in the order asked:
+recording a question only puts it on that thread's queue, so the event loop never waits on
+the disk, and a lookup (``/gaps``, ``/forget-me``) is a future the caller awaits. A store
+that cannot be opened or written (read-only disk, locked, full) costs no answer: one warning
+when it starts failing, one when it works again, and answering goes on.
+
+The schema is versioned (``PRAGMA user_version``); each migration runs once, in a
+transaction, so a file from any earlier version opens with its rows kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Record = Literal["all", "unanswered", "none"]
+
+# Each entry takes the schema from the version before it to its own (1-based).
+MIGRATIONS = (
+    # 1: each question, and the passages its answer returned, best first
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,          -- where it was asked: no question twice
+        asked_at REAL NOT NULL,            -- seconds since the epoch, UTC
+        guild_id INTEGER,
+        channel_id INTEGER,
+        member TEXT NOT NULL,              -- a Discord user id, or "console"
+        text TEXT NOT NULL,
+        answered INTEGER NOT NULL,
+        reason TEXT                        -- why not: not_covered, no_keywords, ...
+    );
+    CREATE INDEX questions_by_time ON questions (asked_at);
+    CREATE INDEX questions_by_member ON questions (member);
+    CREATE TABLE passages (
+        question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        passage_id TEXT NOT NULL,
+        section TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (question_id, rank)
+    );
+    """,
+    # 2: members' votes on answers: one per member per answer, changeable
+    """
+    CREATE TABLE votes (
+        question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+        member TEXT NOT NULL,
+        vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+        voted_at REAL NOT NULL,
+        PRIMARY KEY (question_id, member)
+    );
+    CREATE INDEX votes_by_member ON votes (member);
+    """,
+)
+PRUNE_EVERY_S = 3600.0
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question as it is kept."""
+
+    key: str  # unique per question: "discord:<interaction or message id>", "console:…"
+    member: str
+    text: str
+    answered: bool
+    reason: str | None = None
+    passages: tuple[tuple[str, str, float], ...] = ()  # (passage id, section, score)
+    guild_id: int | None = None
+    channel_id: int | None = None
+    asked_at: float | None = None  # now, when None
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    questions: int
+    votes: int
+
+
+class StoreUnavailable(Exception):
+    """The store could not do what was asked (its cause is logged once)."""
+
+
+class Store:
+    """Parameters
+    ----------
+    path : the SQLite file (its folder is created).
+    record : which questions are kept: "all", "unanswered" or "none".
+    retention_days : questions older than this are deleted, with their votes.
+    clock : seconds since the epoch (tests move it).
+    lock_timeout : seconds a write waits for another process's lock on the file.
+    """
+
+    def __init__(self, path: Path, *, record: Record = "all", retention_days: int = 90,
+                 clock: Callable[[], float] = time.time, lock_timeout: float = 5.0) -> None:
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self.record_policy = record
+        self.retention_days = retention_days
+        self.clock = clock
+        self._jobs: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None]
+        self._jobs = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._failing = False
+        self._last_prune = 0.0
+
+    @property
+    def keeps_answers(self) -> bool:
+        """Whether answered questions are kept (votes need them)."""
+        return self.record_policy == "all"
+
+    def open(self) -> Store:
+        """Start the store's thread, creating or migrating the file. A file that cannot be
+        opened is logged, and tried again at the next question: never an exception."""
+        ready: Future[None] = Future()
+        self._thread = threading.Thread(target=self._run, args=(ready,), name="store",
+                                        daemon=True)
+        self._thread.start()
+        ready.result()
+        return self
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued, then stop."""
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout)
+
+    # -- what the bot asks of it ------------------------------------------------------
+
+    def record(self, asked: Asked) -> None:
+        """Keep a question as ``record`` says; returns at once."""
+        if self.record_policy == "none" or (self.record_policy == "unanswered"
+                                            and asked.answered):
+            return
+        if asked.asked_at is None:  # when it was asked, not when the disk got to it
+            asked = dataclasses.replace(asked, asked_at=self.clock())
+        self.submit(lambda db: self._insert(db, asked))
+
+    def vote(self, key: str, member: str, vote: int) -> Future[bool]:
+        """A member's 👍 (1) or 👎 (-1) on the answer to question ``key``, replacing their
+        earlier vote on it; the future says whether that answer is kept."""
+        if vote not in (-1, 1):
+            raise ValueError("a vote is 1 or -1")
+
+        def run(db: sqlite3.Connection) -> bool:
+            with db:
+                found = db.execute(
+                    "INSERT INTO votes (question_id, member, vote, voted_at) "
+                    "SELECT id, ?, ?, ? FROM questions WHERE key = ? AND answered "
+                    "ON CONFLICT (question_id, member) DO UPDATE SET vote = excluded.vote, "
+                    "voted_at = excluded.voted_at", (member, vote, self.clock(), key))
+                return found.rowcount > 0
+
+        return self.submit(run)
+
+    def forget(self, member: str) -> Future[Forgotten]:
+        """Delete every question the member asked and every vote they gave."""
+
+        def run(db: sqlite3.Connection) -> Forgotten:
+            with db:
+                votes = db.execute("SELECT COUNT(*) FROM votes WHERE member = ? OR "
+                                   "question_id IN (SELECT id FROM questions WHERE member = ?)",
+                                   (member, member)).fetchone()[0]
+                db.execute("DELETE FROM votes WHERE member = ?", (member,))
+                asked = db.execute("DELETE FROM questions WHERE member = ?", (member,))
+                return Forgotten(asked.rowcount, votes)
+
+        return self.submit(run)
+
+    def unanswered(self, days: int, guild_id: int | None = None
+                   ) -> Future[list[tuple[str, float]]]:
+        """(text, asked_at) of the questions not answered in the last ``days`` days, in one
+        guild or everywhere, newest first."""
+        since = self.clock() - days * 86400
+
+        def run(db: sqlite3.Connection) -> list[tuple[str, float]]:
+            return db.execute(
+                "SELECT text, asked_at FROM questions WHERE NOT answered AND asked_at >= ? "
+                "AND (? IS NULL OR guild_id = ?) ORDER BY asked_at DESC",
+                (since, guild_id, guild_id)).fetchall()
+
+        return self.submit(run)
+
+    def disliked(self, days: int, guild_id: int | None = None, limit: int = 10
+                 ) -> Future[list[tuple[str, str, int, int]]]:
+        """(passage id, section, 👎, 👍) of the passages shown first in answers voted down
+        in the last ``days`` days, most 👎 first."""
+        since = self.clock() - days * 86400
+
+        def run(db: sqlite3.Connection) -> list[tuple[str, str, int, int]]:
+            return db.execute(
+                "SELECT p.passage_id, p.section, SUM(v.vote < 0) AS down, SUM(v.vote > 0) "
+                "FROM votes v JOIN questions q ON q.id = v.question_id "
+                "JOIN passages p ON p.question_id = q.id AND p.rank = 1 "
+                "WHERE q.asked_at >= ? AND (? IS NULL OR q.guild_id = ?) "
+                "GROUP BY p.passage_id HAVING down > 0 "
+                "ORDER BY down DESC, SUM(v.vote > 0), p.passage_id LIMIT ?",
+                (since, guild_id, guild_id, limit)).fetchall()
+
+        return self.submit(run)
+
+    def questions(self) -> Future[list[tuple[str, bool, str | None, int, int]]]:
+        """Every kept question, oldest first: (text, answered, the first passage's id,
+        👍, 👎 on it)."""
+
+        def run(db: sqlite3.Connection) -> list[tuple[str, bool, str | None, int, int]]:
+            rows = db.execute(
+                "SELECT q.text, q.answered, p.passage_id, "
+                "COALESCE(SUM(v.vote > 0), 0), COALESCE(SUM(v.vote < 0), 0) "
+                "FROM questions q LEFT JOIN passages p ON p.question_id = q.id AND p.rank = 1 "
+                "LEFT JOIN votes v ON v.question_id = q.id GROUP BY q.id ORDER BY q.asked_at, "
+                "q.id").fetchall()
+            return [(t, bool(a), p, up, down) for t, a, p, up, down in rows]
+
+        return self.submit(run)
+
+    def count(self) -> Future[int]:
+        return self.submit(lambda db: db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
+
+    # -- the store's thread ---------------------------------------------------------------
+
+    def submit(self, job: Callable[[sqlite3.Connection], T]) -> Future[T]:
+        """Run ``job`` with the connection on the store's thread; its result as a future
+        (StoreUnavailable when the store cannot do it)."""
+        done: Future[T] = Future()
+        if self._thread is None or not self._thread.is_alive():
+            done.set_exception(StoreUnavailable("the store is not open"))
+        else:
+            self._jobs.put((job, done))
+        return done
+
+    def _run(self, ready: Future[None]) -> None:
+        db = self._connect()
+        ready.set_result(None)
+        while True:
+            try:
+                item = self._jobs.get(timeout=PRUNE_EVERY_S)
+            except queue.Empty:  # a quiet hour: old questions still go
+                if db is not None:
+                    self._do(db, self._prune_when_due, Future())
+                continue
+            if item is None:
+                break
+            job, done = item
+            if db is None:  # the disk may be back
+                db = self._connect()
+            if db is None:
+                done.set_exception(StoreUnavailable(f"{self.path}: not available"))
+                continue
+            if self._do(db, job, done):
+                self._do(db, self._prune_when_due, Future())
+        if db is not None:
+            db.close()
+        while not self._jobs.empty():  # closed: whatever still waits is refused
+            left = self._jobs.get_nowait()
+            if left is not None:
+                left[1].set_exception(StoreUnavailable("the store is closed"))
+
+    def _do(self, db: sqlite3.Connection, job: Callable[[sqlite3.Connection], T],
+            done: Future[T]) -> bool:
+        try:
+            result = job(db)
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            done.set_exception(StoreUnavailable(str(exc)))
+            return False
+        self._worked()
+        done.set_result(result)
+        return True
+
+    def _connect(self) -> sqlite3.Connection | None:
+        db = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._migrate(db)
+            self._last_prune = 0.0
+            self._prune_when_due(db)
+        except (sqlite3.Error, OSError, ValueError) as exc:  # ValueError: a newer schema
+            self._failed(exc)
+            if db is not None:
+                db.close()
+            return None
+        self._worked()
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise ValueError(f"{self.path}: written by a newer fmstudy (schema {version}, "
+                             f"this one knows {len(MIGRATIONS)})")
+        for number in range(version + 1, len(MIGRATIONS) + 1):
+            db.executescript(f"BEGIN; {MIGRATIONS[number - 1]} "
+                             f"PRAGMA user_version = {number}; COMMIT;")
+            log.info("store %s: schema %d", self.path, number)
+
+    def _insert(self, db: sqlite3.Connection, asked: Asked) -> bool:
+        with db:
+            row = db.execute(
+                "INSERT INTO questions (key, asked_at, guild_id, channel_id, member, text, "
+                "answered, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                (asked.key, asked.asked_at,
+                 asked.guild_id, asked.channel_id, asked.member, asked.text, asked.answered,
+                 asked.reason))
+            if row.rowcount == 0:  # already kept
+                return False
+            db.executemany(
+                "INSERT INTO passages (question_id, rank, passage_id, section, score) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(row.lastrowid, rank, pid, section, score)
+                 for rank, (pid, section, score) in enumerate(asked.passages, 1)])
+            return True
+
+    def _prune_when_due(self, db: sqlite3.Connection) -> None:
+        now = self.clock()
+        if now - self._last_prune < PRUNE_EVERY_S and self._last_prune <= now:
+            return
+        self._last_prune = now
+        with db:
+            db.execute("DELETE FROM questions WHERE asked_at < ?",
+                       (now - self.retention_days * 86400,))
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self._failing:
+            log.warning("store %s: %s; answering goes on without it", self.path, exc)
+        self._failing = True
+
+    def _worked(self) -> None:
+        if self._failing:
+            log.warning("store %s: working again", self.path)
+        self._failing = False
+
+
+def open_store(path: Path, record: Record, retention_days: int) -> Store:
+    return Store(path, record=record, retention_days=retention_days).open()
+
+
+def passages_of(ranked: Sequence[Any]) -> tuple[tuple[str, str, float], ...]:
+    """(id, section, score) of an answer's passages, as they are kept."""
+    return tuple((r.passage.id, r.passage.section, round(float(r.score), 6)) for r in ranked)
