@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean catalogs
 
 run: $(VENV)/.installed
 	$(BIN)/python -m bot
@@ -18,6 +18,14 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench
+
+# After changing a message the bot says: the template, and every language's catalog updated
+# from it (new messages untranslated: tests/test_i18n.py names them until they are).
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 -k locale_str --no-default-keywords \
+		--no-location --omit-header --sort-output -o bot/locales/fmstudy.pot bot
+	$(BIN)/pybabel update -i bot/locales/fmstudy.pot -d bot/locales -D fmstudy \
+		--no-location --omit-header --no-fuzzy-matching -w 100
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bot tests bench

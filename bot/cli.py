@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot import i18n
 from bot.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
 from bot.core.answer import Answer, Status
 from bot.core.glossary import Lookup
@@ -212,11 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
                         help="settings file (default: ./config.yml)")
+    parser.add_argument("--lang", choices=i18n.languages(), default=None,
+                        help="the language of the bot's own words (default: "
+                             "discord.default_language); quotes stay the reading's")
     # Subcommands accept --config too; SUPPRESS keeps their copy from overwriting the
     # top-level value when it is given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS,
                         help="settings file (default: ./config.yml)")
+    common.add_argument("--lang", choices=i18n.languages(), default=argparse.SUPPRESS,
+                        help="the language of the bot's own words")
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", parents=[common], help="answer a question with cited passages")
     ask.add_argument("question", nargs="?", help="the question (with --json: omit to read "
@@ -269,6 +275,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
+        i18n.use(args.lang or settings.discord.default_language)
         command = args.command
         if command is None:
             from bot.discord_app.credentials import read_token

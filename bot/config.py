@@ -133,6 +133,9 @@ class DiscordSettings:
     owner_ids: tuple[int, ...] = ()
     # Members with these roles see /gaps, as members with Manage Server do.
     lead_role_ids: tuple[int, ...] = ()
+    # The bot's language where nothing else tells (a question in a channel with no word of
+    # either language, on a server with no preferred locale): one of bot/locales' catalogs.
+    default_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,12 @@ def _check_ranges(settings: Settings, file: str) -> None:
             key = "retrieval.stemmer" if i == 0 else f"retrieval.query_languages[{i - 1}]"
             raise ConfigError(f"{file}: '{key}' must be a Snowball language (english, "
                               f"portuguese, ...), got {language!r}")
+    from bot import i18n
+
+    if settings.discord.default_language not in i18n.languages():
+        raise ConfigError(f"{file}: 'discord.default_language' must be one of "
+                          f"{', '.join(i18n.languages())}, got "
+                          f"{settings.discord.default_language!r}")
     for i, pattern in enumerate(settings.glossary.patterns):
         key = f"glossary.patterns[{i}]"
         try:

@@ -9,6 +9,7 @@ from typing import TextIO, cast
 from bot.config import StoreSettings
 from bot.core.answer import Answer, Status
 from bot.core.knowledge import Knowledge
+from bot.i18n import N_, _
 from bot.render import (
     Reply,
     render_about,
@@ -52,7 +53,7 @@ class ConsoleMemory:
 def respond(knowledge: Knowledge, line: str,
             remember: Callable[[str, Answer], None] | None = None) -> Reply:
     """The reply to one console line: a slash command, or a free question."""
-    command, _, rest = line.strip().partition(" ")
+    command, _sep, rest = line.strip().partition(" ")
     rest = rest.strip()
 
     def ask(question: str) -> Reply:
@@ -66,7 +67,7 @@ def respond(knowledge: Knowledge, line: str,
             return ask(rest)
         case "/define":
             if not rest:
-                return Reply("Usage: /define <term>, for example /define emergence",
+                return Reply(_("Usage: /define <term>, for example /define emergence"),
                              ephemeral=True)
             return render_definition(knowledge, knowledge.define(rest))
         case "/risks":
@@ -75,14 +76,15 @@ def respond(knowledge: Knowledge, line: str,
             return render_about(knowledge)
         case "/help":
             help_reply = render_help()
-            help_reply.content += "\n`/quit` (or Ctrl-D) leaves the console"
+            help_reply.content += "\n" + _("`/quit` (or Ctrl-D) leaves the console")
             return help_reply
     if command.startswith("/"):
-        return Reply(f"Unknown command {command}. " + render_help().content)
+        return Reply(_("Unknown command {command}.").format(command=command) + " "
+                     + render_help().content)
     return ask(line)
 
 
-NOT_UTF8 = "That line is not valid UTF-8 text, so I could not read it."
+NOT_UTF8 = N_("That line is not valid UTF-8 text, so I could not read it.")
 _END = object()  # the stream's end, which no line is
 
 
@@ -111,7 +113,8 @@ def run_console(knowledge: Knowledge, stdin: TextIO, out: TextIO) -> int:
 def _chat(knowledge: Knowledge, stdin: TextIO, out: TextIO,
           remember: Callable[[str, Answer], None]) -> int:
     interactive = stdin.isatty()
-    out.write("fmstudy console: ask a question, or /define, /risks, /about, /help, /quit.\n")
+    out.write(_("fmstudy console: ask a question, or /define, /risks, /about, /help, "
+                "/quit.") + "\n")
     lines = None if interactive else read_lines(stdin)
     while True:
         line: str | None
@@ -132,7 +135,7 @@ def _chat(knowledge: Knowledge, stdin: TextIO, out: TextIO,
                 return 0
             line = cast(str | None, item)
         if line is None:
-            out.write(NOT_UTF8 + "\n\n")
+            out.write(_(NOT_UTF8) + "\n\n")
             continue
         if line.strip().lower() in QUIT:
             return 0

@@ -21,6 +21,7 @@ from bot.core.gaps import Gap
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
+from bot.i18n import _, ngettext
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 CONTENT_LIMIT = 2000
@@ -136,8 +137,8 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
     if answer.status is Status.TOO_LONG:
         return render_too_long(len(answer.question), knowledge.answerer.max_question_chars)
     if answer.status is Status.EMPTY:
-        return Reply("Ask me a question about the summary, for example: "
-                     "*What does emergence mean?*", ephemeral=True)
+        return Reply(_("Ask me a question about the reading, for example: "
+                       "*What does emergence mean?*"), ephemeral=True)
     if not answer.answered:
         return render_not_covered(knowledge, answer)
     shown = answer.passages[: show or len(answer.passages)]
@@ -149,34 +150,38 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
         footer=_provenance(knowledge),
     )
     for ranked in shown[1:]:
-        embed.fields.append((f"See also: {cite(knowledge, ranked.passage)}", ranked.passage.text))
+        embed.fields.append((_("See also: {citation}").format(
+            citation=cite(knowledge, ranked.passage)), ranked.passage.text))
     return Reply(embeds=[embed])
 
 
 def _provenance(knowledge: Knowledge) -> str:
     documents = knowledge.corpus.documents
     if len(documents) == 1:
-        return f"Verbatim from “{documents[0].title}”"
-    return "Verbatim from the group's reading"
+        return _("Verbatim from “{title}”").format(title=documents[0].title)
+    return _("Verbatim from the group's reading")
 
 
 def render_too_long(length: int, limit: int) -> Reply:
-    return Reply(f"That question is {length:,} characters long; please ask it in at most "
-                 f"{limit:,}.", ephemeral=True)
+    return Reply(_("That question is {length} characters long; please ask it in at most "
+                   "{limit}.").format(length=f"{length:,}", limit=f"{limit:,}"),
+                 ephemeral=True)
 
 
 def render_not_covered(knowledge: Knowledge, answer: Answer) -> Reply:
     lead = (
-        "I couldn't find any words of substance in that question."
+        _("I couldn't find any words of substance in that question.")
         if answer.status is Status.NO_KEYWORDS
-        else "The summary doesn't cover that, so I won't guess."
+        else _("The reading doesn't cover that, so I won't guess.")
     )
     terms = knowledge.glossary.terms[: knowledge.settings.answer.refusal_terms]
     embed = Embed(
-        title="Not in the summary",
+        title=_("Not in the reading"),
         description=(
-            f"{lead}\n\nIt covers: {', '.join(knowledge.sections)}.\n"
-            + (f"Terms it defines (try `/define`): {', '.join(terms)}." if terms else "")
+            lead + "\n\n" + _("It covers: {sections}.").format(
+                sections=", ".join(knowledge.sections)) + "\n"
+            + (_("Terms it defines (try `/define`): {terms}.").format(terms=", ".join(terms))
+               if terms else "")
         ),
         colour=COLOUR_REFUSAL,
     )
@@ -187,20 +192,23 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
     if lookup.entry is None and lookup.used_in is not None:
         used = lookup.used_in
         return Reply(embeds=[Embed(
-            title=f"“{clip(lookup.query.strip(), 200)}” is used but not defined in the reading",
-            description=quoted(f"> {used.text}",
-                               f"\n— {cite(knowledge, used)} (where it comes up most)"),
+            title=_("“{term}” is used but not defined in the reading").format(
+                term=clip(lookup.query.strip(), 200)),
+            description=quoted(f"> {used.text}", "\n— " + _(
+                "{citation} (where it comes up most)").format(citation=cite(knowledge, used))),
         )], ephemeral=True)
     if lookup.entry is None:
-        text = f"“{escape(lookup.query.strip())}” is not defined in the summary."
+        text = _("“{term}” is not defined in the reading.").format(
+            term=escape(lookup.query.strip()))
         if lookup.suggestions:
-            text += f" Did you mean: {', '.join(lookup.suggestions)}?"
+            text += " " + _("Did you mean: {terms}?").format(terms=", ".join(lookup.suggestions))
         elif knowledge.glossary.terms:
-            text += f" Terms it defines: {', '.join(knowledge.glossary.terms)}."
+            text += " " + _("Terms it defines: {terms}.").format(
+                terms=", ".join(knowledge.glossary.terms))
         return Reply(clip(text, CONTENT_LIMIT), ephemeral=True)
     entry = lookup.entry
-    note = "" if lookup.score >= 1.0 else \
-        f"\n\nShowing **{entry.term}** (closest to what you typed)."
+    note = "" if lookup.score >= 1.0 else "\n\n" + _(
+        "Showing **{term}** (closest to what you typed).").format(term=entry.term)
     return Reply(embeds=[Embed(
         title=entry.term,
         description=quoted(f"> {entry.definition}", f"\n— {cite(knowledge, entry.passage)}{note}"),
@@ -217,17 +225,19 @@ def risk_pages(risks: Sequence[Risk]) -> int:
 def render_risks(knowledge: Knowledge, risks: Sequence[Risk], page: int | None = 0) -> Reply:
     """One page of the risks (``None``: all of them, for a terminal), numbered across pages,
     in reading order (so document by document)."""
-    where = "the summary" if len(knowledge.corpus.documents) == 1 else "the reading"
     if not risks:
         named = ", ".join(knowledge.settings.risks.headings)
-        return Reply(f"The reading has no section of risks (headed {named}), so there are "
-                     "none to list. Try `/ask` about risks instead.")
+        return Reply(_("The reading has no section of risks (headed {headings}), so there "
+                       "are none to list. Try `/ask` about risks instead.").format(
+                           headings=named))
     first = 0 if page is None else page * RISKS_PER_PAGE
     shown = risks if page is None else risks[first:first + RISKS_PER_PAGE]
-    pages = f"Risks {first + 1}–{first + len(shown)} of {len(risks)}. " \
+    pages = _("Risks {first}–{last} of {total}.").format(
+        first=first + 1, last=first + len(shown), total=len(risks)) + " " \
         if len(shown) < len(risks) else ""
-    embed = Embed(title=f"Risks named in {where}", colour=COLOUR_RISK,
-                  footer=f"{pages}Open any risk in full with the menu below, or /ask about it.")
+    embed = Embed(title=_("Risks named in the reading"), colour=COLOUR_RISK,
+                  footer=pages + _("Open any risk in full with the menu below, or /ask "
+                                   "about it."))
     for i, risk in enumerate(shown, first + 1):
         embed.fields.append((f"{i}. {risk.title} — {cite(knowledge, risk.passage)}",
                              clip(risk.text, 300)))
@@ -241,43 +251,50 @@ def render_risk(knowledge: Knowledge, risk: Risk) -> Reply:
 
 
 def render_help() -> Reply:
-    return Reply(
+    return Reply(_(
         "**fmstudy** answers from the group's reading, with citations.\n"
         "`/ask <question>` — the passages that answer it (or a mention, or a question in a "
         "study channel)\n"
-        "`/define <term>` — the summary's own definition\n"
-        "`/risks` — the risks the summary lists\n"
-        "`/about` — what I know and how to cite it"
-    )
+        "`/define <term>` — the reading's own definition\n"
+        "`/risks` — the risks the reading lists\n"
+        "`/about` — what I know, how to cite it, and what is kept"
+    ))
 
 
 def render_about(knowledge: Knowledge) -> Reply:
     docs = "\n".join(
-        f"• {d.title}" + (f" — {d.author}" if d.author else "")
-        + f" ({len(d.passages)} passages)"
+        f"• {d.title}" + (f" — {d.author}" if d.author else "") + " "
+        + ngettext("({count} passage)", "({count} passages)", len(d.passages)).format(
+            count=len(d.passages))
         for d in knowledge.corpus.documents
     )
     return Reply(embeds=[Embed(
-        title="About fmstudy",
+        title=_("About fmstudy"),
         description=(
-            f"{docs}\n\nSections: {', '.join(knowledge.sections)}.\n"
-            f"Answers are verbatim quotes, never generated text. Cite a passage as it is "
-            f"labelled, e.g. “{knowledge.corpus.passages[0].citation}”."
+            docs + "\n\n" + _("Sections: {sections}.").format(
+                sections=", ".join(knowledge.sections)) + "\n"
+            + _("Answers are verbatim quotes, never generated text. Cite a passage as it is "
+                "labelled, e.g. “{citation}”.").format(
+                    citation=knowledge.corpus.passages[0].citation)
         ),
-        fields=[("What is kept", _kept(knowledge.settings.store))],
+        fields=[(_("What is kept"), _kept(knowledge.settings.store))],
         footer=f"fmstudy {__version__}",
     )])
 
 
 def _kept(store: StoreSettings | None) -> str:
     if store is None or store.record == "none":
-        return "Nothing you ask is kept."
-    which = ("Every question" if store.record == "all"
-             else "Each question the notes could not answer")
-    votes = " and your 👍/👎 on answers" if store.record == "all" else ""
-    return (f"{which} (its text, when, where, your member id, the passages returned){votes}, "
-            f"for {store.retention_days} days, so study leads can see what the notes miss "
-            "(/gaps). `/forget-me` erases everything kept about you.")
+        return _("Nothing you ask is kept.")
+    if store.record == "all":
+        kept = _("Every question (its text, when, where, your member id, the passages "
+                 "returned) and your 👍/👎 on answers are kept for {days} days, so study "
+                 "leads can see what the notes miss (/gaps).")
+    else:
+        kept = _("Each question the notes could not answer (its text, when, where, your "
+                 "member id) is kept for {days} days, so study leads can see what the "
+                 "notes miss (/gaps).")
+    return kept.format(days=store.retention_days) + " " + _(
+        "`/forget-me` erases everything kept about you.")
 
 
 GAPS_SHOWN = 15
@@ -292,23 +309,25 @@ def render_gaps(gaps: Sequence[Gap], disliked: Sequence[tuple[str, str, int, int
         return (f"<t:{int(seconds)}:R>" if discord_time
                 else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
-    lines = [f"**{g.times}×** {escape(g.question.strip())} · last {when(g.last_asked)}"
-             for g in gaps[:GAPS_SHOWN]]
+    lines = [f"**{g.times}×** {escape(g.question.strip())} · "
+             + _("last {when}").format(when=when(g.last_asked)) for g in gaps[:GAPS_SHOWN]]
     more = len(gaps) - GAPS_SHOWN
     if more > 0:
-        lines.append(f"…and {more} more (`python -m bot gaps` lists them all)")
+        lines.append(_("…and {count} more (`python -m bot gaps` lists them all)").format(
+            count=more))
     down = [f"**{section}** (`{pid}`): 👎 {d} · 👍 {u}" for pid, section, d, u in disliked]
     return Reply(embeds=[Embed(
-        title=f"Gaps in the notes, last {days} days",
-        description="\n".join(lines) or "Every question was answered.",
-        fields=[("Answers voted down", "\n".join(down))] if down else [],
+        title=_("Gaps in the notes, last {days} days").format(days=days),
+        description="\n".join(lines) or _("Every question was answered."),
+        fields=[(_("Answers voted down"), "\n".join(down))] if down else [],
     )], ephemeral=True)
 
 
 def render_forgotten(questions: int, votes: int) -> Reply:
-    return text_reply(f"Deleted everything kept about you: {questions} question"
-                      f"{'' if questions == 1 else 's'} and {votes} vote"
-                      f"{'' if votes == 1 else 's'}.")
+    return text_reply(_("Deleted everything kept about you: {questions} and {votes}.").format(
+        questions=ngettext("{count} question", "{count} questions", questions).format(
+            count=questions),
+        votes=ngettext("{count} vote", "{count} votes", votes).format(count=votes)))
 
 
 def text_reply(message: str) -> Reply:

@@ -100,7 +100,7 @@ def test_console_replies_like_the_bot_and_quits(project):
                          stdin="/define emergence\n/risks\n/help\nwhat is scale?\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "Definitions ¶1" in result.stdout
-    assert "Risks named in the summary" in result.stdout
+    assert "Risks named in the reading" in result.stdout
     assert "/define <term>" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 

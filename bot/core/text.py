@@ -112,11 +112,18 @@ _ENGLISH = frozenset(("the", "is", "are", "what", "of", "to", "in", "how", "does
 _PORTUGUESE_LETTERS = re.compile("[ãõçêâáéíóú]")
 
 
-def language_of(text: str) -> str:
+def detect_language(text: str) -> str | None:
     """"pt" or "en": which of the group's two languages a question is written in, by its
-    function words (and Portuguese's letters); English when nothing tells."""
+    function words (and Portuguese's letters); None when nothing tells ("RLHF?")."""
     found = words(text)
     portuguese = sum(w in _PORTUGUESE for w in found)
     portuguese += bool(_PORTUGUESE_LETTERS.search(text.casefold()))
     english = sum(w in _ENGLISH for w in found)
+    if portuguese == english:
+        return None
     return "pt" if portuguese > english else "en"
+
+
+def language_of(text: str) -> str:
+    """detect_language's answer, English when nothing tells."""
+    return detect_language(text) or "en"

@@ -27,6 +27,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.config import DiscordSettings, Settings
 from bot.core.answer import Answer, Status
 from bot.core.knowledge import Knowledge
@@ -34,6 +35,7 @@ from bot.discord_app import endpoints
 from bot.discord_app.cogs import EXTENSIONS
 from bot.discord_app.cooldown import Cooldown, RateLimit, within_budget
 from bot.discord_app.errors import report_interaction_error
+from bot.discord_app.translator import CatalogTranslator
 from bot.discord_app.views import DEFAULT_TIMEOUT
 from bot.store import Asked, Store, passages_of
 
@@ -50,6 +52,7 @@ class StudyTree(app_commands.CommandTree["StudyBot"]):
     """Every slash command (and its autocomplete) first passes the interaction budget."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        i18n.use(interaction.locale.value)  # the member's Discord language, for this task
         return await within_budget(interaction)
 
 
@@ -118,6 +121,7 @@ class StudyBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.tree.error(report_interaction_error)
+        await self.tree.set_translator(CatalogTranslator())
         for name in EXTENSIONS:
             await self.load_extension(f"bot.discord_app.cogs.{name}")
         guild_id = self.settings.discord.dev_guild_id

@@ -25,6 +25,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.replies import SOMETHING_WENT_WRONG, text, to_kwargs
+from bot.i18n import N_, use
 from bot.render import Reply
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,18 @@ def reply_for(error: BaseException) -> tuple[Reply, bool]:
     if isinstance(error, NotOwner):
         return text(str(error)), False
     if isinstance(error, app_commands.CheckFailure):
-        return text("You can't use that command here."), False
+        return text(N_("You can't use that command here.")), False
     if isinstance(error, app_commands.CommandNotFound):
         log.warning("unknown command %r: the synced commands are out of date; run "
                     "`python -m bot sync`", error.name)
-        return text("That command is out of date; ask the bot's owner to sync commands."), False
+        return text(N_("That command is out of date; ask the bot's owner to sync "
+                       "commands.")), False
     return text(SOMETHING_WENT_WRONG), True
 
 
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException
                                    ) -> None:
+    use(interaction.locale.value)  # set already, unless the error came first
     reply, fault = reply_for(error)
     if fault:
         original = getattr(error, "original", error)

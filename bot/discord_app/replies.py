@@ -20,12 +20,13 @@ import discord
 
 from bot.core.corpus import Passage
 from bot.core.knowledge import Knowledge
+from bot.i18n import N_, _
 from bot.render import DESCRIPTION_LIMIT, Embed, Reply, cite, clip
 
 NO_PINGS = discord.AllowedMentions.none()
 
-SOMETHING_WENT_WRONG = "Something went wrong on my side; the error was logged."
-NOT_YOURS = "Only the person who asked can use these buttons."
+SOMETHING_WENT_WRONG = N_("Something went wrong on my side; the error was logged.")
+NOT_YOURS = N_("Only the person who asked can use these buttons.")
 
 
 def to_kwargs(reply: Reply, *, ephemeral: bool | None = False, edit: bool = False
@@ -51,12 +52,15 @@ def to_kwargs(reply: Reply, *, ephemeral: bool | None = False, edit: bool = Fals
 
 
 def text(message: str) -> Reply:
-    """A short private reply the Discord layer writes itself (errors, limits)."""
-    return Reply(clip(message, 2000), ephemeral=True)
+    """A short private reply the Discord layer writes itself (errors, limits), in the
+    member's language (``message`` is English, marked for the catalogs where it is
+    written)."""
+    return Reply(clip(_(message), 2000), ephemeral=True)
 
 
 def slow_down(retry_after: float) -> Reply:
-    return text(f"Slow down: try again in {max(1, math.ceil(retry_after))} s.")
+    return Reply(_("Slow down: try again in {seconds} s.").format(
+        seconds=max(1, math.ceil(retry_after))), ephemeral=True)
 
 
 def shows_in_full(reply: Reply, text: str) -> bool:

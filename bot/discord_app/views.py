@@ -21,6 +21,7 @@ from bot.core.knowledge import Knowledge
 from bot.discord_app.cooldown import within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
+from bot.i18n import N_, _, use
 from bot.render import Reply, render_answer
 from bot.store import Store, StoreUnavailable
 
@@ -85,7 +86,9 @@ class StudyView(discord.ui.View):
             log.debug("could not remove timed-out components: %s", exc)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Every button and menu passes the member's and the channel's budget."""
+        """Every button and menu passes the member's and the channel's budget; what it
+        says is in the language of the member who clicked."""
+        use(interaction.locale.value)
         return await within_budget(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception,
@@ -115,10 +118,10 @@ class AnswerView(StudyView):
         self.store = store if store is not None and store.keeps_answers else None
         # custom_ids: a fixed prefix plus a snowflake, far below Discord's 100 characters.
         self.more_button: discord.ui.Button[AnswerView] = discord.ui.Button(
-            label="More passages", style=discord.ButtonStyle.secondary,
+            label=_("More passages"), style=discord.ButtonStyle.secondary,
             custom_id=f"fmstudy:more:{key}")
         self.whole_button: discord.ui.Button[AnswerView] = discord.ui.Button(
-            label="Whole paragraph", style=discord.ButtonStyle.secondary,
+            label=_("Whole paragraph"), style=discord.ButtonStyle.secondary,
             custom_id=f"fmstudy:whole:{key}")
         self.more_button.callback = self.more  # type: ignore[method-assign]
         self.whole_button.callback = self.whole  # type: ignore[method-assign]
@@ -142,6 +145,7 @@ class AnswerView(StudyView):
                    store=store)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        use(interaction.locale.value)
         custom_id = str(interaction.data.get("custom_id") or "" if interaction.data else "")
         if interaction.user.id == self.asker_id or custom_id.startswith(VOTE_PREFIX):
             return await super().interaction_check(interaction)
@@ -155,7 +159,8 @@ class AnswerView(StudyView):
         if not wider.answered or len(wider.passages) <= len(self.answer.passages):
             await interaction.response.edit_message(view=self, allowed_mentions=NO_PINGS)
             await interaction.followup.send(**to_kwargs(
-                text("Those were all the passages that match this question."), ephemeral=True))
+                text(N_("Those were all the passages that match this question.")),
+                ephemeral=True))
             return
         self.answer = wider
         reply = render_answer(self.knowledge, wider)
@@ -168,10 +173,11 @@ class AnswerView(StudyView):
                 self.store.vote(f"discord:{self.key}", str(interaction.user.id), vote))
         except StoreUnavailable:
             kept = False
-        message = (f"Thanks: your {'👍' if vote > 0 else '👎'} is kept with this answer "
-                   "(click the other to change it)." if kept else
-                   "Your vote could not be kept just now; the answer is unchanged.")
-        await interaction.response.send_message(**to_kwargs(text(message), ephemeral=True))
+        message = (_("Thanks: your {vote} is kept with this answer (click the other to "
+                     "change it).").format(vote="👍" if vote > 0 else "👎") if kept else
+                   _("Your vote could not be kept just now; the answer is unchanged."))
+        await interaction.response.send_message(**to_kwargs(Reply(message, ephemeral=True),
+                                                            ephemeral=True))
 
     async def whole(self, interaction: discord.Interaction) -> None:
         best = self.answer.passages[0].passage

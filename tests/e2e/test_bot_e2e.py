@@ -230,7 +230,7 @@ async def test_risks_menu_opens_a_risk_for_anyone(
     server: FakeDiscord, bot: StudyBot, knowledge: Knowledge
 ) -> None:
     reply = await (await server.send_interaction_command("risks", user="alice")).response()
-    assert reply.ok and reply.embeds[0]["title"] == "Risks named in the summary"
+    assert reply.ok and reply.embeds[0]["title"] == "Risks named in the reading"
     menu = component(reply.message, "fmstudy:risk:")
     assert menu["type"] == 3 and len(menu["options"]) == len(knowledge.risks) <= 25
     assert [o["value"] for o in menu["options"]] == [str(i) for i in range(len(knowledge.risks))]
@@ -256,7 +256,7 @@ async def test_about(server: FakeDiscord, bot: StudyBot, knowledge: Knowledge) -
 
 async def test_abstention_is_a_refusal_without_buttons(server: FakeDiscord, bot: StudyBot) -> None:
     _, reply = await ask(server, NOT_COVERED)
-    assert reply.ok and reply.embeds[0]["title"] == "Not in the summary"
+    assert reply.ok and reply.embeds[0]["title"] == "Not in the reading"
     assert not reply.message.get("components")
 
 

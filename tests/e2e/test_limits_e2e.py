@@ -132,7 +132,7 @@ async def test_huge_risks_definitions_about_and_refusal(
     about = await (await server.send_interaction_command("about")).response()
     assert about.ok and about.embeds[0]["footer"]["text"].startswith("fmstudy ")
     _, refusal = await ask(server, "Who won the football world cup?")
-    assert refusal.ok and refusal.embeds[0]["title"] == "Not in the summary"
+    assert refusal.ok and refusal.embeds[0]["title"] == "Not in the reading"
 
 
 async def test_long_question_in_a_thread(server: FakeDiscord, start_bot: StartBot,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.discord_app.replies import to_kwargs
@@ -19,7 +20,10 @@ class About(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="about", description="What fmstudy has read and how to cite it")
+    @app_commands.command(
+        name=locale_str("about"),
+        description=locale_str("What fmstudy has read and how to cite it"),
+    )
     async def about(self, interaction: discord.Interaction) -> None:
         reply = render_about(self.bot.knowledge)
         await interaction.response.send_message(

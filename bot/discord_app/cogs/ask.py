@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.discord_app.replies import slow_down, to_kwargs
@@ -31,10 +32,14 @@ class Ask(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="ask", description="Answer a question with cited passages "
-                          "from the group's reading")
-    @app_commands.describe(question="What you want to know, e.g. What does emergence mean?",
-                           private="Only you see the answer (default: the server's setting)")
+    @app_commands.command(
+        name=locale_str("ask"),
+        description=locale_str("Answer a question with cited passages from the group's reading"),
+    )
+    @app_commands.describe(
+        question=locale_str("What you want to know, e.g. What does emergence mean?"),
+        private=locale_str("Only you see the answer (default: the server's setting)"),
+    )
     async def ask(self, interaction: discord.Interaction, question: str,
                   private: bool | None = None) -> None:
         bot = self.bot

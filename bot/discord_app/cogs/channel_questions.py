@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Literal
 import discord
 from discord.ext import commands
 
+from bot import i18n
 from bot.config import StudyChannel
 from bot.core.answer import Status
+from bot.core.text import detect_language
 from bot.discord_app.errors import report_message_error
 from bot.discord_app.replies import slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
@@ -97,10 +99,21 @@ class ChannelQuestions(commands.Cog):
         question = self.question_in(message)
         if question is None:
             return
+        i18n.use(self.language_of(message, question))
         try:
             await self.answer(message, question)
         except Exception as exc:  # a listener's error would only reach the log
             await report_message_error(message, exc)
+
+    def language_of(self, message: discord.Message, question: str) -> str:
+        """The reply's language: the question's own (a Portuguese question gets Portuguese
+        framing), else the server's preferred locale, else discord.default_language."""
+        spoken = detect_language(question)
+        if spoken is not None:
+            return i18n.for_locale(spoken)
+        if message.guild is not None and message.guild.preferred_locale is not None:
+            return i18n.for_locale(message.guild.preferred_locale.value)
+        return self.bot.settings.discord.default_language
 
     async def answer(self, message: discord.Message, question: str) -> None:
         # The budget first: the help text and the refusals are channel replies too.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.discord_app.errors import report_interaction_error
@@ -29,8 +30,13 @@ class Define(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="define", description="The summary's own definition of a term")
-    @app_commands.describe(term="A term the summary defines, e.g. emergence")
+    @app_commands.command(
+        name=locale_str("define"),
+        description=locale_str("The reading's own definition of a term"),
+    )
+    @app_commands.describe(
+        term=locale_str("A term the reading defines, e.g. emergence"),
+    )
     async def define(self, interaction: discord.Interaction,
                      term: app_commands.Range[str, 1, TERM_MAX]) -> None:
         knowledge = self.bot.knowledge

@@ -14,19 +14,23 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.discord_app.replies import text, to_kwargs
+from bot.i18n import N_
 from bot.render import render_forgotten, render_gaps
 from bot.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
 
-NO_STORE = "Nothing is kept: the group's memory is off (store: null in config.yml)."
-UNAVAILABLE = "The group's memory cannot be reached just now; try again in a while."
-LEADS_ONLY = ("/gaps is for study leads: members with Manage Server, or a role the bot's "
-              "admin lists in discord.lead_role_ids.")
+NO_STORE = N_("Nothing is kept: the group's memory is off (store: null in config.yml).")
+UNAVAILABLE = N_("The group's memory cannot be reached just now; try again in a while.")
+NOTHING_DELETED = N_("The group's memory cannot be reached just now; try again in a while. "
+                     "Nothing was deleted.")
+LEADS_ONLY = N_("/gaps is for study leads: members with Manage Server, or a role the bot's "
+                "admin lists in discord.lead_role_ids.")
 
 
 class Memory(commands.Cog):
@@ -40,9 +44,14 @@ class Memory(commands.Cog):
         leads = set(self.bot.settings.discord.lead_role_ids)
         return member.guild_permissions.manage_guild or any(r.id in leads for r in member.roles)
 
-    @app_commands.command(name="gaps", description="Study leads: the questions the notes "
-                          "could not answer, and the answers voted down")
-    @app_commands.describe(days="How far back to look (default: 14 days)")
+    @app_commands.command(
+        name=locale_str("gaps"),
+        description=locale_str("Study leads: the questions the notes could not answer, and the "
+                               "answers voted down"),
+    )
+    @app_commands.describe(
+        days=locale_str("How far back to look (default: 14 days)"),
+    )
     @app_commands.guild_only()
     async def gaps(self, interaction: discord.Interaction,
                    days: app_commands.Range[int, 1, 365] = 14) -> None:
@@ -64,8 +73,11 @@ class Memory(commands.Cog):
         reply = render_gaps(self.bot.knowledge.gaps(asked), disliked, days)
         await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
 
-    @app_commands.command(name="forget-me", description="Delete everything fmstudy keeps "
-                          "about you (your questions and votes)")
+    @app_commands.command(
+        name=locale_str("forget-me"),
+        description=locale_str("Delete everything fmstudy keeps about you (your questions and "
+                               "votes)"),
+    )
     async def forget_me(self, interaction: discord.Interaction) -> None:
         store = self.bot.store
         if store is None:
@@ -76,7 +88,7 @@ class Memory(commands.Cog):
             gone = await asyncio.wrap_future(store.forget(str(interaction.user.id)))
         except StoreUnavailable:
             await interaction.followup.send(**to_kwargs(
-                text(f"{UNAVAILABLE} Nothing was deleted."), ephemeral=True))
+                text(NOTHING_DELETED), ephemeral=True))
             return
         await interaction.followup.send(
             **to_kwargs(render_forgotten(gone.questions, gone.votes), ephemeral=True))

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.core.knowledge import Knowledge
 from bot.core.risks import Risk
 from bot.discord_app.replies import shows_in_full, to_kwargs, whole_passage
 from bot.discord_app.views import StudyView
+from bot.i18n import _
 from bot.render import RISKS_PER_PAGE, cite, clip, render_risk, render_risks, risk_pages
 
 if TYPE_CHECKING:
@@ -35,15 +37,15 @@ class RiskMenu(StudyView):
         self.risks = risks
         self.page = 0
         self.select: discord.ui.Select[RiskMenu] = discord.ui.Select(
-            custom_id=f"fmstudy:risk:{key}", placeholder="Open a risk in full")
+            custom_id=f"fmstudy:risk:{key}", placeholder=_("Open a risk in full"))
         self.select.callback = self.open_risk  # type: ignore[method-assign]
         self.add_item(self.select)
         self.previous: discord.ui.Button[RiskMenu] | None = None
         self.next: discord.ui.Button[RiskMenu] | None = None
         if risk_pages(risks) > 1:
-            self.previous = discord.ui.Button(label="Previous", custom_id=f"fmstudy:riskp:{key}",
+            self.previous = discord.ui.Button(label=_("Previous"), custom_id=f"fmstudy:riskp:{key}",
                                               style=discord.ButtonStyle.secondary)
-            self.next = discord.ui.Button(label="Next", custom_id=f"fmstudy:riskn:{key}",
+            self.next = discord.ui.Button(label=_("Next"), custom_id=f"fmstudy:riskn:{key}",
                                           style=discord.ButtonStyle.secondary)
             self.previous.callback = self.turn_back  # type: ignore[method-assign]
             self.next.callback = self.turn_on  # type: ignore[method-assign]
@@ -89,7 +91,10 @@ class Risks(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="risks", description="The risks the reading lists")
+    @app_commands.command(
+        name=locale_str("risks"),
+        description=locale_str("The risks the reading lists"),
+    )
     async def risks(self, interaction: discord.Interaction) -> None:
         knowledge = self.bot.knowledge
         reply = render_risks(knowledge, knowledge.risks)

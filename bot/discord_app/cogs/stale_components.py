@@ -15,12 +15,13 @@ from discord.ext import commands
 
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, text, to_kwargs
+from bot.i18n import N_, use
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
 
 PREFIX = "fmstudy:"
-EXPIRED = "Those buttons have expired; ask again with /ask (or /risks)."
+EXPIRED = N_("Those buttons have expired; ask again with /ask (or /risks).")
 
 
 class StaleComponents(commands.Cog):
@@ -36,6 +37,7 @@ class StaleComponents(commands.Cog):
             return
         if interaction.response.is_done():
             return
+        use(interaction.locale.value)
         try:
             await interaction.response.edit_message(view=None, allowed_mentions=NO_PINGS)
             await interaction.followup.send(**to_kwargs(text(EXPIRED), ephemeral=True))
