@@ -125,8 +125,8 @@ def cmd_gaps(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int
     from bot.render import render_gaps
 
     with _opened_store(knowledge.settings) as store:
-        asked = store.unanswered(args.days).result()
-        disliked = store.disliked(args.days).result()
+        asked = store.unanswered(args.days).result(STORE_WAIT_S)
+        disliked = store.disliked(args.days).result(STORE_WAIT_S)
     gaps = knowledge.gaps(asked)
 
     def as_json() -> dict[str, Any]:
@@ -146,8 +146,11 @@ def cmd_export_questions(args: argparse.Namespace, knowledge: Knowledge, out: Te
     from bot.question_export import export_questions
 
     with _opened_store(knowledge.settings) as store:
-        kept = store.questions().result()
+        kept = store.questions().result(STORE_WAIT_S)
     text, answerable, outside = export_questions(knowledge, kept)
+    if not answerable and not outside:
+        raise ConfigError(f"{settings_store(knowledge)}: nothing to export yet: no answer "
+                          "voted up, no question the notes did not cover")
     try:
         Path(args.path).write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -156,6 +159,14 @@ def cmd_export_questions(args: argparse.Namespace, knowledge: Knowledge, out: Te
               f"{outside} out-of-scope candidates (not answered); review them before adding "
               "them to a question set\n")
     return 0
+
+
+STORE_WAIT_S = 60.0  # a store another process holds locked: give up after this
+
+
+def settings_store(knowledge: Knowledge) -> Path:
+    assert knowledge.settings.store is not None
+    return knowledge.settings.store.path
 
 
 @contextlib.contextmanager
@@ -172,7 +183,7 @@ def _opened_store(settings: Settings) -> Iterator[Store]:
                   retention_days=settings.store.retention_days).open()
     try:
         yield store
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, TimeoutError) as exc:
         raise ConfigError(f"{settings.store.path}: cannot read the store ({exc})") from exc
     finally:
         store.close()

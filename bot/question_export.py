@@ -16,6 +16,7 @@ import yaml
 
 from bot.core.knowledge import Knowledge
 from bot.core.text import fold, language_of, split_sentences
+from bot.store import Kept
 
 QUOTE_CHARS = 120  # an expected answer names its passage; it need not copy all of it
 
@@ -27,24 +28,23 @@ HEADER = """\
 """
 
 
-def export_questions(knowledge: Knowledge,
-                     kept: Sequence[tuple[str, bool, str | None, int, int]]
-                     ) -> tuple[str, int, int]:
-    """(the YAML text, answerable questions, out-of-scope ones) from the store's rows:
-    (text, answered, first passage's id, 👍, 👎), oldest first."""
+def export_questions(knowledge: Knowledge, kept: Sequence[Kept]) -> tuple[str, int, int]:
+    """(the YAML text, answerable questions, out-of-scope ones) from the store's questions,
+    oldest first. Questions refused for their form (too long, no words of substance) are
+    neither."""
     passages = {p.id: p for p in knowledge.corpus.passages}
     answerable: list[dict[str, Any]] = []
     outside: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for text, answered, passage_id, up, down in kept:
-        question = text.strip()
+    for row in kept:
+        question = row.text.strip()
         if not question or fold(question) in seen:
             continue
-        passage = passages.get(passage_id or "")
-        if answered and passage is not None and up > down:
+        passage = passages.get(row.passage_id or "")
+        if row.answered and passage is not None and row.up > row.down:
             answerable.append({"q": question, "expect": _quote(passage.text), "split": "dev",
                                "lang": language_of(question)})
-        elif not answered:
+        elif row.reason == "not_covered":
             outside.append({"q": question, "split": "dev", "lang": language_of(question)})
         else:
             continue

@@ -298,6 +298,7 @@ def _kept(store: StoreSettings | None) -> str:
 
 
 GAPS_SHOWN = 15
+GAP_CHARS = 200  # a question shown as a gap: one line, however long it was asked
 
 
 def render_gaps(gaps: Sequence[Gap], disliked: Sequence[tuple[str, str, int, int]],
@@ -309,7 +310,7 @@ def render_gaps(gaps: Sequence[Gap], disliked: Sequence[tuple[str, str, int, int
         return (f"<t:{int(seconds)}:R>" if discord_time
                 else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
-    lines = [f"**{g.times}×** {escape(g.question.strip())} · "
+    lines = [f"**{g.times}×** {escape(clip(' '.join(g.question.split()), GAP_CHARS))} · "
              + _("last {when}").format(when=when(g.last_asked)) for g in gaps[:GAPS_SHOWN]]
     more = len(gaps) - GAPS_SHOWN
     if more > 0:

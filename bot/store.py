@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,9 @@ MIGRATIONS = (
     """,
 )
 PRUNE_EVERY_S = 3600.0
+# After the file could not be opened, jobs are refused at once for this long before it is
+# tried again: a disk that is gone must not make every queued job wait on it in turn.
+RETRY_AFTER_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,17 @@ class Asked:
     guild_id: int | None = None
     channel_id: int | None = None
     asked_at: float | None = None  # now, when None
+
+
+class Kept(NamedTuple):
+    """A kept question, as ``Store.questions`` gives it."""
+
+    text: str
+    answered: bool
+    reason: str | None
+    passage_id: str | None  # the answer's first passage
+    up: int  # 👍 on the answer
+    down: int  # 👎
 
 
 @dataclass(frozen=True)
@@ -113,11 +127,15 @@ class Store:
         self.record_policy = record
         self.retention_days = retention_days
         self.clock = clock
-        self._jobs: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None]
+        self._jobs: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any], bool]
+                                | None]
         self._jobs = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._closed = False
+        self._lock = threading.Lock()  # submit and close: no job queued after the last one
         self._failing = False
         self._last_prune = 0.0
+        self._retry_at = 0.0
 
     @property
     def keeps_answers(self) -> bool:
@@ -135,9 +153,13 @@ class Store:
         return self
 
     def close(self, timeout: float = 5.0) -> None:
-        """Write what is queued, then stop."""
-        if self._thread is not None and self._thread.is_alive():
+        """Write what is queued, then stop; a job submitted later is refused."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             self._jobs.put(None)
+        if self._thread is not None:
             self._thread.join(timeout)
 
     # -- what the bot asks of it ------------------------------------------------------
@@ -149,6 +171,8 @@ class Store:
             return
         if asked.asked_at is None:  # when it was asked, not when the disk got to it
             asked = dataclasses.replace(asked, asked_at=self.clock())
+        # A lone surrogate (pasted from a broken source) is no UTF-8: kept as a replacement
+        asked = dataclasses.replace(asked, text=asked.text.encode("utf-8", "replace").decode())
         self.submit(lambda db: self._insert(db, asked))
 
     def vote(self, key: str, member: str, vote: int) -> Future[bool]:
@@ -158,41 +182,40 @@ class Store:
             raise ValueError("a vote is 1 or -1")
 
         def run(db: sqlite3.Connection) -> bool:
-            with db:
-                found = db.execute(
-                    "INSERT INTO votes (question_id, member, vote, voted_at) "
-                    "SELECT id, ?, ?, ? FROM questions WHERE key = ? AND answered "
-                    "ON CONFLICT (question_id, member) DO UPDATE SET vote = excluded.vote, "
-                    "voted_at = excluded.voted_at", (member, vote, self.clock(), key))
-                return found.rowcount > 0
+            found = db.execute(
+                "INSERT INTO votes (question_id, member, vote, voted_at) "
+                "SELECT id, ?, ?, ? FROM questions WHERE key = ? AND answered "
+                "ON CONFLICT (question_id, member) DO UPDATE SET vote = excluded.vote, "
+                "voted_at = excluded.voted_at", (member, vote, self.clock(), key))
+            return found.rowcount > 0
 
         return self.submit(run)
 
     def forget(self, member: str) -> Future[Forgotten]:
-        """Delete every question the member asked and every vote they gave."""
+        """Delete every question the member asked (others' votes on its answers with it)
+        and every vote they gave; the counts are theirs: their questions, their votes.
+        Deleted rows are overwritten and the write-ahead log emptied, so the text is gone
+        from the disk too."""
 
         def run(db: sqlite3.Connection) -> Forgotten:
-            with db:
-                votes = db.execute("SELECT COUNT(*) FROM votes WHERE member = ? OR "
-                                   "question_id IN (SELECT id FROM questions WHERE member = ?)",
-                                   (member, member)).fetchone()[0]
-                db.execute("DELETE FROM votes WHERE member = ?", (member,))
-                asked = db.execute("DELETE FROM questions WHERE member = ?", (member,))
-                return Forgotten(asked.rowcount, votes)
+            votes = db.execute("DELETE FROM votes WHERE member = ?", (member,)).rowcount
+            asked = db.execute("DELETE FROM questions WHERE member = ?", (member,)).rowcount
+            return Forgotten(asked, votes)
 
-        return self.submit(run)
+        return self.submit(run, checkpoint=True)
 
-    def unanswered(self, days: int, guild_id: int | None = None
+    def unanswered(self, days: int, guild_id: int | None = None, limit: int = 2000
                    ) -> Future[list[tuple[str, float]]]:
-        """(text, asked_at) of the questions not answered in the last ``days`` days, in one
-        guild or everywhere, newest first."""
+        """(text, asked_at) of the latest ``limit`` questions in the last ``days`` days
+        that the notes did not cover (not those refused for their form: too long, no words
+        of substance), in one guild or everywhere, newest first."""
         since = self.clock() - days * 86400
 
         def run(db: sqlite3.Connection) -> list[tuple[str, float]]:
             return db.execute(
-                "SELECT text, asked_at FROM questions WHERE NOT answered AND asked_at >= ? "
-                "AND (? IS NULL OR guild_id = ?) ORDER BY asked_at DESC",
-                (since, guild_id, guild_id)).fetchall()
+                "SELECT text, asked_at FROM questions WHERE reason = 'not_covered' "
+                "AND asked_at >= ? AND (? IS NULL OR guild_id = ?) ORDER BY asked_at DESC "
+                "LIMIT ?", (since, guild_id, guild_id, limit)).fetchall()
 
         return self.submit(run)
 
@@ -214,18 +237,17 @@ class Store:
 
         return self.submit(run)
 
-    def questions(self) -> Future[list[tuple[str, bool, str | None, int, int]]]:
-        """Every kept question, oldest first: (text, answered, the first passage's id,
-        👍, 👎 on it)."""
+    def questions(self) -> Future[list[Kept]]:
+        """Every kept question, oldest first."""
 
-        def run(db: sqlite3.Connection) -> list[tuple[str, bool, str | None, int, int]]:
+        def run(db: sqlite3.Connection) -> list[Kept]:
             rows = db.execute(
-                "SELECT q.text, q.answered, p.passage_id, "
+                "SELECT q.text, q.answered, q.reason, p.passage_id, "
                 "COALESCE(SUM(v.vote > 0), 0), COALESCE(SUM(v.vote < 0), 0) "
                 "FROM questions q LEFT JOIN passages p ON p.question_id = q.id AND p.rank = 1 "
                 "LEFT JOIN votes v ON v.question_id = q.id GROUP BY q.id ORDER BY q.asked_at, "
                 "q.id").fetchall()
-            return [(t, bool(a), p, up, down) for t, a, p, up, down in rows]
+            return [Kept(t, bool(a), r, p, up, down) for t, a, r, p, up, down in rows]
 
         return self.submit(run)
 
@@ -234,48 +256,68 @@ class Store:
 
     # -- the store's thread ---------------------------------------------------------------
 
-    def submit(self, job: Callable[[sqlite3.Connection], T]) -> Future[T]:
-        """Run ``job`` with the connection on the store's thread; its result as a future
-        (StoreUnavailable when the store cannot do it)."""
+    def submit(self, job: Callable[[sqlite3.Connection], T], *,
+               checkpoint: bool = False) -> Future[T]:
+        """Run ``job`` with the connection on the store's thread, in one transaction; its
+        result as a future (StoreUnavailable when the store cannot do it). ``checkpoint``:
+        then empty the write-ahead log into the file (after a deletion a member asked
+        for)."""
         done: Future[T] = Future()
-        if self._thread is None or not self._thread.is_alive():
-            done.set_exception(StoreUnavailable("the store is not open"))
-        else:
-            self._jobs.put((job, done))
+        with self._lock:
+            if self._closed or self._thread is None or not self._thread.is_alive():
+                done.set_exception(StoreUnavailable("the store is not open"))
+            else:
+                self._jobs.put((job, done, checkpoint))
         return done
 
     def _run(self, ready: Future[None]) -> None:
-        db = self._connect()
-        ready.set_result(None)
-        while True:
-            try:
-                item = self._jobs.get(timeout=PRUNE_EVERY_S)
-            except queue.Empty:  # a quiet hour: old questions still go
-                if db is not None:
+        db = None
+        try:
+            db = self._connect()
+        finally:
+            ready.set_result(None)
+        try:
+            while True:
+                try:
+                    item = self._jobs.get(timeout=PRUNE_EVERY_S)
+                except queue.Empty:  # a quiet hour: old questions still go
+                    if db is not None:
+                        self._do(db, self._prune_when_due, Future())
+                    continue
+                if item is None:
+                    break
+                job, done, checkpoint = item
+                if db is None and self.clock() >= self._retry_at:  # the disk may be back
+                    db = self._connect()
+                if db is None:
+                    done.set_exception(StoreUnavailable(f"{self.path}: not available"))
+                    continue
+                if self._do(db, job, done, checkpoint):
                     self._do(db, self._prune_when_due, Future())
-                continue
-            if item is None:
-                break
-            job, done = item
-            if db is None:  # the disk may be back
-                db = self._connect()
-            if db is None:
-                done.set_exception(StoreUnavailable(f"{self.path}: not available"))
-                continue
-            if self._do(db, job, done):
-                self._do(db, self._prune_when_due, Future())
-        if db is not None:
-            db.close()
-        while not self._jobs.empty():  # closed: whatever still waits is refused
-            left = self._jobs.get_nowait()
-            if left is not None:
-                left[1].set_exception(StoreUnavailable("the store is closed"))
+        finally:
+            if db is not None:
+                db.close()
+            with self._lock:  # whatever still waits is refused, now and later
+                self._closed = True
+            while not self._jobs.empty():
+                left = self._jobs.get_nowait()
+                if left is not None:
+                    left[1].set_exception(StoreUnavailable("the store is closed"))
 
     def _do(self, db: sqlite3.Connection, job: Callable[[sqlite3.Connection], T],
-            done: Future[T]) -> bool:
+            done: Future[T], checkpoint: bool = False) -> bool:
         try:
-            result = job(db)
-        except (sqlite3.Error, OSError) as exc:
+            db.execute("BEGIN")
+            try:
+                result = job(db)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            if checkpoint:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:  # the disk's errors, and any other: the thread lives on
             self._failed(exc)
             done.set_exception(StoreUnavailable(str(exc)))
             return False
@@ -290,11 +332,13 @@ class Store:
             db = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten
             self._migrate(db)
             self._last_prune = 0.0
-            self._prune_when_due(db)
-        except (sqlite3.Error, OSError, ValueError) as exc:  # ValueError: a newer schema
+            self._do(db, self._prune_when_due, Future())
+        except Exception as exc:  # the disk's, and a newer schema's (ValueError)
             self._failed(exc)
+            self._retry_at = self.clock() + RETRY_AFTER_S
             if db is not None:
                 db.close()
             return None
@@ -302,40 +346,50 @@ class Store:
         return db
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise ValueError(f"{self.path}: written by a newer fmstudy (schema {version}, "
-                             f"this one knows {len(MIGRATIONS)})")
-        for number in range(version + 1, len(MIGRATIONS) + 1):
-            db.executescript(f"BEGIN; {MIGRATIONS[number - 1]} "
-                             f"PRAGMA user_version = {number}; COMMIT;")
-            log.info("store %s: schema %d", self.path, number)
+        """Each missing migration in one transaction that holds the write lock from the
+        start, so two processes opening an old file migrate it once."""
+        while True:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise ValueError(f"{self.path}: written by a newer fmstudy (schema "
+                                     f"{version}, this one knows {len(MIGRATIONS)})")
+                if version == len(MIGRATIONS):
+                    db.execute("COMMIT")
+                    return
+                for statement in _statements(MIGRATIONS[version]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            log.info("store %s: schema %d", self.path, version + 1)
 
     def _insert(self, db: sqlite3.Connection, asked: Asked) -> bool:
-        with db:
-            row = db.execute(
-                "INSERT INTO questions (key, asked_at, guild_id, channel_id, member, text, "
-                "answered, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-                (asked.key, asked.asked_at,
-                 asked.guild_id, asked.channel_id, asked.member, asked.text, asked.answered,
-                 asked.reason))
-            if row.rowcount == 0:  # already kept
-                return False
-            db.executemany(
-                "INSERT INTO passages (question_id, rank, passage_id, section, score) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(row.lastrowid, rank, pid, section, score)
-                 for rank, (pid, section, score) in enumerate(asked.passages, 1)])
-            return True
+        row = db.execute(
+            "INSERT INTO questions (key, asked_at, guild_id, channel_id, member, text, "
+            "answered, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (asked.key, asked.asked_at, asked.guild_id, asked.channel_id, asked.member,
+             asked.text, asked.answered, asked.reason))
+        if row.rowcount == 0:  # already kept
+            return False
+        db.executemany(
+            "INSERT INTO passages (question_id, rank, passage_id, section, score) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(row.lastrowid, rank, pid, section, score)
+             for rank, (pid, section, score) in enumerate(asked.passages, 1)])
+        return True
 
     def _prune_when_due(self, db: sqlite3.Connection) -> None:
         now = self.clock()
         if now - self._last_prune < PRUNE_EVERY_S and self._last_prune <= now:
             return
         self._last_prune = now
-        with db:
-            db.execute("DELETE FROM questions WHERE asked_at < ?",
-                       (now - self.retention_days * 86400,))
+        db.execute("DELETE FROM questions WHERE asked_at < ?",
+                   (now - self.retention_days * 86400,))
 
     def _failed(self, exc: BaseException) -> None:
         if not self._failing:
@@ -355,3 +409,14 @@ def open_store(path: Path, record: Record, retention_days: int) -> Store:
 def passages_of(ranked: Sequence[Any]) -> tuple[tuple[str, str, float], ...]:
     """(id, section, score) of an answer's passages, as they are kept."""
     return tuple((r.passage.id, r.passage.section, round(float(r.score), 6)) for r in ranked)
+
+
+def _statements(script: str) -> list[str]:
+    """A migration's statements, one by one (``executescript`` would commit on its own)."""
+    found, statement = [], ""
+    for line in script.splitlines(keepends=True):
+        statement += line.split("--")[0] + ("\n" if "--" in line else "")
+        if sqlite3.complete_statement(statement):
+            found.append(statement.strip())
+            statement = ""
+    return [s for s in found if s.strip(" ;\n")]

@@ -26,6 +26,11 @@ def clock():
     return now
 
 
+def rows(store: Store) -> list[tuple]:
+    return [(k.text, k.answered, k.passage_id, k.up, k.down)
+            for k in store.questions().result()]
+
+
 def opened(path: Path, clock=None, **kw) -> Store:
     return Store(path, clock=(lambda: clock[0]) if clock else time.time, **kw).open()
 
@@ -56,7 +61,7 @@ def test_one_vote_per_member_per_answer_changeable(tmp_path):
     assert store.vote("discord:1", "444", -1).result()
     assert not store.vote("discord:2", "333", 1).result()  # a refusal has no answer to vote
     assert not store.vote("discord:999", "333", 1).result()  # nothing kept under that key
-    assert store.questions().result() == [
+    assert rows(store) == [
         ("what is emergence?", True, "summary#definitions-1", 1, 1),
         ("what is the capital of france?", False, None, 0, 0)]
     assert store.disliked(30).result() == [("summary#definitions-1", "Definitions", 1, 1)]
@@ -73,10 +78,9 @@ def test_forget_me_erases_a_members_questions_and_votes_and_says_how_many(tmp_pa
     store.vote("discord:1", "111", 1).result()
     gone = store.forget("222").result()
     assert (gone.questions, gone.votes) == (1, 1)
-    assert store.questions().result() == [
-        ("what is emergence?", True, "summary#definitions-1", 1, 0)]
+    assert rows(store) == [("what is emergence?", True, "summary#definitions-1", 1, 0)]
     gone = store.forget("111").result()
-    assert (gone.questions, gone.votes) == (1, 1)  # its question, and its vote with it
+    assert (gone.questions, gone.votes) == (1, 1)  # its question, and its own vote
     assert store.count().result() == 0
     assert store.forget("111").result().questions == 0
     store.close()
@@ -109,7 +113,7 @@ def test_a_store_from_each_earlier_schema_keeps_its_rows(tmp_path):
         db.commit()
         db.close()
         store = opened(path)
-        assert store.questions().result() == [("an old question", False, None, 0, 0)]
+        assert rows(store) == [("an old question", False, None, 0, 0)]
         store.record(ANSWERED)
         assert store.vote("discord:1", "9", 1).result()  # the newest schema's table
         store.close()
@@ -193,3 +197,36 @@ def test_gaps_group_questions_asked_in_other_words(lexical_knowledge):
     assert [(g.question, g.times, g.last_asked) for g in gaps] == [
         ("what does RLHF mean", 3, 5.0), ("what is LoRA", 1, 6.0),
         ("how big is GPT-4?", 1, 4.0)]
+
+
+def test_text_the_disk_cannot_take_is_kept_readable_and_the_store_lives_on(tmp_path):
+    store = opened(tmp_path / "s.sqlite3")
+    store.record(Asked("console:1", "console", "broken \udc80 text", False, "not_covered"))
+    store.record(REFUSED)
+    assert [k.text for k in store.questions().result()] == [
+        "broken ? text", REFUSED.text]
+    store.close()
+    with pytest.raises(StoreUnavailable):  # closed: refused at once, never left waiting
+        store.count().result(timeout=1)
+
+
+def test_gaps_leave_out_questions_refused_for_their_form(tmp_path):
+    store = opened(tmp_path / "s.sqlite3")
+    store.record(Asked("discord:7", "1", "x" * 5000, False, "too_long"))
+    store.record(Asked("discord:8", "1", "what?", False, "no_keywords"))
+    store.record(REFUSED)
+    assert [text for text, _ in store.unanswered(30).result()] == [REFUSED.text]
+    store.close()
+
+
+def test_forgotten_text_leaves_the_disk_too(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    store = opened(path)
+    secret = "a question only carol should have asked"
+    store.record(Asked("discord:9", "carol", secret, False, "not_covered"))
+    store.record(REFUSED)
+    assert store.count().result() == 2
+    assert store.forget("carol").result().questions == 1
+    on_disk = b"".join(f.read_bytes() for f in tmp_path.iterdir() if f.is_file())
+    assert secret.encode() not in on_disk and REFUSED.text.encode() in on_disk
+    store.close()

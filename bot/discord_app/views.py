@@ -168,6 +168,8 @@ class AnswerView(StudyView):
 
     async def vote(self, vote: int, interaction: discord.Interaction) -> None:
         assert self.store is not None
+        # The store answers when its queue and the disk allow: acknowledge first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             kept = await asyncio.wrap_future(
                 self.store.vote(f"discord:{self.key}", str(interaction.user.id), vote))
@@ -176,8 +178,8 @@ class AnswerView(StudyView):
         message = (_("Thanks: your {vote} is kept with this answer (click the other to "
                      "change it).").format(vote="👍" if vote > 0 else "👎") if kept else
                    _("Your vote could not be kept just now; the answer is unchanged."))
-        await interaction.response.send_message(**to_kwargs(Reply(message, ephemeral=True),
-                                                            ephemeral=True))
+        await interaction.followup.send(**to_kwargs(Reply(message, ephemeral=True),
+                                                    ephemeral=True))
 
     async def whole(self, interaction: discord.Interaction) -> None:
         best = self.answer.passages[0].passage

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import discord
 
@@ -34,8 +35,8 @@ async def test_200_questions_at_once_are_each_kept_exactly_once(
         await asyncio.gather(*(h.wait_for(lambda r: r.kind == "edit", timeout=30)
                                for h in deferred))  # their answers came later
         kept = await asyncio.wrap_future(store.questions())
-        assert sorted(text for text, *_ in kept) == sorted(questions)
-        assert sum(answered for _, answered, *_ in kept) == 100
+        assert sorted(k.text for k in kept) == sorted(questions)
+        assert sum(k.answered for k in kept) == 100
     finally:
         store.close()
 
@@ -48,18 +49,22 @@ async def test_any_member_votes_once_on_an_answer_and_may_change_it(
         _, reply = await ask(server, ANSWERED, user="alice")
         up, down = (component(reply.message, f"fmstudy:vote:{kind}:")["custom_id"]
                     for kind in ("up", "down"))
-        first = await (await server.click_button(reply.message, down, user="bob")).response()
+        async def vote(custom_id: str, user: str) -> Any:
+            click = await server.click_button(reply.message, custom_id, user=user)
+            assert (await click.response()).callback_type == 5  # acknowledged at once
+            return await click.followup()
+
+        first = await vote(down, "bob")
         assert first.ephemeral and "👎 is kept" in first.content and no_pings(first.data)
-        again = await (await server.click_button(reply.message, up, user="bob")).response()
+        again = await vote(up, "bob")
         assert again.ephemeral and "👍 is kept" in again.content
-        await (await server.click_button(reply.message, down, user="carol")).response()
+        await vote(down, "carol")
         # "More passages" stays the asker's alone
         more = component(reply.message, "fmstudy:more:")["custom_id"]
         refused = await (await server.click_button(reply.message, more, user="bob")).response()
         assert refused.ephemeral
         kept = await asyncio.wrap_future(store.questions())
-        assert [(text, up_votes, down_votes) for text, _, _, up_votes, down_votes in kept] == [
-            (ANSWERED, 1, 1)]
+        assert [(k.text, k.up, k.down) for k in kept] == [(ANSWERED, 1, 1)]
     finally:
         store.close()
 
@@ -74,7 +79,7 @@ async def test_no_vote_buttons_when_answers_are_not_kept(
         assert ids and not any(i.startswith("fmstudy:vote:") for i in ids)
         await ask(server, REFUSED, user="alice")
         kept = await asyncio.wrap_future(store.questions())
-        assert [text for text, *_ in kept] == [REFUSED]
+        assert [k.text for k in kept] == [REFUSED]
     finally:
         store.close()
 
@@ -117,14 +122,15 @@ async def test_forget_me_erases_only_the_member_who_asks(
         await ask(server, REFUSED, user="alice")
         await ask(server, REFUSED + "?", user="bob")
         up = component(reply.message, "fmstudy:vote:up:")["custom_id"]
-        await (await server.click_button(reply.message, up, user="bob")).response()
+        click = await server.click_button(reply.message, up, user="bob")
+        await click.followup()
         handle = await server.send_interaction_command("forget-me", user="alice")
         await handle.response()
         done = await handle.followup()
         assert done.ephemeral and done.content == (
-            "Deleted everything kept about you: 2 questions and 1 vote.")
+            "Deleted everything kept about you: 2 questions and 0 votes.")
         kept = await asyncio.wrap_future(store.questions())
-        assert [text for text, *_ in kept] == [REFUSED + "?"]
+        assert [k.text for k in kept] == [REFUSED + "?"]
     finally:
         store.close()
 

@@ -70,7 +70,9 @@ class Memory(commands.Cog):
         except StoreUnavailable:
             await interaction.followup.send(**to_kwargs(text(UNAVAILABLE), ephemeral=True))
             return
-        reply = render_gaps(self.bot.knowledge.gaps(asked), disliked, days)
+        # Grouping reads every question the way the answer path does: off the event loop.
+        gaps = await asyncio.to_thread(self.bot.knowledge.gaps, asked)
+        reply = render_gaps(gaps, disliked, days)
         await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
 
     @app_commands.command(
