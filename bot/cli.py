@@ -1,4 +1,5 @@
-"""`python -m bot`: ask, define, risks, console, gaps, export-questions, eval, run, sync.
+"""`python -m bot`: ask, define, risks, quiz, console, gaps, export-questions, eval, run,
+sync.
 
 The JSON shapes printed here are a contract other tools read; human output goes through the
 same renderer as Discord. Every failure the user can cause ends in one line on stderr and a
@@ -141,6 +142,27 @@ def cmd_gaps(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int
                  lambda: render_gaps(gaps, disliked, args.days, discord_time=False))
 
 
+def cmd_quiz(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
+    """Quiz items, to check them: ``--n`` of them drawn with ``--seed``."""
+    import random
+
+    from bot.render import render_quiz_item
+
+    items = knowledge.quiz.items(args.topic)
+    drawn = random.Random(args.seed).sample(items, min(args.n, len(items)))
+    if args.json:
+        _print_json({"items": [
+            {"kind": i.kind, "prompt": i.prompt, "choices": list(i.choices), "answer": i.answer,
+             "source": {"id": i.source.id, "section": i.source.section, "text": i.source.text}}
+            for i in drawn]}, out)
+        return 0
+    for item in drawn:
+        choices = "\n".join(f"  {'*' if c == item.answer else '-'} {c}" for c in item.choices)
+        out.write(f"{to_text(render_quiz_item(item))}\n{choices}\n"
+                  f"  ({item.source.citation})\n\n")
+    return 0
+
+
 def cmd_export_questions(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int:
     """The kept questions as a question set ``eval`` reads, for a lead to review."""
     from bot.question_export import export_questions
@@ -262,6 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "answer, and the answers members voted down")
     gaps.add_argument("--days", type=_positive, default=14, help="how far back (default 14)")
     gaps.add_argument("--json", action="store_true")
+    quiz = sub.add_parser("quiz", parents=[common], help="quiz items drawn from the reading")
+    quiz.add_argument("--n", type=_positive, default=10, help="how many (default 10)")
+    quiz.add_argument("--seed", type=int, default=None, help="draw the same items again")
+    quiz.add_argument("--topic", default=None, help="only items about this")
+    quiz.add_argument("--json", action="store_true")
     export = sub.add_parser("export-questions", parents=[common],
                             help="the kept questions as a question set for `eval`, to review")
     export.add_argument("path", help="the YAML file to write")
@@ -303,7 +330,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return cmd_sync(args, settings)
         knowledge = load_knowledge(settings)
         handlers = {"ask": cmd_ask, "define": cmd_define, "risks": cmd_risks,
-                    "console": cmd_console, "eval": cmd_eval, "gaps": cmd_gaps,
+                    "console": cmd_console, "eval": cmd_eval, "gaps": cmd_gaps, "quiz": cmd_quiz,
                     "export-questions": cmd_export_questions}
         try:
             return handlers[command](args, knowledge, out)

@@ -136,6 +136,8 @@ class DiscordSettings:
     # The bot's language where nothing else tells (a question in a channel with no word of
     # either language, on a server with no preferred locale): one of bot/locales' catalogs.
     default_language: str = "en"
+    # A /quiz round (mode: round) stays open this long; then its answer is shown.
+    quiz_round_seconds: float = bounded(30.0, 5.0, 600.0)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from bot.core.corpus import Passage
 from bot.core.gaps import Gap
 from bot.core.glossary import Lookup
 from bot.core.knowledge import Knowledge
+from bot.core.quiz import QuizItem, QuizProgress
 from bot.core.risks import Risk
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 CONTENT_LIMIT = 2000
@@ -36,6 +37,7 @@ EMBED_TOTAL_LIMIT = 6000
 COLOUR_ANSWER = 0x2B6CB0
 COLOUR_REFUSAL = 0x718096
 COLOUR_RISK = 0xC05621
+COLOUR_QUIZ = 0x6B46C1
 
 _MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#-])")
 
@@ -294,6 +296,7 @@ def _kept(store: StoreSettings | None) -> str:
                  "member id) is kept for {days} days, so study leads can see what the "
                  "notes miss (/gaps).")
     return kept.format(days=store.retention_days) + " " + _(
+        "Your /quiz answers are kept to schedule your next questions.") + " " + _(
         "`/forget-me` erases everything kept about you.")
 
 
@@ -324,11 +327,70 @@ def render_gaps(gaps: Sequence[Gap], disliked: Sequence[tuple[str, str, int, int
     )], ephemeral=True)
 
 
-def render_forgotten(questions: int, votes: int) -> Reply:
-    return text_reply(_("Deleted everything kept about you: {questions} and {votes}.").format(
+def render_forgotten(questions: int, votes: int, quiz_items: int = 0) -> Reply:
+    return text_reply(_("Deleted everything kept about you: {questions}, {votes} and "
+                        "{items}.").format(
         questions=ngettext("{count} question", "{count} questions", questions).format(
             count=questions),
-        votes=ngettext("{count} vote", "{count} votes", votes).format(count=votes)))
+        votes=ngettext("{count} vote", "{count} votes", votes).format(count=votes),
+        items=ngettext("{count} quiz item's progress", "{count} quiz items' progress",
+                       quiz_items).format(count=quiz_items)))
+
+
+# -- /quiz ------------------------------------------------------------------------------------
+
+QUIZ_TITLES = {"define": N_("Which term does the reading define here?"),
+               "blank": N_("Fill in the blank"),
+               "section": N_("Which section says this?"),
+               "risk": N_("Which risk is this?")}
+
+
+def render_quiz_item(item: QuizItem, *, round_seconds: float | None = None) -> Reply:
+    """A quiz question: the reading's words with their blank, answered with the buttons."""
+    footer = (_("Answer with a button below.") if round_seconds is None else
+              _("Everyone can answer with a button; a first answer counts. The answer comes "
+                "in {seconds} s.").format(seconds=int(round_seconds)))
+    return Reply(embeds=[Embed(title=_(QUIZ_TITLES[item.kind]),
+                               description=clip(f"> {item.prompt}", DESCRIPTION_LIMIT),
+                               footer=footer, colour=COLOUR_QUIZ)])
+
+
+def render_quiz_result(knowledge: Knowledge, item: QuizItem, chosen: str | None) -> Reply:
+    """The answer, whether ``chosen`` was it, and the passage that holds it, cited."""
+    if chosen == item.answer:
+        title = _("Right: {answer}").format(answer=item.answer)
+    elif chosen is None:
+        title = _("The answer: {answer}").format(answer=item.answer)
+    else:
+        title = _("Not quite: the answer is {answer} (you chose {chosen})").format(
+            answer=item.answer, chosen=chosen)
+    return Reply(embeds=[Embed(
+        title=clip(title, TITLE_LIMIT), colour=COLOUR_QUIZ,
+        description=quoted(_highlight(item.source.text, item.answer),
+                           f"\n— **{cite(knowledge, item.source)}**"))])
+
+
+def render_round_result(knowledge: Knowledge, item: QuizItem, right: Sequence[int],
+                        answered: int) -> Reply:
+    """A group round's end: the answer, its passage, and who got it right (mentions that
+    show names and ping nobody)."""
+    result = render_quiz_result(knowledge, item, None)
+    who = (", ".join(f"<@{member}>" for member in right) if right
+           else _("nobody this time"))
+    result.embeds[0].fields.append((
+        ngettext("{count} answer", "{count} answers", answered).format(count=answered),
+        clip(_("Right: {members}").format(members=who), 1024)))
+    return result
+
+
+def render_quiz_progress(progress: Sequence[QuizProgress]) -> Reply:
+    if not progress:
+        return text_reply(_("No quiz answers kept yet: try /quiz."))
+    lines = [_("**{section}**: {seen} seen · {right} right · {wrong} missed · {mastered} "
+               "mastered").format(section=p.section, seen=p.seen, right=p.right,
+                                  wrong=p.wrong, mastered=p.mastered) for p in progress]
+    return Reply(embeds=[Embed(title=_("Your quiz progress"), colour=COLOUR_QUIZ,
+                               description="\n".join(lines))], ephemeral=True)
 
 
 def text_reply(message: str) -> Reply:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from bot.core.quiz import QuizProgress
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -67,7 +69,24 @@ MIGRATIONS = (
     );
     CREATE INDEX votes_by_member ON votes (member);
     """,
+    # 3: each member's quiz schedule (Leitner boxes): what they answered, and when it is due
+    """
+    CREATE TABLE quiz (
+        member TEXT NOT NULL,
+        item TEXT NOT NULL,                -- QuizItem.key
+        section TEXT NOT NULL,
+        box INTEGER NOT NULL,              -- 1 (missed) .. len(LEITNER_DAYS)
+        due_at REAL NOT NULL,
+        right INTEGER NOT NULL DEFAULT 0,
+        wrong INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (member, item)
+    );
+    """,
 )
+# Leitner boxes: an item answered right moves up a box and comes back after that box's
+# days; one missed goes back to box 1, due again in ten minutes. Box 4 and up: mastered.
+LEITNER_DAYS = (10 / (24 * 60), 1.0, 3.0, 7.0, 21.0)
+MASTERED_BOX = 4
 PRUNE_EVERY_S = 3600.0
 # After the file could not be opened, jobs are refused at once for this long before it is
 # tried again: a disk that is gone must not make every queued job wait on it in turn.
@@ -104,6 +123,8 @@ class Kept(NamedTuple):
 class Forgotten:
     questions: int
     votes: int
+    quiz_items: int = 0  # quiz items with a schedule
+
 
 
 class StoreUnavailable(Exception):
@@ -200,7 +221,8 @@ class Store:
         def run(db: sqlite3.Connection) -> Forgotten:
             votes = db.execute("DELETE FROM votes WHERE member = ?", (member,)).rowcount
             asked = db.execute("DELETE FROM questions WHERE member = ?", (member,)).rowcount
-            return Forgotten(asked, votes)
+            quiz = db.execute("DELETE FROM quiz WHERE member = ?", (member,)).rowcount
+            return Forgotten(asked, votes, quiz)
 
         return self.submit(run, checkpoint=True)
 
@@ -248,6 +270,44 @@ class Store:
                 "LEFT JOIN votes v ON v.question_id = q.id GROUP BY q.id ORDER BY q.asked_at, "
                 "q.id").fetchall()
             return [Kept(t, bool(a), r, p, up, down) for t, a, r, p, up, down in rows]
+
+        return self.submit(run)
+
+    def quiz_schedule(self, member: str) -> Future[dict[str, tuple[int, float]]]:
+        """The member's quiz schedule: item key -> (box, due_at)."""
+
+        def run(db: sqlite3.Connection) -> dict[str, tuple[int, float]]:
+            return {item: (box, due) for item, box, due in db.execute(
+                "SELECT item, box, due_at FROM quiz WHERE member = ?", (member,))}
+
+        return self.submit(run)
+
+    def quiz_answer(self, member: str, item: str, section: str, right: bool) -> Future[int]:
+        """A member's answer to a quiz item: its box moves up (right) or back to 1; the
+        future gives the new box."""
+
+        def run(db: sqlite3.Connection) -> int:
+            row = db.execute("SELECT box FROM quiz WHERE member = ? AND item = ?",
+                             (member, item)).fetchone()
+            box = min((row[0] if row else 1) + 1, len(LEITNER_DAYS)) if right else 1
+            due = self.clock() + LEITNER_DAYS[box - 1] * 86400
+            db.execute(
+                "INSERT INTO quiz (member, item, section, box, due_at, right, wrong) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member, item) DO UPDATE SET "
+                "box = excluded.box, due_at = excluded.due_at, section = excluded.section, "
+                "right = right + excluded.right, wrong = wrong + excluded.wrong",
+                (member, item, section, box, due, int(right), int(not right)))
+            return box
+
+        return self.submit(run)
+
+    def quiz_progress(self, member: str) -> Future[list[QuizProgress]]:
+        """The member's quiz progress, section by section."""
+
+        def run(db: sqlite3.Connection) -> list[QuizProgress]:
+            return [QuizProgress(*row) for row in db.execute(
+                "SELECT section, COUNT(*), SUM(right), SUM(wrong), SUM(box >= ?) FROM quiz "
+                "WHERE member = ? GROUP BY section ORDER BY section", (MASTERED_BOX, member))]
 
         return self.submit(run)
 

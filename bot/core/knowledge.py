@@ -4,6 +4,7 @@ the corpus, and shared by every front end. Files are read by ``bot.loading``."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean
 from bot.core.index import TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import QueryParser, jargon_terms
+from bot.core.quiz import QuizMaker
 from bot.core.resources import DocumentData, Resources, Thesaurus
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer, words
@@ -89,6 +91,14 @@ class Knowledge:
         if lookup.found:
             return lookup
         return dataclasses.replace(lookup, used_in=used_in)
+
+    @functools.cached_property
+    def quiz(self) -> QuizMaker:
+        """The quiz's items from the reading (made when first asked for: on a long reading
+        it takes a moment, and a group that never quizzes never pays it)."""
+        return QuizMaker(self.answerer.retriever.analyzer).fit(
+            self.answerer.passages_, self.glossary.entries_, self.risks,
+            self.resources.jargon.entries)
 
     def gaps(self, asked: Sequence[tuple[str, float]]) -> list[Gap]:
         """Unanswered questions (text, when asked) grouped by what they ask about."""

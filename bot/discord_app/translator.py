@@ -13,7 +13,8 @@ from bot.i18n import N_, SOURCE, for_locale, translate
 # Option names and choices, which discord.py passes to the translator as the code writes
 # them (the parameters' names); marked here for the catalogs.
 OPTION_WORDS = (N_("question"), N_("private"), N_("term"), N_("days"), N_("scope"),
-                N_("server"), N_("global"))
+                N_("server"), N_("global"), N_("topic"), N_("mode"), N_("me"), N_("round"),
+                N_("stats"))
 
 
 class CatalogTranslator(app_commands.Translator):

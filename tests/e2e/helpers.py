@@ -18,7 +18,7 @@ from .fakediscord import FakeDiscord, InteractionHandle, Reply
 
 TOKEN = "fake-token-for-tests.not-a-real-one"
 # the slash commands the bot syncs
-COMMANDS = {"ask", "define", "risks", "about", "sync", "gaps", "forget-me"}
+COMMANDS = {"ask", "define", "risks", "about", "sync", "gaps", "forget-me", "quiz"}
 
 StartBot = Callable[..., Awaitable[StudyBot]]
 

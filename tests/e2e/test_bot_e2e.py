@@ -498,7 +498,7 @@ async def test_sync_is_owner_only(server: FakeDiscord, bot: StudyBot) -> None:
     deferred = await handle.response()
     assert deferred.callback_type == 5 and deferred.ephemeral
     done = await handle.followup()
-    assert done.ok and done.content.startswith("Synced 7 commands to this server")
+    assert done.ok and done.content.startswith("Synced 8 commands to this server")
 
 
 

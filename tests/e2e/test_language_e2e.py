@@ -22,7 +22,8 @@ async def test_commands_are_synced_with_brazilian_portuguese_names_and_descripti
     options = {o["name"]: o for o in ask["options"]}
     assert options["question"]["name_localizations"]["pt-BR"] == "pergunta"
     assert {c["name_localizations"]["pt-BR"] for c in commands.values()} == {
-        "perguntar", "definir", "riscos", "sobre", "lacunas", "esquecer-me", "sincronizar"}
+        "perguntar", "definir", "riscos", "sobre", "lacunas", "esquecer-me", "sincronizar",
+        "quiz"}
     assert "en-US" not in ask["name_localizations"]  # English: the command itself
 
 

@@ -128,7 +128,7 @@ async def test_forget_me_erases_only_the_member_who_asks(
         await handle.response()
         done = await handle.followup()
         assert done.ephemeral and done.content == (
-            "Deleted everything kept about you: 2 questions and 0 votes.")
+            "Deleted everything kept about you: 2 questions, 0 votes and 0 quiz items' progress.")
         kept = await asyncio.wrap_future(store.questions())
         assert [k.text for k in kept] == [REFUSED + "?"]
     finally:

@@ -50,7 +50,7 @@ async def test_sync_logs_in_syncs_and_leaves(
     assert {c["name"] for c in server.commands(server.guild_id)} == COMMANDS
     assert server.identifies == []  # REST only: never connected to the gateway
     out = capsys.readouterr().out
-    assert "Synced 7 commands globally" in out and f"to guild {server.guild_id}" in out
+    assert "Synced 8 commands globally" in out and f"to guild {server.guild_id}" in out
     assert TOKEN not in out
     server.assert_clean()
 
@@ -189,7 +189,7 @@ async def test_run_stops_on_signals_rejects_bad_tokens_and_syncs(server: FakeDis
     assert "Traceback" not in err and wrong not in err
 
     assert sync.returncode == 0, sync_err.decode()
-    assert sync_out.decode().startswith(f"Synced 7 commands to guild {server.guild_id}: ")
+    assert sync_out.decode().startswith(f"Synced 8 commands to guild {server.guild_id}: ")
     assert {c["name"] for c in server.commands(server.guild_id)} == COMMANDS
     assert len(server.identifies) == 2  # the two bots that ran; sync only uses REST
     server.assert_clean()

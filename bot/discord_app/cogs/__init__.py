@@ -6,6 +6,7 @@ EXTENSIONS = (
     "risks",
     "about",
     "memory",
+    "quiz",
     "channel_questions",
     "admin",
     "stale_components",

@@ -92,8 +92,8 @@ class Memory(commands.Cog):
             await interaction.followup.send(**to_kwargs(
                 text(NOTHING_DELETED), ephemeral=True))
             return
-        await interaction.followup.send(
-            **to_kwargs(render_forgotten(gone.questions, gone.votes), ephemeral=True))
+        reply = render_forgotten(gone.questions, gone.votes, gone.quiz_items)
+        await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
 
 
 async def setup(bot: StudyBot) -> None:

@@ -1,0 +1,216 @@
+"""``/quiz [topic] [mode]``: active recall from the group's reading.
+
+``mode: me`` (the default) asks the member one item, answered with buttons, then shows the
+answer and the passage that holds it, cited. With the group's memory on, the item is the one
+due in the member's Leitner schedule (missed items come back first), and each answer moves
+it; without it, quizzes work the same, without a schedule. ``mode: round`` posts one item for
+everyone in the channel: each member's first click counts, and when the round ends
+(``discord.quiz_round_seconds``) the message shows the answer, its passage, and who got it
+right. ``mode: stats`` shows the member's progress by section, privately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from functools import partial
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str
+from discord.ext import commands
+
+from bot.core.knowledge import Knowledge
+from bot.core.quiz import QuizItem, pick
+from bot.discord_app.replies import NOT_YOURS, text, to_kwargs
+from bot.discord_app.views import StudyView
+from bot.i18n import N_, _, use
+from bot.render import (
+    Reply,
+    clip,
+    render_quiz_item,
+    render_quiz_progress,
+    render_quiz_result,
+    render_round_result,
+)
+from bot.store import Store, StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import StudyBot
+
+log = logging.getLogger(__name__)
+
+NO_ITEMS = N_("The reading gives no quiz questions about that; try another topic, or none.")
+NO_PROGRESS = N_("Quiz progress is kept only when the group's memory is on (store in "
+                 "config.yml).")
+ALREADY = N_("You have answered this round already; the answer comes when it ends.")
+LABEL_MAX = 80  # Discord's limit on a button's label
+SCHEDULE_WAIT_S = 1.0  # a slow store: quiz without the schedule rather than keep Discord waiting
+
+
+class QuizView(StudyView):
+    """One item's choices as buttons. ``asker_id``: only that member answers (``None``: a
+    round, where everyone's first answer counts until the view times out)."""
+
+    def __init__(self, knowledge: Knowledge, item: QuizItem, *, key: int, asker_id: int | None,
+                 store: Store | None, live: set[str], timeout: float) -> None:
+        super().__init__(live=live, timeout=timeout)
+        self.knowledge = knowledge
+        self.item = item
+        self.asker_id = asker_id
+        self.store = store
+        self.answers: dict[int, str] = {}  # member -> their first choice
+        kind = "quiz" if asker_id is not None else "round"
+        self.buttons: list[discord.ui.Button[QuizView]] = []
+        for i, choice in enumerate(item.choices):
+            button: discord.ui.Button[QuizView] = discord.ui.Button(
+                label=clip(choice, LABEL_MAX), style=discord.ButtonStyle.secondary,
+                custom_id=f"fmstudy:{kind}:{key}:{i}")
+            button.callback = partial(self.answer, choice)  # type: ignore[method-assign]
+            self.buttons.append(button)
+            self.add_item(button)
+        self._interaction: discord.Interaction | None = None
+
+    def attach_to_interaction(self, interaction: discord.Interaction) -> None:
+        super().attach_to_interaction(interaction)
+        self._interaction = interaction
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        use(interaction.locale.value)
+        if self.asker_id is None or interaction.user.id == self.asker_id:
+            return await super().interaction_check(interaction)
+        await interaction.response.send_message(**to_kwargs(text(NOT_YOURS), ephemeral=True))
+        return False
+
+    async def answer(self, choice: str, interaction: discord.Interaction) -> None:
+        member = interaction.user.id
+        if member in self.answers:
+            await interaction.response.send_message(**to_kwargs(text(ALREADY), ephemeral=True))
+            return
+        self.answers[member] = choice
+        self._schedule(member, choice)
+        if self.asker_id is None:  # a round: the answer waits for the round's end
+            await interaction.response.send_message(**to_kwargs(Reply(
+                _("Your answer is in: {choice}.").format(choice=choice), ephemeral=True),
+                ephemeral=True))
+            return
+        self._mark(choice)
+        result = render_quiz_result(self.knowledge, self.item, choice)
+        reply = render_quiz_item(self.item)
+        reply.embeds += result.embeds
+        await interaction.response.edit_message(**to_kwargs(reply, edit=True), view=self)
+        # Answered: the marked buttons stay, and listen no more (forgotten only now that
+        # the click is answered, or the stale-button listener would answer it too).
+        self.stop()
+        self.forget()
+
+    async def on_timeout(self) -> None:
+        if self.asker_id is not None or self._interaction is None:
+            await super().on_timeout()
+            return
+        self.forget()  # a round ends: revealed where it was asked, buttons marked
+        right = [m for m, c in self.answers.items() if c == self.item.answer]
+        self._mark(None)
+        reply = render_quiz_item(self.item)
+        reply.embeds += render_round_result(self.knowledge, self.item, right,
+                                            len(self.answers)).embeds
+        try:
+            await self._interaction.edit_original_response(**to_kwargs(reply, edit=True),
+                                                           view=self)
+        except discord.HTTPException as exc:  # the message was deleted
+            log.debug("could not reveal a quiz round: %s", exc)
+
+    def _mark(self, chosen: str | None) -> None:
+        """Buttons off: the answer green, a wrong choice red."""
+        for button, choice in zip(self.buttons, self.item.choices, strict=True):
+            button.disabled = True
+            if choice == self.item.answer:
+                button.style = discord.ButtonStyle.success
+            elif choice == chosen:
+                button.style = discord.ButtonStyle.danger
+
+    def _schedule(self, member: int, choice: str) -> None:
+        if self.store is not None:  # kept in the member's schedule; the reply does not wait
+            self.store.quiz_answer(str(member), self.item.key, self.item.source.section,
+                                   choice == self.item.answer)
+
+
+
+class Quiz(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name=locale_str("quiz"),
+        description=locale_str("A question from the reading to answer with a button, then "
+                               "its passage"),
+    )
+    @app_commands.describe(
+        topic=locale_str("Only questions about this, e.g. emergence"),
+        mode=locale_str("me: a question for you; round: one for everyone here; stats: your "
+                        "progress"),
+    )
+    async def quiz(self, interaction: discord.Interaction,
+                   topic: app_commands.Range[str, 1, 100] | None = None,
+                   mode: Literal["me", "round", "stats"] = "me") -> None:
+        bot, member = self.bot, interaction.user.id
+        if mode == "stats":
+            await self.stats(interaction)
+            return
+        knowledge = bot.knowledge
+        made = await asyncio.to_thread(lambda: knowledge.quiz)  # a long reading: a moment
+        items = made.items(topic)
+        if not items:
+            await interaction.response.send_message(**to_kwargs(text(NO_ITEMS), ephemeral=True))
+            return
+        schedule = {} if mode == "round" else await self._schedule(member)
+        item = pick(items, schedule, time.time(), random.Random())
+        assert item is not None
+        ephemeral = bot.settings.discord.ephemeral_default and mode == "me"
+        if mode == "round":
+            seconds = bot.settings.discord.quiz_round_seconds
+            view = QuizView(knowledge, item, key=interaction.id, asker_id=None, store=bot.store,
+                            live=bot.live_components, timeout=seconds)
+            reply = render_quiz_item(item, round_seconds=seconds)
+        else:
+            view = QuizView(knowledge, item, key=interaction.id, asker_id=member,
+                            store=bot.store, live=bot.live_components, timeout=bot.view_timeout)
+            reply = render_quiz_item(item)
+        await interaction.response.send_message(**to_kwargs(reply, ephemeral=ephemeral),
+                                                view=view)
+        view.attach_to_interaction(interaction)
+
+    async def _schedule(self, member: int) -> dict[str, tuple[int, float]]:
+        """The member's schedule, or none when the store is off or slow."""
+        store = self.bot.store
+        if store is None:
+            return {}
+        with contextlib.suppress(StoreUnavailable, TimeoutError):
+            return await asyncio.wait_for(
+                asyncio.wrap_future(store.quiz_schedule(str(member))), SCHEDULE_WAIT_S)
+        return {}
+
+    async def stats(self, interaction: discord.Interaction) -> None:
+        store = self.bot.store
+        if store is None:
+            await interaction.response.send_message(**to_kwargs(text(NO_PROGRESS),
+                                                                ephemeral=True))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            progress = await asyncio.wrap_future(store.quiz_progress(str(interaction.user.id)))
+        except StoreUnavailable:
+            await interaction.followup.send(**to_kwargs(text(N_(
+                "The group's memory cannot be reached just now; try again in a while.")),
+                ephemeral=True))
+            return
+        await interaction.followup.send(**to_kwargs(render_quiz_progress(progress),
+                                                    ephemeral=True))
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Quiz(bot))

@@ -1,0 +1,128 @@
+"""Quiz items from any reading: each one unambiguous, its answer in the passage it cites;
+a member's schedule brings back what they missed, and survives a restart."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+
+import pytest
+
+from bot.config import load_settings
+from bot.core.corpus import load_corpus
+from bot.core.knowledge import Knowledge
+from bot.core.quiz import BLANK, KINDS, pick
+from bot.core.text import fold, squash
+from bot.loading import load_resources
+from bot.store import LEITNER_DAYS, Store
+
+from .conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module", params=["summary", "llm_agents_guide",
+                                        "llms_comparacao_aula_ptbr"])
+def reading(request, lexical_knowledge) -> Knowledge:
+    """The summary, and readings the quiz was not written for."""
+    if request.param == "summary":
+        return lexical_knowledge
+    settings = lexical_knowledge.settings
+    resources = dataclasses.replace(load_resources(settings), documents={})
+    return Knowledge.from_corpus(settings, load_corpus(DATA / "readings" / request.param),
+                                 resources)
+
+
+def in_text(phrase: str, text: str) -> bool:
+    return f" {squash(fold(phrase))} " in f" {squash(fold(text))} "
+
+
+def test_fifty_items_are_unambiguous_and_their_answer_is_in_the_passage_they_cite(reading):
+    items = reading.quiz.items()
+    assert len(items) >= 50
+    for item in random.Random(0).sample(items, 50):
+        assert item.kind in KINDS
+        assert len({fold(c) for c in item.choices}) == 4 and item.choices.count(item.answer) == 1
+        others = [c for c in item.choices if c != item.answer]
+        source = item.source.text
+        if item.kind in ("define", "blank", "risk"):
+            assert item.prompt.count(BLANK) == 1, item
+            before, after = item.prompt.split(BLANK)
+            answer = item.answer.removesuffix("…")
+            assert any(squash(fold(before + a + after)) in squash(fold(source))
+                       for a in (answer, answer + "s")), item  # verbatim, the blank filled
+            for other in others:  # no distractor in the sentence or its passage
+                assert not in_text(other.removesuffix("…"), source), (item, other)
+        if item.kind == "section":
+            assert item.answer == item.source.section and squash(item.prompt) in squash(source)
+            assert not any(in_text(other, item.prompt) for other in others), item
+        if item.kind == "risk":
+            assert item.answer in [r.title for r in reading.risks]
+
+
+def test_every_kind_comes_from_the_summary_and_a_reading_not_written_for(lexical_knowledge):
+    assert set(Counter(i.kind for i in lexical_knowledge.quiz.items())) == set(KINDS)
+    settings = lexical_knowledge.settings
+    agents = Knowledge.from_corpus(settings, load_corpus(DATA / "readings" / "llm_agents_guide"),
+                                   dataclasses.replace(load_resources(settings), documents={}))
+    assert {"blank", "section", "risk"} <= set(Counter(i.kind for i in agents.quiz.items()))
+    about = agents.quiz.items("hallucination")
+    assert about and all("hallucin" in fold(f"{i.prompt} {i.answer} {i.source.section}")
+                         for i in about)
+
+
+def test_items_are_the_same_at_every_start(lexical_knowledge):
+    again = Knowledge.from_corpus(lexical_knowledge.settings, lexical_knowledge.corpus,
+                                  lexical_knowledge.resources)
+    assert again.quiz.items() == lexical_knowledge.quiz.items()
+
+
+def test_missed_items_come_back_first_and_the_schedule_survives_a_restart(tmp_path,
+                                                                          lexical_knowledge):
+    items = lexical_knowledge.quiz.items()
+    now = [1_800_000_000.0]
+    store = Store(tmp_path / "s.sqlite3", clock=lambda: now[0]).open()
+    missed, known = items[0], items[1]
+    assert store.quiz_answer("7", missed.key, missed.source.section, False).result() == 1
+    assert store.quiz_answer("7", known.key, known.source.section, True).result() == 2
+    store.close()
+    store = Store(tmp_path / "s.sqlite3", clock=lambda: now[0]).open()  # a restart
+    schedule = store.quiz_schedule("7").result()
+    assert schedule == {missed.key: (1, now[0] + LEITNER_DAYS[0] * 86400),
+                        known.key: (2, now[0] + LEITNER_DAYS[1] * 86400)}
+    rng = random.Random(0)
+    assert pick(items, schedule, now[0], rng) not in (missed, known)  # nothing due: new
+    later = now[0] + 3600  # an hour: the missed one is due, the known one not
+    assert pick(items, schedule, later, rng) == missed
+    progress = store.quiz_progress("7").result()
+    assert sum(p.seen for p in progress) == 2 and sum(p.wrong for p in progress) == 1
+    assert store.forget("7").result().quiz_items == 2
+    store.close()
+
+
+def test_the_command_line_prints_items_to_check(capsys):
+    from bot.cli import main
+
+    assert main(["quiz", "--n", "5", "--seed", "3", "--json",
+                 "--config", str(ROOT / "config.yml")]) == 0
+    import json
+
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert len(items) == 5
+    for item in items:
+        assert set(item) == {"kind", "prompt", "choices", "answer", "source"}
+        assert item["answer"] in item["choices"] and set(item["source"]) == {"id", "section",
+                                                                             "text"}
+    assert main(["quiz", "--n", "5", "--seed", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["items"] == items  # the seed draws them again
+
+
+def test_round_seconds_are_checked(project, capsys):
+    from bot.cli import main
+
+    config = project / "config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "quiz_round_seconds: 30 ", "quiz_round_seconds: 1 "), encoding="utf-8")
+    assert main(["quiz", "--config", str(config)]) == 2
+    assert "'discord.quiz_round_seconds' must be between 5.0 and 600.0" in (
+        capsys.readouterr().err)
+    assert load_settings(ROOT / "config.yml").discord.quiz_round_seconds == 30
