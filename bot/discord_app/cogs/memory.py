@@ -10,7 +10,9 @@ The store's work runs on its own thread; these commands defer first, as a disk c
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -20,7 +22,7 @@ from discord.ext import commands
 from bot.discord_app.replies import text, to_kwargs
 from bot.i18n import N_
 from bot.render import render_forgotten, render_gaps
-from bot.store import StoreUnavailable
+from bot.store import Store, StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.discord_app.client import StudyBot
@@ -31,6 +33,23 @@ NOTHING_DELETED = N_("The group's memory cannot be reached just now; try again i
                      "Nothing was deleted.")
 LEADS_ONLY = N_("/gaps is for study leads: members with Manage Server, or a role the bot's "
                 "admin lists in discord.lead_role_ids.")
+
+
+async def from_store(store: Store | None, interaction: discord.Interaction,
+                     jobs: Callable[[Store], tuple[Future[Any], ...]],
+                     unavailable: str = UNAVAILABLE) -> tuple[Any, ...] | None:
+    """The results of a slash command's store jobs, the interaction deferred (privately:
+    a disk may be slow); None when the member has been told the store is off or cannot
+    be reached."""
+    if store is None:
+        await interaction.response.send_message(**to_kwargs(text(NO_STORE), ephemeral=True))
+        return None
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        return tuple([await asyncio.wrap_future(job) for job in jobs(store)])
+    except StoreUnavailable:
+        await interaction.followup.send(**to_kwargs(text(unavailable), ephemeral=True))
+        return None
 
 
 class Memory(commands.Cog):
@@ -59,17 +78,12 @@ class Memory(commands.Cog):
             await interaction.response.send_message(**to_kwargs(text(LEADS_ONLY),
                                                                 ephemeral=True))
             return
-        store = self.bot.store
-        if store is None:
-            await interaction.response.send_message(**to_kwargs(text(NO_STORE), ephemeral=True))
+        guild = interaction.guild_id
+        found = await from_store(self.bot.store, interaction, lambda store: (
+            store.unanswered(days, guild), store.disliked(days, guild)))
+        if found is None:
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            asked = await asyncio.wrap_future(store.unanswered(days, interaction.guild_id))
-            disliked = await asyncio.wrap_future(store.disliked(days, interaction.guild_id))
-        except StoreUnavailable:
-            await interaction.followup.send(**to_kwargs(text(UNAVAILABLE), ephemeral=True))
-            return
+        asked, disliked = found
         # Grouping reads every question the way the answer path does: off the event loop.
         gaps = await asyncio.to_thread(self.bot.knowledge.gaps, asked)
         reply = render_gaps(gaps, disliked, days)
@@ -81,17 +95,12 @@ class Memory(commands.Cog):
                                "votes)"),
     )
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        store = self.bot.store
-        if store is None:
-            await interaction.response.send_message(**to_kwargs(text(NO_STORE), ephemeral=True))
+        member = str(interaction.user.id)
+        found = await from_store(self.bot.store, interaction,
+                                 lambda store: (store.forget(member),), NOTHING_DELETED)
+        if found is None:
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            gone = await asyncio.wrap_future(store.forget(str(interaction.user.id)))
-        except StoreUnavailable:
-            await interaction.followup.send(**to_kwargs(
-                text(NOTHING_DELETED), ephemeral=True))
-            return
+        (gone,) = found
         reply = render_forgotten(gone.questions, gone.votes, gone.quiz_items)
         await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
 

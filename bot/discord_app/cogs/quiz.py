@@ -26,6 +26,7 @@ from discord.ext import commands
 
 from bot.core.knowledge import Knowledge
 from bot.core.quiz import QuizItem, pick
+from bot.discord_app.cogs.memory import from_store
 from bot.discord_app.replies import NOT_YOURS, text, to_kwargs
 from bot.discord_app.views import StudyView
 from bot.i18n import N_, _, use
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_ITEMS = N_("The reading gives no quiz questions about that; try another topic, or none.")
-NO_PROGRESS = N_("Quiz progress is kept only when the group's memory is on (store in "
-                 "config.yml).")
 ALREADY = N_("You have answered this round already; the answer comes when it ends.")
 LABEL_MAX = 80  # Discord's limit on a button's label
 SCHEDULE_WAIT_S = 1.0  # a slow store: quiz without the schedule rather than keep Discord waiting
@@ -195,21 +194,12 @@ class Quiz(commands.Cog):
         return {}
 
     async def stats(self, interaction: discord.Interaction) -> None:
-        store = self.bot.store
-        if store is None:
-            await interaction.response.send_message(**to_kwargs(text(NO_PROGRESS),
-                                                                ephemeral=True))
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            progress = await asyncio.wrap_future(store.quiz_progress(str(interaction.user.id)))
-        except StoreUnavailable:
-            await interaction.followup.send(**to_kwargs(text(N_(
-                "The group's memory cannot be reached just now; try again in a while.")),
-                ephemeral=True))
-            return
-        await interaction.followup.send(**to_kwargs(render_quiz_progress(progress),
-                                                    ephemeral=True))
+        member = str(interaction.user.id)
+        found = await from_store(self.bot.store, interaction,
+                                 lambda store: (store.quiz_progress(member),))
+        if found is not None:
+            await interaction.followup.send(**to_kwargs(render_quiz_progress(found[0]),
+                                                        ephemeral=True))
 
 
 async def setup(bot: StudyBot) -> None:
