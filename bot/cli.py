@@ -149,6 +149,10 @@ def cmd_quiz(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int
     from bot.render import render_quiz_item
 
     items = knowledge.quiz.items(args.topic)
+    if not items and not args.json:
+        print("quiz: the reading gives no items" + (f" about {args.topic!r}" if args.topic
+                                                     else ""), file=sys.stderr)
+        return 1
     drawn = random.Random(args.seed).sample(items, min(args.n, len(items)))
     if args.json:
         _print_json({"items": [
@@ -158,7 +162,9 @@ def cmd_quiz(args: argparse.Namespace, knowledge: Knowledge, out: TextIO) -> int
         return 0
     for item in drawn:
         choices = "\n".join(f"  {'*' if c == item.answer else '-'} {c}" for c in item.choices)
-        out.write(f"{to_text(render_quiz_item(item))}\n{choices}\n"
+        reply = render_quiz_item(item)
+        reply.embeds[0].footer = ""  # no buttons here: the answer is marked with *
+        out.write(f"{to_text(reply)}\n{choices}\n"
                   f"  ({item.source.citation})\n\n")
     return 0
 

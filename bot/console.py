@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TextIO, cast
 
+from bot import i18n
 from bot.config import StoreSettings
 from bot.core.answer import Answer, Status
 from bot.core.knowledge import Knowledge
@@ -50,11 +51,25 @@ class ConsoleMemory:
             self.store.close()
 
 
+COMMANDS = ("ask", "define", "risks", "about")
+
+
+def _english(command: str) -> str:
+    """A command as the console knows it: "/definir" is "/define" (the help text names
+    the commands in the member's language, as Discord shows them)."""
+    language = i18n.current()
+    for name in COMMANDS:
+        if command == f"/{i18n.translate(name, language)}":
+            return f"/{name}"
+    return command
+
+
 def respond(knowledge: Knowledge, line: str,
             remember: Callable[[str, Answer], None] | None = None) -> Reply:
     """The reply to one console line: a slash command, or a free question."""
     command, _sep, rest = line.strip().partition(" ")
     rest = rest.strip()
+    command = _english(command.lower())
 
     def ask(question: str) -> Reply:
         answer = knowledge.ask(question)
@@ -62,7 +77,7 @@ def respond(knowledge: Knowledge, line: str,
             remember(question, answer)
         return render_answer(knowledge, answer)
 
-    match command.lower():
+    match command:
         case "/ask":
             return ask(rest)
         case "/define":

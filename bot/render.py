@@ -259,6 +259,7 @@ def render_help() -> Reply:
         "study channel)\n"
         "`/define <term>` — the reading's own definition\n"
         "`/risks` — the risks the reading lists\n"
+        "`/quiz` — a question from the reading, to practise\n"
         "`/about` — what I know, how to cite it, and what is kept"
     ))
 
@@ -339,6 +340,9 @@ def render_forgotten(questions: int, votes: int, quiz_items: int = 0) -> Reply:
 
 # -- /quiz ------------------------------------------------------------------------------------
 
+# The question and its answer's passage share one message: both fit Discord's 6,000
+# characters a message's embeds may hold.
+QUIZ_QUOTE_CHARS = 2000
 QUIZ_TITLES = {"define": N_("Which term does the reading define here?"),
                "blank": N_("Fill in the blank"),
                "section": N_("Which section says this?"),
@@ -351,7 +355,7 @@ def render_quiz_item(item: QuizItem, *, round_seconds: float | None = None) -> R
               _("Everyone can answer with a button; a first answer counts. The answer comes "
                 "in {seconds} s.").format(seconds=int(round_seconds)))
     return Reply(embeds=[Embed(title=_(QUIZ_TITLES[item.kind]),
-                               description=clip(f"> {item.prompt}", DESCRIPTION_LIMIT),
+                               description=clip(f"> {item.prompt}", QUIZ_QUOTE_CHARS),
                                footer=footer, colour=COLOUR_QUIZ)])
 
 
@@ -367,7 +371,7 @@ def render_quiz_result(knowledge: Knowledge, item: QuizItem, chosen: str | None)
     return Reply(embeds=[Embed(
         title=clip(title, TITLE_LIMIT), colour=COLOUR_QUIZ,
         description=quoted(_highlight(item.source.text, item.answer),
-                           f"\n— **{cite(knowledge, item.source)}**"))])
+                           f"\n— **{cite(knowledge, item.source)}**", QUIZ_QUOTE_CHARS))])
 
 
 def render_round_result(knowledge: Knowledge, item: QuizItem, right: Sequence[int],

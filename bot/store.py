@@ -77,6 +77,7 @@ MIGRATIONS = (
         section TEXT NOT NULL,
         box INTEGER NOT NULL,              -- 1 (missed) .. len(LEITNER_DAYS)
         due_at REAL NOT NULL,
+        answered_at REAL NOT NULL,         -- the last answer: kept retention_days after it
         right INTEGER NOT NULL DEFAULT 0,
         wrong INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (member, item)
@@ -162,6 +163,11 @@ class Store:
     def keeps_answers(self) -> bool:
         """Whether answered questions are kept (votes need them)."""
         return self.record_policy == "all"
+
+    @property
+    def keeps_quiz(self) -> bool:
+        """Whether members' quiz answers are kept (``record: none`` keeps nothing)."""
+        return self.record_policy != "none"
 
     def open(self) -> Store:
         """Start the store's thread, creating or migrating the file. A file that cannot be
@@ -290,13 +296,15 @@ class Store:
             row = db.execute("SELECT box FROM quiz WHERE member = ? AND item = ?",
                              (member, item)).fetchone()
             box = min((row[0] if row else 1) + 1, len(LEITNER_DAYS)) if right else 1
-            due = self.clock() + LEITNER_DAYS[box - 1] * 86400
+            now = self.clock()
+            due = now + LEITNER_DAYS[box - 1] * 86400
             db.execute(
-                "INSERT INTO quiz (member, item, section, box, due_at, right, wrong) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member, item) DO UPDATE SET "
-                "box = excluded.box, due_at = excluded.due_at, section = excluded.section, "
-                "right = right + excluded.right, wrong = wrong + excluded.wrong",
-                (member, item, section, box, due, int(right), int(not right)))
+                "INSERT INTO quiz (member, item, section, box, due_at, answered_at, right, "
+                "wrong) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member, item) DO UPDATE "
+                "SET box = excluded.box, due_at = excluded.due_at, section = excluded.section, "
+                "answered_at = excluded.answered_at, right = right + excluded.right, "
+                "wrong = wrong + excluded.wrong",
+                (member, item, section, box, due, now, int(right), int(not right)))
             return box
 
         return self.submit(run)
@@ -347,6 +355,8 @@ class Store:
                 if item is None:
                     break
                 job, done, checkpoint = item
+                if not done.set_running_or_notify_cancel():  # its caller stopped waiting
+                    continue
                 if db is None and self.clock() >= self._retry_at:  # the disk may be back
                     db = self._connect()
                 if db is None:
@@ -361,7 +371,7 @@ class Store:
                 self._closed = True
             while not self._jobs.empty():
                 left = self._jobs.get_nowait()
-                if left is not None:
+                if left is not None and left[1].set_running_or_notify_cancel():
                     left[1].set_exception(StoreUnavailable("the store is closed"))
 
     def _do(self, db: sqlite3.Connection, job: Callable[[sqlite3.Connection], T],
@@ -448,8 +458,9 @@ class Store:
         if now - self._last_prune < PRUNE_EVERY_S and self._last_prune <= now:
             return
         self._last_prune = now
-        db.execute("DELETE FROM questions WHERE asked_at < ?",
-                   (now - self.retention_days * 86400,))
+        cutoff = now - self.retention_days * 86400
+        db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
+        db.execute("DELETE FROM quiz WHERE answered_at < ?", (cutoff,))
 
     def _failed(self, exc: BaseException) -> None:
         if not self._failing:

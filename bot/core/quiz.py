@@ -5,16 +5,16 @@ the answer to cite after it:
 
 - ``define``: a definition the reading gives, its term blanked; the choices are terms the
   reading defines;
-- ``blank``: a key sentence with a content word blanked (a term the reading defines where the
-  sentence has one, else its most specific word that the reading uses more than once); the
-  choices are words of the same kind (numbers, names, or words with the same ending) from
-  elsewhere in the reading;
+- ``blank``: a key sentence with a term blanked (one the reading defines, else one of the
+  field's vocabulary that the reading uses); the choices are other terms of the same pool
+  that agree with an "a" or "an" before the blank;
 - ``section``: a sentence, and the section of its document that says it;
 - ``risk``: a risk's description, and its title among the risks the reading lists.
 
-An item is discarded when it could be ambiguous: a distractor that appears in the prompt or
-in the cited passage, a sentence found in more than one place, a blank whose answer is not
-the only spelling of it in the sentence.
+An item is discarded when it could be ambiguous or give itself away: a distractor that
+appears in the prompt or in the cited passage, or that the reading writes next to the
+blank's neighbour; a word of the answer elsewhere in the prompt; a sentence written twice,
+or one that cannot stand alone (a list's lead-in, a fragment, one opening on "It").
 """
 
 from __future__ import annotations
@@ -34,11 +34,7 @@ from bot.core.text import Analyzer, fold, split_sentences, squash, words
 BLANK = "____"
 CHOICES = 4
 SENTENCE_CHARS = (50, 300)  # a sentence shorter says too little, longer is a passage
-WORD_MIN = 5  # a blanked word is at least this long: "model" yes, "data" no
-# A word is a concept of the reading when it is in at least two passages, but not so common
-# that it would fit anywhere.
-COMMON_SHARE = 0.3
-_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]|\d[\d.,]*\d|\d")
+COMMON_SHARE = 0.3  # a word in this share of the passages gives no answer away
 KINDS = ("define", "blank", "section", "risk")
 
 
@@ -78,21 +74,14 @@ class QuizMaker:
             risks: Sequence[Risk], jargon: Iterable[str] = ()) -> Self:
         """``jargon``: the field's words and phrases (folded), from the language resources."""
         passages = [p for p in passages if p.kind != "byline"]
-        self._texts = [squash(p.text) for p in passages]
+        self._sentence_list: list[tuple[Passage, str]] | None = None
         self._pairs = {pair for p in passages
                        for pair in zip(words(p.text), words(p.text)[1:], strict=False)}
-        document_frequency: Counter[str] = Counter()
+        in_passages: Counter[str] = Counter()
         for passage in passages:
-            document_frequency.update(set(self.analyzer(passage.text)))
-        limit = max(2, int(COMMON_SHARE * len(passages)))
-        self._concepts = {t for t, n in document_frequency.items() if 2 <= n <= limit}
-        self._idf = {t: len(passages) / n for t, n in document_frequency.items()}
-        names: set[str] = set()  # numbers, and words capitalised past a sentence's start
-        for passage in passages:
-            for sentence in split_sentences(passage.text):
-                names.update(w for w in _WORD.findall(sentence)[1:]
-                             if (w[0].isupper() or w[0].isdigit()) and self._is_concept(w))
-        self._names = sorted(names)
+            in_passages.update(set(self.analyzer(passage.text)))
+        self._everywhere = {t for t, n in in_passages.items()
+                            if n >= COMMON_SHARE * len(passages)}
         self.items_ = (*self._definitions(glossary),
                        *self._blanks(passages, glossary, sorted(jargon)),
                        *self._sections(passages), *self._risks(risks))
@@ -114,7 +103,7 @@ class QuizMaker:
         terms = sorted({e.term for e in glossary}, key=fold)
         for entry in glossary:
             prompt = _blank_out(entry.definition, [entry.term])  # the term as the text has it
-            if prompt is None:  # the definition does not name its term: it cannot be asked
+            if prompt is None or self.gives_away(entry.term, prompt):  # not named, or twice
                 continue
             others = [t for t in terms if fold(t) != fold(entry.term)
                       and not self._appears(t, prompt) and not self._appears(t, entry.passage.text)]
@@ -125,13 +114,12 @@ class QuizMaker:
     def _blanks(self, passages: Sequence[Passage], glossary: Sequence[GlossaryEntry],
                 jargon: Sequence[str]) -> Iterable[QuizItem]:
         """A sentence's term, blanked: one the reading defines, else one of the field's
-        (the jargon list) that the reading uses, else a name or a number the reading
-        uses more than once. The choices come from the same pool: the reading's
-        definitions, the field's words it uses, its names, its numbers."""
+        (the jargon list) that the reading uses. The choices come from the same pool, and
+        agree with an "a" or "an" before the blank."""
         asked = {item.prompt for item in self._definitions(glossary)}
-        defined = sorted({e.term for e in glossary}, key=len, reverse=True)
-        field_words = sorted(self._as_the_reading_writes(jargon, passages), key=len,
-                             reverse=True)
+        defined = sorted({e.term for e in glossary}, key=_longest_first)
+        field_words = sorted(self._as_the_reading_writes(jargon, passages),
+                             key=_longest_first)
         for passage, sentence in self._sentences(passages):
             for pool in (defined, field_words):
                 answer = next((t for t in pool if _blank_out(sentence, [t]) is not None), None)
@@ -139,28 +127,33 @@ class QuizMaker:
                     others = [t for t in pool if not self._same_word(t, answer)]
                     break
             else:
-                answer = self._key_name(sentence)
-                if answer is None:
-                    continue
-                others = self._same_kind(answer)
+                continue
             prompt = _blank_out(sentence, [answer])
-            if prompt is None or prompt in asked:  # a definition asked already
+            if prompt is None or prompt in asked or self.gives_away(answer, prompt):
                 continue
             others = [o for o in others if not self._appears(o, passage.text)
-                      and not self._same_word(o, answer) and not self._fits(o, prompt)]
+                      and not self._same_word(o, answer) and not self._fits(o, prompt)
+                      and _agrees(o, prompt) == _agrees(answer, prompt)]
             item = self._item("blank", prompt, answer, others, passage)
             if item is not None:
                 yield item
 
     def _sections(self, passages: Sequence[Passage]) -> Iterable[QuizItem]:
-        by_document: dict[str, list[str]] = {}
+        """Which section says a sentence: the choices are other sections of its document,
+        never one that holds it or that it holds (a heading and its subheading), and the
+        sentence names none of them. A document's untitled opening is not asked about."""
+        paths: dict[str, dict[str, tuple[str, ...]]] = {}
         for passage in passages:
-            names = by_document.setdefault(passage.document, [])
-            if passage.section not in names:
-                names.append(passage.section)
+            if fold(passage.section) != fold(passage.document.replace("_", " ")):
+                paths.setdefault(passage.document, {}).setdefault(passage.section,
+                                                                  passage.path)
         for passage, sentence in self._sentences(passages):
-            others = [s for s in by_document[passage.document] if s != passage.section
-                      and not self._appears(s, sentence)]
+            sections = paths.get(passage.document, {})
+            if passage.section not in sections or self.gives_away(passage.section, sentence):
+                continue
+            others = [s for s, path in sections.items() if s != passage.section
+                      and s not in passage.path and passage.section not in path
+                      and not self.gives_away(s, sentence)]
             item = self._item("section", sentence, passage.section, others, passage)
             if item is not None:
                 yield item
@@ -170,6 +163,8 @@ class QuizMaker:
         for risk in risks:
             prompt = _blank_out(risk.text, [risk.title.removesuffix("…")])
             if prompt is None or len(prompt) < len(BLANK) + 20:  # a title and nothing else
+                continue
+            if self.gives_away(risk.title.removesuffix("…"), prompt):
                 continue
             others = [t for t in titles if t != risk.title
                       and not self._appears(t.removesuffix("…"), risk.full_text)]
@@ -192,15 +187,20 @@ class QuizMaker:
         rng.shuffle(choices)
         return QuizItem(key, kind, prompt, tuple(choices), answer, source)
 
-    def _sentences(self, passages: Sequence[Passage]) -> Iterable[tuple[Passage, str]]:
-        """Sentences worth asking about: of a sentence's length, and found in one passage
-        only (a sentence said twice has two answers)."""
+    def _sentences(self, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
+        """Sentences worth asking about: of a sentence's length; whole (a capital first,
+        not a list's lead-in, not a quote, a footnote or a table row, nor cut at "et al.");
+        about themselves (not opening on "It" or "This", which point elsewhere); and
+        written once in the reading (a sentence said twice has two answers)."""
+        if self._sentence_list is not None:
+            return self._sentence_list
         low, high = SENTENCE_CHARS
-        for passage in passages:
-            for sentence in split_sentences(passage.text):
-                if low <= len(sentence) <= high and "|" not in sentence and sum(
-                        squash(sentence) in text for text in self._texts) == 1:
-                    yield passage, sentence
+        found = [(p, s) for p in passages if p.kind in ("paragraph", "item")
+                 for s in split_sentences(p.text)
+                 if low <= len(s) <= high and _whole(s)]
+        said = Counter(squash(s) for p in passages for s in split_sentences(p.text))
+        self._sentence_list = [(p, s) for p, s in found if said[squash(s)] == 1]
+        return self._sentence_list
 
     @staticmethod
     def _as_the_reading_writes(phrases: Iterable[str],
@@ -221,21 +221,13 @@ class QuizMaker:
                                 found[phrase] = _as_written(sentence, blanked)
         return list(found.values())
 
-    def _key_name(self, sentence: str) -> str | None:
-        """The sentence's most specific name (a capitalised word past its first) or
-        number among those the reading uses more than once, if written once in it."""
-        found = [w for w in _WORD.findall(sentence)[1:]
-                 if (w[0].isupper() or w[0].isdigit()) and self._is_concept(w)]
-        if not found:
-            return None
-        best = max(found, key=lambda w: (self._idf.get(self.analyzer.term(fold(w)) or "", 0), w))
-        return best if sum(fold(w) == fold(best) for w in found) == 1 else None
-
-    def _same_kind(self, word: str) -> list[str]:
-        """The reading's numbers for a number, its names for a name."""
-        if word[0].isdigit():
-            return [w for w in self._names if w[0].isdigit()]
-        return [w for w in self._names if w[0].isupper()]
+    def gives_away(self, answer: str, prompt: str) -> bool:
+        """Whether the prompt says a word of the answer (its stem: "tokenizer" gives away
+        "Tokenization") beyond the blank, so that the answer can be matched, not
+        recalled; a word the reading uses nearly everywhere ("foundation models" in a
+        reading about them) tells nothing."""
+        own = set(self.analyzer(answer)) - self._everywhere
+        return bool(own & set(self.analyzer(prompt.replace(BLANK, " "))))
 
     def _fits(self, word: str, prompt: str) -> bool:
         """Whether the reading writes the word next to the blank's neighbour somewhere
@@ -248,12 +240,6 @@ class QuizMaker:
         left, right = words(before)[-1:], words(after)[:1]
         return bool((left and (left[0], own[0]) in self._pairs)
                     or (right and (own[-1], right[0]) in self._pairs))
-
-    def _is_concept(self, word: str) -> bool:
-        if word[0].isdigit():
-            return len(word) >= 3 and not (len(word) == 4 and word.isdigit())  # not a year
-        term = self.analyzer.term(fold(word))
-        return len(word) >= WORD_MIN and term is not None and term in self._concepts
 
     def _appears(self, phrase: str, text: str) -> bool:
         """Whether the phrase's terms stand in the text in a row."""
@@ -274,13 +260,13 @@ def _as_written(sentence: str, prompt: str) -> str:
 
 def _blank_out(text: str, names: Sequence[str]) -> str | None:
     """The text with its one mention of a name blanked (matched whole, case and accents
-    aside, a plural s allowed); None when no name is mentioned, or one is mentioned twice:
-    a second mention would give the answer away."""
+    aside); None when no name is mentioned, or one is mentioned twice: a second mention
+    would give the answer away."""
     folded = fold(text)
     if len(folded) != len(text):  # folding changed the length: positions would not match
         return None
     for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(fold(name))}s?(?![\w-])")
+        pattern = re.compile(rf"(?<![\w-]){re.escape(fold(name))}(?![\w-])")
         found = list(pattern.finditer(folded))
         if len(found) == 1:
             start, end = found[0].span()
@@ -305,3 +291,34 @@ def pick(items: Sequence[QuizItem], schedule: Mapping[str, tuple[int, float]], n
     if new:
         return rng.choice(new)
     return min(items, key=lambda i: (schedule[i.key][1], i.key))
+
+
+def _longest_first(term: str) -> tuple[int, str, str]:
+    """Longer terms first (a phrase before its words), then alphabetically: the same order
+    at every start, so the same items."""
+    return -len(term), fold(term), term
+
+
+# A sentence that opens on one of these points at another sentence: it is not a question
+# about itself.
+_POINTING = frozenset(("it", "this", "these", "they", "that", "those", "such", "here",
+                       "there", "isso", "isto", "esse", "essa", "eles", "elas"))
+
+
+def _whole(sentence: str) -> bool:
+    """A sentence a reader can take alone: it opens with a capital letter and a word that
+    does not point back, does not end in a colon (a list's lead-in) or "et al.", and is no
+    quote, footnote or table row."""
+    first = words(sentence[:40])[:1]
+    return (sentence[:1].isupper() and not sentence.rstrip().endswith((":", "et al."))
+            and not (first and first[0] in _POINTING)
+            and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:")))
+
+
+def _agrees(choice: str, prompt: str) -> bool | None:
+    """For a blank after "a" or "an": whether the choice starts as that article needs (a
+    vowel after "an"); None when no article stands before the blank."""
+    before = words(prompt.partition(BLANK)[0])[-1:]
+    if before not in (["a"], ["an"]):
+        return None
+    return fold(choice[:1]) in "aeiou"

@@ -49,7 +49,7 @@ class StudyView(discord.ui.View):
     silently (``cogs/stale_components.py``).
     """
 
-    def __init__(self, *, live: set[str], timeout: float) -> None:
+    def __init__(self, *, live: set[str], timeout: float | None) -> None:
         super().__init__(timeout=timeout)
         self.live = live
         self._remove: Remover | None = None

@@ -3,6 +3,7 @@ progress kept in the group's memory."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from bot.core.knowledge import Knowledge
@@ -58,6 +59,7 @@ async def test_a_members_quiz_question_then_its_answer_and_passage(
 async def test_a_round_counts_each_members_first_answer_and_names_who_got_it(
         server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge) -> None:
     await start_bot(quiz_round_seconds=0.5)
+    started = time.monotonic()
     handle = await server.send_interaction_command("quiz", {"mode": "round"}, user="alice")
     asked = await handle.response()
     assert asked.ok and not asked.ephemeral
@@ -73,6 +75,7 @@ async def test_a_round_counts_each_members_first_answer_and_names_who_got_it(
                                              user="carol")).response()
     assert again.ephemeral and again.content.startswith("You have answered this round")
     revealed = await handle.wait_for(lambda r: r.kind == "edit", timeout=5)
+    assert time.monotonic() - started < 1.5  # on time, however many clicks came
     result = revealed.embeds[1]
     fields = {f["name"]: f["value"] for f in result["fields"]}
     carol = server.member("carol").id

@@ -107,12 +107,14 @@ class ChannelQuestions(commands.Cog):
 
     def language_of(self, message: discord.Message, question: str) -> str:
         """The reply's language: the question's own (a Portuguese question gets Portuguese
-        framing), else the server's preferred locale, else discord.default_language."""
+        framing), else the server's preferred locale, else discord.default_language. Only
+        a Community server chooses its locale (the others all say en-US)."""
         spoken = detect_language(question)
         if spoken is not None:
             return i18n.for_locale(spoken)
-        if message.guild is not None and message.guild.preferred_locale is not None:
-            return i18n.for_locale(message.guild.preferred_locale.value)
+        guild = message.guild
+        if guild is not None and "COMMUNITY" in guild.features:
+            return i18n.for_locale(guild.preferred_locale.value)
         return self.bot.settings.discord.default_language
 
     async def answer(self, message: discord.Message, question: str) -> None:

@@ -91,8 +91,8 @@ class Memory(commands.Cog):
 
     @app_commands.command(
         name=locale_str("forget-me"),
-        description=locale_str("Delete everything fmstudy keeps about you (your questions and "
-                               "votes)"),
+        description=locale_str("Delete everything fmstudy keeps about you (your questions, "
+                               "votes and quiz progress)"),
     )
     async def forget_me(self, interaction: discord.Interaction) -> None:
         member = str(interaction.user.id)

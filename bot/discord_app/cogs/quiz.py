@@ -47,16 +47,18 @@ log = logging.getLogger(__name__)
 
 NO_ITEMS = N_("The reading gives no quiz questions about that; try another topic, or none.")
 ALREADY = N_("You have answered this round already; the answer comes when it ends.")
+ANSWERED = N_("You have answered this question already; ask /quiz for another.")
 LABEL_MAX = 80  # Discord's limit on a button's label
 SCHEDULE_WAIT_S = 1.0  # a slow store: quiz without the schedule rather than keep Discord waiting
 
 
 class QuizView(StudyView):
     """One item's choices as buttons. ``asker_id``: only that member answers (``None``: a
-    round, where everyone's first answer counts until the view times out)."""
+    round, where everyone's first answer counts until ``end_round_after`` ends it: a view's
+    own timeout starts again at every click, and a round must end on time)."""
 
     def __init__(self, knowledge: Knowledge, item: QuizItem, *, key: int, asker_id: int | None,
-                 store: Store | None, live: set[str], timeout: float) -> None:
+                 store: Store | None, live: set[str], timeout: float | None) -> None:
         super().__init__(live=live, timeout=timeout)
         self.knowledge = knowledge
         self.item = item
@@ -88,7 +90,8 @@ class QuizView(StudyView):
     async def answer(self, choice: str, interaction: discord.Interaction) -> None:
         member = interaction.user.id
         if member in self.answers:
-            await interaction.response.send_message(**to_kwargs(text(ALREADY), ephemeral=True))
+            already = ALREADY if self.asker_id is None else ANSWERED
+            await interaction.response.send_message(**to_kwargs(text(already), ephemeral=True))
             return
         self.answers[member] = choice
         self._schedule(member, choice)
@@ -107,11 +110,14 @@ class QuizView(StudyView):
         self.stop()
         self.forget()
 
-    async def on_timeout(self) -> None:
-        if self.asker_id is not None or self._interaction is None:
-            await super().on_timeout()
+    async def end_round_after(self, seconds: float) -> None:
+        """The round's end: no more answers (a late click is told the buttons expired),
+        then the answer, its passage and who got it right, where the question was."""
+        await asyncio.sleep(seconds)
+        self.forget()
+        self.stop()
+        if self._interaction is None:
             return
-        self.forget()  # a round ends: revealed where it was asked, buttons marked
         right = [m for m, c in self.answers.items() if c == self.item.answer]
         self._mark(None)
         reply = render_quiz_item(self.item)
@@ -120,8 +126,8 @@ class QuizView(StudyView):
         try:
             await self._interaction.edit_original_response(**to_kwargs(reply, edit=True),
                                                            view=self)
-        except discord.HTTPException as exc:  # the message was deleted
-            log.debug("could not reveal a quiz round: %s", exc)
+        except discord.HTTPException as exc:  # the message was deleted, or hours passed
+            log.warning("could not show the end of a quiz round: %s %s", exc.status, exc.text)
 
     def _mark(self, chosen: str | None) -> None:
         """Buttons off: the answer green, a wrong choice red."""
@@ -133,7 +139,7 @@ class QuizView(StudyView):
                 button.style = discord.ButtonStyle.danger
 
     def _schedule(self, member: int, choice: str) -> None:
-        if self.store is not None:  # kept in the member's schedule; the reply does not wait
+        if self.store is not None and self.store.keeps_quiz:  # the reply does not wait
             self.store.quiz_answer(str(member), self.item.key, self.item.source.section,
                                    choice == self.item.answer)
 
@@ -142,6 +148,17 @@ class QuizView(StudyView):
 class Quiz(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
+        self._rounds: set[asyncio.Task[None]] = set()  # running rounds' timers, kept alive
+
+    async def cog_load(self) -> None:
+        """Make the items in the background as the bot starts, so that the first /quiz
+        finds them ready."""
+        knowledge = self.bot.knowledge
+        self._warming = asyncio.create_task(asyncio.to_thread(lambda: knowledge.quiz))
+
+    async def cog_unload(self) -> None:
+        for task in (*self._rounds, self._warming):
+            task.cancel()
 
     @app_commands.command(
         name=locale_str("quiz"),
@@ -161,32 +178,50 @@ class Quiz(commands.Cog):
             await self.stats(interaction)
             return
         knowledge = bot.knowledge
-        made = await asyncio.to_thread(lambda: knowledge.quiz)  # a long reading: a moment
-        items = made.items(topic)
+        # Items are made at the first /quiz (or by the warm-up at start): a long reading
+        # can take longer than Discord waits, so the answer is deferred then.
+        making = asyncio.ensure_future(asyncio.to_thread(lambda: knowledge.quiz))
+        ready, _pending = await asyncio.wait({making}, timeout=bot.defer_after)
+        ephemeral = bot.settings.discord.ephemeral_default and mode == "me"
+        if not ready:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        items = (await making).items(topic)
         if not items:
-            await interaction.response.send_message(**to_kwargs(text(NO_ITEMS), ephemeral=True))
+            await self._send(interaction, text(NO_ITEMS), None, deferred=not ready)
             return
         schedule = {} if mode == "round" else await self._schedule(member)
         item = pick(items, schedule, time.time(), random.Random())
         assert item is not None
-        ephemeral = bot.settings.discord.ephemeral_default and mode == "me"
-        if mode == "round":
-            seconds = bot.settings.discord.quiz_round_seconds
-            view = QuizView(knowledge, item, key=interaction.id, asker_id=None, store=bot.store,
-                            live=bot.live_components, timeout=seconds)
-            reply = render_quiz_item(item, round_seconds=seconds)
-        else:
-            view = QuizView(knowledge, item, key=interaction.id, asker_id=member,
-                            store=bot.store, live=bot.live_components, timeout=bot.view_timeout)
-            reply = render_quiz_item(item)
-        await interaction.response.send_message(**to_kwargs(reply, ephemeral=ephemeral),
-                                                view=view)
+        round_seconds = bot.settings.discord.quiz_round_seconds if mode == "round" else None
+        view = QuizView(knowledge, item, key=interaction.id,
+                        asker_id=None if round_seconds else member, store=bot.store,
+                        live=bot.live_components,
+                        timeout=None if round_seconds else bot.view_timeout)
+        reply = render_quiz_item(item, round_seconds=round_seconds)
+        reply.ephemeral = ephemeral
+        await self._send(interaction, reply, view, deferred=not ready)
         view.attach_to_interaction(interaction)
+        if round_seconds:
+            self._rounds.add(task := asyncio.create_task(view.end_round_after(round_seconds)))
+            task.add_done_callback(self._rounds.discard)
+
+    @staticmethod
+    async def _send(interaction: discord.Interaction, reply: Reply, view: QuizView | None, *,
+                    deferred: bool) -> None:
+        """The reply: the interaction's response, or in place of "thinking…"."""
+        kwargs = to_kwargs(reply, edit=True) if deferred else to_kwargs(
+            reply, ephemeral=reply.ephemeral)
+        if view is not None:
+            kwargs["view"] = view
+        if deferred:
+            await interaction.edit_original_response(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
 
     async def _schedule(self, member: int) -> dict[str, tuple[int, float]]:
         """The member's schedule, or none when the store is off or slow."""
         store = self.bot.store
-        if store is None:
+        if store is None or not store.keeps_quiz:
             return {}
         with contextlib.suppress(StoreUnavailable, TimeoutError):
             return await asyncio.wait_for(
