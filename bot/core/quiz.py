@@ -103,7 +103,8 @@ class QuizMaker:
         terms = sorted({e.term for e in glossary}, key=fold)
         for entry in glossary:
             prompt = _blank_out(entry.definition, [entry.term])  # the term as the text has it
-            if prompt is None or self.gives_away(entry.term, prompt):  # not named, or twice
+            if (prompt is None or self.gives_away(entry.term, prompt)  # not named, or twice
+                    or not _whole(prompt) or not _stands_alone(prompt)):
                 continue
             others = [t for t in terms if fold(t) != fold(entry.term)
                       and not self._appears(t, prompt) and not self._appears(t, entry.passage.text)]
@@ -129,11 +130,13 @@ class QuizMaker:
             else:
                 continue
             prompt = _blank_out(sentence, [answer])
-            if prompt is None or prompt in asked or self.gives_away(answer, prompt):
+            if (prompt is None or prompt in asked or self.gives_away(answer, prompt)
+                    or not _stands_alone(prompt)):
                 continue
             others = [o for o in others if not self._appears(o, passage.text)
                       and not self._same_word(o, answer) and not self._fits(o, prompt)
-                      and _agrees(o, prompt) == _agrees(answer, prompt)]
+                      and _agrees(o, prompt) == _agrees(answer, prompt)
+                      and _plural(o) == _plural(answer)]
             item = self._item("blank", prompt, answer, others, passage)
             if item is not None:
                 yield item
@@ -306,13 +309,30 @@ _POINTING = frozenset(("it", "this", "these", "they", "that", "those", "such", "
 
 
 def _whole(sentence: str) -> bool:
-    """A sentence a reader can take alone: it opens with a capital letter and a word that
-    does not point back, does not end in a colon (a list's lead-in) or "et al.", and is no
-    quote, footnote or table row."""
-    first = words(sentence[:40])[:1]
+    """A sentence a reader can take alone: it opens with a capital letter, its first words
+    do not point back ("It", "Typically, this"), it does not end in a colon (a list's
+    lead-in) or "et al.", and is no quote, footnote or table row."""
+    opening = words(sentence)[:3]  # "It", "This", and "Typically, this"
     return (sentence[:1].isupper() and not sentence.rstrip().endswith((":", "et al."))
-            and not (first and first[0] in _POINTING)
+            and not any(w in _POINTING for w in opening)
             and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:")))
+
+
+def _stands_alone(prompt: str) -> bool:
+    """Whether a blank can be filled from the sentence: not a word inside another token (a
+    URL: "platform.____.com"), nor the letters of a name just spelled out before it
+    ("Long Short-Term Memory (____)")."""
+    before, _, after = prompt.partition(BLANK)
+    inside = (before[-1:].isalnum() or before[-1:] in "./" or after[:1].isalnum()
+              or after[:1] in "/" or (after[:1] == "." and after[1:2].isalnum()))
+    return not inside and not (before.endswith("(") and after.startswith(")"))
+
+
+def _plural(term: str) -> bool:
+    """Whether a term is plural, by its last word ("Foundation models"): a choice of
+    another number would not fit the sentence."""
+    last = words(term)[-1:] or [""]
+    return last[0].endswith("s") and not last[0].endswith(("ss", "is", "us"))
 
 
 def _agrees(choice: str, prompt: str) -> bool | None:
