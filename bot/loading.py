@@ -48,8 +48,10 @@ def blame(source: Path | str) -> Iterator[None]:
         raise ConfigError(f"{source}: {exc}") from exc
 
 
-def load_knowledge(settings: Settings) -> Knowledge:
-    """Read the data files and the documents, and fit everything."""
+def load_knowledge(settings: Settings, *, embed_in_background: bool = False) -> Knowledge:
+    """Read the data files and the documents, and fit everything. ``embed_in_background``:
+    passages the embedder has not seen are embedded while the bot already answers (with
+    TF-IDF alone until then); the Discord bot's choice, not a one-shot command's."""
     resources = load_resources(settings)
     try:
         corpus = load_corpus(settings.corpus.path, resources.corrections_by_document(),
@@ -64,7 +66,8 @@ def load_knowledge(settings: Settings) -> Knowledge:
         raise ConfigError(f"{settings.source}: {exc}") from exc
     with blame(settings.source):
         return Knowledge.from_glossary(settings, corpus, resources, glossary,
-                                       load_embedder(settings))
+                                       load_embedder(settings),
+                                       embed_in_background=embed_in_background)
 
 
 class _E5:

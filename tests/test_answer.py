@@ -428,3 +428,35 @@ def test_the_embedder_reads_a_long_questions_beginning_and_tfidf_all_of_it():
     answer = knowledge.ask(question)
     assert [len(q) for q in embedder.asked] == [QUESTION_CHARS] < [len(question)]
     assert answer.passages[0].passage.text.startswith("Taxes")
+
+
+def test_passages_embedded_in_the_background_join_the_answers_when_ready():
+    """A long reading takes minutes to embed the first time: the bot answers with TF-IDF
+    alone meanwhile, and with the embedder once its passages are done."""
+    import threading
+
+    from bot.core.corpus import Corpus, parse_document
+
+    gate = threading.Event()
+
+    class Slow(TopicEmbedder):
+        def passages(self, texts):
+            gate.wait(10)
+            return super().passages(texts)
+
+    notes = ("# Notes\n\n## Pets\n\nCats sleep most of the day.\n\nDogs need a walk every "
+             "morning.\n\n## Money\n\nTaxes pay for roads and schools.\n")
+    from .conftest import ROOT
+
+    shipped = load_settings(ROOT / "config.yml")
+    settings = dataclasses.replace(shipped, corpus=dataclasses.replace(shipped.corpus,
+                                                                       cache=None))
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(settings, corpus, embedder=Slow(),
+                                      embed_in_background=True)
+    question = "how long does a kitten rest?"  # no word in common with the notes
+    assert not knowledge.ask(question).answered  # TF-IDF alone, at once
+    gate.set()
+    assert knowledge.answerer.dense is not None and knowledge.answerer.dense.wait(10)
+    answer = knowledge.ask(question)
+    assert answer.answered and answer.passages[0].passage.text.startswith("Cats sleep")

@@ -94,7 +94,7 @@ def test_questions_older_than_the_retention_are_deleted(tmp_path, clock):
     store.record(REFUSED)
     assert store.unanswered(30).result() == [(REFUSED.text, clock[0])]
     clock[0] += 6 * 86400  # the first is 11 days old, the second 6
-    assert store.count().result() == 2  # pruned at most hourly...
+    # Pruning follows the store's next job (at most hourly), before the job after it:
     store.record(Asked("discord:3", "1", "later", False, "not_covered"))
     assert [q[0] for q in store.questions().result()] == [REFUSED.text, "later"]
     assert store.unanswered(3).result() == [("later", clock[0])]  # the window asked for

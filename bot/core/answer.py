@@ -161,7 +161,8 @@ class Answerer:
             readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
         pool = k * NUMBER_POOL if by_number else k
-        found = self._retrieve(terms, readings, pool if self.dense is None
+        dense = self.dense if self.dense is not None and self.dense.ready else None
+        found = self._retrieve(terms, readings, pool if dense is None
                                else max(pool, DENSE_POOL))
         bylines = self.bylines_
         scored = [(hit.score * hit.coverage, hit.row) for hit, _ in found
@@ -170,7 +171,7 @@ class Answerer:
             scored = self._weigh_numbers(scored)
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
         passages = self.passages_
-        if self.dense is None:
+        if dense is None:  # no embedder, or its passages not embedded yet
             ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
         else:
             fused = self._fuse(question, scored)[:k]

@@ -7,6 +7,8 @@ still the reading's own passage, quoted verbatim.
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, Self
@@ -16,6 +18,8 @@ import numpy as np
 # A question's first characters the embedder reads: about 0.13 s on one core at 500, and a
 # longer question is pasted text more than a question.
 QUESTION_CHARS = 500
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -35,15 +39,29 @@ class DenseIndex:
     embedder : turns passages and questions into unit vectors.
     cache : a folder where the passages' vectors are kept between starts, under the hash of
         the embedder's name and every passage's text (None: embedded at every start).
+    background : passages the cache does not have are embedded on a thread of their own
+        (a long reading takes minutes the first time: the bot starts and answers with
+        TF-IDF alone meanwhile); ``ready`` says when they are done.
 
     Attributes
     ----------
-    vectors_ : one unit vector per passage, in the fitted order.
+    vectors_ : one unit vector per passage, in the fitted order (once ``ready``).
     """
 
-    def __init__(self, embedder: Embedder, cache: Path | None = None) -> None:
+    def __init__(self, embedder: Embedder, cache: Path | None = None, *,
+                 background: bool = False) -> None:
         self.embedder = embedder
         self.cache = cache
+        self.background = background
+        self._ready = threading.Event()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until the passages are embedded (or the timeout); whether they are."""
+        return self._ready.wait(timeout)
 
     def fit(self, texts: Sequence[str]) -> Self:
         key = hashlib.sha256("\x00".join([self.embedder.name, *texts]).encode()).hexdigest()
@@ -53,17 +71,36 @@ class DenseIndex:
                 vectors = np.load(kept)
                 if vectors.shape[0] == len(texts):
                     self.vectors_ = vectors
+                    self._ready.set()
                     return self
             except (OSError, ValueError):
                 pass  # embedded again below
+        if not self.background:
+            self._embed(texts, kept)
+            return self
+        log.info("embedding %d passages in the background; until they are done, answers "
+                 "come from TF-IDF alone", len(texts))
+        threading.Thread(target=self._embed_logged, args=(texts, kept), name="embed",
+                         daemon=True).start()
+        return self
+
+    def _embed_logged(self, texts: Sequence[str], kept: Path | None) -> None:
+        try:
+            self._embed(texts, kept)
+        except Exception:  # the embedder failed: TF-IDF alone goes on answering
+            log.exception("embedding the passages failed; answers come from TF-IDF alone")
+            return
+        log.info("the passages are embedded: answers use the embedder too")
+
+    def _embed(self, texts: Sequence[str], kept: Path | None) -> None:
         self.vectors_ = np.asarray(self.embedder.passages(texts), dtype=np.float32)
+        self._ready.set()
         if kept is not None:
             try:
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 np.save(kept, self.vectors_)
             except OSError:
                 pass  # only slower at the next start
-        return self
 
     def scores(self, question: str) -> np.ndarray:
         """Every passage's cosine to the question (its first ``QUESTION_CHARS`` characters:

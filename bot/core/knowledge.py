@@ -37,11 +37,13 @@ class Knowledge:
     @classmethod
     def from_corpus(cls, settings: Settings, corpus: Corpus,
                     resources: Resources | None = None,
-                    embedder: Embedder | None = None) -> Knowledge:
+                    embedder: Embedder | None = None, *,
+                    embed_in_background: bool = False) -> Knowledge:
         """Fit everything on a corpus in hand; bad data is a ValueError."""
         resources = resources or Resources()
         glossary = cls.build_glossary(settings, corpus, resources.documents)
-        return cls.from_glossary(settings, corpus, resources, glossary, embedder)
+        return cls.from_glossary(settings, corpus, resources, glossary, embedder,
+                                 embed_in_background=embed_in_background)
 
     @staticmethod
     def build_glossary(settings: Settings, corpus: Corpus,
@@ -60,10 +62,13 @@ class Knowledge:
 
     @classmethod
     def from_glossary(cls, settings: Settings, corpus: Corpus, resources: Resources,
-                      glossary: Glossary, embedder: Embedder | None = None) -> Knowledge:
-        """Fit the answer path and the risk list around a fitted glossary."""
+                      glossary: Glossary, embedder: Embedder | None = None, *,
+                      embed_in_background: bool = False) -> Knowledge:
+        """Fit the answer path and the risk list around a fitted glossary
+        (``embed_in_background``: see DenseIndex)."""
         answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
-                                  glossary.analyzer, embedder)
+                                  glossary.analyzer, embedder,
+                                  embed_in_background=embed_in_background)
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         gs = settings.glossary
         definitions = DefinitionFinder(
@@ -117,7 +122,8 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                    resources: Resources | None = None,
                    labels: Mapping[str, Sequence[str]] | None = None,
                    analyzer: Analyzer | None = None,
-                   embedder: Embedder | None = None) -> Answerer:
+                   embedder: Embedder | None = None, *,
+                   embed_in_background: bool = False) -> Answerer:
     """The answer path alone (question parser and index, fitted): what a question touches."""
     rs, ans = settings.retrieval, settings.answer
     resources = resources or Resources()
@@ -155,7 +161,7 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                           if data.synonyms.synonyms or data.corrections},
         dense=None if embedder is None else DenseIndex(
             embedder, None if settings.corpus.cache is None
-            else settings.corpus.cache.parent / "embeddings"),
+            else settings.corpus.cache.parent / "embeddings", background=embed_in_background),
         dense_weight=rs.dense_weight,
         dense_min_score=ans.dense_min_score,
     ).fit(passages, labels)

@@ -79,7 +79,7 @@ def _prepare(settings: Settings) -> tuple[str, Knowledge] | None:
         print(BAD_TOKEN, file=sys.stderr)
         return None
     setup_logging(settings)
-    return token, load_knowledge(settings)
+    return token, load_knowledge(settings, embed_in_background=True)
 
 
 def setup_logging(settings: Settings) -> None:
