@@ -143,3 +143,11 @@ def test_blanks_that_give_themselves_away_or_break_a_word_are_not_asked():
     assert not _whole("Typically, this is what ____ does to a model.")
     assert not _whole("It still required domain experts to perform ____.")
     assert _whole("The Transformer made ____ practical at scale.")
+
+
+def test_a_blanks_choices_look_alike():
+    from bot.core.quiz import _shape
+
+    assert [_shape(t) for t in ("RLHF", "LLMs", "GitHub Copilot", "OpenAI",
+                                "prompt engineering", "backpropagation")] == [
+        "acronym", "acronym", "name", "name", "term", "term"]

@@ -136,7 +136,7 @@ class QuizMaker:
             others = [o for o in others if not self._appears(o, passage.text)
                       and not self._same_word(o, answer) and not self._fits(o, prompt)
                       and _agrees(o, prompt) == _agrees(answer, prompt)
-                      and _plural(o) == _plural(answer)]
+                      and _plural(o) == _plural(answer) and _shape(o) == _shape(answer)]
             item = self._item("blank", prompt, answer, others, passage)
             if item is not None:
                 yield item
@@ -326,6 +326,18 @@ def _stands_alone(prompt: str) -> bool:
     inside = (before[-1:].isalnum() or before[-1:] in "./" or after[:1].isalnum()
               or after[:1] in "/" or (after[:1] == "." and after[1:2].isalnum()))
     return not inside and not (before.endswith("(") and after.startswith(")"))
+
+
+def _shape(term: str) -> str:
+    """What a term looks like, which tells its kind when nothing else does: an acronym
+    ("RLHF", "LLMs"), a name in capitals ("GitHub Copilot", "OpenAI"), or a common term
+    ("backpropagation", "prompt engineering"). A choice of another shape stands out."""
+    letters = [c for c in term if c.isalpha()]
+    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= len(letters) - 1:
+        return "acronym"
+    if any(w[:1].isupper() for w in term.split()):
+        return "name"
+    return "term"
 
 
 def _plural(term: str) -> bool:
