@@ -380,17 +380,24 @@ class TopicEmbedder:
         return self._embed(texts)
 
 
-def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path):
+PET_NOTES = ("# Notes\n\n## Pets\n\nCats sleep most of the day.\n\nDogs need a walk every "
+             "morning.\n\n## Money\n\nTaxes pay for roads and schools.\n")
+
+
+def pet_notes():
+    """The shipped settings without a cache, and three passages on cats, dogs and taxes."""
     from bot.core.corpus import Corpus, parse_document
 
-    notes = ("# Notes\n\n## Pets\n\nCats sleep most of the day.\n\nDogs need a walk every "
-             "morning.\n\n## Money\n\nTaxes pay for roads and schools.\n")
     from .conftest import ROOT
 
     shipped = load_settings(ROOT / "config.yml")
     settings = dataclasses.replace(shipped, corpus=dataclasses.replace(shipped.corpus,
                                                                        cache=None))
-    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    return settings, Corpus((parse_document(PET_NOTES, "notes", markdown=True),))
+
+
+def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path):
+    settings, corpus = pet_notes()
     plain = Knowledge.from_corpus(settings, corpus)
     dense = Knowledge.from_corpus(settings, corpus, embedder=TopicEmbedder())
     question = "how long does a kitten rest?"
@@ -435,8 +442,6 @@ def test_passages_embedded_in_the_background_join_the_answers_when_ready():
     alone meanwhile, and with the embedder once its passages are done."""
     import threading
 
-    from bot.core.corpus import Corpus, parse_document
-
     gate = threading.Event()
 
     class Slow(TopicEmbedder):
@@ -444,14 +449,7 @@ def test_passages_embedded_in_the_background_join_the_answers_when_ready():
             gate.wait(10)
             return super().passages(texts)
 
-    notes = ("# Notes\n\n## Pets\n\nCats sleep most of the day.\n\nDogs need a walk every "
-             "morning.\n\n## Money\n\nTaxes pay for roads and schools.\n")
-    from .conftest import ROOT
-
-    shipped = load_settings(ROOT / "config.yml")
-    settings = dataclasses.replace(shipped, corpus=dataclasses.replace(shipped.corpus,
-                                                                       cache=None))
-    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    settings, corpus = pet_notes()
     knowledge = Knowledge.from_corpus(settings, corpus, embedder=Slow(),
                                       embed_in_background=True)
     question = "how long does a kitten rest?"  # no word in common with the notes
