@@ -151,3 +151,12 @@ def test_a_blanks_choices_look_alike():
     assert [_shape(t) for t in ("RLHF", "LLMs", "GitHub Copilot", "OpenAI",
                                 "prompt engineering", "backpropagation")] == [
         "acronym", "acronym", "name", "name", "term", "term"]
+
+
+def test_a_year_gives_its_decades_heading_away_and_no_answer_repeats_too_often(reading):
+    from bot.core.quiz import BLANKS_PER_ANSWER, _decades
+
+    assert _decades("Late-2010's") == _decades("In 2017, Google wrote") == {"201"}
+    assert not _decades("a 12345-word paper, 2 models")
+    blanks = Counter(fold(i.answer) for i in reading.quiz.items() if i.kind == "blank")
+    assert all(n <= BLANKS_PER_ANSWER for n in blanks.values())

@@ -35,6 +35,9 @@ BLANK = "____"
 CHOICES = 4
 SENTENCE_CHARS = (50, 300)  # a sentence shorter says too little, longer is a passage
 COMMON_SHARE = 0.3  # a word in this share of the passages gives no answer away
+# At most this many blanks have the same answer: a reading's own topic would otherwise be
+# the answer to most of them, and guessing it would pay.
+BLANKS_PER_ANSWER = 3
 KINDS = ("define", "blank", "section", "risk")
 
 
@@ -118,6 +121,7 @@ class QuizMaker:
         (the jargon list) that the reading uses. The choices come from the same pool, and
         agree with an "a" or "an" before the blank."""
         asked = {item.prompt for item in self._definitions(glossary)}
+        times: Counter[str] = Counter()  # blanks with each answer so far
         defined = sorted({e.term for e in glossary}, key=_longest_first)
         field_words = sorted(self._as_the_reading_writes(jargon, passages),
                              key=_longest_first)
@@ -138,7 +142,8 @@ class QuizMaker:
                       and _agrees(o, prompt) == _agrees(answer, prompt)
                       and _plural(o) == _plural(answer) and _shape(o) == _shape(answer)]
             item = self._item("blank", prompt, answer, others, passage)
-            if item is not None:
+            if item is not None and times[fold(answer)] < BLANKS_PER_ANSWER:
+                times[fold(answer)] += 1
                 yield item
 
     def _sections(self, passages: Sequence[Passage]) -> Iterable[QuizItem]:
@@ -230,7 +235,9 @@ class QuizMaker:
         recalled; a word the reading uses nearly everywhere ("foundation models" in a
         reading about them) tells nothing."""
         own = set(self.analyzer(answer)) - self._everywhere
-        return bool(own & set(self.analyzer(prompt.replace(BLANK, " "))))
+        said = prompt.replace(BLANK, " ")
+        return bool(own & set(self.analyzer(said))) or bool(
+            _decades(answer) & _decades(said))  # "In 2017" names "Late-2010's"
 
     def _fits(self, word: str, prompt: str) -> bool:
         """Whether the reading writes the word next to the blank's neighbour somewhere
@@ -338,6 +345,11 @@ def _shape(term: str) -> str:
     if any(w[:1].isupper() for w in term.split()):
         return "name"
     return "term"
+
+
+def _decades(text: str) -> set[str]:
+    """The decades a text names by a year or a decade ("2017", "2010's", "1990s"): "201"."""
+    return {m[:3] for m in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text)}
 
 
 def _plural(term: str) -> bool:
