@@ -177,8 +177,8 @@ def cmd_export_questions(args: argparse.Namespace, knowledge: Knowledge, out: Te
         kept = store.questions().result(STORE_WAIT_S)
     text, answerable, outside = export_questions(knowledge, kept)
     if not answerable and not outside:
-        raise ConfigError(f"{settings_store(knowledge)}: nothing to export yet: no answer "
-                          "voted up, no question the notes did not cover")
+        raise ConfigError(f"{store.path}: nothing to export yet: no answer voted up, no "
+                          "question the notes did not cover")
     try:
         Path(args.path).write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -192,23 +192,17 @@ def cmd_export_questions(args: argparse.Namespace, knowledge: Knowledge, out: Te
 STORE_WAIT_S = 60.0  # a store another process holds locked: give up after this
 
 
-def settings_store(knowledge: Knowledge) -> Path:
-    assert knowledge.settings.store is not None
-    return knowledge.settings.store.path
-
-
 @contextlib.contextmanager
 def _opened_store(settings: Settings) -> Iterator[Store]:
     """The configured store, open, for a command that reads it; a store that is off or
     cannot be read is a ConfigError (one line)."""
-    from bot.store import Store, StoreUnavailable
+    from bot.store import StoreUnavailable, open_store
 
     if settings.store is None:
         raise ConfigError(f"{settings.source}: 'store' is null: nothing is kept")
     if not settings.store.path.is_file():
         raise ConfigError(f"{settings.store.path}: no store yet (nothing has been asked)")
-    store = Store(settings.store.path, record=settings.store.record,
-                  retention_days=settings.store.retention_days).open()
+    store = open_store(settings.store)
     try:
         yield store
     except (StoreUnavailable, TimeoutError) as exc:

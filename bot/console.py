@@ -20,7 +20,7 @@ from bot.render import (
     render_risks,
     to_text,
 )
-from bot.store import Asked, Store, passages_of
+from bot.store import Asked, Store, open_store, passages_of
 
 PROMPT = "fmstudy> "
 QUIT = {"/quit", "/exit"}
@@ -39,8 +39,7 @@ class ConsoleMemory:
         if self.settings is None or answer.status is Status.EMPTY:
             return
         if self.store is None:
-            self.store = Store(self.settings.path, record=self.settings.record,
-                               retention_days=self.settings.retention_days).open()
+            self.store = open_store(self.settings)
         self.asked += 1
         self.store.record(Asked(
             f"console:{time.time_ns()}:{self.asked}", "console", question, answer.answered,

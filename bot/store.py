@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from bot.config import StoreSettings
 from bot.core.quiz import QuizProgress
 
 log = logging.getLogger(__name__)
@@ -319,9 +320,6 @@ class Store:
 
         return self.submit(run)
 
-    def count(self) -> Future[int]:
-        return self.submit(lambda db: db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
-
     # -- the store's thread ---------------------------------------------------------------
 
     def submit(self, job: Callable[[sqlite3.Connection], T], *,
@@ -473,8 +471,10 @@ class Store:
         self._failing = False
 
 
-def open_store(path: Path, record: Record, retention_days: int) -> Store:
-    return Store(path, record=record, retention_days=retention_days).open()
+def open_store(settings: StoreSettings) -> Store:
+    """The store config.yml describes, open."""
+    return Store(settings.path, record=settings.record,
+                 retention_days=settings.retention_days).open()
 
 
 def passages_of(ranked: Sequence[Any]) -> tuple[tuple[str, str, float], ...]:

@@ -23,7 +23,8 @@ import hashlib
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
@@ -77,17 +78,18 @@ class QuizMaker:
             risks: Sequence[Risk], jargon: Iterable[str] = ()) -> Self:
         """``jargon``: the field's words and phrases (folded), from the language resources."""
         passages = [p for p in passages if p.kind != "byline"]
-        self._sentence_list: list[tuple[Passage, str]] | None = None
-        self._pairs = {pair for p in passages
-                       for pair in zip(words(p.text), words(p.text)[1:], strict=False)}
+        self._pairs = {pair for p in passages for pair in pairwise(words(p.text))}
         in_passages: Counter[str] = Counter()
         for passage in passages:
             in_passages.update(set(self.analyzer(passage.text)))
         self._everywhere = {t for t, n in in_passages.items()
                             if n >= COMMON_SHARE * len(passages)}
-        self.items_ = (*self._definitions(glossary),
-                       *self._blanks(passages, glossary, sorted(jargon)),
-                       *self._sections(passages), *self._risks(risks))
+        definitions = tuple(self._definitions(glossary))
+        sentences = _sentences(passages)
+        self.items_ = (*definitions,
+                       *self._blanks(passages, sentences, glossary, sorted(jargon),
+                                     {item.prompt for item in definitions}),
+                       *self._sections(passages, sentences), *self._risks(risks))
         return self
 
     def items(self, topic: str | None = None) -> list[QuizItem]:
@@ -115,17 +117,18 @@ class QuizMaker:
             if item is not None:
                 yield item
 
-    def _blanks(self, passages: Sequence[Passage], glossary: Sequence[GlossaryEntry],
-                jargon: Sequence[str]) -> Iterable[QuizItem]:
+    def _blanks(self, passages: Sequence[Passage], sentences: Sequence[tuple[Passage, str]],
+                glossary: Sequence[GlossaryEntry], jargon: Sequence[str],
+                asked: Collection[str]) -> Iterable[QuizItem]:
         """A sentence's term, blanked: one the reading defines, else one of the field's
         (the jargon list) that the reading uses. The choices come from the same pool, and
-        agree with an "a" or "an" before the blank."""
-        asked = {item.prompt for item in self._definitions(glossary)}
+        agree with an "a" or "an" before the blank. ``asked``: the definitions' prompts,
+        not asked twice."""
         times: Counter[str] = Counter()  # blanks with each answer so far
         defined = sorted({e.term for e in glossary}, key=_longest_first)
         field_words = sorted(self._as_the_reading_writes(jargon, passages),
                              key=_longest_first)
-        for passage, sentence in self._sentences(passages):
+        for passage, sentence in sentences:
             for pool in (defined, field_words):
                 answer = next((t for t in pool if _blank_out(sentence, [t]) is not None), None)
                 if answer is not None:
@@ -146,7 +149,8 @@ class QuizMaker:
                 times[fold(answer)] += 1
                 yield item
 
-    def _sections(self, passages: Sequence[Passage]) -> Iterable[QuizItem]:
+    def _sections(self, passages: Sequence[Passage],
+                  sentences: Sequence[tuple[Passage, str]]) -> Iterable[QuizItem]:
         """Which section says a sentence: the choices are other sections of its document,
         never one that holds it or that it holds (a heading and its subheading), and the
         sentence names none of them. A document's untitled opening is not asked about."""
@@ -155,7 +159,7 @@ class QuizMaker:
             if fold(passage.section) != fold(passage.document.replace("_", " ")):
                 paths.setdefault(passage.document, {}).setdefault(passage.section,
                                                                   passage.path)
-        for passage, sentence in self._sentences(passages):
+        for passage, sentence in sentences:
             sections = paths.get(passage.document, {})
             if passage.section not in sections or self.gives_away(passage.section, sentence):
                 continue
@@ -194,21 +198,6 @@ class QuizMaker:
         choices = [answer, *rng.sample(unique, CHOICES - 1)]
         rng.shuffle(choices)
         return QuizItem(key, kind, prompt, tuple(choices), answer, source)
-
-    def _sentences(self, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
-        """Sentences worth asking about: of a sentence's length; whole (a capital first,
-        not a list's lead-in, not a quote, a footnote or a table row, nor cut at "et al.");
-        about themselves (not opening on "It" or "This", which point elsewhere); and
-        written once in the reading (a sentence said twice has two answers)."""
-        if self._sentence_list is not None:
-            return self._sentence_list
-        low, high = SENTENCE_CHARS
-        found = [(p, s) for p in passages if p.kind in ("paragraph", "item")
-                 for s in split_sentences(p.text)
-                 if low <= len(s) <= high and _whole(s)]
-        said = Counter(squash(s) for p in passages for s in split_sentences(p.text))
-        self._sentence_list = [(p, s) for p, s in found if said[squash(s)] == 1]
-        return self._sentence_list
 
     @staticmethod
     def _as_the_reading_writes(phrases: Iterable[str],
@@ -253,8 +242,9 @@ class QuizMaker:
 
     def _appears(self, phrase: str, text: str) -> bool:
         """Whether the phrase's terms stand in the text in a row."""
-        wanted = self.analyzer(phrase) or words(phrase)
-        have = self.analyzer(text) if self.analyzer(phrase) else words(text)
+        terms = self.analyzer(phrase)
+        wanted = terms or words(phrase)
+        have = self.analyzer(text) if terms else words(text)
         n = len(wanted)
         return bool(wanted) and any(have[i:i + n] == wanted for i in range(len(have) - n + 1))
 
@@ -301,6 +291,16 @@ def pick(items: Sequence[QuizItem], schedule: Mapping[str, tuple[int, float]], n
     if new:
         return rng.choice(new)
     return min(items, key=lambda i: (schedule[i.key][1], i.key))
+
+
+def _sentences(passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
+    """Sentences worth asking about: of a sentence's length; whole (see ``_whole``); and
+    written once in the reading (a sentence said twice has two answers)."""
+    low, high = SENTENCE_CHARS
+    found = [(p, s) for p in passages if p.kind in ("paragraph", "item")
+             for s in split_sentences(p.text) if low <= len(s) <= high and _whole(s)]
+    said = Counter(squash(s) for p in passages for s in split_sentences(p.text))
+    return [(p, s) for p, s in found if said[squash(s)] == 1]
 
 
 def _longest_first(term: str) -> tuple[int, str, str]:

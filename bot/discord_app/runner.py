@@ -136,7 +136,7 @@ async def serve(settings: Settings, knowledge: Knowledge, token: str,
     if stop is None:
         stop = asyncio.Event()
     store = None if settings.store is None else await asyncio.to_thread(
-        open_store, settings.store.path, settings.store.record, settings.store.retention_days)
+        open_store, settings.store)
     bot = StudyBot(settings, knowledge, store=store)
     removers = install_signal_handlers(stop)
     try:
