@@ -167,6 +167,16 @@ Every Large Language Model (LLM) predicts words. A large language model is a pre
 
 Models are still in their infancy, and hallucination is common. Hallucination hurts trust.
 
+Knowledge distillation (KD) trains a small student model from a large teacher.
+
+**Pruning**. Removing weights that matter little after training.
+
+The term jailbreak describes a prompt that makes a model ignore its rules.
+
+_Few-shot prompting_ is like showing a colleague two solved examples first.
+
+Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
+
 ## Instruction Tuned LLMs
 
 An instruction tuned LLM starts with a base model and trains it on instructions.
@@ -185,6 +195,12 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # the first sentence of a section its heading names, opening with the term
     ("instruction tuned LLM", "An instruction tuned LLM starts with a base model"),
     ("instruction tunned llm", "An instruction tuned LLM starts with a base model"),  # typo
+    ("knowledge distillation", "Knowledge distillation (KD) trains a small student model"),
+    ("KD", "Knowledge distillation (KD) trains a small student model"),
+    # a lead-in alone is quoted with the sentence it introduces
+    ("pruning", "**Pruning**. Removing weights that matter little after training."),
+    ("jailbreak", "The term jailbreak describes a prompt"),
+    ("few-shot prompting", "_Few-shot prompting_ is like showing"),  # "few" is a stop word
 ])
 def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     from bot.config import load_settings
@@ -212,6 +228,9 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     assert not lookup.found
     assert lookup.used_in is not None and lookup.used_in.text.startswith("Models are still")
     assert knowledge.define("attention heads").used_in is None
+    # "Tokenization" is not "tokens", though both stem to "token"
+    tokens = knowledge.define("tokens")
+    assert not tokens.found and tokens.used_in.text.startswith("Every prompt costs tokens")
     # "Deep learning era" names learning, but the sentence does not open with it
     assert not knowledge.define("learning").found
 

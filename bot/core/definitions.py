@@ -8,19 +8,23 @@ if it shows enough of them:
 - the term opens the sentence (after an article at most): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"): it says what the term
   is; fully when an article follows ("is a", "are the"), half otherwise ("are still");
-- an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica"): the
+- an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica"), or
+  what stands for it ("Knowledge distillation (KD)", "in-context learning, i.e., …"): the
   same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
-  sentence names it;
+  sentence names it; so does a word that introduces a name right before the term ("the
+  term X", "a.k.a. X");
 - the term is set off in bold, italics, code or quotes: the author introduces it;
 - the sentence opens with the term, is the first of its section to use it, and the
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
   starts with…"): the section is about the term, and this is where it begins.
 
 An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
-forms. A term the reading uses but does not define gets no definition, but the passage that
-uses it most.
+forms. A term is matched by its words as written, a plural or British spelling aside
+("tokens" is not "Tokenization"); a lead-in that is the term alone ("**Pruning**.") is quoted
+with the sentence it introduces. A term the reading uses but does not define gets no
+definition, but the passage that uses it most.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
-from bot.core.text import Analyzer, fold, split_sentences, words
+from bot.core.text import Analyzer, americanize, fold, split_sentences, words
 
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
@@ -44,6 +48,12 @@ _SPELLED_OUT = re.compile(r"((?:[\w-]+ ){1,6})\(([A-Z][A-Za-z]{1,7}?)s?\)")
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "de", "da", "do", "e"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
+# Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
+# say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …").
+_NAMES_NEXT = re.compile(r"(?:\bterm|\btermo|\bexpression|\bexpressao|\ba\.?k\.?a\.?)"
+                         rf"[\s{re.escape(_MARKS)}]*$")
+_STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*[a-z][a-z0-9-]{{1,9}}\s*\)"
+                         r"|,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,])")
 
 
 class Defined(NamedTuple):
@@ -113,24 +123,37 @@ class DefinitionFinder:
 
     def _occurrences(self, term: str) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
-        term's index terms stand in a row (stop words between them aside), in reading
-        order."""
+        term's words stand in a row as written (stop words between them aside; a plural or
+        British spelling aside), in reading order. A sentence that is the term alone (a
+        lead-in: "**Pruning**.") comes with the sentence after it."""
         wanted = self.analyzer(term)
         if not wanted:
             return []
+        own = words(term)
+        content = [w for w in own if self.analyzer.term(w) is not None]
+        if len(content) != len(wanted):  # the analyzer read the term otherwise: by its terms
+            content = list(wanted)
         places = []
         for row in sorted(self.passages_with_(wanted))[:MAX_PASSAGES]:
             passage = self.passages_[row]
-            for sentence in split_sentences(passage.text):
+            sentences = split_sentences(passage.text)
+            for k, sentence in enumerate(sentences):
                 found = words(sentence)
                 kept = [(i, t) for i, w in enumerate(found)
                         if (t := self.analyzer.term(w)) is not None]
                 terms = [t for _, t in kept]
                 for j in range(len(terms) - len(wanted) + 1):
-                    if terms[j:j + len(wanted)] == wanted:
-                        places.append((passage, sentence, found, kept[j][0],
-                                       kept[j + len(wanted) - 1][0] + 1))
-                        break
+                    run = kept[j:j + len(wanted)]
+                    if terms[j:j + len(wanted)] != wanted or not all(
+                            _same_word(found[i], w) for (i, _), w in zip(run, content,
+                                                                         strict=True)):
+                        continue
+                    start, end = _widen(found, run[0][0], run[-1][0] + 1, own, content)
+                    if found == own[:len(found)] and k + 1 < len(sentences):
+                        sentence = _with_next(passage.text, sentence, sentences[k + 1])
+                        found = words(sentence)
+                    places.append((passage, sentence, found, start, end))
+                    break
         return places
 
     def _opens(self, found: Sequence[str], start: int) -> bool:
@@ -164,13 +187,15 @@ class DefinitionFinder:
 
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
         score = OPENS if self._opens(found, start) else 0
+        before, after = _around(sentence, found[start:end])
         copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
         if copula is not None:
-            after = end + len(copula)
-            says_what = copula[-1] in self.articles or (after < len(found)
-                                                        and found[after] in self.articles)
+            after_copula = end + len(copula)
+            says_what = copula[-1] in self.articles or (after_copula < len(found)
+                                                        and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…"; "are still…" half
-        elif _apposition(sentence, found[start:end], self.articles):
+        elif (_apposition(after, self.articles)
+              or _STANDS_FOR.match(after) is not None):  # "X (KD)", "X, i.e., …"
             score += COPULA
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)
@@ -179,6 +204,8 @@ class DefinitionFinder:
             names = found[cue].startswith(self.naming)
             if names and cue < start and all(w in _LINKS for w in found[cue + 1:start]):
                 score += NAMED
+        elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
+            score += CUE + NAMED
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
@@ -199,12 +226,55 @@ def _as_written(sentence: str, term_words: Sequence[str]) -> str:
     return sentence[found.start():found.end()]
 
 
-def _apposition(sentence: str, term_words: Sequence[str], articles: Collection[str]) -> bool:
-    """Whether a comma and an article follow the term ("RAG, a technique…")."""
-    marks = re.escape(_MARKS)
+def _around(sentence: str, term_words: Sequence[str]) -> tuple[str, str]:
+    """The folded sentence before and after the term's first mention."""
+    folded = fold(sentence)
     inner = r"[^\w]+".join(re.escape(w) for w in term_words)
-    found = re.search(rf"\b{inner}\w*[{marks}]*\s*,\s*(\w+)", fold(sentence))
+    found = re.search(rf"\b{inner}\w*", folded)
+    return (folded, "") if found is None else (folded[:found.start()], folded[found.end():])
+
+
+def _apposition(after: str, articles: Collection[str]) -> bool:
+    """Whether a comma and an article follow the term ("RAG, a technique…")."""
+    found = re.match(rf"[{re.escape(_MARKS)}]*\s*,\s*(\w+)", after)
     return found is not None and found.group(1) in articles
+
+
+def _same_word(written: str, asked: str) -> bool:
+    """Whether a word of the text is the asked one: a plural ("LLMs", "memories"), a British
+    spelling or, in a long word, a slip of one letter aside ("embedings"). The stemmer alone
+    would take "tokens" for "Tokenization"."""
+    a, b = americanize(written), americanize(asked)
+    short, long = sorted((a, b), key=len)
+    if a == b or long in (short + "s", short + "es"):
+        return True
+    if short.endswith("y") and long == short[:-1] + "ies":
+        return True
+    if len(short) < 5 or len(long) - len(short) > 1:
+        return False
+    if len(long) == len(short):  # one letter changed
+        return sum(x != y for x, y in zip(long, short, strict=True)) == 1
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))  # one left out
+
+
+def _widen(found: Sequence[str], start: int, end: int, own: Sequence[str],
+           content: Sequence[str]) -> tuple[int, int]:
+    """The term's span with its own stop words around its content words where the sentence
+    has them too ("few-shot prompting": "few" is a stop word)."""
+    lead = own.index(content[0]) if content and content[0] in own else 0
+    trail = len(own) - 1 - own.index(content[-1]) if content and content[-1] in own else 0
+    if lead and list(found[max(0, start - lead):start]) == list(own[:lead]):
+        start -= lead
+    if trail and list(found[end:end + trail]) == list(own[-trail:]):
+        end += trail
+    return start, end
+
+
+def _with_next(text: str, sentence: str, following: str) -> str:
+    """The sentence and the one after it, as the text writes them."""
+    first = text.find(sentence)
+    second = text.find(following, first + len(sentence))
+    return text[first:second + len(following)] if first >= 0 and second >= 0 else sentence
 
 
 def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
