@@ -13,7 +13,7 @@ from bot.config import load_settings
 from bot.core.corpus import load_corpus
 from bot.core.knowledge import Knowledge
 from bot.core.quiz import BLANK, KINDS, pick
-from bot.core.text import fold, squash
+from bot.core.text import fold, squash, words
 from bot.loading import load_resources
 from bot.store import LEITNER_DAYS, Store
 
@@ -38,9 +38,9 @@ def in_text(phrase: str, text: str) -> bool:
 
 def test_fifty_items_are_unambiguous_and_their_answer_is_in_the_passage_they_cite(reading):
     """Fifty items, or every item of a reading that gives fewer (the summary, after the
-    items that could be ambiguous or give themselves away are left out, gives 24)."""
+    items that could be ambiguous or give themselves away are left out, gives 16)."""
     items = reading.quiz.items()
-    assert len(items) >= 20
+    assert len(items) >= 15
     for item in random.Random(0).sample(items, min(50, len(items))):
         assert item.kind in KINDS
         assert len({fold(c) for c in item.choices}) == 4 and item.choices.count(item.answer) == 1
@@ -143,6 +143,10 @@ def test_blanks_that_give_themselves_away_or_break_a_word_are_not_asked():
     assert not _whole("Typically, this is what ____ does to a model.")
     assert not _whole("It still required domain experts to perform ____.")
     assert _whole("The Transformer made ____ practical at scale.")
+    # half of a quote or an emphasis cut out of its example
+    assert not _whole("The result should be one line in _French, with no notes.")
+    assert not _whole('Then write "a poem about ____ in the morning.')
+    assert _whole('The _system prompt_ tells the "assistant" how to behave.')
 
 
 def test_a_blanks_choices_look_alike():
@@ -160,3 +164,71 @@ def test_a_year_gives_its_decades_heading_away_and_no_answer_repeats_too_often(r
     assert not _decades("a 12345-word paper, 2 models")
     blanks = Counter(fold(i.answer) for i in reading.quiz.items() if i.kind == "blank")
     assert all(n <= BLANKS_PER_ANSWER for n in blanks.values())
+
+
+SECTIONS = """# Notes
+
+## History
+
+Skip ahead if you know it.
+
+## Recurrent years
+
+Recurrent networks read a text one word at a time and carry a hidden state from each word to
+the next one. Training them on long texts was slow, since no step could start before the one
+before it ended. Gated recurrent cells kept the gradients alive across many more steps of text.
+
+## Attention
+
+Attention lets every position look at every other one at once. A transformer stacks layers of
+attention and feed-forward blocks, so training runs in parallel on accelerators. Recurrent
+networks fell out of use once transformers trained faster on the same hardware.
+
+## Prompting
+
+A prompt is the text a model continues. Few-shot prompts show solved examples before the real
+task, and the model imitates their format. Clear instructions at the start of a prompt make
+the completion more predictable for everyone who uses it.
+
+## Safety
+
+Jailbreaks are prompts written to make a model ignore its rules. Providers filter outputs and
+train refusals, but determined users keep finding new phrasings. Red teams write such prompts
+on purpose before a release to find the weak spots early.
+
+## Costs
+
+Every token a model reads or writes is billed by the provider. Long contexts cost more per
+request, and caching repeated prefixes lowers the bill. Smaller models answer simple requests
+for a fraction of the price of larger ones.
+"""
+
+
+def test_sections_offered_neither_head_others_nor_share_the_sentences_subject():
+    from bot.core.corpus import Corpus, parse_document
+
+    settings = load_settings(ROOT / "config.yml")
+    corpus = Corpus((parse_document(SECTIONS, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(settings, corpus)
+    asked = [i for i in knowledge.quiz.items() if i.kind == "section"]
+    assert asked
+    for item in asked:
+        # "History" has a line of its own: its subsections' sentences would be its too
+        assert "History" not in item.choices and item.answer != "History"
+        if "Recurrent networks read" in item.prompt:
+            assert "Attention" not in item.choices  # it speaks of recurrent networks too
+        assert not any(w in words(item.prompt) for w in ("this", "these", "such"))
+        assert not item.prompt.endswith("?")  # a question leads into what follows it
+
+
+def test_a_blanks_choice_the_reading_writes_beside_its_neighbour_is_not_offered():
+    from bot.core.corpus import Corpus, parse_document
+
+    notes = parse_document(
+        "# Notes\n\n## Tools\n\nTry the prompt in the OpenAI Playground first. Then compare "
+        "it at Hugging Face Chat Playground, and at GitHub Models.\n\n"
+        "## More\n\nJupyter notebooks, Colab notebooks and Kaggle kernels all run Python "
+        "code next to the text that explains it.\n", "notes", markdown=True)
+    quiz = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), Corpus((notes,))).quiz
+    assert quiz._fits("Hugging Face", "Try the prompt in the ____ Playground first.")
+    assert not quiz._fits("Jupyter", "Try the prompt in the ____ Playground first.")

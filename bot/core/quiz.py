@@ -5,16 +5,18 @@ the answer to cite after it:
 
 - ``define``: a definition the reading gives, its term blanked; the choices are terms the
   reading defines;
-- ``blank``: a key sentence with a term blanked (one the reading defines, else one of the
-  field's vocabulary that the reading uses); the choices are other terms of the same pool
-  that agree with an "a" or "an" before the blank;
+- ``blank``: a key sentence with a term blanked (each term the reading defines or of the
+  field's vocabulary that the reading uses, one at a time); the choices are other terms of
+  the same pool that agree with an "a" or "an" before the blank;
 - ``section``: a sentence, and the section of its document that says it;
 - ``risk``: a risk's description, and its title among the risks the reading lists.
 
 An item is discarded when it could be ambiguous or give itself away: a distractor that
-appears in the prompt or in the cited passage, or that the reading writes next to the
-blank's neighbour; a word of the answer elsewhere in the prompt; a sentence written twice,
-or one that cannot stand alone (a list's lead-in, a fragment, one opening on "It").
+appears in the prompt or in the cited passage, or that the reading writes beside the blank's
+neighbour; a section offered that speaks of the sentence's subject too, or that is only a
+heading over others; a word of the answer elsewhere in the prompt; a sentence written twice,
+or one that cannot stand alone (a list's lead-in, a fragment, half of a quote, one opening on
+"It", a question, or for "which section", one pointing at "this" or "these").
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ COMMON_SHARE = 0.3  # a word in this share of the passages gives no answer away
 # the answer to most of them, and guessing it would pay.
 BLANKS_PER_ANSWER = 3
 KINDS = ("define", "blank", "section", "risk")
+# A section with less text of its own is a heading over others, or a note: a sentence of
+# its subsections would be said by it too.
+MIN_SECTION_CHARS = 200
 
 
 class QuizItem(NamedTuple):
@@ -79,6 +84,7 @@ class QuizMaker:
         """``jargon``: the field's words and phrases (folded), from the language resources."""
         passages = [p for p in passages if p.kind != "byline"]
         self._pairs = {pair for p in passages for pair in pairwise(words(p.text))}
+        self._near = {pair for p in passages for pair in _near_pairs(words(p.text))}
         in_passages: Counter[str] = Counter()
         for passage in passages:
             in_passages.update(set(self.analyzer(passage.text)))
@@ -120,52 +126,81 @@ class QuizMaker:
     def _blanks(self, passages: Sequence[Passage], sentences: Sequence[tuple[Passage, str]],
                 glossary: Sequence[GlossaryEntry], jargon: Sequence[str],
                 asked: Collection[str]) -> Iterable[QuizItem]:
-        """A sentence's term, blanked: one the reading defines, else one of the field's
-        (the jargon list) that the reading uses. The choices come from the same pool, and
-        agree with an "a" or "an" before the blank. ``asked``: the definitions' prompts,
-        not asked twice."""
+        """A sentence's terms, blanked one at a time: those the reading defines, and those
+        of the field (the jargon list) that the reading uses. The choices come from the
+        same pool, and agree with an "a" or "an" before the blank. ``asked``: the
+        definitions' prompts, not asked twice."""
         times: Counter[str] = Counter()  # blanks with each answer so far
         defined = sorted({e.term for e in glossary}, key=_longest_first)
         field_words = sorted(self._as_the_reading_writes(jargon, passages),
                              key=_longest_first)
         for passage, sentence in sentences:
-            for pool in (defined, field_words):
-                answer = next((t for t in pool if _blank_out(sentence, [t]) is not None), None)
-                if answer is not None:
-                    others = [t for t in pool if not self._same_word(t, answer)]
-                    break
-            else:
-                continue
-            prompt = _blank_out(sentence, [answer])
-            if (prompt is None or prompt in asked or self.gives_away(answer, prompt)
-                    or not _stands_alone(prompt)):
-                continue
-            others = [o for o in others if not self._appears(o, passage.text)
-                      and not self._same_word(o, answer) and not self._fits(o, prompt)
-                      and _agrees(o, prompt) == _agrees(answer, prompt)
-                      and _plural(o) == _plural(answer) and _shape(o) == _shape(answer)]
-            item = self._item("blank", prompt, answer, others, passage)
-            if item is not None and times[fold(answer)] < BLANKS_PER_ANSWER:
-                times[fold(answer)] += 1
-                yield item
+            for answer, pool in self._terms_in(sentence, (defined, field_words)):
+                prompt = _blank_out(sentence, [answer])
+                if (prompt is None or prompt in asked or self.gives_away(answer, prompt)
+                        or not _stands_alone(prompt)):
+                    continue
+                others = [o for o in pool if not self._appears(o, passage.text)
+                          and not self._same_word(o, answer) and not self._fits(o, prompt)
+                          and _agrees(o, prompt) == _agrees(answer, prompt)
+                          and _plural(o) == _plural(answer) and _shape(o) == _shape(answer)]
+                item = self._item("blank", prompt, answer, others, passage)
+                if item is not None and times[fold(answer)] < BLANKS_PER_ANSWER:
+                    times[fold(answer)] += 1
+                    yield item
+
+    def _terms_in(self, sentence: str,
+                  pools: Sequence[Sequence[str]]) -> list[tuple[str, Sequence[str]]]:
+        """Each term of the pools the sentence names once (with its pool), longest first,
+        none inside one already found ("learning" in "machine learning"); a term in two
+        pools counts in the first."""
+        found: list[tuple[str, Sequence[str]]] = []
+        for pool in pools:
+            for term in pool:
+                if (_blank_out(sentence, [term]) is not None
+                        and not any(self._same_word(term, t) or _inside(term, t)
+                                    for t, _ in found)):
+                    found.append((term, pool))
+        return found
 
     def _sections(self, passages: Sequence[Passage],
                   sentences: Sequence[tuple[Passage, str]]) -> Iterable[QuizItem]:
-        """Which section says a sentence: the choices are other sections of its document,
-        never one that holds it or that it holds (a heading and its subheading), and the
-        sentence names none of them. A document's untitled opening is not asked about."""
+        """Which section says a sentence. Only sections with text of their own are asked
+        about or offered (a heading over others, with a line under it, is neither), and
+        only a sentence that stands alone (no "this" or "these" pointing elsewhere) and
+        does not name its own heading. The choices are other sections of its document that
+        share none of the sentence's telling words (so none could say it too), never one
+        that holds it or that it holds. A document's untitled opening is not asked about."""
         paths: dict[str, dict[str, tuple[str, ...]]] = {}
+        text: Counter[tuple[str, str]] = Counter()
+        said: dict[tuple[str, str], set[str]] = {}
         for passage in passages:
             if fold(passage.section) != fold(passage.document.replace("_", " ")):
                 paths.setdefault(passage.document, {}).setdefault(passage.section,
                                                                   passage.path)
+                text[passage.document, passage.section] += len(passage.text)
+                said.setdefault((passage.document, passage.section), set()).update(
+                    self.analyzer(passage.text))
+        for document, sections in paths.items():
+            for section in [s for s in sections if text[document, s] < MIN_SECTION_CHARS]:
+                del sections[section]
+        # A word said in half of a document's sections (and three at least) is the
+        # document's, not a section's topic.
+        in_sections: Counter[tuple[str, str]] = Counter()
+        for (document, section), terms in said.items():
+            if section in paths.get(document, {}):
+                in_sections.update((document, t) for t in terms)
         for passage, sentence in sentences:
             sections = paths.get(passage.document, {})
-            if passage.section not in sections or self.gives_away(passage.section, sentence):
+            if (passage.section not in sections or self.gives_away(passage.section, sentence)
+                    or not _self_contained(sentence)):
                 continue
+            telling = {t for t in self.analyzer(sentence)
+                       if in_sections[passage.document, t] < max(3, len(sections) / 2)}
             others = [s for s, path in sections.items() if s != passage.section
                       and s not in passage.path and passage.section not in path
-                      and not self.gives_away(s, sentence)]
+                      and not self.gives_away(s, sentence)
+                      and not telling & said[passage.document, s]]
             item = self._item("section", sentence, passage.section, others, passage)
             if item is not None:
                 yield item
@@ -230,15 +265,23 @@ class QuizMaker:
 
     def _fits(self, word: str, prompt: str) -> bool:
         """Whether the reading writes the word next to the blank's neighbour somewhere
-        ("conversational language" for "rely on ____ language"): then it fits the blank
-        too, and the item would have two answers."""
+        ("conversational language" for "rely on ____ language"), or within a few words of
+        the nearest word of substance beside the blank ("Hugging Face Chat Playground" for
+        "the ____ Playground"): then it fits the blank too, and the item would have two
+        answers."""
         before, _, after = prompt.partition(BLANK)
         own = words(word)
         if not own:
             return False
         left, right = words(before)[-1:], words(after)[:1]
-        return bool((left and (left[0], own[0]) in self._pairs)
-                    or (right and (own[-1], right[0]) in self._pairs))
+        if ((left and (left[0], own[0]) in self._pairs)
+                or (right and (own[-1], right[0]) in self._pairs)):
+            return True
+        stop = self.analyzer.stop_words
+        left = [w for w in words(before) if w not in stop][-1:]
+        right = [w for w in words(after) if w not in stop][:1]
+        return bool((left and (left[0], own[0]) in self._near)
+                    or (right and (own[-1], right[0]) in self._near))
 
     def _appears(self, phrase: str, text: str) -> bool:
         """Whether the phrase's terms stand in the text in a row."""
@@ -303,6 +346,25 @@ def _sentences(passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
     return [(p, s) for p, s in found if said[squash(s)] == 1]
 
 
+# How far apart two words may stand and still be read together ("Hugging Face Chat
+# Playground": "face" and "playground").
+NEAR = 3
+
+
+def _near_pairs(found: Sequence[str]) -> Iterable[tuple[str, str]]:
+    """Each word with each of the NEAR words after it."""
+    for i, word in enumerate(found):
+        for other in found[i + 1:i + 1 + NEAR]:
+            yield word, other
+
+
+def _inside(term: str, other: str) -> bool:
+    """Whether the term's words stand in a row inside the other's."""
+    inner, outer = words(term), words(other)
+    n = len(inner)
+    return any(outer[i:i + n] == inner for i in range(len(outer) - n + 1))
+
+
 def _longest_first(term: str) -> tuple[int, str, str]:
     """Longer terms first (a phrase before its words), then alphabetically: the same order
     at every start, so the same items."""
@@ -318,11 +380,41 @@ _POINTING = frozenset(("it", "this", "these", "they", "that", "those", "such", "
 def _whole(sentence: str) -> bool:
     """A sentence a reader can take alone: it opens with a capital letter, its first words
     do not point back ("It", "Typically, this"), it does not end in a colon (a list's
-    lead-in) or "et al.", and is no quote, footnote or table row."""
+    lead-in) or "et al.", is no quote, footnote or table row, and closes the marks it
+    opens."""
     opening = words(sentence)[:3]  # "It", "This", and "Typically, this"
     return (sentence[:1].isupper() and not sentence.rstrip().endswith((":", "et al."))
             and not any(w in _POINTING for w in opening)
-            and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:")))
+            and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:"))
+            and _balanced(sentence))
+
+
+# Marks that come in pairs: emphasis (an underscore or asterisk at a word's edge), code,
+# quotes.
+_PAIRED = (re.compile(r"(?<!\w)_|_(?!\w)"), re.compile(r"\*\*"), re.compile(r"(?<!\*)\*(?!\*)"),
+           re.compile("`"), re.compile('"'))
+
+
+def _balanced(sentence: str) -> bool:
+    """Whether every pair of marks the sentence opens it also closes: a sentence cut out of
+    a quote or an emphasis ("The result is…_") is half of something."""
+    return (all(len(mark.findall(sentence)) % 2 == 0 for mark in _PAIRED)
+            and sentence.count("“") == sentence.count("”")
+            and sentence.count("(") == sentence.count(")"))
+
+
+# Words that point at something the sentence does not show ("in this process", "these are").
+_POINTING_ANYWHERE = frozenset(("this", "these", "those", "above", "below", "following",
+                                "latter", "former", "here", "isso", "isto", "esse", "essa",
+                                "esses", "essas", "este", "esta", "estes", "estas", "acima",
+                                "abaixo", "seguinte", "seguintes"))
+
+
+def _self_contained(sentence: str) -> bool:
+    """Whether the sentence says something by itself: nothing in it points at what is
+    around it, and it is no question (a question leads into what follows it)."""
+    return (not _POINTING_ANYWHERE.intersection(words(sentence))
+            and not sentence.rstrip().endswith("?"))
 
 
 def _stands_alone(prompt: str) -> bool:
