@@ -143,6 +143,7 @@ def test_blanks_that_give_themselves_away_or_break_a_word_are_not_asked():
     assert not _whole("Typically, this is what ____ does to a model.")
     assert not _whole("It still required domain experts to perform ____.")
     assert _whole("The Transformer made ____ practical at scale.")
+    assert not _whole("Ou seja, ____ de conteúdo prejudicial.")
     # half of a quote or an emphasis cut out of its example
     assert not _whole("The result should be one line in _French, with no notes.")
     assert not _whole('Then write "a poem about ____ in the morning.')

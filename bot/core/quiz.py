@@ -16,7 +16,8 @@ appears in the prompt or in the cited passage, or that the reading writes beside
 neighbour; a section offered that speaks of the sentence's subject too, or that is only a
 heading over others; a word of the answer elsewhere in the prompt; a sentence written twice,
 or one that cannot stand alone (a list's lead-in, a fragment, half of a quote, one opening on
-"It", a question, or for "which section", one pointing at "this" or "these").
+"It" or "Ou seja"; for a blank or "which section", a question or one pointing at "this" or
+"these").
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ class QuizMaker:
             for answer, pool in self._terms_in(sentence, (defined, field_words)):
                 prompt = _blank_out(sentence, [answer])
                 if (prompt is None or prompt in asked or self.gives_away(answer, prompt)
-                        or not _stands_alone(prompt)):
+                        or not _stands_alone(prompt) or not _self_contained(prompt)):
                     continue
                 others = [o for o in pool if not self._appears(o, passage.text)
                           and not self._same_word(o, answer) and not self._fits(o, prompt)
@@ -374,7 +375,8 @@ def _longest_first(term: str) -> tuple[int, str, str]:
 # A sentence that opens on one of these points at another sentence: it is not a question
 # about itself.
 _POINTING = frozenset(("it", "this", "these", "they", "that", "those", "such", "here",
-                       "there", "isso", "isto", "esse", "essa", "eles", "elas"))
+                       "there", "isso", "isto", "esse", "essa", "eles", "elas",
+                       "seja"))  # "Ou seja, …": "that is, …"
 
 
 def _whole(sentence: str) -> bool:
