@@ -70,7 +70,11 @@ class RetrievalSettings:
     spelling_min_length: int = bounded(5, 2)
     # A sentence embedder beside TF-IDF: multilingual-e5-small, or null.
     embedder: Literal["multilingual-e5-small"] | None = None
-    dense_weight: float = bounded(0.6, 0.0, 1.0)  # its share of the ranking
+    dense_weight: float = bounded(0.7, 0.0, 1.0)  # its share of the ranking
+    # Its share when the question's words match a passage well (a lexical score of
+    # matched_score or more): the words lead there, meaning leads where they miss.
+    matched_dense_weight: float = bounded(0.45, 0.0, 1.0)
+    matched_score: float = bounded(0.05, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

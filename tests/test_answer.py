@@ -408,6 +408,25 @@ def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path
     assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")
 
 
+def test_words_lead_where_they_match_and_meaning_where_they_miss():
+    """An embedder that reads every question as being about cats: a question whose words
+    match the dogs passage well still gets it first (matched_dense_weight); one whose words
+    match nothing well is ranked by meaning (dense_weight)."""
+
+    class CatMinded(TopicEmbedder):
+        def questions(self, texts):
+            return super().questions(["cat"] * len(texts))
+
+    settings, corpus = pet_notes()
+    knowledge = Knowledge.from_corpus(settings, corpus, embedder=CatMinded())
+    question = "do dogs need a walk every morning?"
+    assert knowledge.ask(question).passages[0].passage.text.startswith("Dogs need")
+    never_matched = dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, matched_score=1.0))
+    knowledge = Knowledge.from_corpus(never_matched, corpus, embedder=CatMinded())
+    assert knowledge.ask(question).passages[0].passage.text.startswith("Cats sleep")
+
+
 def test_the_embedder_reads_a_long_questions_beginning_and_tfidf_all_of_it():
     """An embedder's cost grows with the text: a pasted wall of text costs it no more than
     its first QUESTION_CHARS characters, while its last words still count lexically."""

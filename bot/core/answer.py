@@ -93,6 +93,10 @@ class Answerer:
     dense, dense_weight, dense_min_score : an embedder's index of the passages (fitted
         here), the weight of its cosine against the lexical score in the ranking, and the
         cosine at which it alone is enough to answer.
+    matched_dense_weight, matched_score : the cosine's weight instead when the best lexical
+        score is at least ``matched_score``: where the question's words match a passage
+        well, they lead the ranking; where they miss (a paraphrase, another language), the
+        meaning does.
     document_parsers : document id -> a parser that reads questions with that document's
         own data too (its members' words for its words, its OCR slips); its reading of a
         question scores that document's passages only, so no other reading is touched.
@@ -103,10 +107,14 @@ class Answerer:
                  numbers: NumberQuestions | None = None, number_weight: float = 1.0,
                  document_parsers: Mapping[str, QueryParser] | None = None,
                  dense: DenseIndex | None = None, dense_weight: float = 0.5,
-                 dense_min_score: float = 0.86) -> None:
+                 dense_min_score: float = 0.86, matched_dense_weight: float | None = None,
+                 matched_score: float = 1.0) -> None:
         self.parser = parser
         self.dense = dense
         self.dense_weight = dense_weight
+        self.matched_dense_weight = (dense_weight if matched_dense_weight is None
+                                     else matched_dense_weight)
+        self.matched_score = matched_score
         self.dense_min_score = dense_min_score
         self.document_parsers = document_parsers or {}
         self.retriever = retriever
@@ -188,7 +196,8 @@ class Answerer:
     def _fuse(self, question: str,
               scored: list[tuple[float, int]]) -> list[tuple[float, int, float, float]]:
         """The lexical candidates and the embedder's best, ranked by both scores, each
-        brought to 0-1 over the candidates and weighed by ``dense_weight``: (score, row,
+        brought to 0-1 over the candidates and weighed by ``dense_weight`` (or
+        ``matched_dense_weight`` when the words match well): (score, row,
         lexical score, cosine), best first. A passage's score becomes what decides the
         answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
         ``min_score``, whichever is higher."""
@@ -204,7 +213,9 @@ class Answerer:
             return []
         lex = _unit(np.array([lexical.get(r, 0.0) for r in rows]))
         dense = _unit(cosines[rows].astype(float))
-        fused = (1.0 - self.dense_weight) * lex + self.dense_weight * dense
+        matched = max((score for score, _ in scored), default=0.0) >= self.matched_score
+        weight = self.matched_dense_weight if matched else self.dense_weight
+        fused = (1.0 - weight) * lex + weight * dense
         scale = self.min_score / self.dense_min_score
         ranked = []
         for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first

@@ -163,6 +163,8 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
             embedder, None if settings.corpus.cache is None
             else settings.corpus.cache.parent / "embeddings", background=embed_in_background),
         dense_weight=rs.dense_weight,
+        matched_dense_weight=rs.matched_dense_weight,
+        matched_score=rs.matched_score,
         dense_min_score=ans.dense_min_score,
     ).fit(passages, labels)
 
