@@ -150,6 +150,16 @@ def test_blanks_that_give_themselves_away_or_break_a_word_are_not_asked():
     assert _whole('The _system prompt_ tells the "assistant" how to behave.')
 
 
+def test_a_blank_among_examples_is_not_asked_any_sibling_would_fit():
+    from bot.core.quiz import _among_examples
+
+    assert _among_examples("Open models include Alpaca, ____ and LLaMA.")
+    assert _among_examples("Exemplos incluem DALL-E-3 e modelos do ____.")
+    assert _among_examples("Models such as ____ changed the field.")
+    assert _among_examples("It runs on GPUs (e.g., ____) in the cloud.")
+    assert not _among_examples("InstructGPT is the predecessor to the now famous ____.")
+
+
 def test_a_blanks_choices_look_alike():
     from bot.core.quiz import _shape
 
@@ -233,3 +243,29 @@ def test_a_blanks_choice_the_reading_writes_beside_its_neighbour_is_not_offered(
     quiz = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), Corpus((notes,))).quiz
     assert quiz._fits("Hugging Face", "Try the prompt in the ____ Playground first.")
     assert not quiz._fits("Jupyter", "Try the prompt in the ____ Playground first.")
+
+
+def test_the_terms_a_reading_sets_off_and_defines_are_quizzed_with_their_definitions():
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.definitions import set_off_terms
+
+    text = ("# Notes\n\n## Evaluation\n\n"
+            "**Turing Test**: human judges compare answers from people and from agents, "
+            "and cannot tell them apart when the agent passes.\n\n"
+            "**Human Annotation**: people score each output of the model on a scale of one "
+            "to five for its helpfulness.\n\n"
+            "**Benchmark Suites**: fixed collections of tasks with known answers, run the "
+            "same way on every new release.\n\n"
+            "**Red Teaming**: experts write adversarial requests on purpose before a "
+            "release to find its weak spots.\n\n"
+            "The _domain_ matters, and `print_all()` is code.\n")
+    passages = parse_document(text, "notes", markdown=True).passages
+    assert set_off_terms(passages) == ["Turing Test", "Human Annotation", "Benchmark Suites",
+                                       "Red Teaming", "domain"]
+    quiz = Knowledge.from_corpus(load_settings(ROOT / "config.yml"),
+                                 Corpus((parse_document(text, "notes", markdown=True),))).quiz
+    defined = {i.answer: i for i in quiz.items() if i.kind == "define"}
+    assert set(defined) <= {"Turing Test", "Human Annotation", "Benchmark Suites",
+                            "Red Teaming"} and len(defined) >= 3
+    turing = defined.get("Turing Test")
+    assert turing is None or turing.prompt.startswith("**____**: human judges compare")

@@ -30,7 +30,7 @@ definition, but the passage that uses it most.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
@@ -121,6 +121,16 @@ class DefinitionFinder:
         used = max(counts.values(), key=lambda c: c[0])[1] if counts else None
         return best, used
 
+    def defined(self, terms: Iterable[str]) -> list[tuple[str, Defined]]:
+        """The terms the reading defines, each with its definition (looked up as
+        ``look_up`` does), one term per sentence, in the terms' order."""
+        found: dict[str, tuple[str, Defined]] = {}
+        for term in terms:
+            best, _ = self.look_up(term)
+            if best is not None and best.sentence not in found:
+                found[best.sentence] = (term, best)
+        return list(found.values())
+
     def _occurrences(self, term: str) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
         term's words stand in a row as written (stop words between them aside; a plural or
@@ -209,6 +219,24 @@ class DefinitionFinder:
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
+
+
+# A term the author sets off: up to four words in bold, italics or code, a letter first.
+_SET_OFF_TERM = re.compile(r"(\*\*|__|\*|_|`)([^\W\d_][\w'’ -]{0,40}?\w)\1(?![\w*`])")
+
+
+def set_off_terms(passages: Iterable[Passage], most: int = 200) -> list[str]:
+    """The terms the reading sets off ("**Turing Test**", "`embeddings`"), each as first
+    written, at most ``most``: the terms a reader is shown to be new. Code that is not
+    words ("print_all") and spans of more than four words are not terms."""
+    found: dict[str, str] = {}
+    for passage in passages:
+        for _, term in _SET_OFF_TERM.findall(passage.text):
+            if len(term.split()) <= 4 and "_" not in term and not any(c.isdigit() for c in term):
+                found.setdefault(fold(term), term)
+                if len(found) >= most:
+                    return list(found.values())
+    return list(found.values())
 
 
 def _singular(term: str) -> str:

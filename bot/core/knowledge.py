@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.core.answer import Answer, Answerer
 from bot.core.corpus import Corpus, Passage
-from bot.core.definitions import DefinitionFinder
+from bot.core.definitions import DefinitionFinder, set_off_terms
 from bot.core.dense import DenseIndex, Embedder
 from bot.core.gaps import Gap, group_questions
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
@@ -21,7 +21,7 @@ from bot.core.query import QueryParser, jargon_terms
 from bot.core.quiz import QuizMaker
 from bot.core.resources import DocumentData, Resources, Thesaurus
 from bot.core.risks import Risk, list_risks
-from bot.core.text import Analyzer, words
+from bot.core.text import Analyzer, fold, words
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,20 @@ class Knowledge:
     @functools.cached_property
     def quiz(self) -> QuizMaker:
         """The quiz's items from the reading (made when first asked for: on a long reading
-        it takes a moment, and a group that never quizzes never pays it)."""
+        it takes a moment, and a group that never quizzes never pays it). Its definitions
+        are the glossary's, and those the reading gives of the terms it sets off or heads
+        a section with. A single common word ("Examples", "_domain_") is a topic, not a
+        term: a term of one word is a name or an abbreviation ("ReAct", "RLHF")."""
+        passages = self.answerer.passages_
+        known = {fold(e.term) for e in self.glossary.entries_}
+        candidates = [t for t in (*set_off_terms(passages), *dict.fromkeys(
+            p.section for p in passages)) if len(words(t)) in (2, 3, 4) or (
+                len(words(t)) == 1 and any(c.isupper() or c.isdigit() for c in t[1:]))]
+        found = [GlossaryEntry(term, d.sentence, d.passage)
+                 for candidate, d in self.definitions.defined(candidates)
+                 if (term := clean_term(candidate)) and fold(term) not in known]
         return QuizMaker(self.answerer.retriever.analyzer).fit(
-            self.answerer.passages_, self.glossary.entries_, self.risks,
+            passages, (*self.glossary.entries_, *found), self.risks,
             self.resources.jargon.entries)
 
     def gaps(self, asked: Sequence[tuple[str, float]]) -> list[Gap]:

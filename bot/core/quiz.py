@@ -139,10 +139,13 @@ class QuizMaker:
             for answer, pool in self._terms_in(sentence, (defined, field_words)):
                 prompt = _blank_out(sentence, [answer])
                 if (prompt is None or prompt in asked or self.gives_away(answer, prompt)
-                        or not _stands_alone(prompt) or not _self_contained(prompt)):
+                        or not _stands_alone(prompt) or not _self_contained(prompt)
+                        or _among_examples(prompt)):
                     continue
+                own = set(self.analyzer(answer))
                 others = [o for o in pool if not self._appears(o, passage.text)
-                          and not self._same_word(o, answer) and not self._fits(o, prompt)
+                          and not own & set(self.analyzer(o))  # "context window", "length"
+                          and not self._fits(o, prompt)
                           and _agrees(o, prompt) == _agrees(answer, prompt)
                           and _plural(o) == _plural(answer) and _shape(o) == _shape(answer)]
                 item = self._item("blank", prompt, answer, others, passage)
@@ -379,13 +382,18 @@ _POINTING = frozenset(("it", "this", "these", "they", "that", "those", "such", "
                        "seja"))  # "Ou seja, …": "that is, …"
 
 
+_OPENING_MARKS = re.compile(r"^(?:[*`\"“‘'\s]|_(?=[^\W_]))+")
+
+
 def _whole(sentence: str) -> bool:
     """A sentence a reader can take alone: it opens with a capital letter, its first words
     do not point back ("It", "Typically, this"), it does not end in a colon (a list's
     lead-in) or "et al.", is no quote, footnote or table row, and closes the marks it
     opens."""
     opening = words(sentence)[:3]  # "It", "This", and "Typically, this"
-    return (sentence[:1].isupper() and not sentence.rstrip().endswith((":", "et al."))
+    first = _OPENING_MARKS.sub("", sentence)  # "**Turing Test**: …" opens on its term
+    return ((first.startswith(BLANK) or first[:1].isupper())
+            and not sentence.rstrip().endswith((":", "et al."))
             and not any(w in _POINTING for w in opening)
             and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:"))
             and _balanced(sentence))
@@ -409,7 +417,10 @@ def _balanced(sentence: str) -> bool:
 _POINTING_ANYWHERE = frozenset(("this", "these", "those", "above", "below", "following",
                                 "latter", "former", "here", "isso", "isto", "esse", "essa",
                                 "esses", "essas", "este", "esta", "estes", "estas", "acima",
-                                "abaixo", "seguinte", "seguintes"))
+                                "abaixo", "seguinte", "seguintes", "desta", "deste", "destas",
+                                "destes", "nesta", "neste", "nestas", "nestes", "dessa",
+                                "desse", "nessa", "nesse", "disso", "nisso", "disto",
+                                "nisto"))
 
 
 def _self_contained(sentence: str) -> bool:
@@ -417,6 +428,23 @@ def _self_contained(sentence: str) -> bool:
     around it, and it is no question (a question leads into what follows it)."""
     return (not _POINTING_ANYWHERE.intersection(words(sentence))
             and not sentence.rstrip().endswith("?"))
+
+
+# Words that announce examples ("such as", "e.g.", "incluem"): any sibling fits as well.
+_EXAMPLE_CUES = re.compile(r"\b(?:such as|e g|for example|for instance|includ\w*|"
+                           r"inclu\w*|por exemplo|exemplos? (?:de|d[oa]s?)|tais como)\b")
+_LISTED = frozenset(("and", "or", "e", "ou", "nor"))
+
+
+def _among_examples(prompt: str) -> bool:
+    """Whether the blank is one of a list's items ("Alpaca, ____ and LLaMA") or comes
+    soon after words that announce examples ("models such as ____"): another item of the
+    same kind would fit it too."""
+    before, _, after = prompt.partition(BLANK)
+    last, next_ = words(before)[-1:], words(after)[:1]
+    listed = (before.rstrip().endswith(",") or after.lstrip().startswith(",")
+              or bool(_LISTED.intersection(last + next_)))
+    return listed or _EXAMPLE_CUES.search(" ".join(words(before)[-8:])) is not None
 
 
 def _stands_alone(prompt: str) -> bool:
