@@ -174,12 +174,15 @@ class QuizMaker:
         only a sentence that stands alone (no "this" or "these" pointing elsewhere) and
         does not name its own heading. The choices are other sections of its document that
         share none of the sentence's telling words (so none could say it too), never one
-        that holds it or that it holds. A document's untitled opening is not asked about."""
+        that holds it or that it holds; a sentence with no telling word, only the
+        document's own ("protect AI systems" in a lesson on AI security), is not asked. A
+        document's opening, under its title, is about all of it: it is neither asked about
+        nor offered."""
         paths: dict[str, dict[str, tuple[str, ...]]] = {}
         text: Counter[tuple[str, str]] = Counter()
         said: dict[tuple[str, str], set[str]] = {}
         for passage in passages:
-            if fold(passage.section) != fold(passage.document.replace("_", " ")):
+            if passage.path:  # under a heading: the opening under the title is about it all
                 paths.setdefault(passage.document, {}).setdefault(passage.section,
                                                                   passage.path)
                 text[passage.document, passage.section] += len(passage.text)
@@ -201,6 +204,8 @@ class QuizMaker:
                 continue
             telling = {t for t in self.analyzer(sentence)
                        if in_sections[passage.document, t] < max(3, len(sections) / 2)}
+            if not telling:  # every word of it is the document's: any section could say it
+                continue
             others = [s for s, path in sections.items() if s != passage.section
                       and s not in passage.path and passage.section not in path
                       and not self.gives_away(s, sentence)
@@ -213,7 +218,8 @@ class QuizMaker:
         titles = [r.title for r in risks]
         for risk in risks:
             prompt = _blank_out(risk.text, [risk.title.removesuffix("…")])
-            if prompt is None or len(prompt) < len(BLANK) + 20:  # a title and nothing else
+            if (prompt is None or len(prompt) < len(BLANK) + 20  # a title and nothing else
+                    or not _whole(prompt)):
                 continue
             if self.gives_away(risk.title.removesuffix("…"), prompt):
                 continue
@@ -379,7 +385,11 @@ def _longest_first(term: str) -> tuple[int, str, str]:
 # about itself.
 _POINTING = frozenset(("it", "this", "these", "they", "that", "those", "such", "here",
                        "there", "isso", "isto", "esse", "essa", "eles", "elas",
-                       "seja"))  # "Ou seja, …": "that is, …"
+                       "seja",  # "Ou seja, …": "that is, …"
+                       # connectives that carry on from the sentence before
+                       "therefore", "thus", "hence", "however", "also", "additionally",
+                       "furthermore", "moreover", "portanto", "assim", "contudo", "porem",
+                       "entretanto", "alem", "tambem"))
 
 
 _OPENING_MARKS = re.compile(r"^(?:[*`\"“‘'\s]|_(?=[^\W_]))+")
@@ -388,14 +398,14 @@ _OPENING_MARKS = re.compile(r"^(?:[*`\"“‘'\s]|_(?=[^\W_]))+")
 def _whole(sentence: str) -> bool:
     """A sentence a reader can take alone: it opens with a capital letter, its first words
     do not point back ("It", "Typically, this"), it does not end in a colon (a list's
-    lead-in) or "et al.", is no quote, footnote or table row, and closes the marks it
-    opens."""
+    lead-in) or "et al.", is no quote, footnote, link or table row, and closes the marks
+    it opens."""
     opening = words(sentence)[:3]  # "It", "This", and "Typically, this"
     first = _OPENING_MARKS.sub("", sentence)  # "**Turing Test**: …" opens on its term
     return ((first.startswith(BLANK) or first[:1].isupper())
             and not sentence.rstrip().endswith((":", "et al."))
             and not any(w in _POINTING for w in opening)
-            and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:"))
+            and not any(mark in sentence for mark in ("|", "[^", "> ", ":pushpin:", "]("))
             and _balanced(sentence))
 
 
