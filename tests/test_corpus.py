@@ -175,6 +175,21 @@ def test_notes_are_segmented_as_people_write_them():
     ]
 
 
+def test_a_heading_with_text_right_under_it_and_code_with_comments_read_as_markdown():
+    text = ("# LLM Agents\nSource: a public guide\n\n## Chunking\nChunks are small pieces "
+            "of a document.\n\n```python\n# Create the search index\nindex = build()\n\n"
+            "# Query it\nindex.query()\n```\n\nSettext heading\n===============\n\n"
+            "<!-- an image that is not there -->\n\nAfter it.\n")
+    document = parse_document(text, "notes", markdown=True)
+    assert document.title == "LLM Agents"
+    assert [(p.section, p.text) for p in document.passages] == [
+        ("Chunking", "Chunks are small pieces of a document."),
+        ("Chunking", "```python # Create the search index index = build() # Query it "
+                     "index.query() ```"),
+        ("Settext heading", "After it."),
+    ]
+
+
 def test_a_question_about_a_column_finds_its_table_row(tmp_path):
     from bot.config import load_settings
     from bot.core.corpus import Corpus

@@ -29,12 +29,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from bot.core.text import fold, split_sentences, squash
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".docx", ".pdf")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# CommonMark with its tables (the GitHub way of writing them).
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
 # Bold in a heading ("**Foundation Models**"): citations are set in bold already.
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
@@ -271,25 +274,32 @@ def apply_corrections(text: str, corrections: Mapping[str, str]) -> str:
 
 
 def _markdown_blocks(text: str) -> Iterator[_Block]:
-    for chunk in _chunks(text):
-        lines = chunk.split("\n")
-        if len(lines) == 1 and (m := _MD_HEADING.match(lines[0])):
-            yield _Block("heading", m.group(2), len(m.group(1)))
-            continue
-        if len(lines) == 1 and (m := _PAGE_MARK.match(lines[0])):
-            yield _Block("page", "", int(m.group(1)))
-            continue
-        if len(lines) > 2 and "|" in lines[0] and _TABLE_RULE.match(lines[1]):
-            yield from _table_rows(lines)
-            continue
-        first = next((i for i, line in enumerate(lines) if (m := _BULLET.match(line))
-                      and not m.group(1)), None)  # the first top-level bullet
-        if first is None:
-            yield _Block("paragraph", _join(lines))
-            continue
-        if first > 0:  # a line of text right above its bullets
-            yield _Block("paragraph", _join(lines[:first]))
-        yield from _list_items(lines[first:])
+    """A Markdown file's blocks as CommonMark reads them (markdown-it-py): a heading is its
+    line, even with text right under it; a fenced code block is one block, its "# comment"
+    lines no headings. Each block's text is its source lines as written (marks kept: the
+    passage is quoted verbatim), joined into one line."""
+    lines = text.split("\n")
+    tokens = _MARKDOWN.parse(text)
+    for i, token in enumerate(tokens):
+        if token.level != 0 or token.map is None or token.nesting == -1:
+            continue  # inside another block, or a closing token
+        source = lines[token.map[0]:token.map[1]]
+        if token.type == "heading_open":
+            yield _Block("heading", tokens[i + 1].content.strip(), int(token.tag[1:]))
+        elif token.type == "html_block":
+            mark = _PAGE_MARK.match(token.content.strip())
+            if mark:
+                yield _Block("page", "", int(mark.group(1)))
+            elif not token.content.lstrip().startswith("<!--"):  # a comment says nothing
+                yield _Block("paragraph", _join(source))
+        elif token.type == "table_open":
+            yield from _table_rows([line for line in source if line.strip()])
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            yield from _list_items(source)
+        elif token.type != "hr":  # a paragraph, a quote, code
+            joined = _join(source)
+            if joined:
+                yield _Block("paragraph", joined)
 
 
 def _table_rows(lines: list[str]) -> Iterator[_Block]:
