@@ -177,6 +177,8 @@ _Few-shot prompting_ is like showing a colleague two solved examples first.
 
 Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
 
+Hybrid memory joins short-term and long-term memory. Hybrid memory helps long tasks.
+
 ## Instruction Tuned LLMs
 
 An instruction tuned LLM starts with a base model and trains it on instructions.
@@ -201,6 +203,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("pruning", "**Pruning**. Removing weights that matter little after training."),
     ("jailbreak", "The term jailbreak describes a prompt"),
     ("few-shot prompting", "_Few-shot prompting_ is like showing"),  # "few" is a stop word
+    # the reading's first use of the term opens the sentence that says what it does
+    ("hybrid memory", "Hybrid memory joins short-term and long-term memory."),
 ])
 def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     from bot.config import load_settings

@@ -36,7 +36,8 @@ from typing import NamedTuple, Self
 from bot.core.corpus import Passage
 from bot.core.text import Analyzer, americanize, fold, split_sentences, words
 
-OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
+# What each sign is worth.
+OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED, FIRST = 2, 2, 2, 1, 1, 1, 1
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
 # The passages read for a term, in reading order: a definition comes early, and /define
@@ -103,9 +104,14 @@ class DefinitionFinder:
         places = self._occurrences(term)
         best: Defined | None = None
         headed: set[tuple[str, ...]] = set()  # sections whose first use is already met
+        met: set[str] = set()  # documents whose first use is already met
         for passage, sentence, found, start, end in [
                 *places, *self._occurrences(self._spelled_out(term))]:
             score = self._score(sentence, found, start, end)
+            if passage.document not in met:
+                met.add(passage.document)
+                if self._opens(found, start):  # "Hybrid memory integrates…", at first use
+                    score += FIRST
             section = (passage.document, *passage.path)
             if section not in headed:
                 headed.add(section)
