@@ -215,7 +215,16 @@ on purpose before a release to find the weak spots early.
 
 Every token a model reads or writes is billed by the provider. Long contexts cost more per
 request, and caching repeated prefixes lowers the bill. Smaller models answer simple requests
-for a fraction of the price of larger ones.
+for a fraction of the price of larger ones. Red team reviews of jailbreaks add to what a
+release costs.
+
+## Learning goals
+
+After this page you will be able to:
+
+- Explain why recurrent networks trained slowly on long texts, one word after another.
+- Compare attention layers with recurrent cells when both run on the same accelerators.
+- Write a few-shot prompt with clear instructions and solved examples before the task.
 """
 
 
@@ -236,6 +245,9 @@ def test_sections_offered_neither_head_others_nor_share_the_sentences_subject():
             assert "Attention" not in item.choices  # it speaks of recurrent networks too
         assert not any(w in words(item.prompt) for w in ("this", "these", "such"))
         assert not item.prompt.endswith("?")  # a question leads into what follows it
+        # a lead-in and a list of phrases says again what the sections say
+        assert item.answer != "Learning goals"
+        assert "jailbreaks" not in item.prompt  # it names another section: it is that one's
 
 
 def test_a_blanks_choice_the_reading_writes_beside_its_neighbour_is_not_offered():

@@ -169,18 +169,29 @@ class QuizMaker:
 
     def _sections(self, passages: Sequence[Passage],
                   sentences: Sequence[tuple[Passage, str]]) -> Iterable[QuizItem]:
-        """Which section says a sentence. Only sections with text of their own are asked
-        about or offered (a heading over others, with a line under it, is neither), and
-        only a sentence that stands alone (no "this" or "these" pointing elsewhere) and
-        does not name its own heading. The choices are other sections of its document that
-        share none of the sentence's telling words (so none could say it too), never one
-        that holds it or that it holds; a sentence with no telling word, only the
-        document's own ("protect AI systems" in a lesson on AI security), is not asked. A
-        document's opening, under its title, is about all of it: it is neither asked about
-        nor offered."""
+        """Which section says a sentence. Only sections with prose of their own are asked
+        about or offered (a heading over others, with a line under it, is neither; nor a
+        lead-in over a list of phrases), and only a sentence that stands alone (no "this"
+        or "these" pointing elsewhere) and names no other section. The choices are
+        other sections of its document that share none of the sentence's telling words
+        (so none could say it too), never one that holds it or that it holds; a sentence
+        with no telling word, only the document's own ("protect AI systems" in a lesson on
+        AI security), is not asked. A document's opening, under its title, is about all of
+        it: it is neither asked about nor offered."""
         paths: dict[str, dict[str, tuple[str, ...]]] = {}
         text: Counter[tuple[str, str]] = Counter()
         said: dict[tuple[str, str], set[str]] = {}
+        # Sections with prose of their own, or a list of named things ("**Planning**: …",
+        # "HuggingGPT - an agent…"): one that is only a lead-in and a list of phrases (a
+        # lesson's goals, a quiz's options, the topics ahead) says again what others say.
+        items: dict[tuple[str, str], list[bool]] = {}
+        for p in passages:
+            if p.kind == "item":
+                items.setdefault((p.document, p.section), []).append(
+                    _NAMED_ITEM.match(p.text) is not None)
+        prose = {(p.document, p.section) for p in passages
+                 if p.kind == "paragraph" and not p.text.rstrip().endswith(":")}
+        prose |= {key for key, named in items.items() if sum(named) * 2 >= len(named)}
         for passage in passages:
             if passage.path:  # under a heading: the opening under the title is about it all
                 paths.setdefault(passage.document, {}).setdefault(passage.section,
@@ -189,7 +200,8 @@ class QuizMaker:
                 said.setdefault((passage.document, passage.section), set()).update(
                     self.analyzer(passage.text))
         for document, sections in paths.items():
-            for section in [s for s in sections if text[document, s] < MIN_SECTION_CHARS]:
+            for section in [s for s in sections if text[document, s] < MIN_SECTION_CHARS
+                            or (document, s) not in prose]:
                 del sections[section]
         # A word said in half of a document's sections (and three at least) is the
         # document's, not a section's topic.
@@ -199,13 +211,19 @@ class QuizMaker:
                 in_sections.update((document, t) for t in terms)
         for passage, sentence in sentences:
             sections = paths.get(passage.document, {})
-            if (passage.section not in sections or self.gives_away(passage.section, sentence)
+            if (passage.section not in sections
+                    or self.gives_away(passage.section, sentence)
                     or not _self_contained(sentence)):
                 continue
-            telling = {t for t in self.analyzer(sentence)
-                       if in_sections[passage.document, t] < max(3, len(sections) / 2)}
+            common = max(3, len(sections) / 2)
+            terms = set(self.analyzer(sentence))
+            telling = {t for t in terms if in_sections[passage.document, t] < common}
             if not telling:  # every word of it is the document's: any section could say it
                 continue
+            if any(named and named <= terms for other in sections if other != passage.section
+                   and (named := {t for t in self.analyzer(other)
+                                  if in_sections[passage.document, t] < common})):
+                continue  # it names a section ("… for Trust and Transparency"): that one's
             others = [s for s, path in sections.items() if s != passage.section
                       and s not in passage.path and passage.section not in path
                       and not self.gives_away(s, sentence)
@@ -421,6 +439,11 @@ def _balanced(sentence: str) -> bool:
     return (all(len(mark.findall(sentence)) % 2 == 0 for mark in _PAIRED)
             and sentence.count("“") == sentence.count("”")
             and sentence.count("(") == sentence.count(")"))
+
+
+# A list item that names what it describes: "**Planning**: …", "HuggingGPT - an agent…".
+_NAMED_ITEM = re.compile(r"\s*(?:\*\*[^*]+\*\*|__[^_]+__|[A-Z][\w.+-]*(?: [\w.+-]+){0,4}"
+                         r"(?:\s*[:–—]|\s+-\s))")
 
 
 # Words that point at something the sentence does not show ("in this process", "these are").
