@@ -18,13 +18,15 @@ if it shows enough of them:
 - the term is set off in bold, italics, code or quotes: the author introduces it;
 - the sentence opens with the term, is the first of its section to use it, and the
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
-  starts with…"): the section is about the term, and this is where it begins.
+  starts with…"): the section is about the term, and this is where it begins;
+- the sentence opens with the term at the reading's first use of it ("Hybrid memory
+  integrates…"): a reading says what a term is where it first brings it in.
 
 An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
-forms. A term is matched by its words as written, a plural or British spelling aside
-("tokens" is not "Tokenization"); a lead-in that is the term alone ("**Pruning**.") is quoted
-with the sentence it introduces. A term the reading uses but does not define gets no
-definition, but the passage that uses it most.
+forms. A term is matched by its words as written, a plural, British spelling or one-letter
+slip aside ("tokens" is not "Tokenization"); a lead-in that is the term alone
+("**Pruning**.") is quoted with the sentence it introduces. A term the reading uses but does
+not define gets no definition, but the passage that uses it most.
 """
 
 from __future__ import annotations
@@ -147,8 +149,9 @@ class DefinitionFinder:
             return []
         own = words(term)
         content = [w for w in own if self.analyzer.term(w) is not None]
-        if len(content) != len(wanted):  # the analyzer read the term otherwise: by its terms
-            content = list(wanted)
+        # Word for word as written, unless the analyzer reads the phrase otherwise than its
+        # words: then by its terms alone.
+        as_written = len(content) == len(wanted)
         places = []
         for row in sorted(self.passages_with_(wanted))[:MAX_PASSAGES]:
             passage = self.passages_[row]
@@ -160,12 +163,12 @@ class DefinitionFinder:
                 terms = [t for _, t in kept]
                 for j in range(len(terms) - len(wanted) + 1):
                     run = kept[j:j + len(wanted)]
-                    if terms[j:j + len(wanted)] != wanted or not all(
-                            _same_word(found[i], w) for (i, _), w in zip(run, content,
-                                                                         strict=True)):
+                    if terms[j:j + len(wanted)] != wanted or (as_written and not all(
+                            _same_word(found[i], w)
+                            for (i, _), w in zip(run, content, strict=True))):
                         continue
                     start, end = _widen(found, run[0][0], run[-1][0] + 1, own, content)
-                    if found == own[:len(found)] and k + 1 < len(sentences):
+                    if found == own and k + 1 < len(sentences):  # the term alone: a lead-in
                         sentence = _with_next(passage.text, sentence, sentences[k + 1])
                         found = words(sentence)
                     places.append((passage, sentence, found, start, end))

@@ -14,10 +14,10 @@ the answer to cite after it:
 An item is discarded when it could be ambiguous or give itself away: a distractor that
 appears in the prompt or in the cited passage, or that the reading writes beside the blank's
 neighbour; a section offered that speaks of the sentence's subject too, or that is only a
-heading over others; a word of the answer elsewhere in the prompt; a sentence written twice,
-or one that cannot stand alone (a list's lead-in, a fragment, half of a quote, one opening on
-"It" or "Ou seja"; for a blank or "which section", a question or one pointing at "this" or
-"these").
+heading over others or a lead-in over a list of phrases; a word of the answer elsewhere in
+the prompt; a sentence written twice, or one that cannot stand alone (a list's lead-in, a
+fragment, half of a quote, one opening on "It" or "Ou seja"; for a blank or "which
+section", a question or one pointing at "this" or "these").
 """
 
 from __future__ import annotations
