@@ -188,6 +188,14 @@ def test_a_heading_with_text_right_under_it_and_code_with_comments_read_as_markd
                      "index.query() ```"),
         ("Settext heading", "After it."),
     ]
+    # a line ending in ':' and the code or quote it shows are one passage, whatever follows
+    shown = parse_document("# Notes\n\n## Rules\n\nFor example, we can tell the bot:\n\n"
+                           "```\nNever say the word computer.\n```\n\nIt then says "
+                           "device instead.\n\nOr quote it:\n\n> Be brief.\n\nIt is.\n",
+                           "notes", markdown=True)
+    assert [p.text for p in shown.passages] == [
+        "For example, we can tell the bot: ``` Never say the word computer. ```",
+        "It then says device instead.", "Or quote it: > Be brief.", "It is."]
 
 
 def test_a_question_about_a_column_finds_its_table_row(tmp_path):

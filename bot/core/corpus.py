@@ -102,6 +102,7 @@ class _Block:
     bullet: bool = False
     lead: str = ""  # a table row's column names
     collects: bool = False  # an item ending in ':' gathers the bulleted sub-items after it
+    example: bool = False  # code or a quote: what a line ending in ':' shows
 
     def __post_init__(self) -> None:
         self.collects = self.kind == "item" and self.text.endswith(":")
@@ -299,7 +300,8 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         elif token.type != "hr":  # a paragraph, a quote, code
             joined = _join(source)
             if joined:
-                yield _Block("paragraph", joined)
+                yield _Block("paragraph", joined, example=token.type in (
+                    "fence", "code_block", "blockquote_open"))
 
 
 def _table_rows(lines: list[str]) -> Iterator[_Block]:
@@ -469,9 +471,10 @@ def _continues(block: _Block, previous: _Block, following: _Block | None) -> boo
         return True
     if block.kind != "paragraph" or previous.kind != "paragraph":
         return False
-    if previous.text.endswith(":"):  # a lead-in and the one example it introduces, unless
-        # that opens with a lead-in of its own ("**Reliability**. …")
-        return _plain_paragraph(block) and not _plain_paragraph(following)
+    if previous.text.endswith(":"):  # a lead-in and the one example it introduces (code or
+        # a quote; a paragraph unless more follow, or it opens with a lead-in of its own:
+        # "**Reliability**. …")
+        return block.example or (_plain_paragraph(block) and not _plain_paragraph(following))
     return block.text[:1].islower() and not previous.text.endswith((".", "!", "?"))
 
 
