@@ -470,3 +470,26 @@ def test_an_exported_documents_links_and_bold_keep_their_words(tmp_path: Path):
     document.save(str(tmp_path / "notes.docx"))
     assert [p.text for p in load_corpus(tmp_path).passages] == [
         "See the original paper for details.", "The **transformer** is a model."]
+
+
+def test_markdown_that_would_swallow_the_rest_and_other_odd_shapes_read_as_meant():
+    def read(text, **kwargs):
+        document = parse_document(text, "notes", markdown=True, **kwargs)
+        return document.title, [(p.section, p.kind, p.text) for p in document.passages]
+
+    # text converted from a page or a paper is text: an unclosed comment, tag or fence in
+    # it opens nothing
+    assert read("# Web\n\n<!-- starts a comment\n\n## Tags\n\nTags wrap content.\n",
+                converted=True)[1][-1] == ("Tags", "paragraph", "Tags wrap content.")
+    assert read("# P\n\n```json {\"a\": 1}\n\n<!-- page 2 -->\n\n## Method\n\nWe did it.\n",
+                converted=True)[1][-1] == ("Method", "paragraph", "We did it.")
+    assert read("# Notes\n\n<script> tags run.\n\n## Defences\n\nEscape it.\n")[1] == [
+        ("Notes", "paragraph", "<script> tags run."), ("Defences", "paragraph", "Escape it.")]
+    # front matter is settings; items are the parser's, however indented or marked
+    assert read("---\ntitle: x\ntags: ai\n---\n# Real\n\n - a\n - b\n\n+ c\n") == (
+        "Real", [("Real", "item", "a"), ("Real", "item", "b"), ("Real", "item", "c")])
+    # a table's header alone is kept; "**Example:**" introduces its code
+    assert read("# T\n\n## S\n\n| only | header |\n|---|---|\n\n**Example:**\n\n```\nrun()\n"
+                "```\n\nAfter.\n")[1] == [
+        ("S", "paragraph", "| only | header | |---|---|"),
+        ("S", "paragraph", "**Example:** ``` run() ```"), ("S", "paragraph", "After.")]

@@ -30,14 +30,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from bot.core.text import fold, split_sentences, squash
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".docx", ".pdf")
-# CommonMark with its tables (the GitHub way of writing them).
-_MARKDOWN = MarkdownIt("commonmark").enable("table")
+# CommonMark with its tables (the GitHub way of writing them), HTML read as text; text
+# converted from a page, an export or a paper has no code blocks either.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+_CONVERTED = MarkdownIt("commonmark", {"html": False}).enable("table").disable(
+    ["fence", "code"])
+# A list item's marker, and its sub-items' ("- ", "* ", "+ ", "1. ", "2) ").
+_ITEM_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,9}[.)])\s+")
+# YAML front matter (Obsidian, Jekyll): the document's settings, not its text.
+_FRONT_MATTER = re.compile(r"\A---\n(?:[\w-]+:.*\n|[ \t-].*\n|\n)*?---\n")
 # Bold in a heading ("**Foundation Models**"): citations are set in bold already.
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
@@ -150,6 +158,7 @@ def load_corpus(directory: Path,
         try:
             text, markdown = read_document(file, cache)
             document = parse_document(text, doc_id, markdown=markdown,
+                                      converted=file.suffix.lower() not in (".md", ".txt"),
                                       corrections=(corrections or {}).get(doc_id))
         except Exception as exc:  # a corrupt or unreadable file: the rest of the corpus loads
             skipped.append(f"{file.name} ({exc.__class__.__name__}: {exc})")
@@ -245,10 +254,14 @@ def parse_document(
     doc_id: str,
     *,
     markdown: bool,
+    converted: bool = False,
     corrections: Mapping[str, str] | None = None,
 ) -> Document:
+    """``converted``: Markdown the bot wrote from a page, an export or a paper."""
     text = apply_corrections(text.replace("\r\n", "\n"), corrections or {})
-    blocks = list(_markdown_blocks(text) if markdown else _plain_blocks(text))
+    if markdown:
+        text = _FRONT_MATTER.sub("", text)
+    blocks = list(_markdown_blocks(text, converted) if markdown else _plain_blocks(text))
     for block in blocks:
         if block.kind == "heading":
             block.text = _BOLD.sub(lambda m: m.group(1) or m.group(2), block.text)
@@ -274,34 +287,36 @@ def apply_corrections(text: str, corrections: Mapping[str, str]) -> str:
     return text
 
 
-def _markdown_blocks(text: str) -> Iterator[_Block]:
+def _markdown_blocks(text: str, converted: bool = False) -> Iterator[_Block]:
     """A Markdown file's blocks as CommonMark reads them (markdown-it-py): a heading is its
     line, even with text right under it; a fenced code block is one block, its "# comment"
-    lines no headings. Each block's text is its source lines as written (marks kept: the
-    passage is quoted verbatim), joined into one line."""
+    lines no headings; a list item is what the parser says it is. Each block's text is its
+    source lines as written (marks kept: the passage is quoted verbatim), joined into one
+    line. HTML is text (an unclosed "<!--" or "<script>" would swallow the rest); a
+    ``converted`` page, paper or export has no code either (its text is whatever the
+    document said: a "```" in a PDF's text box opens nothing)."""
     lines = text.split("\n")
-    tokens = _MARKDOWN.parse(text)
+    tokens = (_CONVERTED if converted else _MARKDOWN).parse(text)
     for i, token in enumerate(tokens):
         if token.level != 0 or token.map is None or token.nesting == -1:
             continue  # inside another block, or a closing token
         source = lines[token.map[0]:token.map[1]]
         if token.type == "heading_open":
-            yield _Block("heading", tokens[i + 1].content.strip(), int(token.tag[1:]))
-        elif token.type == "html_block":
-            mark = _PAGE_MARK.match(token.content.strip())
-            if mark:
-                yield _Block("page", "", int(mark.group(1)))
-            elif not token.content.lstrip().startswith("<!--"):  # a comment says nothing
-                yield _Block("paragraph", _join(source))
+            heading = " ".join(tokens[i + 1].content.split())
+            if heading:
+                yield _Block("heading", heading, int(token.tag[1:]))
         elif token.type == "table_open":
-            yield from _table_rows([line for line in source if line.strip()])
+            rows = list(_table_rows([line for line in source if line.strip()]))
+            yield from rows or [_Block("paragraph", _join(source))]  # a header alone
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            yield from _list_items(source)
+            yield from _list_items(tokens, i, lines)
         elif token.type != "hr":  # a paragraph, a quote, code
             joined = _join(source)
-            if joined:
+            if mark := _PAGE_MARK.match(joined):
+                yield _Block("page", "", int(mark.group(1)))
+            elif joined and not (joined.startswith("<!--") and joined.endswith("-->")):
                 yield _Block("paragraph", joined, example=token.type in (
-                    "fence", "code_block", "blockquote_open"))
+                    "fence", "code_block", "blockquote_open"))  # (a comment says nothing)
 
 
 def _table_rows(lines: list[str]) -> Iterator[_Block]:
@@ -313,7 +328,21 @@ def _table_rows(lines: list[str]) -> Iterator[_Block]:
             yield _Block("row", row.strip(), lead=names)
 
 
-def _list_items(lines: list[str]) -> Iterator[_Block]:
+def _list_items(tokens: list[Token], start: int, lines: list[str]) -> Iterator[_Block]:
+    """The items of the list that opens at ``tokens[start]``; an item's own sub-lists are
+    folded into it, their markers dropped."""
+    level = tokens[start].level + 1
+    for token in tokens[start + 1:]:
+        if token.level < level:
+            break  # the list's end
+        if token.type == "list_item_open" and token.level == level and token.map:
+            item = [_ITEM_MARK.sub("", line, count=1)
+                    for line in lines[token.map[0]:token.map[1]]]
+            if joined := _join(item):
+                yield _Block("item", joined, bullet=True)
+
+
+def _plain_item_blocks(lines: list[str]) -> Iterator[_Block]:
     """Top-level bullets are items; indented bullets are folded into their parent item."""
     current: list[str] = []
     for line in lines:
@@ -341,7 +370,7 @@ def _plain_blocks(text: str) -> Iterator[_Block]:
             yield _Block("heading", chunk.strip(), 2)
             continue
         if _BULLET.match(lines[0]):
-            yield from _list_items(lines)
+            yield from _plain_item_blocks(lines)
             in_list = True
             continue
         joined = _join(lines)
@@ -475,6 +504,8 @@ def _continues(block: _Block, previous: _Block, following: _Block | None) -> boo
         # a quote; a paragraph unless more follow, or it opens with a lead-in of its own:
         # "**Reliability**. …")
         return block.example or (_plain_paragraph(block) and not _plain_paragraph(following))
+    if block.example and previous.text.rstrip("*_").endswith(":"):  # "**Example:**"
+        return True
     return block.text[:1].islower() and not previous.text.endswith((".", "!", "?"))
 
 
