@@ -177,7 +177,12 @@ _Few-shot prompting_ is like showing a colleague two solved examples first.
 
 Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
 
-Hybrid memory joins short-term and long-term memory. Hybrid memory helps long tasks.
+HuggingGPT - an agent that plans with an LLM.
+
+Agents keep facts in long-term memory for later use. The planner (v2) was rewritten.
+
+- **Topics**
+- **Agents**
 
 ## Instruction Tuned LLMs
 
@@ -203,8 +208,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("pruning", "**Pruning**. Removing weights that matter little after training."),
     ("jailbreak", "The term jailbreak describes a prompt"),
     ("few-shot prompting", "_Few-shot prompting_ is like showing"),  # "few" is a stop word
-    # the reading's first use of the term opens the sentence that says what it does
-    ("hybrid memory", "Hybrid memory joins short-term and long-term memory."),
+    ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
 ])
 def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     from bot.config import load_settings
@@ -232,6 +236,10 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     assert not lookup.found
     assert lookup.used_in is not None and lookup.used_in.text.startswith("Models are still")
     assert knowledge.define("attention heads").used_in is None
+    # "long-term" is no "the term X"; "(v2)" no abbreviation of "planner"; a bold label
+    # alone defines nothing
+    assert not knowledge.define("memory").found and not knowledge.define("planner").found
+    assert not knowledge.define("topics").found
     # "Tokenization" is not "tokens", though both stem to "token"
     tokens = knowledge.define("tokens")
     assert not tokens.found and tokens.used_in.text.startswith("Every prompt costs tokens")

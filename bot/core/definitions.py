@@ -8,7 +8,8 @@ if it shows enough of them:
 - the term opens the sentence (after an article at most): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"): it says what the term
   is; fully when an article follows ("is a", "are the"), half otherwise ("are still");
-- an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica"), or
+- an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
+  "HuggingGPT - an agent…"), or
   what stands for it ("Knowledge distillation (KD)", "in-context learning, i.e., …"): the
   same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
@@ -18,9 +19,7 @@ if it shows enough of them:
 - the term is set off in bold, italics, code or quotes: the author introduces it;
 - the sentence opens with the term, is the first of its section to use it, and the
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
-  starts with…"): the section is about the term, and this is where it begins;
-- the sentence opens with the term at the reading's first use of it ("Hybrid memory
-  integrates…"): a reading says what a term is where it first brings it in.
+  starts with…"): the section is about the term, and this is where it begins.
 
 An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
 forms. A term is matched by its words as written, a plural, British spelling or one-letter
@@ -38,8 +37,7 @@ from typing import NamedTuple, Self
 from bot.core.corpus import Passage
 from bot.core.text import Analyzer, americanize, fold, split_sentences, words
 
-# What each sign is worth.
-OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED, FIRST = 2, 2, 2, 1, 1, 1, 1
+OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
 # The passages read for a term, in reading order: a definition comes early, and /define
@@ -53,10 +51,10 @@ _SMALL_WORDS = frozenset(("of", "the", "and", "for", "de", "da", "do", "e"))
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
 # say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …").
-_NAMES_NEXT = re.compile(r"(?:\bterm|\btermo|\bexpression|\bexpressao|\ba\.?k\.?a\.?)"
-                         rf"[\s{re.escape(_MARKS)}]*$")
-_STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*[a-z][a-z0-9-]{{1,9}}\s*\)"
-                         r"|,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,])")
+_NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
+                         rf"[\s{re.escape(_MARKS)}]*$")  # "long-term memory" names nothing
+_STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,]")
+_ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(\s*([a-z]{{2,9}}?)s?\s*\)")
 
 
 class Defined(NamedTuple):
@@ -106,14 +104,11 @@ class DefinitionFinder:
         places = self._occurrences(term)
         best: Defined | None = None
         headed: set[tuple[str, ...]] = set()  # sections whose first use is already met
-        met: set[str] = set()  # documents whose first use is already met
         for passage, sentence, found, start, end in [
                 *places, *self._occurrences(self._spelled_out(term))]:
+            if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
+                continue
             score = self._score(sentence, found, start, end)
-            if passage.document not in met:
-                met.add(passage.document)
-                if self._opens(found, start):  # "Hybrid memory integrates…", at first use
-                    score += FIRST
             section = (passage.document, *passage.path)
             if section not in headed:
                 headed.add(section)
@@ -213,8 +208,8 @@ class DefinitionFinder:
             says_what = copula[-1] in self.articles or (after_copula < len(found)
                                                         and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…"; "are still…" half
-        elif (_apposition(after, self.articles)
-              or _STANDS_FOR.match(after) is not None):  # "X (KD)", "X, i.e., …"
+        elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
+              or _abbreviates(after, found[start:end])):  # "X, i.e., …", "X (KD)"
             score += COPULA
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)
@@ -272,9 +267,20 @@ def _around(sentence: str, term_words: Sequence[str]) -> tuple[str, str]:
 
 
 def _apposition(after: str, articles: Collection[str]) -> bool:
-    """Whether a comma and an article follow the term ("RAG, a technique…")."""
-    found = re.match(rf"[{re.escape(_MARKS)}]*\s*,\s*(\w+)", after)
+    """Whether a comma, a dash or a colon and an article follow the term ("RAG, a
+    technique…", "HuggingGPT - an agent…")."""
+    found = re.match(rf"[{re.escape(_MARKS)}]*\s*(?:,|:|\s-|–|—)\s*(\w+)", after)
     return found is not None and found.group(1) in articles
+
+
+def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
+    """Whether brackets right after the term hold its initials ("Knowledge distillation
+    (KD)", "Large Language Models (LLMs)"), small words aside; not "(v2)" or "(optional)"."""
+    found = _ABBREVIATION.match(after)
+    if found is None or len(term_words) < 2:
+        return False
+    initials = "".join(w[0] for w in term_words if w not in _SMALL_WORDS)
+    return found.group(1) in (initials, "".join(w[0] for w in term_words))
 
 
 def _same_word(written: str, asked: str) -> bool:

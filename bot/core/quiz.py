@@ -115,7 +115,8 @@ class QuizMaker:
         terms = sorted({e.term for e in glossary}, key=fold)
         for entry in glossary:
             prompt = _blank_out(entry.definition, [entry.term])  # the term as the text has it
-            if (prompt is None or self.gives_away(entry.term, prompt)  # not named, or twice
+            if (prompt is None or len(words(prompt)) < 4  # the term alone: "**____**"
+                    or self.gives_away(entry.term, prompt)  # not named, or twice
                     or not _whole(prompt) or not _stands_alone(prompt)):
                 continue
             others = [t for t in terms if fold(t) != fold(entry.term)
@@ -449,7 +450,7 @@ _NAMED_ITEM = re.compile(r"\s*(?:\*\*[^*]+\*\*|__[^_]+__|[A-Z][\w.+-]*(?: [\w.+-
 # Words that point at something the sentence does not show ("in this process", "these are").
 _POINTING_ANYWHERE = frozenset(("this", "these", "those", "above", "below", "following",
                                 "latter", "former", "here", "isso", "isto", "esse", "essa",
-                                "esses", "essas", "este", "esta", "estes", "estas", "acima",
+                                "esses", "essas", "este", "estes", "acima",
                                 "abaixo", "seguinte", "seguintes", "desta", "deste", "destas",
                                 "destes", "nesta", "neste", "nestas", "nestes", "dessa",
                                 "desse", "nessa", "nesse", "disso", "nisso", "disto",
