@@ -25,7 +25,7 @@ catalogs: $(VENV)/.installed
 	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 -k locale_str --no-default-keywords \
 		--no-location --omit-header --sort-output -o bot/locales/fmstudy.pot bot
 	$(BIN)/pybabel update -i bot/locales/fmstudy.pot -d bot/locales -D fmstudy \
-		--no-location --omit-header --no-fuzzy-matching -w 100
+		--ignore-obsolete --no-fuzzy-matching -w 100
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bot tests bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Iterator
 from typing import TextIO, cast
@@ -10,13 +11,17 @@ from bot import i18n
 from bot.config import StoreSettings
 from bot.core.answer import Answer, Status
 from bot.core.knowledge import Knowledge
+from bot.core.quiz import QuizItem, pick
 from bot.i18n import N_, _
 from bot.render import (
+    QUIZ_NO_ITEMS,
     Reply,
     render_about,
     render_answer,
     render_definition,
     render_help,
+    render_quiz_item,
+    render_quiz_result,
     render_risks,
     to_text,
 )
@@ -50,7 +55,32 @@ class ConsoleMemory:
             self.store.close()
 
 
-COMMANDS = ("ask", "define", "risks", "about")
+class ConsoleQuiz:
+    """The console's /quiz: the item asked last, answered by the next line (a choice's
+    number or its words); any other line leaves it unanswered."""
+
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self.rng = rng or random.Random()
+        self.asked: QuizItem | None = None
+
+    def ask(self, knowledge: Knowledge, topic: str) -> Reply:
+        self.asked = pick(knowledge.quiz.items(topic or None), {}, time.time(), self.rng)
+        if self.asked is None:
+            return Reply(_(QUIZ_NO_ITEMS), ephemeral=True)
+        return render_quiz_item(self.asked, numbered=True)
+
+    def answer(self, knowledge: Knowledge, line: str) -> Reply | None:
+        """The result when the line answers the item asked, else None."""
+        item, self.asked = self.asked, None
+        if item is None:
+            return None
+        said = line.strip().casefold()
+        chosen = next((c for n, c in enumerate(item.choices, 1)
+                       if said in (str(n), c.casefold())), None)
+        return None if chosen is None else render_quiz_result(knowledge, item, chosen)
+
+
+COMMANDS = ("ask", "define", "risks", "about", "quiz")
 
 
 def _english(command: str) -> str:
@@ -64,8 +94,13 @@ def _english(command: str) -> str:
 
 
 def respond(knowledge: Knowledge, line: str,
-            remember: Callable[[str, Answer], None] | None = None) -> Reply:
-    """The reply to one console line: a slash command, or a free question."""
+            remember: Callable[[str, Answer], None] | None = None,
+            quiz: ConsoleQuiz | None = None) -> Reply:
+    """The reply to one console line: the answer to the quiz item just asked, a slash
+    command, or a free question."""
+    answered = quiz.answer(knowledge, line) if quiz is not None else None
+    if answered is not None:
+        return answered
     command, _sep, rest = line.strip().partition(" ")
     rest = rest.strip()
     command = _english(command.lower())
@@ -88,6 +123,8 @@ def respond(knowledge: Knowledge, line: str,
             return render_risks(knowledge, knowledge.risks, page=None)
         case "/about":
             return render_about(knowledge)
+        case "/quiz" if quiz is not None:
+            return quiz.ask(knowledge, rest)
         case "/help":
             help_reply = render_help()
             help_reply.content += "\n" + _("`/quit` (or Ctrl-D) leaves the console")
@@ -127,7 +164,8 @@ def run_console(knowledge: Knowledge, stdin: TextIO, out: TextIO) -> int:
 def _chat(knowledge: Knowledge, stdin: TextIO, out: TextIO,
           remember: Callable[[str, Answer], None]) -> int:
     interactive = stdin.isatty()
-    out.write(_("fmstudy console: ask a question, or /define, /risks, /about, /help, "
+    quiz = ConsoleQuiz()
+    out.write(_("fmstudy console: ask a question, or /define, /risks, /quiz, /about, /help, "
                 "/quit.") + "\n")
     lines = None if interactive else read_lines(stdin)
     while True:
@@ -155,5 +193,5 @@ def _chat(knowledge: Knowledge, stdin: TextIO, out: TextIO,
             return 0
         if not line.strip():
             continue
-        out.write(to_text(respond(knowledge, line, remember)) + "\n\n")
+        out.write(to_text(respond(knowledge, line, remember, quiz)) + "\n\n")
         out.flush()

@@ -349,13 +349,26 @@ QUIZ_TITLES = {"define": N_("Which term does the reading define here?"),
                "risk": N_("Which risk is this?")}
 
 
-def render_quiz_item(item: QuizItem, *, round_seconds: float | None = None) -> Reply:
-    """A quiz question: the reading's words with their blank, answered with the buttons."""
-    footer = (_("Answer with a button below.") if round_seconds is None else
-              _("Everyone can answer with a button; a first answer counts. The answer comes "
-                "in {seconds} s.").format(seconds=int(round_seconds)))
-    return Reply(embeds=[Embed(title=_(QUIZ_TITLES[item.kind]),
-                               description=clip(f"> {item.prompt}", QUIZ_QUOTE_CHARS),
+QUIZ_NO_ITEMS = N_("The reading gives no quiz questions about that; try another topic, or "
+                   "none.")
+
+
+def render_quiz_item(item: QuizItem, *, round_seconds: float | None = None,
+                     numbered: bool = False) -> Reply:
+    """A quiz question: the reading's words with their blank, answered with the buttons
+    (``numbered``: by the number of a choice listed under it, as in the console)."""
+    if numbered:
+        footer = _("Answer with the number of your choice.")
+    elif round_seconds is None:
+        footer = _("Answer with a button below.")
+    else:
+        footer = _("Everyone can answer with a button; a first answer counts. The answer "
+                   "comes in {seconds} s.").format(seconds=int(round_seconds))
+    description = clip(f"> {item.prompt}", QUIZ_QUOTE_CHARS)
+    if numbered:
+        description += "\n\n" + "\n".join(f"{n}. {choice}"
+                                          for n, choice in enumerate(item.choices, 1))
+    return Reply(embeds=[Embed(title=_(QUIZ_TITLES[item.kind]), description=description,
                                footer=footer, colour=COLOUR_QUIZ)])
 
 

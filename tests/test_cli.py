@@ -219,3 +219,29 @@ def test_gaps_without_a_store_is_one_line(project, capsys):
     assert main(["gaps", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'store' is null" in err
+
+
+def test_the_console_quizzes_and_takes_an_answer_by_number_or_words(lexical_knowledge):
+    import random
+
+    from bot.console import ConsoleQuiz, respond
+    from bot.render import to_text
+
+    quiz = ConsoleQuiz(random.Random(1))
+    asked = to_text(respond(lexical_knowledge, "/quiz", quiz=quiz))
+    item = quiz.asked
+    assert item is not None and "1. " in asked and "Answer with the number" in asked
+    assert item.answer not in asked.split("\n\n")[0]  # the title does not say it
+    right = item.choices.index(item.answer) + 1
+    result = to_text(respond(lexical_knowledge, str(right), quiz=quiz))
+    assert result.startswith(f"== Right: {item.answer} ==")
+    assert item.source.section in result  # cited
+    respond(lexical_knowledge, "/quiz", quiz=quiz)
+    wrong = next(c for c in quiz.asked.choices if c != quiz.asked.answer)
+    assert "Not quite" in to_text(respond(lexical_knowledge, wrong.upper(), quiz=quiz))
+    # a line that answers nothing is a question again, and the item is dropped
+    respond(lexical_knowledge, "/quiz", quiz=quiz)
+    assert "Not in the reading" not in to_text(
+        respond(lexical_knowledge, "what is emergence?", quiz=quiz))
+    assert quiz.asked is None
+    assert "no quiz questions" in to_text(respond(lexical_knowledge, "/quiz zzzz", quiz=quiz))

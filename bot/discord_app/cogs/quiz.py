@@ -31,6 +31,7 @@ from bot.discord_app.replies import NOT_YOURS, text, to_kwargs
 from bot.discord_app.views import StudyView
 from bot.i18n import N_, _, use
 from bot.render import (
+    QUIZ_NO_ITEMS,
     Reply,
     clip,
     render_quiz_item,
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_ITEMS = N_("The reading gives no quiz questions about that; try another topic, or none.")
 ALREADY = N_("You have answered this round already; the answer comes when it ends.")
 ANSWERED = N_("You have answered this question already; ask /quiz for another.")
 LABEL_MAX = 80  # Discord's limit on a button's label
@@ -187,7 +187,7 @@ class Quiz(commands.Cog):
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         items = (await making).items(topic)
         if not items:
-            await self._send(interaction, text(NO_ITEMS), None, deferred=not ready)
+            await self._send(interaction, text(QUIZ_NO_ITEMS), None, deferred=not ready)
             return
         schedule = {} if mode == "round" else await self._schedule(member)
         item = pick(items, schedule, time.time(), random.Random())
