@@ -151,6 +151,13 @@ def test_risks_are_the_subsections_or_list_items_of_a_limitations_section():
     assert [(r.title, r.passage.document) for r in risks] == [
         ("Cost", "a"), ("Opacity", "a"), ("Custo", "b"), ("Opacidade", "b")]
     assert [p.text for p in risks[1].details] == ["Not even the authors."]
+    # a paragraph that only points elsewhere is no risk of its own
+    pointed = ("# N\n\n## Risks\n\nModels leak the data they were trained on.\n\n"
+               "Read up more on how you can [govern and protect data](https://example.org) in "
+               "the age of AI.\n")
+    risks = list_risks(Corpus((parse_document(pointed, "c", markdown=True),)),
+                       RisksSettings().headings)
+    assert [r.title for r in risks] == ["Models leak the data they were trained on"]
 
 
 STYLES = """# Notes

@@ -85,7 +85,17 @@ def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int)
                               tuple(passages[at + 1:end])))
         return risks
     return [Risk(short_title(p.text, title_words), p) for p in passages
-            if not (p.kind == "paragraph" and p.text.endswith(":"))]
+            if not (p.kind == "paragraph" and p.text.endswith(":")) and not _pointer(p.text)]
+
+
+# A Markdown link: its words, and where it goes.
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _pointer(text: str) -> bool:
+    """Whether a paragraph only points elsewhere ("Read up more on how you can [govern and
+    protect AI](…)."): a link and a few words around it, no risk of its own."""
+    return _LINK.search(text) is not None and len(words(_LINK.sub("", text))) <= 12
 
 
 def _lead_ins(passages: Sequence[Passage]) -> list[int]:
