@@ -243,6 +243,12 @@ def set_off_terms(passages: Iterable[Passage], most: int = 200) -> list[str]:
     return list(found.values())
 
 
+def _written(term_words: Sequence[str]) -> str:
+    """A pattern of the term's (folded) words as a text writes them: anything but a letter
+    or digit between them ("self-supervised", "Large  Language Model")."""
+    return r"[^\w]+".join(re.escape(w) for w in term_words)
+
+
 def _singular(term: str) -> str:
     return term[:-1] if term.endswith("s") else term
 
@@ -251,8 +257,7 @@ def _as_written(sentence: str, term_words: Sequence[str]) -> str:
     """The term as the sentence spells it ("Large Language Model"), found by its folded
     words; the folded words where folding changed the sentence's length."""
     folded = fold(sentence)
-    inner = r"[^\w]+".join(re.escape(w) for w in term_words)
-    found = re.search(rf"\b{inner}", folded)
+    found = re.search(rf"\b{_written(term_words)}", folded)
     if found is None or len(folded) != len(sentence):
         return " ".join(term_words)
     return sentence[found.start():found.end()]
@@ -261,8 +266,7 @@ def _as_written(sentence: str, term_words: Sequence[str]) -> str:
 def _around(sentence: str, term_words: Sequence[str]) -> tuple[str, str]:
     """The folded sentence before and after the term's first mention."""
     folded = fold(sentence)
-    inner = r"[^\w]+".join(re.escape(w) for w in term_words)
-    found = re.search(rf"\b{inner}\w*", folded)
+    found = re.search(rf"\b{_written(term_words)}\w*", folded)
     return (folded, "") if found is None else (folded[:found.start()], folded[found.end():])
 
 
@@ -323,5 +327,5 @@ def _with_next(text: str, sentence: str, following: str) -> str:
 def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
     """Whether the term stands between marks of emphasis or quotation in the sentence."""
     marks = re.escape(_MARKS)
-    inner = r"[^\w]+".join(re.escape(w) for w in term_words)
-    return re.search(rf"[{marks}]\s*{inner}\w*\s*[{marks}]", fold(sentence)) is not None
+    return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*[{marks}]",
+                     fold(sentence)) is not None
