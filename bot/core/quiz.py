@@ -84,11 +84,13 @@ class QuizMaker:
             risks: Sequence[Risk], jargon: Iterable[str] = ()) -> Self:
         """``jargon``: the field's words and phrases (folded), from the language resources."""
         passages = [p for p in passages if p.kind != "byline"]
-        self._pairs = {pair for p in passages for pair in pairwise(words(p.text))}
-        self._near = {pair for p in passages for pair in _near_pairs(words(p.text))}
+        written = [words(p.text) for p in passages]
+        self._pairs = {pair for found in written for pair in pairwise(found)}
+        self._near = {pair for found in written for pair in _near_pairs(found)}
+        terms = [set(self.analyzer(p.text)) for p in passages]  # each passage's index terms
         in_passages: Counter[str] = Counter()
-        for passage in passages:
-            in_passages.update(set(self.analyzer(passage.text)))
+        for passage_terms in terms:
+            in_passages.update(passage_terms)
         self._everywhere = {t for t, n in in_passages.items()
                             if n >= COMMON_SHARE * len(passages)}
         definitions = tuple(self._definitions(glossary))
@@ -96,7 +98,7 @@ class QuizMaker:
         self.items_ = (*definitions,
                        *self._blanks(passages, sentences, glossary, sorted(jargon),
                                      {item.prompt for item in definitions}),
-                       *self._sections(passages, sentences), *self._risks(risks))
+                       *self._sections(passages, terms, sentences), *self._risks(risks))
         return self
 
     def items(self, topic: str | None = None) -> list[QuizItem]:
@@ -168,7 +170,7 @@ class QuizMaker:
                     found.append((term, pool))
         return found
 
-    def _sections(self, passages: Sequence[Passage],
+    def _sections(self, passages: Sequence[Passage], terms: Sequence[set[str]],
                   sentences: Sequence[tuple[Passage, str]]) -> Iterable[QuizItem]:
         """Which section says a sentence. Only sections with prose of their own are asked
         about or offered (a heading over others, with a line under it, is neither; nor a
@@ -193,13 +195,13 @@ class QuizMaker:
         prose = {(p.document, p.section) for p in passages
                  if p.kind == "paragraph" and not p.text.rstrip().endswith(":")}
         prose |= {key for key, named in items.items() if sum(named) * 2 >= len(named)}
-        for passage in passages:
+        for passage, passage_terms in zip(passages, terms, strict=True):
             if passage.path:  # under a heading: the opening under the title is about it all
                 paths.setdefault(passage.document, {}).setdefault(passage.section,
                                                                   passage.path)
                 text[passage.document, passage.section] += len(passage.text)
                 said.setdefault((passage.document, passage.section), set()).update(
-                    self.analyzer(passage.text))
+                    passage_terms)
         for document, sections in paths.items():
             for section in [s for s in sections if text[document, s] < MIN_SECTION_CHARS
                             or (document, s) not in prose]:
@@ -207,23 +209,29 @@ class QuizMaker:
         # A word said in half of a document's sections (and three at least) is the
         # document's, not a section's topic.
         in_sections: Counter[tuple[str, str]] = Counter()
-        for (document, section), terms in said.items():
+        for (document, section), section_terms in said.items():
             if section in paths.get(document, {}):
-                in_sections.update((document, t) for t in terms)
+                in_sections.update((document, t) for t in section_terms)
+        # Each section's telling heading words ("trust", "transpar"): a sentence that has
+        # them all names that section.
+        common = {document: max(3, len(sections) / 2) for document, sections in paths.items()}
+        named = {(document, s): {t for t in self.analyzer(s)
+                                 if in_sections[document, t] < common[document]}
+                 for document, sections in paths.items() for s in sections}
         for passage, sentence in sentences:
             sections = paths.get(passage.document, {})
             if (passage.section not in sections
                     or self.gives_away(passage.section, sentence)
                     or not _self_contained(sentence)):
                 continue
-            common = max(3, len(sections) / 2)
-            terms = set(self.analyzer(sentence))
-            telling = {t for t in terms if in_sections[passage.document, t] < common}
+            sentence_terms = set(self.analyzer(sentence))
+            telling = {t for t in sentence_terms
+                       if in_sections[passage.document, t] < common[passage.document]}
             if not telling:  # every word of it is the document's: any section could say it
                 continue
-            if any(named and named <= terms for other in sections if other != passage.section
-                   and (named := {t for t in self.analyzer(other)
-                                  if in_sections[passage.document, t] < common})):
+            if any(heading and heading <= sentence_terms
+                   for other in sections if other != passage.section
+                   and (heading := named[passage.document, other])):
                 continue  # it names a section ("… for Trust and Transparency"): that one's
             others = [s for s, path in sections.items() if s != passage.section
                       and s not in passage.path and passage.section not in path
