@@ -268,3 +268,27 @@ def test_a_risk_opened_in_full_shows_the_paragraphs_after_its_lead_in():
     assert "Models make things up" in opened and "**Output**: A famous painter." in opened
     listed = to_text(render_risks(knowledge, knowledge.risks * 4, page=None))
     assert "12. Misuse" in listed and "Risks 1–" not in listed  # a terminal gets them all
+
+
+def test_a_reading_that_defines_the_words_typed_wins_over_another_names_entry(project):
+    """"ajuste fino" is an alias (a translation) of the summary's curated "Fine-tuning";
+    notes the group adds define "ajuste fino" itself, and /define quotes the notes. A term
+    no other reading defines keeps its alias's entry."""
+    import dataclasses
+
+    from bot.config import load_settings
+    from bot.loading import load_knowledge
+
+    (project / "corpus" / "aula.md").write_text(
+        "# Aula\n\n## Ajuste fino\n\nO ajuste fino é um processo que treina um modelo "
+        "pré-treinado com dados do seu próprio domínio.\n", encoding="utf-8")
+    settings = load_settings(project / "config.yml")
+    settings = dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, embedder=None))
+    knowledge = load_knowledge(settings)
+    lookup = knowledge.define("ajuste fino")
+    assert lookup.found and lookup.entry.definition.startswith("O ajuste fino é um processo")
+    assert lookup.entry.passage.document == "aula"
+    emergence = knowledge.define("emergência")  # an alias only the summary answers
+    assert emergence.found and emergence.entry.term == "Emergence"
+    assert knowledge.define("fine-tuning").entry.term == "Fine-tuning"  # its own name

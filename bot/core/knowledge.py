@@ -82,11 +82,17 @@ class Knowledge:
 
     def define(self, term: str) -> Lookup:
         """The glossary's entry for the term (or a near spelling's), else the sentence of
-        the reading that defines it, else the passage that uses it most."""
+        the reading that defines it, else the passage that uses it most. An entry found by
+        another of its names (a translation: "ajuste fino" for "Fine-tuning") yields to a
+        reading that defines the very words typed."""
         lookup = self.glossary.lookup(term)
-        if lookup.found and lookup.score >= HEAD_MATCH:
+        key = self.glossary.key
+        by_alias = lookup.entry is not None and key(term) in map(key, lookup.entry.aliases)
+        if lookup.found and lookup.score >= HEAD_MATCH and not by_alias:
             return lookup
         defined, used_in = self.definitions.look_up(term)
+        if by_alias and defined is None and lookup.score >= HEAD_MATCH:
+            return lookup
         spelled = self.answerer.parser.spelled(term)
         if defined is None and used_in is None and spelled != " ".join(words(term)):
             defined, used_in = self.definitions.look_up(spelled)  # "instruction tunned llm"
