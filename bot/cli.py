@@ -262,10 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "questions from stdin, one per line)")
     ask.add_argument("--k", type=_positive, default=None, help="passages to return")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    define = sub.add_parser("define", parents=[common], help="the summary's definition of a term")
+    define = sub.add_parser("define", parents=[common],
+                            help="the reading's own definition of a term")
     define.add_argument("term")
     define.add_argument("--json", action="store_true")
-    risks = sub.add_parser("risks", parents=[common], help="the risks the summary lists")
+    risks = sub.add_parser("risks", parents=[common], help="the risks the reading lists")
     risks.add_argument("--json", action="store_true")
     sub.add_parser("console", parents=[common], help="chat locally, as the Discord bot would")
     ev = sub.add_parser("eval", parents=[common], help="answer quality on a question set")

@@ -292,3 +292,26 @@ def test_a_reading_that_defines_the_words_typed_wins_over_another_names_entry(pr
     emergence = knowledge.define("emergência")  # an alias only the summary answers
     assert emergence.found and emergence.entry.term == "Emergence"
     assert knowledge.define("fine-tuning").entry.term == "Fine-tuning"  # its own name
+
+
+def test_define_suggests_and_completes_the_terms_any_reading_defines():
+    """Autocomplete and a miss's suggestions offer the terms the notes define (a set-off
+    term, a section's heading), not only the glossary's; a term's own words count: "a
+    prompt" does not define "same prompt"."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+    from bot.render import render_definition, to_text
+
+    from .conftest import ROOT
+
+    notes = (STYLES + "\n## Practice\n\nSend the _same prompt_ twice.\n\n"
+             "A prompt is the text you give a model.\n")
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    assert "Instruction Tuned LLMs" in knowledge.glossary.complete("instr")
+    assert "Few-shot prompting" in knowledge.glossary.complete("few")
+    miss = to_text(render_definition(knowledge, knowledge.define("zebra crossing")))
+    assert "is not defined in the reading" in miss and "Few-shot prompting" in miss
+    assert not knowledge.define("same prompt").found
+    assert "Same prompt" not in knowledge.glossary.terms

@@ -143,26 +143,33 @@ class DefinitionFinder:
         if not wanted:
             return []
         own = words(term)
+        while own[1:] and own[0] in self.articles:  # "the Transformer" is "Transformer"
+            own = own[1:]
         content = [w for w in own if self.analyzer.term(w) is not None]
         # Word for word as written, unless the analyzer reads the phrase otherwise than its
         # words: then by its terms alone.
         as_written = len(content) == len(wanted)
+        # The stemmer keeps an abbreviation's plural ("LLMs"): terms meet without a final s.
+        singular = [_singular(t) for t in wanted]
+        rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
         places = []
-        for row in sorted(self.passages_with_(wanted))[:MAX_PASSAGES]:
+        for row in sorted(rows)[:MAX_PASSAGES]:
             passage = self.passages_[row]
             sentences = split_sentences(passage.text)
             for k, sentence in enumerate(sentences):
                 found = words(sentence)
                 kept = [(i, t) for i, w in enumerate(found)
                         if (t := self.analyzer.term(w)) is not None]
-                terms = [t for _, t in kept]
+                terms = [_singular(t) for _, t in kept]
                 for j in range(len(terms) - len(wanted) + 1):
                     run = kept[j:j + len(wanted)]
-                    if terms[j:j + len(wanted)] != wanted or (as_written and not all(
+                    if terms[j:j + len(wanted)] != singular or (as_written and not all(
                             _same_word(found[i], w)
                             for (i, _), w in zip(run, content, strict=True))):
                         continue
                     start, end = _widen(found, run[0][0], run[-1][0] + 1, own, content)
+                    if as_written and end - start != len(own):  # "a prompt" for "same prompt"
+                        continue
                     if found == own and k + 1 < len(sentences):  # the term alone: a lead-in
                         sentence = _with_next(passage.text, sentence, sentences[k + 1])
                         found = words(sentence)

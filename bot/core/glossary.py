@@ -10,6 +10,7 @@ lookup forgives case, plurals, British spelling, accents and typos, so "Homogeni
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,6 +62,13 @@ class Glossary:
         by document id.
     max_suggestions : how many near terms an unknown lookup offers.
     typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
+
+    Attributes
+    ----------
+    entries_ : every entry, by term in alphabetical order.
+    found_ : the entries ``with_found`` added (none when fitted).
+    keys_ : each entry's term and aliases by ``key`` -> the entry.
+    names_ : each entry's term and aliases as words -> the entry (typos are matched here).
     """
 
     def __init__(self, patterns: Sequence[str], *,
@@ -107,14 +115,34 @@ class Glossary:
                                             f"{', '.join(sorted(found_terms))})")
                 found[self.key(term)] = GlossaryEntry(entry.term, entry.definition,
                                                       entry.passage, entry.aliases + names)
-        self.entries_ = tuple(sorted(found.values(), key=lambda e: fold(e.term)))
+        self.found_: tuple[GlossaryEntry, ...] = ()
+        self._index(found.values())
+        return self
+
+    def _index(self, entries: Iterable[GlossaryEntry]) -> None:
+        self.entries_ = tuple(sorted(entries, key=lambda e: fold(e.term)))
         self.keys_: dict[str, GlossaryEntry] = {}
         self.names_: dict[str, GlossaryEntry] = {}
         for entry in self.entries_:
             for name in (entry.term, *entry.aliases):
                 self.keys_.setdefault(self.key(name), entry)
                 self.names_.setdefault(" ".join(words(name)), entry)
-        return self
+
+    def with_found(self, entries: Iterable[GlossaryEntry]) -> Glossary:
+        """A copy that also knows the terms found defined in the readings' text (found
+        once the index is built, so they are not in its field): lookups, suggestions and
+        autocomplete offer them, and ``labels`` stays the fitted entries'. A term the
+        glossary has keeps its entry."""
+        known = set(self.keys_)
+        found = []
+        for entry in entries:
+            if (key := self.key(entry.term)) not in known:
+                known.add(key)
+                found.append(entry)
+        extended = copy.copy(self)
+        extended.found_ = tuple(found)
+        extended._index([*self.entries_, *found])
+        return extended
 
     def _add(self, found: dict[str, GlossaryEntry], term: str, sentence: str,
              passage: Passage) -> None:
@@ -130,9 +158,11 @@ class Glossary:
         return " ".join(self.analyzer.stem(americanize(w)) for w in words(name))
 
     def labels(self) -> dict[str, list[str]]:
-        """Passage id -> the terms (and aliases) that passage defines."""
+        """Passage id -> the terms (and aliases) that passage defines, by the fitted
+        entries (the index's second field holds them)."""
         labels: dict[str, list[str]] = {}
-        for entry in self.entries_:
+        found = set(map(id, self.found_))
+        for entry in (e for e in self.entries_ if id(e) not in found):
             labels.setdefault(entry.passage.id, []).extend((entry.term, *entry.aliases))
         return labels
 

@@ -21,7 +21,7 @@ from bot.core.query import QueryParser, jargon_terms
 from bot.core.quiz import QuizMaker
 from bot.core.resources import DocumentData, Resources, Thesaurus
 from bot.core.risks import Risk, list_risks
-from bot.core.text import Analyzer, fold, words
+from bot.core.text import Analyzer, words
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class Knowledge:
             glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,
             articles=gs.articles,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
+        glossary = glossary.with_found(defined_in_text(answerer.passages_, definitions))
         return cls(settings, corpus, answerer, glossary, definitions, risks, resources)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
@@ -84,11 +85,14 @@ class Knowledge:
         """The glossary's entry for the term (or a near spelling's), else the sentence of
         the reading that defines it, else the passage that uses it most. An entry found by
         another of its names (a translation: "ajuste fino" for "Fine-tuning") yields to a
-        reading that defines the very words typed."""
+        reading that defines the very words typed; an entry found in the text itself is
+        taken at once only for the term exactly, the text being searched for a near
+        spelling as it was for the entry."""
         lookup = self.glossary.lookup(term)
         key = self.glossary.key
         by_alias = lookup.entry is not None and key(term) in map(key, lookup.entry.aliases)
-        if lookup.found and lookup.score >= HEAD_MATCH and not by_alias:
+        at_once = lookup.score >= (1.0 if lookup.entry in self.glossary.found_ else HEAD_MATCH)
+        if lookup.found and at_once and not by_alias:
             return lookup
         defined, used_in = self.definitions.look_up(term)
         if by_alias and defined is None and lookup.score >= HEAD_MATCH:
@@ -107,19 +111,9 @@ class Knowledge:
     def quiz(self) -> QuizMaker:
         """The quiz's items from the reading (made when first asked for: on a long reading
         it takes a moment, and a group that never quizzes never pays it). Its definitions
-        are the glossary's, and those the reading gives of the terms it sets off or heads
-        a section with. A single common word ("Examples", "_domain_") is a topic, not a
-        term: a term of one word is a name or an abbreviation ("ReAct", "RLHF")."""
-        passages = self.answerer.passages_
-        known = {fold(e.term) for e in self.glossary.entries_}
-        candidates = [t for t in (*set_off_terms(passages), *dict.fromkeys(
-            p.section for p in passages)) if len(words(t)) in (2, 3, 4) or (
-                len(words(t)) == 1 and any(c.isupper() or c.isdigit() for c in t[1:]))]
-        found = [GlossaryEntry(term, d.sentence, d.passage)
-                 for candidate, d in self.definitions.defined(candidates)
-                 if (term := clean_term(candidate)) and fold(term) not in known]
+        are the glossary's, the terms found defined in the readings included."""
         return QuizMaker(self.answerer.retriever.analyzer).fit(
-            passages, (*self.glossary.entries_, *found), self.risks,
+            self.answerer.passages_, self.glossary.entries_, self.risks,
             self.resources.jargon.entries)
 
     def gaps(self, asked: Sequence[tuple[str, float]]) -> list[Gap]:
@@ -133,6 +127,21 @@ class Knowledge:
         byline, under the title, is not a subject)."""
         return list(dict.fromkeys(p.section for p in self.corpus.passages
                                   if p.kind != "byline"))
+
+
+def defined_in_text(passages: Sequence[Passage],
+                    definitions: DefinitionFinder) -> list[GlossaryEntry]:
+    """The terms the readings set off (bold, italics, code) or head a section with, that
+    they define in a style ``definitions`` knows: what /define suggests and completes
+    beside the glossary, and what the quiz asks. A single common word ("Examples",
+    "_domain_") is a topic, not a term: a term of one word is a name or an abbreviation
+    ("ReAct", "RLHF")."""
+    candidates = [t for t in (*set_off_terms(passages), *dict.fromkeys(
+        p.section for p in passages)) if len(words(t)) in (2, 3, 4) or (
+            len(words(t)) == 1 and any(c.isupper() or c.isdigit() for c in t[1:]))]
+    return [GlossaryEntry(term, d.sentence, d.passage)
+            for candidate, d in definitions.defined(candidates)
+            if (term := clean_term(candidate))]
 
 
 def build_answerer(settings: Settings, passages: Sequence[Passage],

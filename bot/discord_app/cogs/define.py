@@ -1,4 +1,4 @@
-"""``/define term``: the summary's own definition, with autocomplete over its glossary.
+"""``/define term``: the reading's own definition, with autocomplete over its glossary.
 
 Autocomplete is asked on every keystroke and must answer within Discord's 3 seconds, so it
 is answered from memory (``glossary.complete``) with nothing awaited but the response itself.
