@@ -75,6 +75,9 @@ class RetrievalSettings:
     # matched_score or more): the words lead there, meaning leads where they miss.
     matched_dense_weight: float = bounded(0.45, 0.0, 1.0)
     matched_score: float = bounded(0.05, 0.0, 1.0)
+    # Added to the cosine of a passage in another language than the question's: the
+    # embedder scores a translation lower than the same words in one language.
+    cross_language_offset: float = bounded(0.0, 0.0, 0.2)
 
 
 @dataclass(frozen=True)

@@ -477,3 +477,32 @@ def test_passages_embedded_in_the_background_join_the_answers_when_ready():
     assert knowledge.answerer.dense is not None and knowledge.answerer.dense.wait(10)
     answer = knowledge.ask(question)
     assert answer.answered and answer.passages[0].passage.text.startswith("Cats sleep")
+
+
+def test_a_question_in_the_other_language_is_not_held_to_a_translations_lower_cosine():
+    """The embedder scores a Portuguese question against English notes lower than the same
+    meaning in one language; ``retrieval.cross_language_offset`` makes up for it, so the
+    question that a member asks in Portuguese is answered, not refused."""
+    from bot.core.text import detect_language
+
+    class Translating(TopicEmbedder):
+        def _embed(self, texts):
+            import numpy as np
+
+            vectors = super()._embed(texts)
+            shift = np.array([[0.62 if detect_language(t) == "pt" else 0.0] for t in texts])
+            vectors = np.hstack([vectors * np.sqrt(1.01), shift])
+            return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    settings, corpus = pet_notes()
+    question = "quanto tempo um gato descansa?"
+
+    def ask(offset):
+        chosen = dataclasses.replace(settings, retrieval=dataclasses.replace(
+            settings.retrieval, cross_language_offset=offset))
+        return Knowledge.from_corpus(chosen, corpus, embedder=Translating()).ask(question)
+
+    without, offset = ask(0.0), ask(0.015)
+    assert not without.answered
+    assert offset.answered and offset.passages[0].passage.text.startswith("Cats sleep")
+    assert offset.passages[0].cosine == pytest.approx(without.passages[0].cosine + 0.015)

@@ -191,6 +191,7 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
         dense_weight=rs.dense_weight,
         matched_dense_weight=rs.matched_dense_weight,
         matched_score=rs.matched_score,
+        cross_language_offset=rs.cross_language_offset,
         dense_min_score=ans.dense_min_score,
     ).fit(passages, labels)
 
