@@ -123,9 +123,9 @@ class Knowledge:
 
     @property
     def sections(self) -> list[str]:
-        """Sections that hold passages, in reading order: what the summary covers (the
-        byline, under the title, is not a subject)."""
-        return list(dict.fromkeys(p.section for p in self.corpus.passages
+        """Sections that hold passages, in reading order: what the reading covers (the
+        byline, under the title, is not a subject, nor a list of references)."""
+        return list(dict.fromkeys(p.section for p in self.answerer.passages_
                                   if p.kind != "byline"))
 
 
