@@ -32,6 +32,8 @@ BYLINE_COVERAGE = 0.9
 NUMBER_POOL = 3
 # With an embedder, this many of each signal's best passages are ranked together.
 DENSE_POOL = 10
+# A document's language is told from this many of its first characters.
+LANGUAGE_SAMPLE = 5000
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
@@ -100,8 +102,7 @@ class Answerer:
         meaning does.
     cross_language_offset : added to the cosine of a passage whose document is in another
         of the group's languages than the question: the embedder scores a translation
-        lower than the same meaning in one language (on the dev questions the best
-        passage's cosine is 0.014 lower, answerable and out-of-scope questions alike), so
+        lower than the same meaning in one language (measured in tests/data/README.md), so
         without it a Portuguese question is refused more often and ranks an English
         reading's passages below a Portuguese one's.
     document_parsers : document id -> a parser that reads questions with that document's
@@ -164,11 +165,15 @@ class Answerer:
     @staticmethod
     def _languages(passages: Sequence[Passage]) -> np.ndarray:
         """Each passage's language ("en", "pt"; "" when its function words do not tell):
-        its document's, read over the whole document, so a short passage ("RAG") is in
-        its document's language."""
+        its document's, read over the document's first ``LANGUAGE_SAMPLE`` characters
+        (function words are the commonest words, so a page tells as well as a book), and
+        a short passage ("RAG") is in its document's language."""
         texts: dict[str, list[str]] = {}
+        read: dict[str, int] = {}
         for passage in passages:
-            texts.setdefault(passage.document, []).append(passage.text)
+            if read.get(passage.document, 0) < LANGUAGE_SAMPLE:
+                texts.setdefault(passage.document, []).append(passage.text)
+                read[passage.document] = read.get(passage.document, 0) + len(passage.text)
         language = {doc: detect_language(" ".join(parts)) or ""
                     for doc, parts in texts.items()}
         return np.array([language[p.document] for p in passages])

@@ -28,8 +28,8 @@ _ACCENTS = re.compile("[" + "".join(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Emergência" and "emergencia" are one word. ASCII
-    text has no accents to strip, and skipping the search for them halves the cost of
-    reading a passage."""
+    text has no accents to strip: it is only lower-cased, sparing the normalisation and
+    the search for accents on most passages and questions."""
     if text.isascii():
         return text.lower()
     return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
