@@ -25,3 +25,18 @@ def test_a_passage_splits_on_punctuation_and_letters_from_digits():
     assert words(text)[:8] == ["foundation", "models", "e", "g", "bert", "gpt", "3", "emerged"]
     no_digits = text.replace("3", "")  # ASCII, no digits: split without the regex
     assert words(no_digits)[:7] == ["foundation", "models", "e", "g", "bert", "gpt", "emerged"]
+
+
+def test_a_sentence_ends_after_the_citation_markers_that_close_it():
+    """An encyclopedia writes its sources after the stop ("in 2016.[12] Later…"): the
+    sentence ends there, markers kept, so /define and the highlight quote one sentence;
+    "et al." and "e.g." end none."""
+    from bot.core.text import sentence_lines, split_sentences
+
+    text = ("BERT came in 2018.[12] It is encoder-only.[citation needed] GPT-3 came "
+            "later; See [Brown et al. 2020] for more, e.g. Table 2. [7] Quoted notes stay.")
+    assert split_sentences(text) == [
+        "BERT came in 2018.[12]", "It is encoder-only.[citation needed]",
+        "GPT-3 came later;", "See [Brown et al. 2020] for more, e.g. Table 2.",
+        "[7] Quoted notes stay."]
+    assert sentence_lines(text).splitlines() == split_sentences(text)

@@ -90,18 +90,23 @@ class Analyzer:
         return [t for t in map(self.term, words(text)) if t is not None]
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[A-Z0-9])")
+# A sentence ends at its stop and the citation markers right after it ("...in 2016.[12]",
+# "[citation needed]"), where white space and a capital, digit, quote or bracket follow;
+# "et al.", "e.g." and "i.e." end no sentence ("[Vaswani et al. 2017]", "(i.e. 117M …)").
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])(?<!\bet al\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+                             r"((?:\[[^\[\]\n]{1,30}\])*)\s+(?=[\"'(\[A-Z0-9])")
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences as a reader sees them; the summary often chains clauses with ';'."""
-    return [p.strip() for p in _SENTENCE_BREAK.split(text.strip()) if p.strip()]
+    return [p.strip() for p in _SENTENCE_BREAK.sub("\\1\x00", text.strip()).split("\x00")
+            if p.strip()]
 
 
 def sentence_lines(text: str) -> str:
     """The text with one sentence per line, for patterns anchored at a sentence's start
     (``^`` with re.MULTILINE) to run over a whole passage at once."""
-    return _SENTENCE_BREAK.sub("\n", " ".join(text.split()))
+    return _SENTENCE_BREAK.sub("\\1\n", " ".join(text.split()))
 
 
 # Function words that tell a short question's language: "o que é", "what is". Folded; each
