@@ -186,6 +186,9 @@ Every prompt costs tokens. Tokenization is the splitting of text into those toke
 
 HuggingGPT - an agent that plans with an LLM.
 
+Since 2023 many LLMs read images too.[20] These LLMs are also called large multimodal
+models (LMMs).[21] They cost more.
+
 Agents keep facts in long-term memory for later use. The planner (v2) was rewritten.
 
 - **Topics**
@@ -216,6 +219,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("jailbreak", "The term jailbreak describes a prompt"),
     ("few-shot prompting", "_Few-shot prompting_ is like showing"),  # "few" is a stop word
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
+    # an abbreviation written in the plural, in an article with citation markers
+    ("LMM", "(LMMs).[21]"),
 ])
 def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     from bot.config import load_settings
@@ -228,6 +233,7 @@ def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
     lookup = knowledge.define(typed)
     assert lookup.found and sentence in lookup.entry.definition
+    assert "They cost more" not in lookup.entry.definition  # the sentence, not the next
 
 
 def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():

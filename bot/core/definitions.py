@@ -195,7 +195,10 @@ class DefinitionFinder:
         short = " ".join(words(term))
         if " " in short or not short:
             return ""
-        for row in sorted(self.passages_with_(self.analyzer(term))):
+        terms = self.analyzer(term)
+        # The stemmer keeps an abbreviation's plural: "(LMMs)" spells out "LMM" too.
+        rows = set(self.passages_with_(terms)) | set(self.passages_with_([f"{t}s" for t in terms]))
+        for row in sorted(rows):
             for long, found in _SPELLED_OUT.findall(self.passages_[row].text):
                 if fold(found) != short:
                     continue
