@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -321,3 +322,28 @@ def test_define_suggests_and_completes_the_terms_any_reading_defines():
     assert "is not defined in the reading" in miss and "Few-shot prompting" in miss
     assert not knowledge.define("same prompt").found
     assert "Same prompt" not in knowledge.glossary.terms
+
+
+@pytest.mark.parametrize(("typed", "opening"), [
+    ("foundation model", "O termo modelo de fundação"),  # English, on Portuguese notes
+    ("modelos de fundação", "O termo modelo de fundação"),  # the notes' own words
+])
+def test_define_reads_a_term_typed_in_the_groups_other_language(typed, opening):
+    """The thesaurus that reads a member's Portuguese question also reads a term typed in
+    the other language than the notes': "foundation model" finds the Portuguese notes'
+    "modelo de fundação"."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+    from bot.loading import load_resources
+
+    from .conftest import ROOT
+
+    notes = ("# Aula\n\n## Modelos\n\nO termo modelo de fundação foi criado em Stanford e "
+             "definido como um modelo de IA treinado com dados amplos.\n")
+    settings = load_settings(ROOT / "config.yml")
+    general = dataclasses.replace(load_resources(settings), documents={})
+    knowledge = Knowledge.from_corpus(
+        settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
+    lookup = knowledge.define(typed)
+    assert lookup.found and lookup.entry.definition.startswith(opening)

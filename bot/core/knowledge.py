@@ -100,12 +100,39 @@ class Knowledge:
         spelled = self.answerer.parser.spelled(term)
         if defined is None and used_in is None and spelled != " ".join(words(term)):
             defined, used_in = self.definitions.look_up(spelled)  # "instruction tunned llm"
+        if defined is None and not lookup.found:
+            for translated in self._translations(term):
+                other = self.glossary.lookup(translated)
+                if other.found and other.score >= 1.0:
+                    return dataclasses.replace(other, query=lookup.query)
+                defined, also_used = self.definitions.look_up(translated)
+                used_in = used_in or also_used
+                if defined is not None:
+                    break
         if defined is not None:
             entry = GlossaryEntry(clean_term(defined.term), defined.sentence, defined.passage)
             return Lookup(lookup.query, entry, 1.0)
         if lookup.found:
             return lookup
         return dataclasses.replace(lookup, used_in=used_in)
+
+    def _translations(self, term: str) -> list[str]:
+        """The term in the group's other language, by the thesaurus: its own entry's words
+        ("ajuste fino": "fine tuning") and the entries that stand for its words ("foundation
+        model": "modelo de fundação"), for a reading in the other language."""
+        typed = " ".join(words(term))
+        table = self.resources.thesaurus.merged()
+        found = [" ".join(table[typed])] if table.get(typed) else []
+        return [*found, *self._thesaurus_by_meaning.get(self.glossary.key(typed), ())]
+
+    @functools.cached_property
+    def _thesaurus_by_meaning(self) -> dict[str, list[str]]:
+        """The thesaurus's phrases by what they stand for (``glossary.key`` of its words)."""
+        by_meaning: dict[str, list[str]] = {}
+        for phrase, targets in self.resources.thesaurus.merged().items():
+            if targets:
+                by_meaning.setdefault(self.glossary.key(" ".join(targets)), []).append(phrase)
+        return by_meaning
 
     @functools.cached_property
     def quiz(self) -> QuizMaker:
