@@ -44,8 +44,9 @@ class CorpusSettings:
     # Sections whose heading has one of these words list sources, not answers: they are
     # never quoted as an answer (a paper's title shares every word of a question about it).
     reference_headings: tuple[str, ...] = ("References", "Bibliography", "Further reading",
-                                           "Reading list", "Referências", "Bibliografia",
-                                           "Leituras")
+                                           "Reading list", "See also", "Referências",
+                                           "Bibliografia", "Leituras", "Ver também",
+                                           "Veja também")
 
 
 @dataclass(frozen=True)

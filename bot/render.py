@@ -204,9 +204,9 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
             term=escape(lookup.query.strip()))
         if lookup.suggestions:
             text += " " + _("Did you mean: {terms}?").format(terms=", ".join(lookup.suggestions))
-        elif knowledge.glossary.terms:
+        elif knowledge.lexicon.terms:
             text += " " + _("Terms it defines: {terms}.").format(
-                terms=", ".join(knowledge.glossary.terms))
+                terms=", ".join(knowledge.lexicon.terms))
         return Reply(clip(text, CONTENT_LIMIT), ephemeral=True)
     entry = lookup.entry
     note = "" if lookup.score >= 1.0 else "\n\n" + _(

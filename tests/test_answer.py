@@ -506,3 +506,23 @@ def test_a_question_in_the_other_language_is_not_held_to_a_translations_lower_co
     assert not without.answered
     assert offset.answered and offset.passages[0].passage.text.startswith("Cats sleep")
     assert offset.passages[0].cosine == pytest.approx(without.passages[0].cosine + 0.015)
+
+
+def test_a_see_also_list_is_never_an_answer_nor_a_subject_of_the_reading():
+    """An encyclopedia article ends on "See also" (pointers to other articles): a question
+    that names one finds the text, and a refusal does not list it as covered."""
+    from bot.core.corpus import Corpus, parse_document
+    from bot.render import render_not_covered, to_text
+
+    from .conftest import ROOT
+
+    article = ("# Large language model\n\n## Training\n\nFoundation models are trained on "
+               "broad data and adapted to many tasks.\n\n## See also\n\n- Foundation models\n"
+               "- List of chatbots\n")
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), Corpus(
+        (parse_document(article, "article", markdown=True),)))
+    answer = knowledge.ask("foundation models")
+    assert all(p.passage.section != "See also" for p in answer.passages)
+    assert knowledge.sections == ["Training"]
+    refusal = to_text(render_not_covered(knowledge, knowledge.ask("chatbots?")))
+    assert "See also" not in refusal

@@ -316,12 +316,12 @@ def test_define_suggests_and_completes_the_terms_any_reading_defines():
              "A prompt is the text you give a model.\n")
     corpus = Corpus((parse_document(notes, "notes", markdown=True),))
     knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
-    assert "Instruction Tuned LLMs" in knowledge.glossary.complete("instr")
-    assert "Few-shot prompting" in knowledge.glossary.complete("few")
+    assert "Instruction Tuned LLMs" in knowledge.lexicon.complete("instr")
+    assert "Few-shot prompting" in knowledge.lexicon.complete("few")
     miss = to_text(render_definition(knowledge, knowledge.define("zebra crossing")))
     assert "is not defined in the reading" in miss and "Few-shot prompting" in miss
     assert not knowledge.define("same prompt").found
-    assert "Same prompt" not in knowledge.glossary.terms
+    assert "Same prompt" not in knowledge.lexicon.terms
 
 
 @pytest.mark.parametrize(("typed", "opening"), [
@@ -347,3 +347,59 @@ def test_define_reads_a_term_typed_in_the_groups_other_language(typed, opening):
         settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
     lookup = knowledge.define(typed)
     assert lookup.found and lookup.entry.definition.startswith(opening)
+
+
+def test_a_reading_that_defines_the_word_typed_wins_over_a_longer_term_it_starts():
+    """"instruction" starts one term the notes define ("Instruction-Tuned LLMs"); the notes
+    also define "instruction" itself, and /define quotes that, not the longer term."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+
+    from .conftest import ROOT
+
+    notes = ("# Notes\n\n## Instruction-Tuned LLMs\n\n**Instruction-Tuned LLMs**: base models "
+             "trained further on pairs of requests and answers.\n\n## Requests\n\nAn "
+             "instruction is a request that tells the model what to do.\n")
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    assert "Instruction-Tuned LLMs" in knowledge.lexicon.terms
+    lookup = knowledge.define("instruction")
+    assert lookup.found and lookup.entry.definition.startswith("An instruction is a request")
+    longer = knowledge.define("instruction-tuned LLMs")
+    assert longer.entry.definition.startswith("**Instruction-Tuned LLMs**: base models")
+
+
+def test_the_readings_terms_join_autocomplete_once_found_and_never_the_index():
+    """Autocomplete answers at once: the glossary's terms until the readings' own are found
+    (the bot finds them in the background at start), then both. The index's field keeps
+    the glossary's labels alone, as it was built."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+
+    from .conftest import ROOT
+
+    corpus = Corpus((parse_document(STYLES, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    assert knowledge.complete("instr") == []  # not found yet: nothing waits for them
+    assert "Instruction Tuned LLMs" in knowledge.lexicon.terms
+    assert knowledge.complete("instr") == ["Instruction Tuned LLMs"]
+    assert knowledge.lexicon.labels() == knowledge.glossary.labels()
+
+
+def test_a_glossary_entry_keeps_its_own_name_when_another_reading_defines_it(project):
+    """"Foundation models" has the alias "foundational models", which reads the same once
+    stemmed: typing the entry's own name is no alias, so the summary's curated entry
+    answers, though notes the group adds define the term too."""
+    from bot.config import load_settings
+    from bot.loading import load_knowledge
+
+    (project / "corpus" / "notes.md").write_text(
+        "# Notes\n\n## Models\n\nA foundation model is any model trained on broad data "
+        "that can be adapted to many tasks.\n", encoding="utf-8")
+    settings = load_settings(project / "config.yml")
+    settings = dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, embedder=None))
+    knowledge = load_knowledge(settings)
+    assert knowledge.define("Foundation models").entry.passage.document != "notes"

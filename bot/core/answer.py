@@ -174,7 +174,7 @@ class Answerer:
             if read.get(passage.document, 0) < LANGUAGE_SAMPLE:
                 texts.setdefault(passage.document, []).append(passage.text)
                 read[passage.document] = read.get(passage.document, 0) + len(passage.text)
-        language = {doc: detect_language(" ".join(parts)) or ""
+        language = {doc: detect_language(" ".join(parts)[:LANGUAGE_SAMPLE]) or ""
                     for doc, parts in texts.items()}
         return np.array([language[p.document] for p in passages])
 

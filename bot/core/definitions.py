@@ -149,7 +149,8 @@ class DefinitionFinder:
         # Word for word as written, unless the analyzer reads the phrase otherwise than its
         # words: then by its terms alone.
         as_written = len(content) == len(wanted)
-        # The stemmer keeps an abbreviation's plural ("LLMs"): terms meet without a final s.
+        # The stemmer keeps an abbreviation's plural ("LLMs"): a term asked in the plural
+        # meets the singular the reading writes, without a final s on either side.
         singular = [_singular(t) for t in wanted]
         rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
         places = []

@@ -140,7 +140,7 @@ class Glossary:
                 known.add(key)
                 found.append(entry)
         extended = copy.copy(self)
-        extended.found_ = tuple(found)
+        extended.found_ = (*self.found_, *found)
         extended._index([*self.entries_, *found])
         return extended
 

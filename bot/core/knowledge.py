@@ -75,23 +75,25 @@ class Knowledge:
             glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,
             articles=gs.articles,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
-        glossary = glossary.with_found(defined_in_text(answerer.passages_, definitions))
         return cls(settings, corpus, answerer, glossary, definitions, risks, resources)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         return self.answerer.answer(question, k)
 
     def define(self, term: str) -> Lookup:
-        """The glossary's entry for the term (or a near spelling's), else the sentence of
+        """The lexicon's entry for the term (or a near spelling's), else the sentence of
         the reading that defines it, else the passage that uses it most. An entry found by
         another of its names (a translation: "ajuste fino" for "Fine-tuning") yields to a
         reading that defines the very words typed; an entry found in the text itself is
         taken at once only for the term exactly, the text being searched for a near
         spelling as it was for the entry."""
-        lookup = self.glossary.lookup(term)
-        key = self.glossary.key
-        by_alias = lookup.entry is not None and key(term) in map(key, lookup.entry.aliases)
-        at_once = lookup.score >= (1.0 if lookup.entry in self.glossary.found_ else HEAD_MATCH)
+        lexicon = self.lexicon
+        lookup = lexicon.lookup(term)
+        key, entry = lexicon.key, lookup.entry
+        by_alias = entry is not None and key(term) != key(entry.term) and key(term) in map(
+            key, entry.aliases)
+        in_text = any(entry is e for e in lexicon.found_)
+        at_once = lookup.score >= (1.0 if in_text else HEAD_MATCH)
         if lookup.found and at_once and not by_alias:
             return lookup
         defined, used_in = self.definitions.look_up(term)
@@ -102,7 +104,7 @@ class Knowledge:
             defined, used_in = self.definitions.look_up(spelled)  # "instruction tunned llm"
         if defined is None and not lookup.found:
             for translated in self._translations(term):
-                other = self.glossary.lookup(translated)
+                other = lexicon.lookup(translated)
                 if other.found and other.score >= 1.0:
                     return dataclasses.replace(other, query=lookup.query)
                 defined, also_used = self.definitions.look_up(translated)
@@ -135,12 +137,28 @@ class Knowledge:
         return by_meaning
 
     @functools.cached_property
+    def lexicon(self) -> Glossary:
+        """The glossary and the terms the readings set off or head a section with and
+        define in their text: what /define looks up, suggests and completes, and what the
+        quiz asks. Found when first needed (a reading with thousands of headings takes
+        seconds, which a question or a command-line call never waits for); the Discord
+        bot finds them in the background at start, with the quiz's items."""
+        return self.glossary.with_found(defined_in_text(self.answerer.passages_,
+                                                        self.definitions))
+
+    def complete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Terms for autocomplete, without waiting: the lexicon's once it is found, the
+        glossary's until then (``cached_property`` keeps it in the instance's dict)."""
+        ready: Glossary | None = self.__dict__.get("lexicon")
+        return (ready or self.glossary).complete(prefix, limit)
+
+    @functools.cached_property
     def quiz(self) -> QuizMaker:
         """The quiz's items from the reading (made when first asked for: on a long reading
         it takes a moment, and a group that never quizzes never pays it). Its definitions
         are the glossary's, the terms found defined in the readings included."""
         return QuizMaker(self.answerer.retriever.analyzer).fit(
-            self.answerer.passages_, self.glossary.entries_, self.risks,
+            self.answerer.passages_, self.lexicon.entries_, self.risks,
             self.resources.jargon.entries)
 
     def gaps(self, asked: Sequence[tuple[str, float]]) -> list[Gap]:

@@ -92,15 +92,22 @@ class Analyzer:
 
 # A sentence ends at its stop and the citation markers right after it ("...in 2016.[12]",
 # "[citation needed]"), where white space and a capital, digit, quote or bracket follow;
-# "et al.", "e.g." and "i.e." end no sentence ("[Vaswani et al. 2017]", "(i.e. 117M …)").
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])(?<!\bet al\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-                             r"((?:\[[^\[\]\n]{1,30}\])*)\s+(?=[\"'(\[A-Z0-9])")
+# "et al.", "e.g." and "i.e." end no sentence ("[Vaswani et al. 2017]", "(i.e. 117M …)"),
+# so the rare sentence that does end on one runs on into the next.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])(?<!\b(?i:et al)\.)(?<!\b(?i:e\.g)\.)"
+                             r"(?<!\b(?i:i\.e)\.)((?:\[[^\[\]\n]{1,30}\])*)\s+"
+                             r"(?=[\"'(\[A-Z0-9])")
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences as a reader sees them; the summary often chains clauses with ';'."""
-    return [p.strip() for p in _SENTENCE_BREAK.sub("\\1\x00", text.strip()).split("\x00")
-            if p.strip()]
+    text = text.strip()
+    sentences, start = [], 0
+    for stop in _SENTENCE_BREAK.finditer(text):
+        sentences.append(text[start:stop.end(1)])
+        start = stop.end()
+    sentences.append(text[start:])
+    return [s.strip() for s in sentences if s.strip()]
 
 
 def sentence_lines(text: str) -> str:

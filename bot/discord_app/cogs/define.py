@@ -1,12 +1,17 @@
-"""``/define term``: the reading's own definition, with autocomplete over its glossary.
+"""``/define term``: the reading's own definition, with autocomplete over the terms the
+readings define.
 
 Autocomplete is asked on every keystroke and must answer within Discord's 3 seconds, so it
-is answered from memory (``glossary.complete``) with nothing awaited but the response itself.
-An unknown term gets an ephemeral reply with suggestions (the renderer marks it ephemeral).
+is answered from memory (``Knowledge.complete``, which never waits for the readings' terms
+to be found) with nothing awaited but the response itself. A definition is looked up off
+the event loop: the first one after start may wait for the readings' terms (found in the
+background with the quiz's items), and past ``defer_after`` the interaction is deferred. An
+unknown term gets an ephemeral reply with suggestions (the renderer marks it ephemeral).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -39,16 +44,27 @@ class Define(commands.Cog):
     )
     async def define(self, interaction: discord.Interaction,
                      term: app_commands.Range[str, 1, TERM_MAX]) -> None:
-        knowledge = self.bot.knowledge
-        reply = render_definition(knowledge, knowledge.define(term))
-        await interaction.response.send_message(
-            **to_kwargs(reply, ephemeral=self.bot.settings.discord.ephemeral_default))
+        bot = self.bot
+        knowledge = bot.knowledge
+        ephemeral = bot.settings.discord.ephemeral_default
+        pending = asyncio.ensure_future(asyncio.to_thread(knowledge.define, term))
+        done, _ = await asyncio.wait({pending}, timeout=bot.defer_after)
+        if not done:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        reply = render_definition(knowledge, await pending)
+        if done:
+            await interaction.response.send_message(**to_kwargs(reply, ephemeral=ephemeral))
+        elif reply.ephemeral and not ephemeral:  # a private notice cannot replace a public
+            await interaction.delete_original_response()  # "thinking…": sent apart
+            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
+        else:  # the "thinking…" message becomes the definition
+            await interaction.edit_original_response(**to_kwargs(reply, edit=True))
 
     @define.autocomplete("term")
     async def term_choices(self, interaction: discord.Interaction, current: str
                            ) -> list[app_commands.Choice[str]]:
         try:
-            return choices(self.bot.knowledge.glossary.complete(current, CHOICES_MAX))
+            return choices(self.bot.knowledge.complete(current, CHOICES_MAX))
         except Exception as exc:  # the library would only log it; answer with no choices
             await report_interaction_error(interaction, exc)
             return []
