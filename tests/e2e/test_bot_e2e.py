@@ -567,3 +567,34 @@ async def test_a_question_waiting_its_turn_is_deferred_and_then_answered(
         assert edit.ok and best.text[:40] in edit.embeds[0]["description"]
         assert no_pings(edit.data)
         assert component(edit.data, "fmstudy:more:")  # the buttons came with it
+
+
+async def test_a_slow_definition_is_deferred_and_a_miss_stays_private(
+    server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge
+) -> None:
+    """The first /define after start may wait for the readings' terms to be found: past
+    defer_after it is deferred ("thinking…") and the definition replaces that message; a
+    term the reading does not define is still told privately."""
+    import time
+
+    class Slow:  # the knowledge, each lookup taking 0.2 s
+        def __getattr__(self, name: str) -> Any:
+            return getattr(knowledge, name)
+
+        def define(self, term: str) -> Any:
+            time.sleep(0.2)
+            return knowledge.define(term)
+
+    bot = await start_bot(knowledge=Slow())  # type: ignore[arg-type]
+    bot.defer_after = 0.05
+    public = bot.settings.discord.ephemeral_default is False
+    found = await server.send_interaction_command("define", {"term": "emergence"}, user="alice")
+    first = await found.response()
+    assert first.ok and first.callback_type == 5
+    edit = await found.wait_for(lambda r: r.kind == "edit")
+    assert edit.ok and edit.embeds[0]["title"] == "Emergence"
+    unknown = await server.send_interaction_command("define", {"term": "xyzzy"}, user="bob")
+    assert (await unknown.response()).callback_type == 5
+    told = await unknown.wait_for(lambda r: r.kind in ("edit", "followup"))
+    assert told.ok and "not defined" in told.content
+    assert told.ephemeral or not public
