@@ -92,7 +92,7 @@ class AnswerSettings:
     number_words: tuple[str, ...] = ()
     number_weight: float = bounded(1.0, 0.0, 1.0)
     # With an embedder: the cosine at which it alone is enough to answer.
-    dense_min_score: float = bounded(0.855, 0.0, 1.0)
+    dense_min_score: float = bounded(0.865, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
