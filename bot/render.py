@@ -213,7 +213,8 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
         "Showing **{term}** (closest to what you typed).").format(term=entry.term)
     return Reply(embeds=[Embed(
         title=entry.term,
-        description=quoted(f"> {entry.definition}", f"\n— {cite(knowledge, entry.passage)}{note}"),
+        description=quoted("\n".join(f"> {line}" for line in entry.definition.splitlines()),
+                           f"\n— {cite(knowledge, entry.passage)}{note}"),
     )])
 
 

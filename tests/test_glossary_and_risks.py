@@ -403,3 +403,25 @@ def test_a_glossary_entry_keeps_its_own_name_when_another_reading_defines_it(pro
         settings.retrieval, embedder=None))
     knowledge = load_knowledge(settings)
     assert knowledge.define("Foundation models").entry.passage.document != "notes"
+
+
+def test_a_definition_that_announces_a_list_is_shown_with_its_items():
+    """"Harmful content can be defined as:" says nothing without the list after it: /define
+    quotes the sentence and the list's items, every line in the quote, and nothing past
+    the list."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+    from bot.render import render_definition, to_text
+
+    from .conftest import ROOT
+
+    notes = ("# Notes\n\n## Harms\n\nHarmful content can be defined as:\n\n- Insults aimed at "
+             "a group of people.\n- Instructions that encourage self-harm.\n\nModels also "
+             "make things up.\n")
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    shown = to_text(render_definition(knowledge, knowledge.define("harmful content")))
+    assert "> Harmful content can be defined as:\n> - Insults aimed at a group of people.\n" \
+           "> - Instructions that encourage self-harm." in shown
+    assert "make things up" not in shown

@@ -23,6 +23,9 @@ from bot.core.resources import DocumentData, Resources, Thesaurus
 from bot.core.risks import Risk, list_risks
 from bot.core.text import Analyzer, words
 
+# A definition that announces a list is shown with at most this many of its items.
+MAX_LISTED = 10
+
 
 @dataclass(frozen=True)
 class Knowledge:
@@ -81,6 +84,27 @@ class Knowledge:
         return self.answerer.answer(question, k)
 
     def define(self, term: str) -> Lookup:
+        """What /define shows for the term (``_look_up``); a definition that announces a
+        list ("…follows a few criteria, such as:") comes with the list's items, which are
+        what it says."""
+        lookup = self._look_up(term)
+        entry = lookup.entry
+        if entry is None or not entry.definition.endswith(":"):
+            return lookup
+        passages = self.answerer.passages_
+        at = next((i for i, p in enumerate(passages) if p is entry.passage), len(passages))
+        items = []
+        for passage in passages[at + 1:at + 1 + MAX_LISTED]:
+            if passage.kind != "item" or not passage.lead or not entry.definition.endswith(
+                    passage.lead):
+                break
+            items.append(f"- {passage.text}")
+        if not items:
+            return lookup
+        return dataclasses.replace(lookup, entry=dataclasses.replace(
+            entry, definition="\n".join((entry.definition, *items))))
+
+    def _look_up(self, term: str) -> Lookup:
         """The lexicon's entry for the term (or a near spelling's), else the sentence of
         the reading that defines it, else the passage that uses it most. An entry found by
         another of its names (a translation: "ajuste fino" for "Fine-tuning") yields to a
