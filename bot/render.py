@@ -112,6 +112,11 @@ def cite(knowledge: Knowledge, passage: Passage) -> str:
     return passage.citation
 
 
+def blockquote(text: str) -> str:
+    """The text as a Markdown quote, every line of it ("> " alone marks only the first)."""
+    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
 def quoted(text: str, citation_line: str, limit: int = DESCRIPTION_LIMIT) -> str:
     """A quote followed by its citation: the quote is clipped to the room the citation
     leaves, so a long passage never loses the line that says where it comes from."""
@@ -196,7 +201,7 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
         return Reply(embeds=[Embed(
             title=_("“{term}” is used but not defined in the reading").format(
                 term=clip(lookup.query.strip(), 200)),
-            description=quoted(f"> {used.text}", "\n— " + _(
+            description=quoted(blockquote(used.text), "\n— " + _(
                 "{citation} (where it comes up most)").format(citation=cite(knowledge, used))),
         )], ephemeral=True)
     if lookup.entry is None:
@@ -213,7 +218,7 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
         "Showing **{term}** (closest to what you typed).").format(term=entry.term)
     return Reply(embeds=[Embed(
         title=entry.term,
-        description=quoted("\n".join(f"> {line}" for line in entry.definition.splitlines()),
+        description=quoted(blockquote(entry.definition),
                            f"\n— {cite(knowledge, entry.passage)}{note}"),
     )])
 
@@ -365,7 +370,7 @@ def render_quiz_item(item: QuizItem, *, round_seconds: float | None = None,
     else:
         footer = _("Everyone can answer with a button; a first answer counts. The answer "
                    "comes in {seconds} s.").format(seconds=int(round_seconds))
-    description = clip(f"> {item.prompt}", QUIZ_QUOTE_CHARS)
+    description = clip(blockquote(item.prompt), QUIZ_QUOTE_CHARS)
     if numbered:
         description += "\n\n" + "\n".join(f"{n}. {choice}"
                                           for n, choice in enumerate(item.choices, 1))

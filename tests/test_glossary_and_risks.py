@@ -9,6 +9,29 @@ from pathlib import Path
 import pytest
 
 
+def notes_knowledge(text: str):
+    """What the bot knows of one Markdown document, "notes", with the shipped settings."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+
+    from .conftest import ROOT
+
+    corpus = Corpus((parse_document(text, "notes", markdown=True),))
+    return Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+
+
+def with_notes(project: Path, name: str, text: str):
+    """The shipped corpus with a document the group adds (TF-IDF alone)."""
+    from bot.config import load_settings
+    from bot.loading import load_knowledge
+
+    (project / "corpus" / name).write_text(text, encoding="utf-8")
+    settings = load_settings(project / "config.yml")
+    return load_knowledge(dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, embedder=None)))
+
+
 @pytest.mark.parametrize(("typed", "term"), [
     ("emergence", "Emergence"),
     ("Emergence", "Emergence"),
@@ -224,28 +247,18 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("LMM", "(LMMs).[21]"),
 ])
 def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
 
-    from .conftest import ROOT
 
-    corpus = Corpus((parse_document(STYLES, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(STYLES)
     lookup = knowledge.define(typed)
     assert lookup.found and sentence in lookup.entry.definition
     assert "They cost more" not in lookup.entry.definition  # the sentence, not the next
 
 
 def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
 
-    from .conftest import ROOT
 
-    corpus = Corpus((parse_document(STYLES, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(STYLES)
     lookup = knowledge.define("hallucination")
     assert not lookup.found
     assert lookup.used_in is not None and lookup.used_in.text.startswith("Models are still")
@@ -262,15 +275,10 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
 
 
 def test_a_risk_opened_in_full_shows_the_paragraphs_after_its_lead_in():
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
     from bot.render import render_risk, render_risks, to_text
 
-    from .conftest import ROOT
 
-    corpus = Corpus((parse_document(RISK_NOTES, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(RISK_NOTES)
     opened = to_text(render_risk(knowledge, knowledge.risks[0]))
     assert "Models make things up" in opened and "**Output**: A famous painter." in opened
     listed = to_text(render_risks(knowledge, knowledge.risks * 4, page=None))
@@ -281,18 +289,9 @@ def test_a_reading_that_defines_the_words_typed_wins_over_another_names_entry(pr
     """"ajuste fino" is an alias (a translation) of the summary's curated "Fine-tuning";
     notes the group adds define "ajuste fino" itself, and /define quotes the notes. A term
     no other reading defines keeps its alias's entry."""
-    import dataclasses
-
-    from bot.config import load_settings
-    from bot.loading import load_knowledge
-
-    (project / "corpus" / "aula.md").write_text(
+    knowledge = with_notes(project, "aula.md", (
         "# Aula\n\n## Ajuste fino\n\nO ajuste fino é um processo que treina um modelo "
-        "pré-treinado com dados do seu próprio domínio.\n", encoding="utf-8")
-    settings = load_settings(project / "config.yml")
-    settings = dataclasses.replace(settings, retrieval=dataclasses.replace(
-        settings.retrieval, embedder=None))
-    knowledge = load_knowledge(settings)
+        "pré-treinado com dados do seu próprio domínio.\n"))
     lookup = knowledge.define("ajuste fino")
     assert lookup.found and lookup.entry.definition.startswith("O ajuste fino é um processo")
     assert lookup.entry.passage.document == "aula"
@@ -305,17 +304,12 @@ def test_define_suggests_and_completes_the_terms_any_reading_defines():
     """Autocomplete and a miss's suggestions offer the terms the notes define (a set-off
     term, a section's heading), not only the glossary's; a term's own words count: "a
     prompt" does not define "same prompt"."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
     from bot.render import render_definition, to_text
 
-    from .conftest import ROOT
 
     notes = (STYLES + "\n## Practice\n\nSend the _same prompt_ twice.\n\n"
              "A prompt is the text you give a model.\n")
-    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(notes)
     assert "Instruction Tuned LLMs" in knowledge.lexicon.complete("instr")
     assert "Few-shot prompting" in knowledge.lexicon.complete("few")
     miss = to_text(render_definition(knowledge, knowledge.define("zebra crossing")))
@@ -352,17 +346,12 @@ def test_define_reads_a_term_typed_in_the_groups_other_language(typed, opening):
 def test_a_reading_that_defines_the_word_typed_wins_over_a_longer_term_it_starts():
     """"instruction" starts one term the notes define ("Instruction-Tuned LLMs"); the notes
     also define "instruction" itself, and /define quotes that, not the longer term."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
 
-    from .conftest import ROOT
 
     notes = ("# Notes\n\n## Instruction-Tuned LLMs\n\n**Instruction-Tuned LLMs**: base models "
              "trained further on pairs of requests and answers.\n\n## Requests\n\nAn "
              "instruction is a request that tells the model what to do.\n")
-    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(notes)
     assert "Instruction-Tuned LLMs" in knowledge.lexicon.terms
     lookup = knowledge.define("instruction")
     assert lookup.found and lookup.entry.definition.startswith("An instruction is a request")
@@ -374,14 +363,9 @@ def test_the_readings_terms_join_autocomplete_once_found_and_never_the_index():
     """Autocomplete answers at once: the glossary's terms until the readings' own are found
     (the bot finds them in the background at start), then both. The index's field keeps
     the glossary's labels alone, as it was built."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
 
-    from .conftest import ROOT
 
-    corpus = Corpus((parse_document(STYLES, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(STYLES)
     assert knowledge.complete("instr") == []  # not found yet: nothing waits for them
     assert "Instruction Tuned LLMs" in knowledge.lexicon.terms
     assert knowledge.complete("instr") == ["Instruction Tuned LLMs"]
@@ -392,16 +376,9 @@ def test_a_glossary_entry_keeps_its_own_name_when_another_reading_defines_it(pro
     """"Foundation models" has the alias "foundational models", which reads the same once
     stemmed: typing the entry's own name is no alias, so the summary's curated entry
     answers, though notes the group adds define the term too."""
-    from bot.config import load_settings
-    from bot.loading import load_knowledge
-
-    (project / "corpus" / "notes.md").write_text(
+    knowledge = with_notes(project, "notes.md", (
         "# Notes\n\n## Models\n\nA foundation model is any model trained on broad data "
-        "that can be adapted to many tasks.\n", encoding="utf-8")
-    settings = load_settings(project / "config.yml")
-    settings = dataclasses.replace(settings, retrieval=dataclasses.replace(
-        settings.retrieval, embedder=None))
-    knowledge = load_knowledge(settings)
+        "that can be adapted to many tasks.\n"))
     assert knowledge.define("Foundation models").entry.passage.document != "notes"
 
 
@@ -409,18 +386,13 @@ def test_a_definition_that_announces_a_list_is_shown_with_its_items():
     """"Harmful content can be defined as:" says nothing without the list after it: /define
     quotes the sentence and the list's items, every line in the quote, and nothing past
     the list."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
     from bot.render import render_definition, to_text
 
-    from .conftest import ROOT
 
     notes = ("# Notes\n\n## Harms\n\nHarmful content can be defined as:\n\n- Insults aimed at "
              "a group of people.\n- Instructions that encourage self-harm.\n\nModels also "
              "make things up.\n")
-    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
-    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    knowledge = notes_knowledge(notes)
     shown = to_text(render_definition(knowledge, knowledge.define("harmful content")))
     assert "> Harmful content can be defined as:\n> - Insults aimed at a group of people.\n" \
            "> - Instructions that encourage self-harm." in shown

@@ -147,18 +147,21 @@ class Knowledge:
         ("ajuste fino": "fine tuning") and the entries that stand for its words ("foundation
         model": "modelo de fundação"), for a reading in the other language."""
         typed = " ".join(words(term))
-        table = self.resources.thesaurus.merged()
-        found = [" ".join(table[typed])] if table.get(typed) else []
-        return [*found, *self._thesaurus_by_meaning.get(self.glossary.key(typed), ())]
+        forward, by_meaning = self._thesaurus_both_ways
+        return [*forward.get(typed, ()), *by_meaning.get(self.glossary.key(typed), ())]
 
     @functools.cached_property
-    def _thesaurus_by_meaning(self) -> dict[str, list[str]]:
-        """The thesaurus's phrases by what they stand for (``glossary.key`` of its words)."""
+    def _thesaurus_both_ways(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The thesaurus read both ways: a phrase -> what it stands for, and what phrases
+        stand for (``glossary.key`` of their words) -> the phrases."""
+        forward: dict[str, list[str]] = {}
         by_meaning: dict[str, list[str]] = {}
         for phrase, targets in self.resources.thesaurus.merged().items():
             if targets:
-                by_meaning.setdefault(self.glossary.key(" ".join(targets)), []).append(phrase)
-        return by_meaning
+                meaning = " ".join(targets)
+                forward[phrase] = [meaning]
+                by_meaning.setdefault(self.glossary.key(meaning), []).append(phrase)
+        return forward, by_meaning
 
     @functools.cached_property
     def lexicon(self) -> Glossary:
