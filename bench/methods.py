@@ -12,13 +12,14 @@ peer has them. They are what one would write in an afternoon, not tuned rivals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from bot import peers
 from bot.config import Settings
 from bot.core.corpus import Corpus, Document, Passage
 from bot.core.dense import Embedder
+from bot.core.glossary import Glossary
 
 Searcher = Callable[[str], object]
 Builder = Callable[[Sequence[Passage]], Searcher]
@@ -41,10 +42,11 @@ def as_corpus(passages: Sequence[Passage]) -> Corpus:
 
 
 class BotBuilder:
-    """The bot's answer path as the bot builds it (Knowledge.from_corpus): build_answerer
-    (question parser and index) on these passages, then Answerer.answer. Without
-    ``embedder``, TF-IDF alone; with it, the shipped configuration (its build embeds every
-    passage, and keeps no cache between builds: corpus.cache is null in the settings given).
+    """The bot's answer path as the bot builds it (Knowledge.from_corpus): the answer path
+    (question parser and index) and what it reads definitions with, on these passages, then
+    Knowledge.ask, what a member's question gets. Without ``embedder``, TF-IDF alone; with
+    it, the shipped configuration (its build embeds every passage, and keeps no cache
+    between builds: corpus.cache is null in the settings given).
 
     The index's second field holds the terms the glossary defines, so the glossary is fitted
     first, in ``prepare``, which the bench runs before the timed build: it is /define's work,
@@ -57,23 +59,24 @@ class BotBuilder:
         self.settings = settings
         self.embedder = embedder
         self.resources = load_resources(settings)
-        self._labels: tuple[Sequence[Passage], Mapping[str, Sequence[str]]] | None = None
+        self._glossary: tuple[Sequence[Passage], Corpus, Glossary] | None = None
 
     def prepare(self, passages: Sequence[Passage]) -> None:
         from bot.core.knowledge import Knowledge
 
-        glossary = Knowledge.build_glossary(self.settings, as_corpus(passages),
-                                            self.resources.documents)
-        self._labels = (passages, glossary.labels())
+        corpus = as_corpus(passages)
+        glossary = Knowledge.build_glossary(self.settings, corpus, self.resources.documents)
+        self._glossary = (passages, corpus, glossary)
 
     def __call__(self, passages: Sequence[Passage]) -> Searcher:
-        from bot.core.knowledge import build_answerer
+        from bot.core.knowledge import Knowledge
 
-        if self._labels is None or self._labels[0] is not passages:
+        if self._glossary is None or self._glossary[0] is not passages:
             self.prepare(passages)
-        assert self._labels is not None
-        return build_answerer(self.settings, passages, self.resources,
-                              self._labels[1], embedder=self.embedder).answer
+        assert self._glossary is not None
+        _, corpus, glossary = self._glossary
+        return Knowledge.from_glossary(self.settings, corpus, self.resources, glossary,
+                                       self.embedder).ask
 
     def startup_ms(self, passages: Sequence[Passage]) -> float:
         """The bot's whole start on these passages: index, glossary and risk list."""

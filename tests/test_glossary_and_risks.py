@@ -397,3 +397,58 @@ def test_a_definition_that_announces_a_list_is_shown_with_its_items():
     assert "> Harmful content can be defined as:\n> - Insults aimed at a group of people.\n" \
            "> - Instructions that encourage self-harm." in shown
     assert "make things up" not in shown
+
+
+AGENT_NOTES = ("# Agents\n\n## Overview\n\nAn LLM agent is a system that combines a language "
+               "model with planning, memory and tools.\n\n## Building agents\n\nLLM agent "
+               "frameworks let an LLM agent call tools. An LLM agent plans, and an LLM agent "
+               "acts: the LLM agent loop repeats.\n\nMemory lets an LLM agent recall past "
+               "steps of the agent.\n")
+
+
+@pytest.mark.parametrize("question", [
+    "what is an LLM agent?",
+    "so what is an llm agent, in a nutshell?",
+    "What's an LLM agent in a nutshell",
+    "Hey, what is an LLM agent?",
+])
+def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question):
+    """The passage that says what the term is comes first, its definition highlighted,
+    though another passage uses the term four times."""
+    from bot.render import render_answer, to_text
+
+    knowledge = notes_knowledge(AGENT_NOTES)
+    answer = knowledge.ask(question)
+    assert answer.passages[0].passage.section == "Overview"
+    shown = to_text(render_answer(knowledge, answer))
+    assert "**An LLM agent is a system that combines a language model with planning, memory " \
+           "and tools.**" in shown
+    assert "Building agents" in shown  # the other passages follow
+
+
+def test_other_questions_on_a_defined_term_keep_their_ranking():
+    knowledge = notes_knowledge(AGENT_NOTES)
+    assert knowledge.ask("how does an LLM agent act?").passages[0].passage.section \
+        == "Building agents"
+    refused = knowledge.ask("what is quantum computing?")
+    assert not refused.answered
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("what is an LLM agent, in a nutshell?", "llm agent"),
+    ("So what are the transformers?", "transformers"),
+    ("o que é um modelo de fundação?", "modelo de fundacao"),
+    ("what is meant by emergence", "emergence"),
+    ("what is GPT-3.5?", "gpt 3 5"),
+    ("how does an agent plan?", None),
+    ("why is it, what is it", None),
+    ("what is in a nutshell?", None),
+])
+def test_the_term_a_question_asks_about(question, term):
+    from bot.core.definitions import TermQuestions
+
+    content = {"llm", "agent", "transformers", "modelo", "fundacao", "emergence", "gpt", "3",
+               "5", "plan"}
+    asks = TermQuestions(["what is", "what are", "o que é", "what is meant by"],
+                         ["a", "an", "the", "o", "um"])
+    assert asks.term(question, content.__contains__) == term

@@ -199,7 +199,7 @@ class DefinitionFinder:
         terms = self.analyzer(term)
         # The stemmer keeps an abbreviation's plural: "(LMMs)" spells out "LMM" too.
         rows = set(self.passages_with_(terms)) | set(self.passages_with_([f"{t}s" for t in terms]))
-        for row in sorted(rows):
+        for row in sorted(rows)[:MAX_PASSAGES]:
             for long, found in _SPELLED_OUT.findall(self.passages_[row].text):
                 if fold(found) != short:
                     continue
@@ -340,3 +340,52 @@ def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
     marks = re.escape(_MARKS)
     return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*[{marks}]",
                      fold(sentence)) is not None
+
+
+# What ends the term a question asks about: "what is an LLM, in simple words?"
+_TERM_END = re.compile(r"[,;:?!()\[\]]|\.(?!\w)")  # not the point of "GPT-3.5"
+# At most this many words that say nothing come before the cue ("so", "ok so").
+MAX_OPENING = 2
+
+
+class TermQuestions:
+    """Tells a question that asks what a term is ("what is emergence?", "o que é RAG?") and
+    the term it asks about: what follows the cue, up to the first punctuation, without a
+    leading article or trailing words that are stop words or that the reading never uses
+    ("llm agent" in "what is an llm agent in a nutshell?").
+
+    Parameters
+    ----------
+    cues : phrases that open such a question ("what is", "o que é", "define").
+    articles : words that may come before the term ("the", "uma").
+    """
+
+    def __init__(self, cues: Iterable[str], articles: Iterable[str]) -> None:
+        phrases = [tuple(words(c)) for c in cues]
+        if not all(phrases):
+            raise ValueError(f"answer.definition_cues: each cue needs a word, got {list(cues)!r}")
+        self.cues: dict[str, list[tuple[str, ...]]] = {}  # by their first word
+        for cue in sorted(phrases, key=len, reverse=True):  # "what is meant by", "what is"
+            self.cues.setdefault(cue[0], []).append(cue)
+        self.articles = frozenset(words(" ".join(articles)))
+
+    def term(self, question: str, known: Callable[[str], bool]) -> str | None:
+        """The term asked about, or None when the question does not ask what one is;
+        ``known(word)``: whether the word is one of the reading's content words. The cue
+        opens a clause, after a few words that say nothing ("so", "hey, what is…")."""
+        for clause in _TERM_END.split(question):
+            asked = words(clause)
+            for start, word in enumerate(asked[:MAX_OPENING + 1]):
+                for cue in self.cues.get(word, ()):
+                    if tuple(asked[start:start + len(cue)]) == cue:
+                        return self._term(asked[start + len(cue):], known)
+                if known(word):
+                    break
+        return None
+
+    def _term(self, rest: Sequence[str], known: Callable[[str], bool]) -> str | None:
+        while rest and rest[0] in self.articles:
+            rest = rest[1:]
+        while rest and not known(rest[-1]):
+            rest = rest[:-1]
+        return " ".join(rest) or None

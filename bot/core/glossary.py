@@ -170,9 +170,14 @@ class Glossary:
     def terms(self) -> list[str]:
         return [e.term for e in self.entries_]
 
+    def entry(self, term: str) -> GlossaryEntry | None:
+        """The entry for the term or one of its aliases, as typed (case, accents, plural
+        and spelling aside), no near spelling."""
+        return self.keys_.get(self.key(term)) if words(term) else None
+
     def lookup(self, query: str) -> Lookup:
         query = query.strip()
-        entry = self.keys_.get(self.key(query)) if words(query) else None
+        entry = self.entry(query)
         if entry is not None:
             return Lookup(query, entry, 1.0)
         folded = " ".join(words(query))

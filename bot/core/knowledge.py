@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.core.answer import Answer, Answerer
+from bot.core.answer import Answer, Answerer, RankedPassage
 from bot.core.corpus import Corpus, Passage
-from bot.core.definitions import DefinitionFinder, set_off_terms
+from bot.core.definitions import DefinitionFinder, TermQuestions, set_off_terms
 from bot.core.dense import DenseIndex, Embedder
 from bot.core.gaps import Gap, group_questions
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
@@ -36,6 +36,7 @@ class Knowledge:
     definitions: DefinitionFinder
     risks: tuple[Risk, ...]
     resources: Resources
+    term_questions: TermQuestions  # tells "what is X?" and its X
 
     @classmethod
     def from_corpus(cls, settings: Settings, corpus: Corpus,
@@ -78,10 +79,51 @@ class Knowledge:
             glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,
             articles=gs.articles,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
-        return cls(settings, corpus, answerer, glossary, definitions, risks, resources)
+        term_questions = TermQuestions(settings.answer.definition_cues, gs.articles)
+        return cls(settings, corpus, answerer, glossary, definitions, risks, resources,
+                   term_questions)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
-        return self.answerer.answer(question, k)
+        """The answer path's answer; when the question asks what a term is ("what is an LLM
+        agent, in a nutshell?") and the reading defines it (the glossary's entry for the
+        very term, else the sentence /define finds), the defining passage comes first with
+        its definition highlighted: the sentence that says what the term is answers,
+        however many passages use the term more. Whether to answer is still the answer
+        path's decision."""
+        answer = self.answerer.answer(question, k)
+        if not answer.answered:
+            return answer
+        known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
+        term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
+        if term is None:
+            return answer
+        defined = self._definition(term)
+        if defined is None:
+            return answer
+        passage, sentence = defined
+        rest = [r for r in answer.passages if r.passage.id != passage.id]
+        first = next((r for r in answer.passages if r.passage.id == passage.id),
+                     RankedPassage(passage, 0.0))
+        # The answer's score stays the one that decided to answer.
+        ranked = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
+        return answer._replace(passages=ranked[:len(answer.passages)],
+                               best_sentence=sentence if sentence in passage.text else None)
+
+    @functools.cached_property
+    def _definition(self) -> Callable[[str], tuple[Passage, str] | None]:
+        """Term -> the passage that defines it and its definition: the glossary's entry for
+        the very term, else the sentence the reading defines it in. Kept for the last
+        terms asked: a group asks what the same terms are again and again, and a common
+        term's look-up reads up to ``definitions.MAX_PASSAGES`` passages."""
+
+        def look_up(term: str) -> tuple[Passage, str] | None:
+            entry = self.glossary.entry(term)
+            if entry is not None:
+                return entry.passage, entry.definition
+            defined, _ = self.definitions.look_up(term)
+            return None if defined is None else (defined.passage, defined.sentence)
+
+        return functools.lru_cache(maxsize=1024)(look_up)
 
     def define(self, term: str) -> Lookup:
         """What /define shows for the term (``_look_up``); a definition that announces a
