@@ -22,7 +22,7 @@ from bot.core.evaluate import (
     score,
 )
 from bot.core.knowledge import Knowledge, build_answerer
-from bot.loading import load_questions
+from bot.loading import load_questions, vector_cache
 
 SPLITS = ("dev", "test")
 EVAL_K = 10
@@ -184,7 +184,8 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
         for mode, corpus, resources in (("alone", alone, general),
                                         ("added", added, shipped)):
             with blame(reading):
-                knowledge = Knowledge.from_corpus(settings, corpus, resources, embedder)
+                knowledge = Knowledge.from_corpus(settings, corpus, resources, embedder,
+                                                  vectors=vector_cache(settings))
             rankings = evaluate(bot_method(knowledge), questions)
             if calibrate_on is not None and mode == "alone":
                 signals.append(_dev_signals(knowledge, questions))

@@ -67,7 +67,37 @@ def load_knowledge(settings: Settings, *, embed_in_background: bool = False) -> 
     with blame(settings.source):
         return Knowledge.from_glossary(settings, corpus, resources, glossary,
                                        load_embedder(settings),
-                                       embed_in_background=embed_in_background)
+                                       embed_in_background=embed_in_background,
+                                       vectors=vector_cache(settings))
+
+
+class FolderVectors:
+    """Passages' vectors kept in a folder, one ``.npy`` file per key (the core's
+    ``VectorCache``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load(self, key: str) -> np.ndarray | None:
+        try:
+            vectors: np.ndarray = np.load(self.folder / f"{key}.npy")
+        except (OSError, ValueError):  # never kept, or a broken file: embedded again
+            return None
+        return vectors
+
+    def save(self, key: str, vectors: np.ndarray) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            np.save(self.folder / f"{key}.npy", vectors)
+        except OSError:
+            pass  # only slower at the next start
+
+
+def vector_cache(settings: Settings) -> FolderVectors | None:
+    """The embedder's vectors are kept beside the readings' conversions
+    (``.cache/embeddings``); none when ``corpus.cache`` is off."""
+    cache = settings.corpus.cache
+    return None if cache is None else FolderVectors(cache.parent / "embeddings")
 
 
 class _E5:

@@ -408,6 +408,30 @@ def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path
     assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")
 
 
+def test_the_passages_vectors_are_kept_between_starts_and_a_broken_file_is_redone(tmp_path):
+    from bot.loading import FolderVectors
+
+    class Counting(TopicEmbedder):
+        embedded = 0
+
+        def passages(self, texts):
+            Counting.embedded += len(texts)
+            return super().passages(texts)
+
+    settings, corpus = pet_notes()
+    vectors = FolderVectors(tmp_path / "embeddings")
+    question = "how long does a kitten rest?"
+    first = Knowledge.from_corpus(settings, corpus, embedder=Counting(), vectors=vectors)
+    assert Counting.embedded == 3 and len(list((tmp_path / "embeddings").glob("*.npy"))) == 1
+    again = Knowledge.from_corpus(settings, corpus, embedder=Counting(), vectors=vectors)
+    assert Counting.embedded == 3  # read back, not embedded again
+    assert again.ask(question).passages == first.ask(question).passages
+    next((tmp_path / "embeddings").glob("*.npy")).write_bytes(b"not numpy")
+    redone = Knowledge.from_corpus(settings, corpus, embedder=Counting(), vectors=vectors)
+    assert Counting.embedded == 6
+    assert redone.ask(question).passages[0].passage.text.startswith("Cats sleep")
+
+
 def test_words_lead_where_they_match_and_meaning_where_they_miss():
     """An embedder that reads every question as being about cats: a question whose words
     match the dogs passage well still gets it first (matched_dense_weight); one whose words

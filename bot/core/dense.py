@@ -10,7 +10,6 @@ import hashlib
 import logging
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol, Self
 
 import numpy as np
@@ -33,12 +32,25 @@ class Embedder(Protocol):
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class VectorCache(Protocol):
+    """Where passages' vectors are kept between starts, under a key (read and written by
+    the boundary, ``bot.loading``: the core opens no file)."""
+
+    def load(self, key: str) -> np.ndarray | None:
+        """The vectors kept under the key, or None (never kept, or unreadable)."""
+        ...
+
+    def save(self, key: str, vectors: np.ndarray) -> None:
+        """Keep the vectors; a failure only makes the next start slower."""
+        ...
+
+
 class DenseIndex:
     """Parameters
     ----------
     embedder : turns passages and questions into unit vectors.
-    cache : a folder where the passages' vectors are kept between starts, under the hash of
-        the embedder's name and every passage's text (None: embedded at every start).
+    cache : keeps the passages' vectors between starts, under the hash of the embedder's
+        name and every passage's text (None: embedded at every start).
     background : passages the cache does not have are embedded on a thread of their own
         (a long reading takes minutes the first time: the bot starts and answers with
         TF-IDF alone meanwhile); ``ready`` says when they are done.
@@ -48,7 +60,7 @@ class DenseIndex:
     vectors_ : one unit vector per passage, in the fitted order (once ``ready``).
     """
 
-    def __init__(self, embedder: Embedder, cache: Path | None = None, *,
+    def __init__(self, embedder: Embedder, cache: VectorCache | None = None, *,
                  background: bool = False) -> None:
         self.embedder = embedder
         self.cache = cache
@@ -65,42 +77,33 @@ class DenseIndex:
 
     def fit(self, texts: Sequence[str]) -> Self:
         key = hashlib.sha256("\x00".join([self.embedder.name, *texts]).encode()).hexdigest()
-        kept = None if self.cache is None else self.cache / f"{key}.npy"
-        if kept is not None and kept.is_file():
-            try:
-                vectors = np.load(kept)
-                if vectors.shape[0] == len(texts):
-                    self.vectors_ = vectors
-                    self._ready.set()
-                    return self
-            except (OSError, ValueError):
-                pass  # embedded again below
+        kept = None if self.cache is None else self.cache.load(key)
+        if kept is not None and kept.shape[0] == len(texts):
+            self.vectors_ = kept
+            self._ready.set()
+            return self
         if not self.background:
-            self._embed(texts, kept)
+            self._embed(texts, key)
             return self
         log.info("embedding %d passages in the background; until they are done, answers "
                  "come from TF-IDF alone", len(texts))
-        threading.Thread(target=self._embed_logged, args=(texts, kept), name="embed",
+        threading.Thread(target=self._embed_logged, args=(texts, key), name="embed",
                          daemon=True).start()
         return self
 
-    def _embed_logged(self, texts: Sequence[str], kept: Path | None) -> None:
+    def _embed_logged(self, texts: Sequence[str], key: str) -> None:
         try:
-            self._embed(texts, kept)
+            self._embed(texts, key)
         except Exception:  # the embedder failed: TF-IDF alone goes on answering
             log.exception("embedding the passages failed; answers come from TF-IDF alone")
             return
         log.info("the passages are embedded: answers use the embedder too")
 
-    def _embed(self, texts: Sequence[str], kept: Path | None) -> None:
+    def _embed(self, texts: Sequence[str], key: str) -> None:
         self.vectors_ = np.asarray(self.embedder.passages(texts), dtype=np.float32)
         self._ready.set()
-        if kept is not None:
-            try:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                np.save(kept, self.vectors_)
-            except OSError:
-                pass  # only slower at the next start
+        if self.cache is not None:
+            self.cache.save(key, self.vectors_)
 
     def scores(self, question: str) -> np.ndarray:
         """Every passage's cosine to the question (its first ``QUESTION_CHARS`` characters:

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.core.answer import Answer, Answerer, RankedPassage
 from bot.core.corpus import Corpus, Passage
 from bot.core.definitions import DefinitionFinder, TermQuestions, set_off_terms
-from bot.core.dense import DenseIndex, Embedder
+from bot.core.dense import DenseIndex, Embedder, VectorCache
 from bot.core.gaps import Gap, group_questions
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
 from bot.core.index import TfidfRetriever
@@ -42,12 +42,13 @@ class Knowledge:
     def from_corpus(cls, settings: Settings, corpus: Corpus,
                     resources: Resources | None = None,
                     embedder: Embedder | None = None, *,
-                    embed_in_background: bool = False) -> Knowledge:
+                    embed_in_background: bool = False,
+                    vectors: VectorCache | None = None) -> Knowledge:
         """Fit everything on a corpus in hand; bad data is a ValueError."""
         resources = resources or Resources()
         glossary = cls.build_glossary(settings, corpus, resources.documents)
         return cls.from_glossary(settings, corpus, resources, glossary, embedder,
-                                 embed_in_background=embed_in_background)
+                                 embed_in_background=embed_in_background, vectors=vectors)
 
     @staticmethod
     def build_glossary(settings: Settings, corpus: Corpus,
@@ -67,12 +68,13 @@ class Knowledge:
     @classmethod
     def from_glossary(cls, settings: Settings, corpus: Corpus, resources: Resources,
                       glossary: Glossary, embedder: Embedder | None = None, *,
-                      embed_in_background: bool = False) -> Knowledge:
+                      embed_in_background: bool = False,
+                      vectors: VectorCache | None = None) -> Knowledge:
         """Fit the answer path and the risk list around a fitted glossary
-        (``embed_in_background``: see DenseIndex)."""
+        (``embed_in_background`` and ``vectors``, the embedder's cache: see DenseIndex)."""
         answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
                                   glossary.analyzer, embedder,
-                                  embed_in_background=embed_in_background)
+                                  embed_in_background=embed_in_background, vectors=vectors)
         risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
         gs = settings.glossary
         definitions = DefinitionFinder(
@@ -263,7 +265,8 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                    labels: Mapping[str, Sequence[str]] | None = None,
                    analyzer: Analyzer | None = None,
                    embedder: Embedder | None = None, *,
-                   embed_in_background: bool = False) -> Answerer:
+                   embed_in_background: bool = False,
+                   vectors: VectorCache | None = None) -> Answerer:
     """The answer path alone (question parser and index, fitted): what a question touches."""
     rs, ans = settings.retrieval, settings.answer
     resources = resources or Resources()
@@ -299,9 +302,8 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
         document_parsers={doc: parser(general.with_synonyms(data.synonyms), data.corrections)
                           for doc, data in resources.documents.items()
                           if data.synonyms.synonyms or data.corrections},
-        dense=None if embedder is None else DenseIndex(
-            embedder, None if settings.corpus.cache is None
-            else settings.corpus.cache.parent / "embeddings", background=embed_in_background),
+        dense=None if embedder is None else DenseIndex(embedder, vectors,
+                                                       background=embed_in_background),
         dense_weight=rs.dense_weight,
         matched_dense_weight=rs.matched_dense_weight,
         matched_score=rs.matched_score,
