@@ -40,12 +40,19 @@ from bot.core.text import Analyzer, americanize, fold, split_sentences, words
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
+# A word of the term matches only a word of the text that begins as it does (a plural, a
+# British spelling, a one-letter slip or a stem changes the end of a word, not its start).
+BEGINNING = 4
 # The passages read for a term, in reading order: a definition comes early, and /define
 # answers within Discord's three seconds on a corpus of any size.
 MAX_PASSAGES = 200
 _MARKS = "*_`\"“”'‘’"
-# "Large Language Model (LLM)": up to six words, then the abbreviation in brackets.
-_SPELLED_OUT = re.compile(r"((?:[\w-]+ ){1,6})\(([A-Z][A-Za-z]{1,7}?)s?\)")
+# "Large Language Model (LLM)": the abbreviation in brackets, then up to six words right
+# before it (looked for only where an abbreviation stands: a pattern that tries six words
+# at every word of a reading takes seconds on a long one).
+_ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)")
+_WORDS_BEFORE = re.compile(r"(?<![\w-])((?:[\w-]+ ){1,6})$")
+_WORDS_REACH = 300  # characters before the bracket that six words fit in
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "de", "da", "do", "e"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
@@ -80,6 +87,8 @@ class DefinitionFinder:
     passages_ : the indexed passages, in index order.
     passages_with_ : index terms -> the passages (positions) that have them all: only
         those are read when a term is looked up.
+    spelled_out_ : abbreviation (folded) -> the words it stands for, where the reading
+        first spells it out with initials that agree ("Large Language Model (LLM)").
     """
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
@@ -95,17 +104,29 @@ class DefinitionFinder:
             passages_with: Callable[[Sequence[str]], set[int]]) -> Self:
         self.passages_ = passages
         self.passages_with_ = passages_with
+        self.spelled_out_: dict[str, str] = {}
+        for passage in passages:
+            text = passage.text
+            for found in _ABBREVIATED.finditer(text):
+                short = fold(found.group(1))
+                before = _WORDS_BEFORE.search(
+                    text[max(0, found.start() - _WORDS_REACH):found.start() + 1])
+                if short not in self.spelled_out_ and before is not None and (
+                        spelled := _initials_fit(before.group(1), short)):
+                    self.spelled_out_[short] = spelled
         return self
 
-    def look_up(self, term: str) -> tuple[Defined | None, Passage | None]:
+    def look_up(self, term: str, within: Sequence[Passage] | None = None
+                ) -> tuple[Defined | None, Passage | None]:
         """The sentence that defines the term best, if one shows enough signs (the first in
         reading order among equals; an abbreviation is looked up spelled out too), and the
-        passage that uses the term in the most sentences (the first among equals)."""
-        places = self._occurrences(term)
+        passage that uses the term in the most sentences (the first among equals); only in
+        the passages ``within``, when given (in their order, not the reading's)."""
+        places = self._occurrences(term, within)
         best: Defined | None = None
         headed: set[tuple[str, ...]] = set()  # sections whose first use is already met
         for passage, sentence, found, start, end in [
-                *places, *self._occurrences(self._spelled_out(term))]:
+                *places, *self._occurrences(self._spelled_out(term), within)]:
             if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
                 continue
             score = self._score(sentence, found, start, end)
@@ -134,7 +155,8 @@ class DefinitionFinder:
                 found[best.sentence] = (term, best)
         return list(found.values())
 
-    def _occurrences(self, term: str) -> list[tuple[Passage, str, list[str], int, int]]:
+    def _occurrences(self, term: str, within: Sequence[Passage] | None = None
+                     ) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
         term's words stand in a row as written (stop words between them aside; a plural or
         British spelling aside), in reading order. A sentence that is the term alone (a
@@ -152,12 +174,21 @@ class DefinitionFinder:
         # The stemmer keeps an abbreviation's plural ("LLMs"): a term asked in the plural
         # meets the singular the reading writes, without a final s on either side.
         singular = [_singular(t) for t in wanted]
-        rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
+        if within is None:
+            rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
+            passages = [self.passages_[row] for row in sorted(rows)[:MAX_PASSAGES]]
+        else:
+            passages = list(within)
+        # Only a text that holds each of the term's words' beginnings is analysed.
+        beginnings = [_singular(w)[:BEGINNING] for w in content]
         places = []
-        for row in sorted(rows)[:MAX_PASSAGES]:
-            passage = self.passages_[row]
+        for passage in passages:
+            if not all(b in fold(passage.text) for b in beginnings):
+                continue
             sentences = split_sentences(passage.text)
             for k, sentence in enumerate(sentences):
+                if not all(b in fold(sentence) for b in beginnings):
+                    continue
                 found = words(sentence)
                 kept = [(i, t) for i, w in enumerate(found)
                         if (t := self.analyzer.term(w)) is not None]
@@ -192,23 +223,9 @@ class DefinitionFinder:
 
     def _spelled_out(self, term: str) -> str:
         """The words an abbreviation stands for where the reading spells it out with
-        initials that agree ("Large Language Model (LLM)"); "" otherwise."""
-        short = " ".join(words(term))
-        if " " in short or not short:
-            return ""
-        terms = self.analyzer(term)
-        # The stemmer keeps an abbreviation's plural: "(LMMs)" spells out "LMM" too.
-        rows = set(self.passages_with_(terms)) | set(self.passages_with_([f"{t}s" for t in terms]))
-        for row in sorted(rows)[:MAX_PASSAGES]:
-            for long, found in _SPELLED_OUT.findall(self.passages_[row].text):
-                if fold(found) != short:
-                    continue
-                full = words(long)
-                for n in range(len(full), 0, -1):  # the longest tail the initials fit
-                    tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
-                    if "".join(w[0] for w in tail) == short:
-                        return " ".join(full[-n:])
-        return ""
+        initials that agree ("Large Language Model (LLM)"), first in reading order; ""
+        otherwise."""
+        return self.spelled_out_.get(" ".join(words(term)), "")
 
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
         score = OPENS if self._opens(found, start) else 0
@@ -252,6 +269,17 @@ def set_off_terms(passages: Iterable[Passage], most: int = 200) -> list[str]:
                 if len(found) >= most:
                     return list(found.values())
     return list(found.values())
+
+
+def _initials_fit(long: str, short: str) -> str:
+    """The longest tail of ``long``'s words whose initials, small words aside, spell
+    ``short`` ("Large Language Model" for "llm"); "" when none does."""
+    full = words(long)
+    for n in range(len(full), 0, -1):
+        tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
+        if "".join(w[0] for w in tail) == short:
+            return " ".join(full[-n:])
+    return ""
 
 
 def _written(term_words: Sequence[str]) -> str:

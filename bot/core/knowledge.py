@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
@@ -25,6 +25,9 @@ from bot.core.text import Analyzer, words
 
 # A definition that announces a list is shown with at most this many of its items.
 MAX_LISTED = 10
+# A question that asks what a term is finds the passage that defines it among this many of
+# the answer path's best (or anywhere, in the glossary).
+DEFINITION_POOL = 10
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ class Knowledge:
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """The answer path's answer; when the question asks what a term is ("what is an LLM
-        agent, in a nutshell?") and the reading defines it (the glossary's entry for the
-        very term, else the sentence /define finds), the defining passage comes first with
-        its definition highlighted: the sentence that says what the term is answers,
-        however many passages use the term more. Whether to answer is still the answer
-        path's decision."""
+        agent, in a nutshell?"), the passage that defines it comes first with its
+        definition highlighted: the glossary's entry for the very term, else, among the
+        answer path's best ``DEFINITION_POOL`` passages, the sentence that shows the signs
+        /define goes by. The sentence that says what the term is answers, however many
+        passages use the term more. Whether to answer is still the answer path's decision."""
         answer = self.answerer.answer(question, k)
         if not answer.answered:
             return answer
@@ -99,33 +102,23 @@ class Knowledge:
         term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
         if term is None:
             return answer
-        defined = self._definition(term)
-        if defined is None:
-            return answer
-        passage, sentence = defined
+        ranked = {r.passage.id: r for r in answer.passages}
+        entry = self.glossary.entry(term)
+        if entry is not None:
+            passage, sentence = entry.passage, entry.definition
+        else:
+            wider = self.answerer.answer(question, DEFINITION_POOL).passages
+            ranked |= {r.passage.id: r for r in wider if r.passage.id not in ranked}
+            defined, _ = self.definitions.look_up(term, within=[r.passage for r in wider])
+            if defined is None:
+                return answer
+            passage, sentence = defined.passage, defined.sentence
+        first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
-        first = next((r for r in answer.passages if r.passage.id == passage.id),
-                     RankedPassage(passage, 0.0))
         # The answer's score stays the one that decided to answer.
-        ranked = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
-        return answer._replace(passages=ranked[:len(answer.passages)],
+        shown = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
+        return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
-
-    @functools.cached_property
-    def _definition(self) -> Callable[[str], tuple[Passage, str] | None]:
-        """Term -> the passage that defines it and its definition: the glossary's entry for
-        the very term, else the sentence the reading defines it in. Kept for the last
-        terms asked: a group asks what the same terms are again and again, and a common
-        term's look-up reads up to ``definitions.MAX_PASSAGES`` passages."""
-
-        def look_up(term: str) -> tuple[Passage, str] | None:
-            entry = self.glossary.entry(term)
-            if entry is not None:
-                return entry.passage, entry.definition
-            defined, _ = self.definitions.look_up(term)
-            return None if defined is None else (defined.passage, defined.sentence)
-
-        return functools.lru_cache(maxsize=1024)(look_up)
 
     def define(self, term: str) -> Lookup:
         """What /define shows for the term (``_look_up``); a definition that announces a
