@@ -146,10 +146,12 @@ def _method_notes() -> list[str]:
         "configuration, with multilingual-e5-small: its build embeds every passage (no "
         "cache), its query embeds the question and fuses both rankings; timed on the "
         "summary only, on its first 300 questions.",
-        "bot: build_answerer(config.yml settings, passages, the glossary's labels) is the "
-        "build (question parser and index; the glossary, fitted first, is not timed in it); "
-        "Answerer.answer(question) the query: parse (thesaurus, typo repair, "
-        "stemming), retrieve, abstain, best sentence. Its whole start-up, with the glossary "
+        "bot: Knowledge.from_glossary(config.yml settings, passages, the glossary) is the "
+        "build (question parser, index, risk list and definition finder; the glossary, "
+        "fitted first, is not timed in it); Knowledge.ask(question) the query, what a "
+        "member's question gets: parse (thesaurus, typo repair, stemming), retrieve, "
+        "abstain, best sentence, and for a question that asks what a term is, its "
+        "definition among the best ten passages. Its whole start-up, with the glossary "
         "and risk list, is in the notes per corpus (synthetic corpora have no risk section).",
         "Peers are bot/peers.py's, the configuration `python -m bot eval --peers` scores; "
         "they index the same text (passage text + heading path) and return top-3 indices: "

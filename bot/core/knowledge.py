@@ -95,29 +95,28 @@ class Knowledge:
         answer path's best ``DEFINITION_POOL`` passages, the sentence that shows the signs
         /define goes by. The sentence that says what the term is answers, however many
         passages use the term more. Whether to answer is still the answer path's decision."""
-        answer = self.answerer.answer(question, k)
-        if not answer.answered:
-            return answer
+        k = self.answerer.top_k if k is None else k
         known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
-        term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
+        term = None if len(question) > self.answerer.max_question_chars else (  # refused
+            self.term_questions.term(question, lambda w: analyzer.term(w) in known))
         if term is None:
-            return answer
-        ranked = {r.passage.id: r for r in answer.passages}
-        entry = self.glossary.entry(term)
+            return self.answerer.answer(question, k)
+        answer = self.answerer.answer(question, max(k, DEFINITION_POOL))
+        shown = answer.passages[:k]
+        entry = self.glossary.entry(term) if answer.answered else None
         if entry is not None:
             passage, sentence = entry.passage, entry.definition
-        else:
-            wider = self.answerer.answer(question, DEFINITION_POOL).passages
-            ranked |= {r.passage.id: r for r in wider if r.passage.id not in ranked}
-            defined, _ = self.definitions.look_up(term, within=[r.passage for r in wider])
-            if defined is None:
-                return answer
+        elif answer.answered and (defined := self.definitions.look_up(
+                term, within=[r.passage for r in answer.passages])[0]) is not None:
             passage, sentence = defined.passage, defined.sentence
-        first = ranked.get(passage.id, RankedPassage(passage, 0.0))
-        rest = [r for r in answer.passages if r.passage.id != passage.id]
+        else:
+            return answer._replace(passages=shown)
+        first = next((r for r in answer.passages if r.passage.id == passage.id),
+                     RankedPassage(passage, 0.0))
+        rest = [r for r in shown if r.passage.id != passage.id]
         # The answer's score stays the one that decided to answer.
-        shown = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
-        return answer._replace(passages=shown[:len(answer.passages)],
+        ranked = (first._replace(score=max(first.score, shown[0].score)), *rest)
+        return answer._replace(passages=ranked[:k],
                                best_sentence=sentence if sentence in passage.text else None)
 
     def define(self, term: str) -> Lookup:
