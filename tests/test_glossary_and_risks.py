@@ -426,6 +426,13 @@ def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question
     assert "Building agents" in shown  # the other passages follow
 
 
+def test_a_question_too_long_is_refused_as_too_long_though_it_asks_what_a_term_is():
+    from bot.core.answer import Status
+
+    knowledge = notes_knowledge(AGENT_NOTES)
+    assert knowledge.ask("what is an LLM agent " + "really " * 300).status is Status.TOO_LONG
+
+
 def test_other_questions_on_a_defined_term_keep_their_ranking():
     knowledge = notes_knowledge(AGENT_NOTES)
     assert knowledge.ask("how does an LLM agent act?").passages[0].passage.section \
