@@ -459,3 +459,37 @@ def test_the_term_a_question_asks_about(question, term):
     asks = TermQuestions(["what is", "what are", "o que é", "what is meant by"],
                          ["a", "an", "the", "o", "um"])
     assert asks.term(question, content.__contains__) == term
+
+
+LEAD_IN_NOTES = """# Notes
+
+## The original architecture
+
+The architecture Transformer was first built for translation.
+
+- **Architecture**: this is the skeleton of the model, every layer and operation inside it.
+- **Checkpoints**: the weights loaded into a given architecture.
+
+## Language modelling
+
+Predicting the next word from the words before it is called *causal language modelling*,
+because the output depends on past inputs only.
+"""
+
+
+def test_a_bold_lead_in_with_a_colon_defines_its_term():
+    """"**Architecture**: …" is how notes define a term, ahead of a sentence that only
+    opens with the word ("The architecture Transformer was…")."""
+    lookup = notes_knowledge(LEAD_IN_NOTES).define("architecture")
+    assert lookup.found and lookup.entry.definition.startswith("**Architecture**: this is")
+
+
+def test_a_near_spelling_of_another_term_is_no_typo():
+    """"masked language modelling" is one word away from "causal language modelling", which
+    the notes define: not a slip of it. /define says it is not defined rather than quote
+    the other term's definition; a real slip still finds it."""
+    knowledge = notes_knowledge(LEAD_IN_NOTES)
+    assert knowledge.define("causal language modeling").found  # the notes' term, as typed
+    assert knowledge.define("causal langauge modelling").found  # a slip
+    masked = knowledge.define("masked language modelling")
+    assert masked.entry is None or "causal" not in masked.entry.definition

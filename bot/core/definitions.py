@@ -61,6 +61,8 @@ _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um",
 _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
                          rf"[\s{re.escape(_MARKS)}]*$")  # "long-term memory" names nothing
 _STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,]")
+# What follows a term set off as a lead-in: "**Architecture**: …", "`RAG`: …".
+_LEAD_IN = re.compile(rf"^[{re.escape(_MARKS)}]+\s*:")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(\s*([a-z]{{2,9}}?)s?\s*\)")
 
 
@@ -237,7 +239,9 @@ class DefinitionFinder:
                                                         and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…"; "are still…" half
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
-              or _abbreviates(after, found[start:end])):  # "X, i.e., …", "X (KD)"
+              or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
+              or (_LEAD_IN.match(after) is not None and self._opens(found, start)
+                  and _set_off(sentence, found[start:end]))):  # "**X**: what it is"
             score += COPULA
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)

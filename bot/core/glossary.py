@@ -61,7 +61,8 @@ class Glossary:
     curated : each document's curated entries (by a quote of that document) and aliases,
         by document id.
     max_suggestions : how many near terms an unknown lookup offers.
-    typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself.
+    typo_cutoff : similarity (0-1) at which a near spelling counts as the term itself, the
+        whole and each of its words.
 
     Attributes
     ----------
@@ -186,7 +187,8 @@ class Glossary:
         if len(heads) == 1:  # "representation" for "Representation learning"
             return Lookup(query, heads[0], HEAD_MATCH)
         ranked = self._similar(folded)
-        if ranked and ranked[0][0] >= self.typo_cutoff:
+        if ranked and ranked[0][0] >= self.typo_cutoff and self._word_for_word(
+                folded, ranked[0][1]):
             return Lookup(query, self.names_[ranked[0][1]], ranked[0][0])
         suggestions = _unique(self.names_[n].term for _, n in ranked)
         return Lookup(query, None, ranked[0][0] if ranked else 0.0,
@@ -204,6 +206,14 @@ class Glossary:
             elif f" {typed}" in f" {name}":
                 contains[entry.term] = None
         return [*starts, *(t for t in contains if t not in starts)][:limit]
+
+    def _word_for_word(self, typed: str, name: str) -> bool:
+        """Whether a near spelling is the term itself: as many words, each near its own
+        (a slip, a plural, a British spelling); "masked language modelling" is not "causal
+        language modelling", however alike the phrases."""
+        pairs = list(zip(typed.split(), name.split(), strict=False))
+        return len(typed.split()) == len(name.split()) and all(
+            difflib.SequenceMatcher(None, a, b).ratio() >= self.typo_cutoff for a, b in pairs)
 
     def _similar(self, folded: str) -> list[tuple[float, str]]:
         if not folded:
