@@ -45,8 +45,9 @@ class BotBuilder:
     """The bot's answer path as the bot builds it (Knowledge.from_corpus): the answer path
     (question parser and index) and what it reads definitions with, on these passages, then
     Knowledge.ask, what a member's question gets. Without ``embedder``, TF-IDF alone; with
-    it, the shipped configuration (its build embeds every passage, and keeps no cache
-    between builds: corpus.cache is null in the settings given).
+    it, the shipped configuration (its build embeds every passage: no vector cache is
+    given, so none is kept between builds). The timed build includes the risk list and the
+    definition finder.
 
     The index's second field holds the terms the glossary defines, so the glossary is fitted
     first, in ``prepare``, which the bench runs before the timed build: it is /define's work,

@@ -433,6 +433,22 @@ def test_a_question_too_long_is_refused_as_too_long_though_it_asks_what_a_term_i
     assert knowledge.ask("what is an LLM agent " + "really " * 300).status is Status.TOO_LONG
 
 
+def test_a_question_on_a_glossary_term_gets_the_glossarys_definition_first():
+    """The glossary's entry (here found by its pattern, "X means …") answers "what is X?",
+    though other passages use the word more, and though the answer path ranked it past
+    the passages shown."""
+    notes = ("# Notes\n\n## Terms\n\nEmergence means that behaviour is induced, not built."
+             "\n\n## Examples\n\n" + "".join(
+                 f"Emergence example {n}: emergence of skill {n} emerged in emergence runs.\n\n"
+                 for n in range(6)))
+    knowledge = notes_knowledge(notes)
+    answer = knowledge.ask("what is emergence?")
+    assert answer.passages[0].passage.text.startswith("Emergence means")
+    assert answer.best_sentence == "Emergence means that behaviour is induced, not built."
+    assert len(answer.passages) == 3
+    assert knowledge.ask("what is emergence?", k=0).passages == ()
+
+
 def test_other_questions_on_a_defined_term_keep_their_ranking():
     knowledge = notes_knowledge(AGENT_NOTES)
     assert knowledge.ask("how does an LLM agent act?").passages[0].passage.section \
@@ -450,13 +466,14 @@ def test_other_questions_on_a_defined_term_keep_their_ranking():
     ("how does an agent plan?", None),
     ("why is it, what is it", None),
     ("what is in a nutshell?", None),
+    ("define: llm agent", "llm agent"),  # the term in the clause after the cue
 ])
 def test_the_term_a_question_asks_about(question, term):
     from bot.core.definitions import TermQuestions
 
     content = {"llm", "agent", "transformers", "modelo", "fundacao", "emergence", "gpt", "3",
                "5", "plan"}
-    asks = TermQuestions(["what is", "what are", "o que é", "what is meant by"],
+    asks = TermQuestions(["what is", "what are", "o que é", "what is meant by", "define"],
                          ["a", "an", "the", "o", "um"])
     assert asks.term(question, content.__contains__) == term
 
@@ -477,11 +494,13 @@ because the output depends on past inputs only.
 """
 
 
-def test_a_bold_lead_in_with_a_colon_defines_its_term():
+@pytest.mark.parametrize("lead_in", ["**Architecture**:", "**Architecture:**"])
+def test_a_bold_lead_in_with_a_colon_defines_its_term(lead_in):
     """"**Architecture**: …" is how notes define a term, ahead of a sentence that only
     opens with the word ("The architecture Transformer was…")."""
-    lookup = notes_knowledge(LEAD_IN_NOTES).define("architecture")
-    assert lookup.found and lookup.entry.definition.startswith("**Architecture**: this is")
+    notes = LEAD_IN_NOTES.replace("**Architecture**:", lead_in)
+    lookup = notes_knowledge(notes).define("architecture")
+    assert lookup.found and lookup.entry.definition.startswith(f"{lead_in} this is")
 
 
 def test_a_near_spelling_of_another_term_is_no_typo():

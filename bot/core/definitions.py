@@ -61,8 +61,8 @@ _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um",
 _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
                          rf"[\s{re.escape(_MARKS)}]*$")  # "long-term memory" names nothing
 _STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,]")
-# What follows a term set off as a lead-in: "**Architecture**: …", "`RAG`: …".
-_LEAD_IN = re.compile(rf"^[{re.escape(_MARKS)}]+\s*:")
+# What follows a term set off as a lead-in: "**Architecture**: …", "**Architecture:** …".
+_LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(\s*([a-z]{{2,9}}?)s?\s*\)")
 
 
@@ -161,8 +161,9 @@ class DefinitionFinder:
                      ) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
         term's words stand in a row as written (stop words between them aside; a plural or
-        British spelling aside), in reading order. A sentence that is the term alone (a
-        lead-in: "**Pruning**.") comes with the sentence after it."""
+        British spelling aside), in reading order (in the order of ``within``, when given).
+        A sentence that is the term alone (a lead-in: "**Pruning**.") comes with the
+        sentence after it."""
         wanted = self.analyzer(term)
         if not wanted:
             return []
@@ -185,11 +186,11 @@ class DefinitionFinder:
         beginnings = [_singular(w)[:BEGINNING] for w in content]
         places = []
         for passage in passages:
-            if not all(b in fold(passage.text) for b in beginnings):
+            if not _holds(fold(passage.text), beginnings):
                 continue
             sentences = split_sentences(passage.text)
             for k, sentence in enumerate(sentences):
-                if not all(b in fold(sentence) for b in beginnings):
+                if not _holds(fold(sentence), beginnings):
                     continue
                 found = words(sentence)
                 kept = [(i, t) for i, w in enumerate(found)
@@ -273,6 +274,10 @@ def set_off_terms(passages: Iterable[Passage], most: int = 200) -> list[str]:
                 if len(found) >= most:
                     return list(found.values())
     return list(found.values())
+
+
+def _holds(folded: str, beginnings: Sequence[str]) -> bool:
+    return all(b in folded for b in beginnings)
 
 
 def _initials_fit(long: str, short: str) -> str:
@@ -370,8 +375,8 @@ def _with_next(text: str, sentence: str, following: str) -> str:
 def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
     """Whether the term stands between marks of emphasis or quotation in the sentence."""
     marks = re.escape(_MARKS)
-    return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*[{marks}]",
-                     fold(sentence)) is not None
+    return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*:?[{marks}]",
+                     fold(sentence)) is not None  # "**Architecture:**" too
 
 
 # What ends the term a question asks about: "what is an LLM, in simple words?"
@@ -393,9 +398,10 @@ class TermQuestions:
     """
 
     def __init__(self, cues: Iterable[str], articles: Iterable[str]) -> None:
+        cues = list(cues)
         phrases = [tuple(words(c)) for c in cues]
         if not all(phrases):
-            raise ValueError(f"answer.definition_cues: each cue needs a word, got {list(cues)!r}")
+            raise ValueError(f"answer.definition_cues: each cue needs a word, got {cues!r}")
         self.cues: dict[str, list[tuple[str, ...]]] = {}  # by their first word
         for cue in sorted(phrases, key=len, reverse=True):  # "what is meant by", "what is"
             self.cues.setdefault(cue[0], []).append(cue)
@@ -405,12 +411,19 @@ class TermQuestions:
         """The term asked about, or None when the question does not ask what one is;
         ``known(word)``: whether the word is one of the reading's content words. The cue
         opens a clause, after a few words that say nothing ("so", "hey, what is…")."""
-        for clause in _TERM_END.split(question):
-            asked = words(clause)
+        clauses = [words(clause) for clause in _TERM_END.split(question)]
+        for at, asked in enumerate(clauses):
             for start, word in enumerate(asked[:MAX_OPENING + 1]):
-                for cue in self.cues.get(word, ()):
-                    if tuple(asked[start:start + len(cue)]) == cue:
-                        return self._term(asked[start + len(cue):], known)
+                cue = next((c for c in self.cues.get(word, ())
+                            if tuple(asked[start:start + len(c)]) == c), None)
+                if cue is not None:
+                    rest = asked[start + len(cue):]
+                    if not rest and at + 1 < len(clauses):  # "define: RAG"
+                        rest = clauses[at + 1]
+                    term = self._term(rest, known)
+                    if term is not None:
+                        return term
+                    break  # "what is it, what is RAG?": another clause may ask
                 if known(word):
                     break
         return None

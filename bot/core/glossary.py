@@ -211,9 +211,10 @@ class Glossary:
         """Whether a near spelling is the term itself: as many words, each near its own
         (a slip, a plural, a British spelling); "masked language modelling" is not "causal
         language modelling", however alike the phrases."""
-        pairs = list(zip(typed.split(), name.split(), strict=False))
-        return len(typed.split()) == len(name.split()) and all(
-            difflib.SequenceMatcher(None, a, b).ratio() >= self.typo_cutoff for a, b in pairs)
+        typed_words, name_words = typed.split(), name.split()
+        return len(typed_words) == len(name_words) and all(
+            difflib.SequenceMatcher(None, a, b).ratio() >= self.typo_cutoff
+            for a, b in zip(typed_words, name_words, strict=True))
 
     def _similar(self, folded: str) -> list[tuple[float, str]]:
         if not folded:

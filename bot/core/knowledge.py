@@ -90,33 +90,36 @@ class Knowledge:
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """The answer path's answer; when the question asks what a term is ("what is an LLM
-        agent, in a nutshell?"), the passage that defines it comes first with its
-        definition highlighted: the glossary's entry for the very term, else, among the
-        answer path's best ``DEFINITION_POOL`` passages, the sentence that shows the signs
-        /define goes by. The sentence that says what the term is answers, however many
-        passages use the term more. Whether to answer is still the answer path's decision."""
-        k = self.answerer.top_k if k is None else k
+        agent, in a nutshell?") and the answer path answers it, the passage that defines
+        the term comes first with its definition highlighted: the glossary's entry for the
+        very term (or one of its aliases), else the sentence among the answer path's best
+        ``DEFINITION_POOL`` passages that shows the signs /define goes by. The sentence
+        that says what the term is answers, however many passages use the term more;
+        whether to answer, and the other passages, are the answer path's."""
+        answer = self.answerer.answer(question, k)
+        if not answer.answered or not answer.passages:
+            return answer
         known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
-        term = None if len(question) > self.answerer.max_question_chars else (  # refused
-            self.term_questions.term(question, lambda w: analyzer.term(w) in known))
+        term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
         if term is None:
-            return self.answerer.answer(question, k)
-        answer = self.answerer.answer(question, max(k, DEFINITION_POOL))
-        shown = answer.passages[:k]
-        entry = self.glossary.entry(term) if answer.answered else None
+            return answer
+        ranked = {r.passage.id: r for r in answer.passages}
+        entry = self.glossary.entry(term)
         if entry is not None:
             passage, sentence = entry.passage, entry.definition
-        elif answer.answered and (defined := self.definitions.look_up(
-                term, within=[r.passage for r in answer.passages])[0]) is not None:
-            passage, sentence = defined.passage, defined.sentence
         else:
-            return answer._replace(passages=shown)
-        first = next((r for r in answer.passages if r.passage.id == passage.id),
-                     RankedPassage(passage, 0.0))
-        rest = [r for r in shown if r.passage.id != passage.id]
+            wider = (answer.passages if len(answer.passages) >= DEFINITION_POOL
+                     else self.answerer.answer(question, DEFINITION_POOL).passages)
+            defined, _ = self.definitions.look_up(term, within=[r.passage for r in wider])
+            if defined is None:
+                return answer
+            passage, sentence = defined.passage, defined.sentence
+            ranked = {r.passage.id: r for r in wider} | ranked
+        first = ranked.get(passage.id, RankedPassage(passage, 0.0))
+        rest = [r for r in answer.passages if r.passage.id != passage.id]
         # The answer's score stays the one that decided to answer.
-        ranked = (first._replace(score=max(first.score, shown[0].score)), *rest)
-        return answer._replace(passages=ranked[:k],
+        shown = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
+        return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
 
     def define(self, term: str) -> Lookup:
