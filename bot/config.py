@@ -92,7 +92,7 @@ class AnswerSettings:
     number_words: tuple[str, ...] = ()
     number_weight: float = bounded(1.0, 0.0, 1.0)
     # Phrases that open a question asking what a term is: the passage that defines the
-    # term (as /define finds it) comes first.
+    # term (the glossary's entry, or a defining sentence among the ten best) comes first.
     definition_cues: tuple[str, ...] = ()
     # With an embedder: the cosine at which it alone is enough to answer.
     dense_min_score: float = bounded(0.865, 0.0, 1.0)
