@@ -13,8 +13,10 @@ The small texts the Discord layer adds on its own (cooldown, not yours) are buil
 
 from __future__ import annotations
 
+import asyncio
 import math
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import discord
 
@@ -24,6 +26,7 @@ from bot.i18n import N_, _
 from bot.render import DESCRIPTION_LIMIT, Embed, Reply, cite, clip
 
 NO_PINGS = discord.AllowedMentions.none()
+T = TypeVar("T")
 
 SOMETHING_WENT_WRONG = N_("Something went wrong on my side; the error was logged.")
 NOT_YOURS = N_("Only the person who asked can use these buttons.")
@@ -49,6 +52,35 @@ def to_kwargs(reply: Reply, *, ephemeral: bool | None = False, edit: bool = Fals
     if ephemeral is not None and not edit:
         kwargs["ephemeral"] = bool(ephemeral or reply.ephemeral)
     return kwargs
+
+
+async def in_time(interaction: discord.Interaction, pending: Awaitable[T], defer_after: float,
+                  *, ephemeral: bool) -> tuple[T, bool]:
+    """What ``pending`` gives, and whether the interaction was deferred ("thinking…") to
+    wait for it: past ``defer_after`` seconds it is, so no reply misses Discord's 3 s."""
+    task = asyncio.ensure_future(pending)
+    done, _ = await asyncio.wait({task}, timeout=defer_after)
+    if not done:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await task, not done
+
+
+async def respond(interaction: discord.Interaction, reply: Reply, *, ephemeral: bool,
+                  deferred: bool, view: discord.ui.View | None = None) -> None:
+    """Send the reply as the interaction's response, or, once deferred, as what replaces
+    "thinking…"; a private notice cannot replace a public "thinking…", so that one is
+    deleted and the notice sent apart."""
+    if deferred and reply.ephemeral and not ephemeral:
+        await interaction.delete_original_response()
+        await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
+        return
+    kwargs = to_kwargs(reply, edit=True) if deferred else to_kwargs(reply, ephemeral=ephemeral)
+    if view is not None:
+        kwargs["view"] = view
+    if deferred:
+        await interaction.edit_original_response(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
 
 
 def text(message: str) -> Reply:

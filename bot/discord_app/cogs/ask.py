@@ -11,7 +11,6 @@ counts it. Both refusals are short private messages.
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,7 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 
-from bot.discord_app.replies import slow_down, to_kwargs
+from bot.discord_app.replies import in_time, respond, slow_down, to_kwargs
 from bot.discord_app.views import AnswerView
 from bot.render import render_answer
 
@@ -57,29 +56,14 @@ class Ask(commands.Cog):
         if wait > 0:
             await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
             return
-        pending = asyncio.ensure_future(bot.ask(question))
-        done, _ = await asyncio.wait({pending}, timeout=bot.defer_after)
-        if not done:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        answer = await pending
+        answer, deferred = await in_time(interaction, bot.ask(question), bot.defer_after,
+                                         ephemeral=ephemeral)
         remember(answer)
         reply = render_answer(bot.knowledge, answer)
         view = AnswerView.maybe(bot.knowledge, answer, asker_id=interaction.user.id,
                                 key=interaction.id, live=bot.live_components,
                                 timeout=bot.view_timeout, store=bot.store)
-        if done:
-            kwargs = to_kwargs(reply, ephemeral=ephemeral)
-            if view is not None:
-                kwargs["view"] = view
-            await interaction.response.send_message(**kwargs)
-        elif reply.ephemeral and not ephemeral:  # a private notice cannot replace a public
-            await interaction.delete_original_response()  # "thinking…": sent apart
-            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
-        else:  # the "thinking…" message becomes the answer
-            kwargs = to_kwargs(reply, edit=True)
-            if view is not None:
-                kwargs["view"] = view
-            await interaction.edit_original_response(**kwargs)
+        await respond(interaction, reply, ephemeral=ephemeral, deferred=deferred, view=view)
         if view is not None:
             view.attach_to_interaction(interaction)
 

@@ -20,7 +20,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.discord_app.errors import report_interaction_error
-from bot.discord_app.replies import to_kwargs
+from bot.discord_app.replies import in_time, respond
 from bot.render import clip, render_definition
 
 if TYPE_CHECKING:
@@ -47,18 +47,10 @@ class Define(commands.Cog):
         bot = self.bot
         knowledge = bot.knowledge
         ephemeral = bot.settings.discord.ephemeral_default
-        pending = asyncio.ensure_future(asyncio.to_thread(knowledge.define, term))
-        done, _ = await asyncio.wait({pending}, timeout=bot.defer_after)
-        if not done:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        reply = render_definition(knowledge, await pending)
-        if done:
-            await interaction.response.send_message(**to_kwargs(reply, ephemeral=ephemeral))
-        elif reply.ephemeral and not ephemeral:  # a private notice cannot replace a public
-            await interaction.delete_original_response()  # "thinking…": sent apart
-            await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
-        else:  # the "thinking…" message becomes the definition
-            await interaction.edit_original_response(**to_kwargs(reply, edit=True))
+        lookup, deferred = await in_time(interaction, asyncio.to_thread(knowledge.define, term),
+                                         bot.defer_after, ephemeral=ephemeral)
+        await respond(interaction, render_definition(knowledge, lookup), ephemeral=ephemeral,
+                      deferred=deferred)
 
     @define.autocomplete("term")
     async def term_choices(self, interaction: discord.Interaction, current: str

@@ -27,7 +27,7 @@ from discord.ext import commands
 from bot.core.knowledge import Knowledge
 from bot.core.quiz import QuizItem, pick
 from bot.discord_app.cogs.memory import from_store
-from bot.discord_app.replies import NOT_YOURS, text, to_kwargs
+from bot.discord_app.replies import NOT_YOURS, in_time, text, to_kwargs
 from bot.discord_app.views import StudyView
 from bot.i18n import N_, _, use
 from bot.render import (
@@ -180,14 +180,12 @@ class Quiz(commands.Cog):
         knowledge = bot.knowledge
         # Items are made at the first /quiz (or by the warm-up at start): a long reading
         # can take longer than Discord waits, so the answer is deferred then.
-        making = asyncio.ensure_future(asyncio.to_thread(lambda: knowledge.quiz))
-        ready, _pending = await asyncio.wait({making}, timeout=bot.defer_after)
         ephemeral = bot.settings.discord.ephemeral_default and mode == "me"
-        if not ready:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        items = (await making).items(topic)
+        quiz, deferred = await in_time(interaction, asyncio.to_thread(lambda: knowledge.quiz),
+                                       bot.defer_after, ephemeral=ephemeral)
+        items = quiz.items(topic)
         if not items:
-            await self._send(interaction, text(QUIZ_NO_ITEMS), None, deferred=not ready)
+            await self._send(interaction, text(QUIZ_NO_ITEMS), None, deferred=deferred)
             return
         schedule = {} if mode == "round" else await self._schedule(member)
         item = pick(items, schedule, time.time(), random.Random())
@@ -199,7 +197,7 @@ class Quiz(commands.Cog):
                         timeout=None if round_seconds else bot.view_timeout)
         reply = render_quiz_item(item, round_seconds=round_seconds)
         reply.ephemeral = ephemeral
-        await self._send(interaction, reply, view, deferred=not ready)
+        await self._send(interaction, reply, view, deferred=deferred)
         view.attach_to_interaction(interaction)
         if round_seconds:
             self._rounds.add(task := asyncio.create_task(view.end_round_after(round_seconds)))
