@@ -67,6 +67,8 @@ class RetrievalSettings:
     length_slope: float = bounded(1.0, 0.01, 1.0)
     unknown_word_weight: float = bounded(1.0, 0.01)
     jargon_weight: float = bounded(1.0, 0.01)
+    # What the thesaurus adds beside a member's word weighs this much against the word.
+    added_word_weight: float = bounded(0.5, 0.0, 1.0)
     spelling_correction: bool = True
     spelling_min_length: int = bounded(5, 2)
     # A sentence embedder beside TF-IDF: multilingual-e5-small, or null.

@@ -337,6 +337,29 @@ def test_a_documents_synonyms_find_its_passages_and_touch_no_other(tmp_path):
     assert first.document == "other"  # its own word outranks the notes' synonym
 
 
+@pytest.mark.parametrize(("question", "own", "synonym"), [
+    ("what can an LLM do?", "LLMs", "language models"),  # a word
+    ("what does the code of conduct say?", "code of conduct", "misconduct"),  # a phrase
+])
+def test_a_members_word_leads_and_the_thesaurus_only_adds(tmp_path, question, own, synonym):
+    """The thesaurus maps "llm" to "language models" and "code of conduct" to
+    "misconduct". In notes that use the member's own word, the passage with it comes
+    first; the passage with the thesaurus's word still answers, below it."""
+    notes = knowledge_of(tmp_path, {
+        "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code for staff.\n\n"
+                           "Large language models write poems for staff.\n\n"
+                           "## Rules\n\nA code of conduct binds all staff.\n\n"
+                           "Misconduct by staff is punished.\n",
+        "language/thesaurus.yml": "synonyms:\n  english:\n    llm: [language, models]\n"
+                                  "    code of conduct: [misconduct]\n",
+        "config.yml": "language:\n  thesaurus: language/thesaurus.yml\n  jargon: null\n"
+                      "answer:\n  min_score: 0.01\n"})
+    answer = notes.ask(question)
+    texts = [p.passage.text for p in answer.passages]
+    assert answer.answered and own in texts[0]
+    assert any(synonym in text.lower() for text in texts[1:])
+
+
 def test_the_summarys_own_synonyms_do_not_reach_another_reading(tmp_path):
     """The summary's file bridges "misuse" to its "misconduct"; in notes of their own, a
     question about misuse finds the notes' misuse, not a bridge to another word."""

@@ -20,7 +20,7 @@ from bot.core.corpus import Passage
 from bot.core.dense import DenseIndex
 from bot.core.index import Hit, TfidfRetriever
 from bot.core.numbers import NumberQuestions
-from bot.core.query import QueryParser
+from bot.core.query import Query, QueryParser
 from bot.core.text import detect_language, split_sentences, words
 
 HEADING_MATCH_SHARE = 0.6
@@ -144,14 +144,16 @@ class Answerer:
         if self.dense is not None:
             self.dense.fit([" › ".join((*p.path, p.text)) for p in passages])
         self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
-        self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes)
+        labelled = self._labelled()
+        self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes,
+                        labelled)
         # Each document's own reading of questions, and the passages it scores.
         self.documents_: list[tuple[QueryParser, np.ndarray]] = []
         for document, parser in self.document_parsers.items():
             mine = np.array([float(p.document == document) for p in passages])
             if mine.any():
                 parser.fit(self.retriever.surface_words_, self.retriever.vocabulary,
-                           self._writes)
+                           self._writes, labelled)
                 self.documents_.append((parser, mine))
         del self._analysed
         self.headings_ = self._headings(passages)
@@ -187,10 +189,10 @@ class Answerer:
         tokens = words(question)
         terms = self.parser.terms(tokens)
         readings = [(parser.terms(tokens), mine) for parser, mine in self.documents_]
-        if not terms and not any(own for own, _ in readings):
+        if not terms.terms and not any(own.terms for own, _ in readings):
             by_heading = self._answer_by_heading(question, tokens, k)
-            terms = [] if by_heading.answered else self.parser.about_document(tokens)
-            if not terms:  # nothing to ask about: the embedder alone does not answer it
+            terms = Query([] if by_heading.answered else self.parser.about_document(tokens))
+            if not terms.terms:  # nothing to ask about: the embedder alone does not answer it
                 return by_heading
             readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
@@ -254,7 +256,7 @@ class Answerer:
             ranked.append((max(lex_score, cosine * scale), row, lex_score, cosine))
         return ranked
 
-    def _retrieve(self, terms: Sequence[str], readings: Sequence[tuple[list[str], np.ndarray]],
+    def _retrieve(self, terms: Query, readings: Sequence[tuple[Query, np.ndarray]],
                   k: int) -> list[tuple[Hit, Mapping[str, float]]]:
         """The k best passages, each with the question's weights that scored it: a
         document whose own data reads the question otherwise (``readings``: its terms and
@@ -264,17 +266,30 @@ class Answerer:
         rest: np.ndarray | None = None  # the passages the plain reading scores
         for own, mine in readings:
             if own != terms:
-                retrieved = self.retriever.retrieve(own, k, within=mine)
+                retrieved = self.retriever.retrieve(own.terms, k, mine, own.added)
                 found += [(hit, retrieved.weights) for hit in retrieved.hits]
                 rest = 1.0 - mine if rest is None else rest * (1.0 - mine)
         if rest is None:
-            retrieved = self.retriever.retrieve(terms, k)
+            retrieved = self.retriever.retrieve(terms.terms, k, added=terms.added)
             return [(hit, retrieved.weights) for hit in retrieved.hits]
         if rest.any():  # passages outside every document that read the question again
-            retrieved = self.retriever.retrieve(terms, k, within=rest)
+            retrieved = self.retriever.retrieve(terms.terms, k, rest, terms.added)
             found += [(hit, retrieved.weights) for hit in retrieved.hits]
         found.sort(key=lambda pair: (-pair[0].score, pair[0].row))
         return found[:k]
+
+    def _labelled(self) -> frozenset[str]:
+        """Terms found only in ``labels_`` (the names a defined term is also known by),
+        in no passage's text, headings or lead-in. Only passages that have the term are
+        read, until one writes it."""
+        analyze, passages = self.retriever.analyzer, self.passages_
+        named = {term for names in self.labels_.values() for name in names
+                 for term in analyze(name)}
+        return frozenset(
+            term for term in named
+            if not any(term in analyze(" ".join((*p.path, p.lead, p.text)))
+                       for p in map(passages.__getitem__,
+                                    sorted(self.retriever.passages_with([term])))))
 
     def _writes(self, terms: Sequence[str]) -> bool:
         """Whether some passage's text or headings have these index terms one after another

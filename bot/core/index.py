@@ -56,9 +56,11 @@ class Retrieved(NamedTuple):
 
 
 def query_weights(
-    terms: Sequence[str], idf: Mapping[str, float], oov_idf: float, sublinear_tf: bool
+    terms: Sequence[str], idf: Mapping[str, float], oov_idf: float, sublinear_tf: bool,
+    added: Collection[str] = (), added_weight: float = 1.0,
 ) -> tuple[dict[str, float], float]:
-    """TF-IDF weights of a question's terms and the vector's norm.
+    """TF-IDF weights of a question's terms and the vector's norm; the terms in ``added``
+    (alternatives to the member's words) weigh ``added_weight`` times as much.
 
     A term the corpus never uses gets the largest idf there is: it is the most specific word
     of the question, and counting it in the norm lowers the score of questions that are mostly
@@ -73,6 +75,8 @@ def query_weights(
         for term, n in counts.items():
             if n > 1:
                 weights[term] *= 1.0 + math.log(n) if sublinear_tf else n
+    for term in added:
+        weights[term] *= added_weight
     return weights, math.hypot(*weights.values())
 
 
@@ -137,6 +141,8 @@ class TfidfRetriever:
     jargon, jargon_weight : terms of the field's vocabulary (``query.jargon_terms``); one
         the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
         ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
+    added_weight : what a question's alternative term (the thesaurus's addition to a
+        member's word, ``retrieve``'s ``added``) weighs against the member's own words.
 
     Attributes
     ----------
@@ -172,7 +178,7 @@ class TfidfRetriever:
     def __init__(self, analyzer: Analyzer, *, sublinear_tf: bool = True,
                  field_weight: float = 1.0, length_slope: float = 1.0,
                  unknown_weight: float = 1.0, jargon: Collection[str] = frozenset(),
-                 jargon_weight: float = 1.0) -> None:
+                 jargon_weight: float = 1.0, added_weight: float = 1.0) -> None:
         self.analyzer = analyzer
         self.sublinear_tf = sublinear_tf
         self.field_weight = field_weight
@@ -180,6 +186,7 @@ class TfidfRetriever:
         self.unknown_weight = unknown_weight
         self.jargon = jargon
         self.jargon_weight = jargon_weight
+        self.added_weight = added_weight
 
     def fit(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> Self:
         if not texts:
@@ -315,16 +322,19 @@ class TfidfRetriever:
             rows.intersection_update(more.tolist())
         return rows
 
-    def retrieve(self, terms: Sequence[str], k: int,
-                 within: np.ndarray | None = None) -> Retrieved:
+    def retrieve(self, terms: Sequence[str], k: int, within: np.ndarray | None = None,
+                 added: Collection[str] = ()) -> Retrieved:
         """The k best passages for a question's terms (``analyzer`` terms), best first;
         among the passages ``within`` marks (1.0; 0.0 leaves a passage out) when given.
+        Terms in ``added`` are alternatives to the member's words, weighed
+        ``added_weight``.
 
         Each term the corpus has adds its values into one score buffer: a dense row whole,
         other terms at their passages only. The best k are taken from the buffer, and for
         them alone the coverage is found.
         """
-        weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf)
+        weights, norm = query_weights(terms, self.query_idf_, self.oov_idf_, self.sublinear_tf,
+                                      added, self.added_weight)
         if norm == 0.0 or k <= 0:
             return Retrieved([], weights, norm)
         columns, idf, dense_index, dense = self.columns_, self.idf_, self.dense_index_, self.dense_
@@ -336,7 +346,7 @@ class TfidfRetriever:
             j = columns.get(term)
             if j is None:
                 continue
-            repeats = weight / idf[term]  # 1 unless the question repeats the term
+            repeats = weight / idf[term]  # 1 unless repeated or added
             d = dense_index[j]
             if d >= 0:
                 row = dense[d]

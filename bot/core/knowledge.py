@@ -230,7 +230,7 @@ class Knowledge:
     def gaps(self, asked: Sequence[tuple[str, float]]) -> list[Gap]:
         """Unanswered questions (text, when asked) grouped by what they ask about."""
         parser = self.answerer.parser
-        return group_questions(asked, lambda text: parser.terms(words(text)))
+        return group_questions(asked, lambda text: parser.terms(words(text)).terms)
 
     @property
     def sections(self) -> list[str]:
@@ -284,7 +284,8 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                                field_weight=rs.heading_weight, length_slope=rs.length_slope,
                                unknown_weight=rs.unknown_word_weight,
                                jargon=jargon_terms(resources.jargon, analyzer),
-                               jargon_weight=rs.jargon_weight)
+                               jargon_weight=rs.jargon_weight,
+                               added_weight=rs.added_word_weight)
     return Answerer(
         parser(general, {}),
         retriever,

@@ -9,45 +9,72 @@ and phrases are looked up by the keys of their first two words, longest phrase f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import NamedTuple, Self
 
 Key = tuple[str, ...]
 
 
+class Phrase(NamedTuple):
+    """A run of words that stands for other terms."""
+
+    key: Key
+    """Its words' phrase keys, at least two."""
+    terms: tuple[str, ...]
+    """The terms it stands for."""
+    synonym: bool = False
+    """Whether it is another way to say the terms (a thesaurus entry), rather than an OCR
+    slip or a name that stands whole: written in words the corpus itself uses, the
+    member's words are kept and the terms only added."""
+
+
 class PhraseMatcher:
-    """Replaces the phrases found in a question's words by the terms they stand for.
+    """Replaces the phrases found in a question's words by the terms they stand for, or,
+    for a synonym the member wrote in the corpus's own words, adds them.
 
     Attributes
     ----------
-    by_pair_ : (first key, second key) -> the phrases starting with those two words, as
-        (the phrase's keys, the terms it stands for), longest first and otherwise in the
-        order given, so the first that matches wins.
+    by_pair_ : (first key, second key) -> the phrases starting with those two words,
+        longest first and otherwise in the order given, so the first that matches wins.
     """
 
-    def fit(self, phrases: Sequence[tuple[Key, tuple[str, ...]]]) -> Self:
-        """``phrases``: (the phrase's word keys, at least two; its terms)."""
-        by_pair: dict[Key, list[tuple[Key, tuple[str, ...]]]] = {}
-        for key, terms in sorted(phrases, key=lambda phrase: -len(phrase[0])):
-            by_pair.setdefault(key[:2], []).append((key, terms))
+    def fit(self, phrases: Sequence[Phrase]) -> Self:
+        by_pair: dict[Key, list[Phrase]] = {}
+        for phrase in sorted(phrases, key=lambda phrase: -len(phrase.key)):
+            by_pair.setdefault(phrase.key[:2], []).append(phrase)
         self.by_pair_ = by_pair
         return self
 
-    def terms(self, keys: Sequence[str], word_terms: Sequence[tuple[str, ...]]) -> list[str]:
-        """A question's terms: each word's own (``word_terms``), except where a phrase's
-        words are (``keys``: each word's phrase key), which give the phrase's terms. Phrases
-        are read left to right and do not overlap."""
+    def terms(self, keys: Sequence[str], word_terms: Sequence[tuple[str, ...]],
+              word_added: Sequence[tuple[str, ...]],
+              known: Sequence[bool]) -> tuple[list[str], list[str]]:
+        """A question's terms and the alternatives added to them: each word's own
+        (``word_terms``, ``word_added``), except where a phrase's words are (``keys``: each
+        word's phrase key), which give the phrase's terms instead, or as alternatives for a
+        synonym whose words are all ``known`` (the corpus uses them as typed). Phrases are
+        read left to right and do not overlap."""
         out: list[str] = []
+        added: list[str] = []
         done = 0  # words before this one are in ``out``
+
+        def own(words: slice) -> None:
+            for terms in word_terms[words]:
+                out.extend(terms)
+            for terms in word_added[words]:
+                added.extend(terms)
+
         for at in range(len(keys) - 1):
             if at < done:
                 continue
-            for key, terms in self.by_pair_.get((keys[at], keys[at + 1]), ()):
-                if tuple(keys[at:at + len(key)]) == key:
-                    for own in word_terms[done:at]:
-                        out += own
-                    out += terms
-                    done = at + len(key)
+            for key, terms, synonym in self.by_pair_.get((keys[at], keys[at + 1]), ()):
+                end = at + len(key)
+                if tuple(keys[at:end]) == key:
+                    if synonym and all(known[at:end]):
+                        own(slice(done, end))
+                        added.extend(terms)
+                    else:
+                        own(slice(done, at))
+                        out.extend(terms)
+                    done = end
                     break
-        for own in word_terms[done:]:
-            out += own
-        return out
+        own(slice(done, None))
+        return out, added

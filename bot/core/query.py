@@ -9,10 +9,10 @@ are, neither mapped nor "corrected": they are what shows a question is about som
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, Self
 
-from bot.core.phrases import Key, PhraseMatcher
+from bot.core.phrases import Key, Phrase, PhraseMatcher
 from bot.core.resources import Jargon, Thesaurus, Words
 from bot.core.spelling import TypoRepair
 from bot.core.text import Analyzer, fold, stemmer_for, words
@@ -33,6 +33,18 @@ class Word(NamedTuple):
 
     terms: tuple[str, ...]  # the index terms it stands for
     key: str  # its phrase key (``QueryParser.key``)
+    added: tuple[str, ...] = ()  # index terms the thesaurus adds to it
+    known: bool = True  # whether the corpus writes it as typed (or it is a stop word)
+
+
+class Query(NamedTuple):
+    """A question as index terms."""
+
+    terms: list[str]
+    """Its words' terms, and the alternatives the thesaurus adds, in order."""
+    added: frozenset[str] = frozenset()
+    """The terms that are only alternatives (no word of the question is that term):
+    they count for less than the member's own words."""
 
 
 class QueryParser:
@@ -67,10 +79,13 @@ class QueryParser:
         self.languages = languages
 
     def fit(self, surface_words: Mapping[str, str], vocabulary: Mapping[str, float],
-            writes: Callable[[Sequence[str]], bool] | None = None) -> Self:
+            writes: Callable[[Sequence[str]], bool] | None = None,
+            labelled: Collection[str] = frozenset()) -> Self:
         """``surface_words``: each word of the corpus -> its index term (for typo repair);
         ``vocabulary``: index term -> idf; ``writes(terms)``: whether the corpus has those
-        terms one after another (a phrase)."""
+        terms one after another (a phrase); ``labelled``: terms of the vocabulary found only
+        in the names a defined term is also known by (a glossary's aliases, Portuguese
+        included), never in a passage's text or headings."""
         stemmers = [(language, stemmer_for(language)) for language in self.languages]
         self.stemmers_ = [stemmer for _, stemmer in stemmers]
         corrections = {fold(k): fold(v) for k, v in self.corrections.items()}
@@ -82,13 +97,16 @@ class QueryParser:
         self.words_ = WordMapper(self.analyzer, thesaurus=self.thesaurus,
                                  corrections=corrections, stemmers=stemmers, typos=typos
                                  ).fit(vocabulary, jargon_terms(self.jargon, self.analyzer),
-                                       self.jargon.entries)
+                                       self.jargon.entries, labelled)
         self._learned: dict[str, Word] = {}
         phrases = self._phrases(corrections, vocabulary, writes)
+        synonyms = self.thesaurus.merged()
         # A phrase's targets are mapped as a question's words would be.
         self.phrases_ = PhraseMatcher().fit([
-            (tuple(self.key(w) for w in key.split()),
-             tuple(t for word in " ".join(targets).split() for t in self._word(word).terms))
+            Phrase(tuple(self.key(w) for w in key.split()),
+                   tuple(t for word in " ".join(targets).split()
+                         for t in (*self._word(word).terms, *self._word(word).added)),
+                   synonym=synonyms.get(key) == targets)
             for key, targets in phrases.items()])
         return self
 
@@ -99,12 +117,17 @@ class QueryParser:
             word = stemmer.stemWord(word)
         return word
 
-    def terms(self, tokens: Sequence[str]) -> list[str]:
+    def terms(self, tokens: Sequence[str]) -> Query:
         """Index terms of a question's words (``text.words(question)``)."""
         if len(self._learned) + len(tokens) >= WORD_CACHE_SIZE:
             self._learned.clear()
         learned = [self._learned.get(token) or self._word(token) for token in tokens]
-        return self.phrases_.terms([w.key for w in learned], [w.terms for w in learned])
+        own, added = self.phrases_.terms([w.key for w in learned], [w.terms for w in learned],
+                                         [w.added for w in learned],
+                                         [w.known for w in learned])
+        if not added:
+            return Query(own)
+        return Query(own + added, frozenset(added).difference(own))
 
     def spelled(self, text: str) -> str:
         """The text's words as the corpus spells them (typos repaired), for a term that is
@@ -121,9 +144,12 @@ class QueryParser:
 
     def _word(self, word: str) -> Word:
         term = self.analyzer.term
+        mapped = self.words_.map(word)
+        own = term(word)
         learned = self._learned[word] = Word(
-            tuple([t for w in self.words_.map(word) if (t := term(w)) is not None]),
-            self.key(word))
+            tuple([t for w in mapped.words if (t := term(w)) is not None]), self.key(word),
+            tuple([t for w in mapped.added if (t := term(w)) is not None]),
+            own is None or self.words_.writes(own))
         return learned
 
     def _phrases(self, corrections: Mapping[str, str], vocabulary: Mapping[str, float],

@@ -10,7 +10,7 @@ the corpus lacks ("LoRA", in any of the query languages), or a typo. Phrases are
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Self
+from typing import NamedTuple, Self
 
 from bot.core.resources import Thesaurus, Words
 from bot.core.spelling import TypoRepair
@@ -21,6 +21,17 @@ from bot.core.text import Analyzer, Stemmer
 MIN_STEM_MATCH_LENGTH = 5
 
 
+class Mapped(NamedTuple):
+    """What a member's word stands for."""
+
+    words: tuple[str, ...]
+    """The word itself, or what replaces it (its fix, its translation); none for a frame
+    word."""
+    added: tuple[str, ...] = ()
+    """Alternatives the thesaurus adds to a word the corpus knows, which count for less
+    than the member's own word."""
+
+
 class WordMapper:
     """A question's word -> the words it stands for (none for a frame word).
 
@@ -28,7 +39,8 @@ class WordMapper:
     each language's keys with that language's stemmer, so one entry covers "universidade"
     and "universidades" and an English key is never reached through a Portuguese stem.
     Frame words match exactly: a stem would silence unrelated words ("paris" is not "para").
-    A member's own word is kept when the corpus knows it; the thesaurus only adds to it.
+    A member's own word is kept when the corpus knows it; the thesaurus only adds to it,
+    and what it adds is told apart (``Mapped.added``) so that it can weigh less.
 
     Parameters
     ----------
@@ -40,6 +52,9 @@ class WordMapper:
     Attributes
     ----------
     vocabulary_ : the index's terms (term -> idf).
+    labelled_ : those of its terms that only the other names of a defined term have: a
+        word the corpus merely lists as a name is kept, but what the thesaurus says for it
+        counts in full, as for a word the corpus does not write.
     levels_ : lookup tables, the word itself first (any language), then each language's
         stem of that language's single-word keys.
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
@@ -56,8 +71,11 @@ class WordMapper:
         self.typos = typos
 
     def fit(self, vocabulary: Mapping[str, float], jargon_terms: Collection[str],
-            jargon_words: Collection[str]) -> Self:
+            jargon_words: Collection[str], labelled: Collection[str] = frozenset()) -> Self:
+        """``labelled``: terms of the vocabulary found only in the other names of a defined
+        term (``QueryParser.fit``)."""
         self.vocabulary_ = vocabulary
+        self.labelled_ = frozenset(labelled)
         single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
         self.levels_: list[dict[str, Words]] = [single]
         for language, stemmer in self.stemmers:
@@ -70,31 +88,36 @@ class WordMapper:
                               for _, stemmer in self.stemmers}
         return self
 
-    def map(self, word: str) -> tuple[str, ...]:
+    def map(self, word: str) -> Mapped:
         """The words (folded) that stand for ``word`` in the corpus's vocabulary."""
         word = self.corrections.get(word, word)
         if word in self.thesaurus.ignore:
-            return ()
+            return Mapped(())
         term = self.analyzer.term(word)
         known = term in self.vocabulary_
         stems = ([] if known or len(word) < MIN_STEM_MATCH_LENGTH
                  else [stemmer.stemWord(word) for _, stemmer in self.stemmers])
         targets = self._synonyms(word, stems)
         if targets is not None and known:  # the member's word, and what the corpus also says
-            return (word, *(w for w in " ".join(targets).split()
-                            if self.analyzer.term(w) in self.vocabulary_))
+            also = tuple(w for w in " ".join(targets).split()
+                         if self.analyzer.term(w) in self.vocabulary_)
+            return Mapped((word,), also) if term not in self.labelled_ else Mapped((word, *also))
         if targets is not None:
-            return tuple(" ".join(targets).split())
+            return Mapped(tuple(" ".join(targets).split()))
         if not known:
             if term in self.jargon_terms_:  # the field's word: not a typo
-                return (word,)
+                return Mapped((word,))
             cognate = next((c for stem in stems if (c := self.jargon_stems_.get(stem))), None)
             if cognate is not None:
-                return (cognate,)
+                return Mapped((cognate,))
         if known or term is None or self.typos is None:
-            return (word,)
+            return Mapped((word,))
         fixed = self.typos.correct(word)
-        return () if fixed in self.typos.frame_words_ else (fixed,)
+        return Mapped(() if fixed in self.typos.frame_words_ else (fixed,))
+
+    def writes(self, term: str) -> bool:
+        """Whether the corpus writes the term in a passage's text or headings."""
+        return term in self.vocabulary_ and term not in self.labelled_
 
     def spelled(self, word: str) -> str:
         """The word as the corpus spells it: a word the corpus does not know, repaired where
