@@ -337,6 +337,20 @@ def test_a_documents_synonyms_find_its_passages_and_touch_no_other(tmp_path):
     assert first.document == "other"  # its own word outranks the notes' synonym
 
 
+@pytest.mark.parametrize(("question", "section"), [
+    ("what does an LLM write?", "Tools"), ("how many GPU do we have", "Hardware"),
+    ("which LSTMs are used", "Networks")])
+def test_an_abbreviation_and_its_plural_meet(tmp_path, question, section):
+    notes = knowledge_of(tmp_path, {
+        "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code.\n\n"
+                           "## Hardware\n\nThe lab owns eight GPUs.\n\n"
+                           "## Networks\n\nAn LSTM reads one word at a time.\n",
+        "config.yml": "language:\n  thesaurus: null\n  jargon: null\n"
+                      "answer:\n  min_score: 0.01\n"})
+    answer = notes.ask(question)
+    assert answer.answered and answer.passages[0].passage.section == section
+
+
 @pytest.mark.parametrize(("question", "own", "synonym"), [
     ("what can an LLM do?", "LLMs", "language models"),  # a word
     ("what does the code of conduct say?", "code of conduct", "misconduct"),  # a phrase
