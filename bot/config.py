@@ -74,6 +74,8 @@ class RetrievalSettings:
     # A sentence embedder beside TF-IDF: multilingual-e5-small, or null.
     embedder: Literal["multilingual-e5-small"] | None = None
     dense_weight: float = bounded(0.7, 0.0, 1.0)  # its share of the ranking
+    # A passage of several sentences: the share of its best sentence's cosine in its own.
+    sentence_weight: float = bounded(0.5, 0.0, 1.0)
     # Its share when the question's words match a passage well (a lexical score of
     # matched_score or more): the words lead there, meaning leads where they miss.
     matched_dense_weight: float = bounded(0.45, 0.0, 1.0)

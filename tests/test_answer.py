@@ -445,6 +445,28 @@ def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path
     assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")
 
 
+def test_a_passage_whose_one_sentence_answers_outranks_one_that_is_only_near_throughout():
+    """"Cats purr when happy." answers a question about felines; the paragraph it sits in
+    is also about dogs and taxes, which blurs the paragraph's vector below that of a
+    sentence that mentions cats only beside dogs. Read sentence by sentence, it leads."""
+    from bot.core.corpus import Corpus, parse_document
+
+    settings, _ = pet_notes()
+    notes = ("# Notes\n\n## Home\n\nDogs bark at night. Taxes pay for roads. Cats purr "
+             "when happy.\n\n## Yard\n\nDogs and cats share the yard.\n")
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+
+    def first(sentence_weight: float) -> str:
+        tuned = dataclasses.replace(settings, retrieval=dataclasses.replace(
+            settings.retrieval, sentence_weight=sentence_weight))
+        answer = Knowledge.from_corpus(tuned, corpus, embedder=TopicEmbedder()).ask(
+            "what does a feline do?")  # no word in common with the notes
+        return answer.passages[0].passage.section
+
+    assert first(0.5) == "Home"
+    assert first(0.0) == "Yard"  # the whole paragraph's vector alone
+
+
 def test_the_passages_vectors_are_kept_between_starts_and_a_broken_file_is_redone(tmp_path):
     from bot.loading import FolderVectors
 

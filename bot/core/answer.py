@@ -57,8 +57,9 @@ class RankedPassage(NamedTuple):
     passage: Passage
     score: float
     lexical: float | None = None  # its TF-IDF score times its coverage of the question
-    cosine: float | None = None  # the embedder's cosine to the question (plus the
-    # cross-language offset for a passage in another language)
+    cosine: float | None = None  # the embedder's cosine to the question (``DenseIndex``'s:
+    # of several sentences, blended with the best one's), plus the cross-language offset
+    # for a passage in another language
 
 
 class Answer(NamedTuple):

@@ -2,6 +2,9 @@
 passage, which meets a paraphrase that shares no word with the reading, and a Portuguese
 question on an English reading. It only ranks and helps decide to answer; the answer is
 still the reading's own passage, quoted verbatim.
+
+A passage of several sentences is also read sentence by sentence: a question usually asks
+what one sentence says, and the vector of a whole paragraph blurs it among the others.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Sequence
 from typing import Protocol, Self
 
 import numpy as np
+
+from bot.core.text import split_sentences
 
 # A question's first characters the embedder reads: about 0.13 s on one core at 500, and a
 # longer question is pasted text more than a question.
@@ -49,6 +54,8 @@ class DenseIndex:
     """Parameters
     ----------
     embedder : turns passages and questions into unit vectors.
+    sentence_weight : a passage of several sentences scores this share of its best
+        sentence's cosine and the rest of its own.
     cache : keeps the passages' vectors between starts, under the hash of the embedder's
         name and every passage's text (None: embedded at every start).
     background : passages the cache does not have are embedded on a thread of their own
@@ -58,11 +65,16 @@ class DenseIndex:
     Attributes
     ----------
     vectors_ : one unit vector per passage, in the fitted order (once ``ready``).
+    sentence_vectors_ : one unit vector per sentence of each passage of several sentences,
+        passage after passage (once ``ready``).
+    split_ : the passages of several sentences (their positions).
+    starts_ : where each of those passages' sentences start in ``sentence_vectors_``.
     """
 
     def __init__(self, embedder: Embedder, cache: VectorCache | None = None, *,
-                 background: bool = False) -> None:
+                 sentence_weight: float = 0.0, background: bool = False) -> None:
         self.embedder = embedder
+        self.sentence_weight = sentence_weight
         self.cache = cache
         self.background = background
         self._ready = threading.Event()
@@ -76,34 +88,52 @@ class DenseIndex:
         return self._ready.wait(timeout)
 
     def fit(self, texts: Sequence[str]) -> Self:
-        key = hashlib.sha256("\x00".join([self.embedder.name, *texts]).encode()).hexdigest()
+        split: list[int] = []
+        starts: list[int] = []
+        sentences: list[str] = []
+        if self.sentence_weight:
+            for i, text in enumerate(texts):
+                parts = split_sentences(text)
+                if len(parts) > 1:
+                    split.append(i)
+                    starts.append(len(sentences))
+                    sentences += parts
+        self.split_ = np.array(split, dtype=np.int64)
+        self.starts_ = np.array(starts, dtype=np.int64)
+        # Passages, then sentences: one array kept under one key.
+        everything = [*texts, *sentences]
+        key = hashlib.sha256("\x00".join([self.embedder.name, *everything]).encode()
+                             ).hexdigest()
         kept = None if self.cache is None else self.cache.load(key)
-        if kept is not None and kept.shape[0] == len(texts):
-            self.vectors_ = kept
-            self._ready.set()
+        if kept is not None and kept.shape[0] == len(everything):
+            self._keep(kept, len(texts))
             return self
         if not self.background:
-            self._embed(texts, key)
+            self._embed(everything, len(texts), key)
             return self
         log.info("embedding %d passages in the background; until they are done, answers "
                  "come from TF-IDF alone", len(texts))
-        threading.Thread(target=self._embed_logged, args=(texts, key), name="embed",
-                         daemon=True).start()
+        threading.Thread(target=self._embed_logged, args=(everything, len(texts), key),
+                         name="embed", daemon=True).start()
         return self
 
-    def _embed_logged(self, texts: Sequence[str], key: str) -> None:
+    def _embed_logged(self, texts: Sequence[str], passages: int, key: str) -> None:
         try:
-            self._embed(texts, key)
+            self._embed(texts, passages, key)
         except Exception:  # the embedder failed: TF-IDF alone goes on answering
             log.exception("embedding the passages failed; answers come from TF-IDF alone")
             return
         log.info("the passages are embedded: answers use the embedder too")
 
-    def _embed(self, texts: Sequence[str], key: str) -> None:
-        self.vectors_ = np.asarray(self.embedder.passages(texts), dtype=np.float32)
-        self._ready.set()
+    def _embed(self, texts: Sequence[str], passages: int, key: str) -> None:
+        vectors = np.asarray(self.embedder.passages(texts), dtype=np.float32)
+        self._keep(vectors, passages)
         if self.cache is not None:
-            self.cache.save(key, self.vectors_)
+            self.cache.save(key, vectors)
+
+    def _keep(self, vectors: np.ndarray, passages: int) -> None:
+        self.vectors_, self.sentence_vectors_ = vectors[:passages], vectors[passages:]
+        self._ready.set()
 
     def scores(self, question: str) -> np.ndarray:
         """Every passage's cosine to the question (its first ``QUESTION_CHARS`` characters:
@@ -111,4 +141,8 @@ class DenseIndex:
         vector = np.asarray(self.embedder.questions([question[:QUESTION_CHARS]]),
                             dtype=np.float32)[0]
         cosines: np.ndarray = self.vectors_ @ vector
+        if self.split_.size:
+            best = np.maximum.reduceat(self.sentence_vectors_ @ vector, self.starts_)
+            weight = np.float32(self.sentence_weight)
+            cosines[self.split_] = (1 - weight) * cosines[self.split_] + weight * best
         return cosines

@@ -298,8 +298,9 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
         document_parsers={doc: parser(general.with_synonyms(data.synonyms), data.corrections)
                           for doc, data in resources.documents.items()
                           if data.synonyms.synonyms or data.corrections},
-        dense=None if embedder is None else DenseIndex(embedder, vectors,
-                                                       background=embed_in_background),
+        dense=None if embedder is None else DenseIndex(
+            embedder, vectors, sentence_weight=rs.sentence_weight,
+            background=embed_in_background),
         dense_weight=rs.dense_weight,
         matched_dense_weight=rs.matched_dense_weight,
         matched_score=rs.matched_score,
