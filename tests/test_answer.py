@@ -338,17 +338,35 @@ def test_a_documents_synonyms_find_its_passages_and_touch_no_other(tmp_path):
 
 
 @pytest.mark.parametrize(("question", "section"), [
-    ("what does an LLM write?", "Tools"), ("how many GPU do we have", "Hardware"),
+    ("what about an LLM?", "Tools"), ("how many GPU do we have", "Hardware"),
     ("which LSTMs are used", "Networks")])
 def test_an_abbreviation_and_its_plural_meet(tmp_path, question, section):
     notes = knowledge_of(tmp_path, {
-        "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code.\n\n"
+        "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs compose code.\n\n"
                            "## Hardware\n\nThe lab owns eight GPUs.\n\n"
                            "## Networks\n\nAn LSTM reads one word at a time.\n",
         "config.yml": "language:\n  thesaurus: null\n  jargon: null\n"
+                      "retrieval:\n  spelling_correction: false\n"
                       "answer:\n  min_score: 0.01\n"})
     answer = notes.ask(question)
     assert answer.answered and answer.passages[0].passage.section == section
+
+
+MEMBERS_WORDS = {
+    "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code for staff.\n\n"
+                       "Large language models write poems for staff.\n\n"
+                       "## Rules\n\nA code of conduct binds all staff.\n\n"
+                       "Misconduct by staff is punished.\n",
+    "language/thesaurus.yml": "synonyms:\n  english:\n    llm: [language, models]\n"
+                              "    code of conduct: [misconduct]\n",
+}
+
+
+def members_words(root: Path, added_word_weight: float) -> Knowledge:
+    return knowledge_of(root, {**MEMBERS_WORDS, "config.yml": (
+        "language:\n  thesaurus: language/thesaurus.yml\n  jargon: null\n"
+        f"retrieval:\n  added_word_weight: {added_word_weight}\n"
+        "answer:\n  min_score: 0.01\n")})
 
 
 @pytest.mark.parametrize(("question", "own", "synonym"), [
@@ -359,19 +377,16 @@ def test_a_members_word_leads_and_the_thesaurus_only_adds(tmp_path, question, ow
     """The thesaurus maps "llm" to "language models" and "code of conduct" to
     "misconduct". In notes that use the member's own word, the passage with it comes
     first; the passage with the thesaurus's word still answers, below it."""
-    notes = knowledge_of(tmp_path, {
-        "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code for staff.\n\n"
-                           "Large language models write poems for staff.\n\n"
-                           "## Rules\n\nA code of conduct binds all staff.\n\n"
-                           "Misconduct by staff is punished.\n",
-        "language/thesaurus.yml": "synonyms:\n  english:\n    llm: [language, models]\n"
-                                  "    code of conduct: [misconduct]\n",
-        "config.yml": "language:\n  thesaurus: language/thesaurus.yml\n  jargon: null\n"
-                      "answer:\n  min_score: 0.01\n"})
-    answer = notes.ask(question)
+    answer = members_words(tmp_path, 0.5).ask(question)
     texts = [p.passage.text for p in answer.passages]
     assert answer.answered and own in texts[0]
     assert any(synonym in text.lower() for text in texts[1:])
+
+
+def test_an_addition_weighing_as_much_as_the_members_word_would_outrank_it(tmp_path):
+    """Two added words against the member's one: at full weight they win."""
+    answer = members_words(tmp_path, 1.0).ask("what can an LLM do?")
+    assert "language models" in answer.passages[0].passage.text
 
 
 def test_the_summarys_own_synonyms_do_not_reach_another_reading(tmp_path):
@@ -465,6 +480,22 @@ def test_a_passage_whose_one_sentence_answers_outranks_one_that_is_only_near_thr
 
     assert first(0.5) == "Home"
     assert first(0.0) == "Yard"  # the whole paragraph's vector alone
+
+
+def test_each_passage_of_several_sentences_is_blended_with_its_own_best_sentence():
+    import numpy as np
+
+    from bot.core.dense import DenseIndex
+
+    embedder = TopicEmbedder()
+    texts = ["Cats nap. Taxes rise.", "One dog.", "Dogs run. Puppies play. Taxes fall."]
+    index = DenseIndex(embedder, sentence_weight=0.5).fit(texts, ["Pets", "", ""])
+    question = embedder.questions(["what about a kitten?"])[0]
+    whole = embedder.passages(["Pets › " + texts[0], texts[1], texts[2]]) @ question
+    best = [max(embedder.passages(["Cats nap.", "Taxes rise."]) @ question),
+            max(embedder.passages(["Dogs run.", "Puppies play.", "Taxes fall."]) @ question)]
+    expected = [(whole[0] + best[0]) / 2, whole[1], (whole[2] + best[1]) / 2]
+    assert np.allclose(index.scores("what about a kitten?"), expected, atol=1e-6)
 
 
 def test_the_passages_vectors_are_kept_between_starts_and_a_broken_file_is_redone(tmp_path):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.core.text import fold, words
+from bot.core.text import Analyzer, fold, words
 
 
 @pytest.mark.parametrize("alphabet", [
@@ -40,3 +40,10 @@ def test_a_sentence_ends_after_the_citation_markers_that_close_it():
         "GPT-3 came later;", "See [Brown et al. 2020] for more, e.g. Table 2.",
         "[7] Quoted notes stay."]
     assert sentence_lines(text).splitlines() == split_sentences(text)
+
+
+def test_an_abbreviations_plural_is_the_abbreviation_and_other_words_keep_their_s():
+    term = Analyzer().term
+    assert [term(w) for w in ("llms", "gpus", "lstms")] == ["llm", "gpu", "lstm"]
+    assert [term(w) for w in ("gas", "bus", "dos", "bias", "focus")] == [
+        "gas", "bus", "dos", "bias", "focus"]

@@ -57,8 +57,8 @@ class RankedPassage(NamedTuple):
     passage: Passage
     score: float
     lexical: float | None = None  # its TF-IDF score times its coverage of the question
-    cosine: float | None = None  # the embedder's cosine to the question (``DenseIndex``'s:
-    # of several sentences, blended with the best one's), plus the cross-language offset
+    cosine: float | None = None  # the embedder's cosine to the question (for a passage of
+    # several sentences, blended with its best sentence's), plus the cross-language offset
     # for a passage in another language
 
 
@@ -143,7 +143,7 @@ class Answerer:
         self.passages_ = tuple(passages)
         self.retriever.fit([p.text for p in passages], [self._field(p) for p in passages])
         if self.dense is not None:
-            self.dense.fit([" › ".join((*p.path, p.text)) for p in passages])
+            self.dense.fit([p.text for p in passages], [" › ".join(p.path) for p in passages])
         self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
         labelled = self._labelled()
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes,

@@ -25,6 +25,14 @@ QUESTION_CHARS = 500
 
 log = logging.getLogger(__name__)
 
+# The passages embedded, the passages read sentence by sentence too, where each one's
+# sentences start among the sentences embedded (``DenseIndex.split_``, ``starts_``).
+_Layout = tuple[int, np.ndarray, np.ndarray]
+
+
+def _with(context: str, text: str) -> str:
+    return f"{context} › {text}" if context else text
+
 
 class Embedder(Protocol):
     """Texts -> unit vectors (one row each); questions and passages may be embedded
@@ -38,8 +46,8 @@ class Embedder(Protocol):
 
 
 class VectorCache(Protocol):
-    """Where passages' vectors are kept between starts, under a key (read and written by
-    the boundary, ``bot.loading``: the core opens no file)."""
+    """Where the vectors of passages and their sentences are kept between starts, under a
+    key (read and written by the boundary, ``bot.loading``: the core opens no file)."""
 
     def load(self, key: str) -> np.ndarray | None:
         """The vectors kept under the key, or None (never kept, or unreadable)."""
@@ -55,9 +63,9 @@ class DenseIndex:
     ----------
     embedder : turns passages and questions into unit vectors.
     sentence_weight : a passage of several sentences scores this share of its best
-        sentence's cosine and the rest of its own.
-    cache : keeps the passages' vectors between starts, under the hash of the embedder's
-        name and every passage's text (None: embedded at every start).
+        sentence's cosine and the rest of its own (0: passages are read whole only).
+    cache : keeps the passages' and sentences' vectors between starts, under the hash of
+        the embedder's name and every text embedded (None: embedded at every start).
     background : passages the cache does not have are embedded on a thread of their own
         (a long reading takes minutes the first time: the bot starts and answers with
         TF-IDF alone meanwhile); ``ready`` says when they are done.
@@ -87,7 +95,11 @@ class DenseIndex:
         """Until the passages are embedded (or the timeout); whether they are."""
         return self._ready.wait(timeout)
 
-    def fit(self, texts: Sequence[str]) -> Self:
+    def fit(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> Self:
+        """``texts``: the passages; ``contexts``: what each is read with (its headings),
+        put before it. A passage's sentences are read alone: with the headings before each,
+        they all resemble one another."""
+        contexts = contexts or [""] * len(texts)
         split: list[int] = []
         starts: list[int] = []
         sentences: list[str] = []
@@ -98,40 +110,42 @@ class DenseIndex:
                     split.append(i)
                     starts.append(len(sentences))
                     sentences += parts
-        self.split_ = np.array(split, dtype=np.int64)
-        self.starts_ = np.array(starts, dtype=np.int64)
         # Passages, then sentences: one array kept under one key.
-        everything = [*texts, *sentences]
+        everything = [*map(_with, contexts, texts), *sentences]
+        layout = (len(texts), np.array(split, dtype=np.int64), np.array(starts, dtype=np.int64))
         key = hashlib.sha256("\x00".join([self.embedder.name, *everything]).encode()
                              ).hexdigest()
         kept = None if self.cache is None else self.cache.load(key)
         if kept is not None and kept.shape[0] == len(everything):
-            self._keep(kept, len(texts))
+            self._keep(kept, layout)
             return self
         if not self.background:
-            self._embed(everything, len(texts), key)
+            self._embed(everything, layout, key)
             return self
-        log.info("embedding %d passages in the background; until they are done, answers "
-                 "come from TF-IDF alone", len(texts))
-        threading.Thread(target=self._embed_logged, args=(everything, len(texts), key),
+        log.info("embedding %d passages (and %d sentences of theirs) in the background; "
+                 "until they are done, answers come from TF-IDF alone", len(texts),
+                 len(sentences))
+        threading.Thread(target=self._embed_logged, args=(everything, layout, key),
                          name="embed", daemon=True).start()
         return self
 
-    def _embed_logged(self, texts: Sequence[str], passages: int, key: str) -> None:
+    def _embed_logged(self, texts: Sequence[str], layout: _Layout, key: str) -> None:
         try:
-            self._embed(texts, passages, key)
+            self._embed(texts, layout, key)
         except Exception:  # the embedder failed: TF-IDF alone goes on answering
             log.exception("embedding the passages failed; answers come from TF-IDF alone")
             return
         log.info("the passages are embedded: answers use the embedder too")
 
-    def _embed(self, texts: Sequence[str], passages: int, key: str) -> None:
+    def _embed(self, texts: Sequence[str], layout: _Layout, key: str) -> None:
         vectors = np.asarray(self.embedder.passages(texts), dtype=np.float32)
-        self._keep(vectors, passages)
+        self._keep(vectors, layout)
         if self.cache is not None:
             self.cache.save(key, vectors)
 
-    def _keep(self, vectors: np.ndarray, passages: int) -> None:
+    def _keep(self, vectors: np.ndarray, layout: _Layout) -> None:
+        """The vectors and where each passage's sentences are, set together."""
+        passages, self.split_, self.starts_ = layout
         self.vectors_, self.sentence_vectors_ = vectors[:passages], vectors[passages:]
         self._ready.set()
 

@@ -21,15 +21,15 @@ class Phrase(NamedTuple):
     """Its words' phrase keys, at least two."""
     terms: tuple[str, ...]
     """The terms it stands for."""
-    synonym: bool = False
-    """Whether it is another way to say the terms (a thesaurus entry), rather than an OCR
-    slip or a name that stands whole: written in words the corpus itself uses, the
-    member's words are kept and the terms only added."""
+    added: bool = False
+    """Whether the terms are only added beside the member's own words (a thesaurus
+    phrase the corpus itself writes), rather than put in their place (an OCR slip, a name
+    that stands whole, a phrase in words the corpus does not write)."""
 
 
 class PhraseMatcher:
-    """Replaces the phrases found in a question's words by the terms they stand for, or,
-    for a synonym the member wrote in the corpus's own words, adds them.
+    """Replaces the phrases found in a question's words by the terms they stand for, or
+    adds the terms beside the words (``Phrase.added``).
 
     Attributes
     ----------
@@ -45,13 +45,11 @@ class PhraseMatcher:
         return self
 
     def terms(self, keys: Sequence[str], word_terms: Sequence[tuple[str, ...]],
-              word_added: Sequence[tuple[str, ...]],
-              known: Sequence[bool]) -> tuple[list[str], list[str]]:
+              word_added: Sequence[tuple[str, ...]]) -> tuple[list[str], list[str]]:
         """A question's terms and the alternatives added to them: each word's own
         (``word_terms``, ``word_added``), except where a phrase's words are (``keys``: each
-        word's phrase key), which give the phrase's terms instead, or as alternatives for a
-        synonym whose words are all ``known`` (the corpus uses them as typed). Phrases are
-        read left to right and do not overlap."""
+        word's phrase key), which give the phrase's terms instead, or beside their own.
+        Phrases are read left to right and do not overlap."""
         out: list[str] = []
         added: list[str] = []
         done = 0  # words before this one are in ``out``
@@ -65,10 +63,10 @@ class PhraseMatcher:
         for at in range(len(keys) - 1):
             if at < done:
                 continue
-            for key, terms, synonym in self.by_pair_.get((keys[at], keys[at + 1]), ()):
+            for key, terms, beside in self.by_pair_.get((keys[at], keys[at + 1]), ()):
                 end = at + len(key)
                 if tuple(keys[at:end]) == key:
-                    if synonym and all(known[at:end]):
+                    if beside:
                         own(slice(done, end))
                         added.extend(terms)
                     else:

@@ -34,7 +34,6 @@ class Word(NamedTuple):
     terms: tuple[str, ...]  # the index terms it stands for
     key: str  # its phrase key (``QueryParser.key``)
     added: tuple[str, ...] = ()  # index terms the thesaurus adds to it
-    known: bool = True  # whether the corpus writes it as typed (or it is a stop word)
 
 
 class Query(NamedTuple):
@@ -100,14 +99,26 @@ class QueryParser:
                                        self.jargon.entries, labelled)
         self._learned: dict[str, Word] = {}
         phrases = self._phrases(corrections, vocabulary, writes)
-        synonyms = self.thesaurus.merged()
-        # A phrase's targets are mapped as a question's words would be.
-        self.phrases_ = PhraseMatcher().fit([
-            Phrase(tuple(self.key(w) for w in key.split()),
-                   tuple(t for word in " ".join(targets).split()
-                         for t in (*self._word(word).terms, *self._word(word).added)),
-                   synonym=synonyms.get(key) == targets)
-            for key, targets in phrases.items()])
+        synonyms, labelled = self.thesaurus.merged(), frozenset(labelled)
+
+        def written(key: str, targets: Words) -> bool:
+            """A thesaurus phrase the corpus writes as the member did: its words
+            together in a passage, and not only among a defined term's other names."""
+            own = self.analyzer(key)
+            return (writes is not None and synonyms.get(key) == targets and bool(own)
+                    and labelled.isdisjoint(own) and writes(own))
+
+        matched = []
+        for key, targets in phrases.items():
+            # A phrase's targets are mapped as a question's words would be.
+            mapped = [self._word(word) for word in " ".join(targets).split()]
+            terms = tuple(t for word in mapped for t in (*word.terms, *word.added))
+            keys = tuple(self.key(w) for w in key.split())
+            if written(key, targets):  # the member's words stay; what the corpus has is added
+                matched.append(Phrase(keys, tuple(t for t in terms if t in vocabulary), True))
+            else:
+                matched.append(Phrase(keys, terms))
+        self.phrases_ = PhraseMatcher().fit(matched)
         return self
 
     def key(self, word: str) -> str:
@@ -123,8 +134,7 @@ class QueryParser:
             self._learned.clear()
         learned = [self._learned.get(token) or self._word(token) for token in tokens]
         own, added = self.phrases_.terms([w.key for w in learned], [w.terms for w in learned],
-                                         [w.added for w in learned],
-                                         [w.known for w in learned])
+                                         [w.added for w in learned])
         if not added:
             return Query(own)
         return Query(own + added, frozenset(added).difference(own))
@@ -145,11 +155,9 @@ class QueryParser:
     def _word(self, word: str) -> Word:
         term = self.analyzer.term
         mapped = self.words_.map(word)
-        own = term(word)
         learned = self._learned[word] = Word(
             tuple([t for w in mapped.words if (t := term(w)) is not None]), self.key(word),
-            tuple([t for w in mapped.added if (t := term(w)) is not None]),
-            own is None or self.words_.writes(own))
+            tuple([t for w in mapped.added if (t := term(w)) is not None]))
         return learned
 
     def _phrases(self, corrections: Mapping[str, str], vocabulary: Mapping[str, float],

@@ -19,9 +19,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "jul2022" is "jul" and "2022"
 _BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
-# The plural of an abbreviation with no vowel but, at most, its last letter ("LLMs", "GPUs",
-# "LSTMs"): Snowball keeps its "s" (it drops one only after a vowel earlier in the word),
-# so "LLM" and "LLMs" would be two terms.
+# The plural of an abbreviation of three letters or more with no vowel but, at most, its
+# last letter ("LLMs", "GPUs", "LSTMs"): Snowball keeps its "s" (it drops one only after a
+# vowel earlier in the word), so "LLM" and "LLMs" would be two terms.
 _ABBREVIATION_PLURAL = re.compile(r"[^aeiouy]+[aeiou]?s")
 # Combining marks of the Latin, Greek and Cyrillic scripts: what NFKD splits off accents.
 _ACCENTS = re.compile("[" + "".join(
@@ -87,7 +87,8 @@ class Analyzer:
     def _term(self, word: str) -> str | None:
         if word in self.stop_words or (len(word) < 2 and not word.isdigit()):
             return None
-        if len(word) > 2 and _ABBREVIATION_PLURAL.fullmatch(word):
+        if (len(word) > 3 and _ABBREVIATION_PLURAL.fullmatch(word)
+                and word[:-1] not in self.stop_words):  # not "gas", "dos"
             word = word[:-1]
         stem = self.stem(americanize(word))
         return None if stem in self.stop_words else stem  # "whats" is "what"

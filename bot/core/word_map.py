@@ -101,7 +101,7 @@ class WordMapper:
         if targets is not None and known:  # the member's word, and what the corpus also says
             also = tuple(w for w in " ".join(targets).split()
                          if self.analyzer.term(w) in self.vocabulary_)
-            return Mapped((word,), also) if term not in self.labelled_ else Mapped((word, *also))
+            return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
         if targets is not None:
             return Mapped(tuple(" ".join(targets).split()))
         if not known:
@@ -114,10 +114,6 @@ class WordMapper:
             return Mapped((word,))
         fixed = self.typos.correct(word)
         return Mapped(() if fixed in self.typos.frame_words_ else (fixed,))
-
-    def writes(self, term: str) -> bool:
-        """Whether the corpus writes the term in a passage's text or headings."""
-        return term in self.vocabulary_ and term not in self.labelled_
 
     def spelled(self, word: str) -> str:
         """The word as the corpus spells it: a word the corpus does not know, repaired where
