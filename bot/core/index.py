@@ -60,7 +60,8 @@ def query_weights(
     added: Collection[str] = (), added_weight: float = 1.0,
 ) -> tuple[dict[str, float], float]:
     """TF-IDF weights of a question's terms and the vector's norm; the terms in ``added``
-    (alternatives to the member's words) weigh ``added_weight`` times as much.
+    (some of ``terms``: alternatives to the member's words) weigh ``added_weight`` times as
+    much.
 
     A term the corpus never uses gets the largest idf there is: it is the most specific word
     of the question, and counting it in the norm lowers the score of questions that are mostly
