@@ -389,6 +389,26 @@ def test_an_addition_weighing_as_much_as_the_members_word_would_outrank_it(tmp_p
     assert "language models" in answer.passages[0].passage.text
 
 
+def test_a_word_found_only_among_a_terms_aliases_is_translated_in_full(tmp_path):
+    """The notes name "Transfer learning" in Portuguese only as an alias of the glossary's
+    entry: the thesaurus's translation of the Portuguese phrase is what the member asks,
+    not an addition that weighs less."""
+    notes = knowledge_of(tmp_path, {
+        "corpus/notes.md": "# Notes\n\n## Reuse\n\nTransfer learning reuses a trained "
+                           "model.\n\n## Data\n\nModels learn from data.\n",
+        "corpus/notes.yml": "glossary:\n  entries:\n    - term: Transfer learning\n"
+                            "      quote: Transfer learning reuses a trained model\n"
+                            "  aliases:\n    Transfer learning: [transferência de aprendizado]\n",
+        "language/thesaurus.yml": "synonyms:\n  portuguese:\n"
+                                  "    transferência de aprendizado: [transfer, learning]\n",
+        "config.yml": "language:\n  thesaurus: language/thesaurus.yml\n  jargon: null\n"
+                      "answer:\n  min_score: 0.01\n"})
+    query = notes.answerer.parser.terms(words("transferência de aprendizado"))
+    assert {"transfer", "learn"} <= set(query.terms) and not query.added
+    answer = notes.ask("o que é transferência de aprendizado?")
+    assert answer.answered and answer.passages[0].passage.section == "Reuse"
+
+
 def test_the_summarys_own_synonyms_do_not_reach_another_reading(tmp_path):
     """The summary's file bridges "misuse" to its "misconduct"; in notes of their own, a
     question about misuse finds the notes' misuse, not a bridge to another word."""
