@@ -27,7 +27,7 @@ from discord.ext import commands
 from bot.core.knowledge import Knowledge
 from bot.core.quiz import QuizItem, pick
 from bot.discord_app.cogs.memory import from_store
-from bot.discord_app.replies import NOT_YOURS, in_time, text, to_kwargs
+from bot.discord_app.replies import NOT_YOURS, in_time, respond, text, to_kwargs
 from bot.discord_app.views import StudyView
 from bot.i18n import N_, _, use
 from bot.render import (
@@ -185,7 +185,8 @@ class Quiz(commands.Cog):
                                        bot.defer_after, ephemeral=ephemeral)
         items = quiz.items(topic)
         if not items:
-            await self._send(interaction, text(QUIZ_NO_ITEMS), None, deferred=deferred)
+            await respond(interaction, text(QUIZ_NO_ITEMS), ephemeral=ephemeral,
+                          deferred=deferred)
             return
         schedule = {} if mode == "round" else await self._schedule(member)
         item = pick(items, schedule, time.time(), random.Random())
@@ -197,24 +198,11 @@ class Quiz(commands.Cog):
                         timeout=None if round_seconds else bot.view_timeout)
         reply = render_quiz_item(item, round_seconds=round_seconds)
         reply.ephemeral = ephemeral
-        await self._send(interaction, reply, view, deferred=deferred)
+        await respond(interaction, reply, ephemeral=ephemeral, deferred=deferred, view=view)
         view.attach_to_interaction(interaction)
         if round_seconds:
             self._rounds.add(task := asyncio.create_task(view.end_round_after(round_seconds)))
             task.add_done_callback(self._rounds.discard)
-
-    @staticmethod
-    async def _send(interaction: discord.Interaction, reply: Reply, view: QuizView | None, *,
-                    deferred: bool) -> None:
-        """The reply: the interaction's response, or in place of "thinking…"."""
-        kwargs = to_kwargs(reply, edit=True) if deferred else to_kwargs(
-            reply, ephemeral=reply.ephemeral)
-        if view is not None:
-            kwargs["view"] = view
-        if deferred:
-            await interaction.edit_original_response(**kwargs)
-        else:
-            await interaction.response.send_message(**kwargs)
 
     async def _schedule(self, member: int) -> dict[str, tuple[int, float]]:
         """The member's schedule, or none when the store is off or slow."""
