@@ -518,6 +518,23 @@ def test_each_passage_of_several_sentences_is_blended_with_its_own_best_sentence
     assert np.allclose(index.scores("what about a kitten?"), expected, atol=1e-6)
 
 
+def test_a_question_is_embedded_once_even_when_it_asks_what_a_term_is():
+    """"what are cats?" is put to the answer path twice (its top k, then the ten passages
+    a definition is looked for in); the embedder reads it once."""
+    settings, corpus = pet_notes()
+    read: list[str] = []
+
+    class Counting(TopicEmbedder):
+        def questions(self, texts):
+            read.extend(texts)
+            return super().questions(texts)
+
+    knowledge = Knowledge.from_corpus(settings, corpus, embedder=Counting())
+    answer = knowledge.ask("what are cats?")
+    assert answer.answered and answer.passages[0].passage.text.startswith("Cats sleep")
+    assert read == ["what are cats?"]
+
+
 def test_the_passages_vectors_are_kept_between_starts_and_a_broken_file_is_redone(tmp_path):
     from bot.loading import FolderVectors
 

@@ -86,6 +86,7 @@ class DenseIndex:
         self.cache = cache
         self.background = background
         self._ready = threading.Event()
+        self._last: tuple[str, np.ndarray] | None = None  # the last question and its vector
 
     @property
     def ready(self) -> bool:
@@ -152,8 +153,16 @@ class DenseIndex:
     def scores(self, question: str) -> np.ndarray:
         """Every passage's cosine to the question (its first ``QUESTION_CHARS`` characters:
         an embedder's cost grows with the text, and TF-IDF reads the question whole)."""
-        vector = np.asarray(self.embedder.questions([question[:QUESTION_CHARS]]),
-                            dtype=np.float32)[0]
+        read = question[:QUESTION_CHARS]
+        last = self._last
+        if last is not None and last[0] == read:
+            vector = last[1]
+        else:
+            vector = np.asarray(self.embedder.questions([read]), dtype=np.float32)[0]
+            # Kept for the next call: a question that asks what a term is is put to the
+            # answer path twice (``Knowledge.ask``), and one tuple is swapped whole, so
+            # questions answered on other threads meanwhile read either one or the other.
+            self._last = (read, vector)
         cosines: np.ndarray = self.vectors_ @ vector
         if self.split_.size:
             best = np.maximum.reduceat(self.sentence_vectors_ @ vector, self.starts_)
