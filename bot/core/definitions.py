@@ -174,8 +174,9 @@ class DefinitionFinder:
         # Word for word as written, unless the analyzer reads the phrase otherwise than its
         # words: then by its terms alone.
         as_written = len(content) == len(wanted)
-        # The stemmer keeps an abbreviation's plural ("LLMs"): a term asked in the plural
-        # meets the singular the reading writes, without a final s on either side.
+        # The analyzer keeps the plural of a two-letter abbreviation ("FMs", "LMs"; "LLMs"
+        # it reads as "LLM"): a term asked in the plural meets the singular the reading
+        # writes, without a final s on either side.
         singular = [_singular(t) for t in wanted]
         if within is None:
             rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
