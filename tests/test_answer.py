@@ -232,6 +232,17 @@ def test_a_name_with_a_digit_is_not_a_number(knowledge):
     assert grew.answered and "10×" in grew.passages[0].passage.text
 
 
+def test_a_name_of_one_letter_and_digits_is_asked_whole(tmp_path):
+    """"T5" is the model, not the number 5 that any passage may give."""
+    notes = ("# Models\n\nWe pretrained 5 models.\n\n"
+             "T5 is pretrained by filling in masked spans of text, one objective of many.\n")
+    knowledge = knowledge_of(tmp_path, {
+        "config.yml": "language:\n  thesaurus: null\n  jargon: null\n",
+        "corpus/notes.md": notes})
+    answer = knowledge.ask("how is T5 pretrained?")
+    assert answer.answered and answer.passages[0].passage.text.startswith("T5 is pretrained")
+
+
 @pytest.mark.parametrize("question", [
     "what is this paper about?", "what does the article talk about", "overview of the paper",
     "o artigo fala sobre o quê?",

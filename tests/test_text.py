@@ -1,4 +1,5 @@
-"""Words are runs of letters or of digits in the folded text, whichever way they are found."""
+"""Words are runs of letters or of digits in the folded text (one letter glued to digits is one
+word, a name: "T5"), whichever way they are found."""
 
 import random
 import re
@@ -10,14 +11,27 @@ from bot.core.text import Analyzer, fold, words
 
 @pytest.mark.parametrize("alphabet", [
     "abcdefgh XYZ .,;:!?'\"-_()[]{}\n\t\r\x0b\x0c\x1c\x1f*`<>@#~|\\/$%^&+=",  # ASCII, no digits
-    "abc XYZ 019 .,-\n",  # digits: "jul2022" is two words
+    "abc XYZ 019 .,-\n",  # digits: "jul2022" is two words, "t5" one
     "abc XYZ é ñ ß ø Ω \u00a0\u2003\u0301 .,-",  # accents and other scripts
 ])
 def test_words_are_runs_of_letters_or_digits(alphabet):
+    def expected(text: str) -> list[str]:
+        found = []
+        for run in re.findall(r"[a-z0-9]+", fold(text)):
+            found += [run] if re.fullmatch(r"[a-z][0-9]+", run) else re.findall(
+                r"[a-z]+|[0-9]+", run)
+        return found
+
     rng = random.Random(5)
     for _ in range(2000):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 500)))
-        assert words(text) == re.findall(r"[a-z]+|[0-9]+", fold(text)), text
+        assert words(text) == expected(text), text
+
+
+def test_one_letter_glued_to_digits_is_a_name_and_other_runs_split():
+    text = "T5, H100 GPUs and BART/T5-like models; GPT-3, gpt3, jul2022, 3D, x2y"
+    assert words(text) == ["t5", "h100", "gpus", "and", "bart", "t5", "like", "models",
+                           "gpt", "3", "gpt", "3", "jul", "2022", "3", "d", "x", "2", "y"]
 
 
 def test_a_passage_splits_on_punctuation_and_letters_from_digits():

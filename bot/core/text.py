@@ -17,7 +17,10 @@ from typing import Protocol
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-_WORD = re.compile(r"[a-z]+|[0-9]+")  # "jul2022" is "jul" and "2022"
+# Runs of letters and runs of digits ("jul2022" is "jul" and "2022", "GPT-3" and "gpt3" are
+# "gpt" and "3"), but one letter glued to digits is a name ("T5", "H100", "F1", "C4"): split,
+# its letter would be dropped and its number would match any number.
+_WORD = re.compile(r"(?<![a-z0-9])[a-z][0-9]+(?![a-z0-9])|[a-z]+|[0-9]+")
 _BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
 # The plural of an abbreviation of three letters or more with no vowel but, at most, its
 # last letter ("LLMs", "GPUs", "LSTMs"): Snowball keeps its "s" (it drops one only after a
@@ -40,7 +43,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The text's words, folded: runs of letters, and runs of digits."""
+    """The text's words, folded: runs of letters, runs of digits, and one letter glued to
+    digits ("T5")."""
     return _WORD.findall(fold(text))
 
 
