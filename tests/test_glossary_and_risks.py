@@ -206,6 +206,12 @@ The term jailbreak describes a prompt that makes a model ignore its rules.
 
 _Few-shot prompting_ is like showing a colleague two solved examples first.
 
+If a prompt is an instruction and a target, then _secondary content_ is like extra context we give.
+
+Outro exemplo é a *modelagem de linguagem mascarada*, na qual o modelo prevê uma palavra.
+
+Another objective is *span corruption*, in which the model restores dropped spans.
+
 Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
 
 HuggingGPT - an agent that plans with an LLM.
@@ -242,6 +248,10 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("pruning", "**Pruning**. Removing weights that matter little after training."),
     ("jailbreak", "The term jailbreak describes a prompt"),
     ("few-shot prompting", "_Few-shot prompting_ is like showing"),  # "few" is a stop word
+    # a set-off term likened to something ("is like"), or followed by what happens in it
+    ("secondary content", "then _secondary content_ is like extra context"),
+    ("modelagem de linguagem mascarada", "*modelagem de linguagem mascarada*, na qual"),
+    ("span corruption", "*span corruption*, in which the model restores"),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
     # an abbreviation written in the plural, in an article with citation markers
     ("LMM", "(LMMs).[21]"),

@@ -7,9 +7,11 @@ if it shows enough of them:
 
 - the term opens the sentence (after an article at most): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"): it says what the term
-  is; fully when an article follows ("is a", "are the"), half otherwise ("are still");
+  is; fully when an article follows ("is a", "are the") or the copula is of several words
+  ("is like", "é como"), half otherwise ("are still");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
-  "HuggingGPT - an agent…"), or
+  "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
+  language modeling*, in which the model…", "…, na qual"), or
   what stands for it ("Knowledge distillation (KD)", "in-context learning, i.e., …"): the
   same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
@@ -63,6 +65,9 @@ _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\
 _STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,]")
 # What follows a term set off as a lead-in: "**Architecture**: …", "**Architecture:** …".
 _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)")
+# A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
+_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in which|whereby|na qual|no qual|"
+                       r"em que)\s")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(\s*([a-z]{{2,9}}?)s?\s*\)")
 
 
@@ -77,7 +82,8 @@ class DefinitionFinder:
     """Parameters
     ----------
     analyzer : the index's word -> term, so "agents" finds "agent".
-    copulas : words that say what the term is, right after it ("is", "means", "é um").
+    copulas : words that say what the term is, right after it ("is", "means", "é um",
+        "is like").
     cues : beginnings of words of defining ("defin").
     naming : beginnings of words that name what follows them ("called", "referred",
         "chamad"): also cues, and one more sign when the term comes right after one.
@@ -96,7 +102,8 @@ class DefinitionFinder:
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
                  naming: Sequence[str], articles: Collection[str], min_score: int = 3) -> None:
         self.analyzer = analyzer
-        self.copulas = tuple(tuple(words(c)) for c in copulas)
+        # Longest first: "is like" is met before "is".
+        self.copulas = tuple(sorted((tuple(words(c)) for c in copulas), key=len, reverse=True))
         self.naming = tuple(fold(c) for c in naming)
         self.cues = tuple(fold(c) for c in cues) + self.naming
         self.articles = frozenset(words(" ".join(articles)))
@@ -237,9 +244,9 @@ class DefinitionFinder:
         copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
         if copula is not None:
             after_copula = end + len(copula)
-            says_what = copula[-1] in self.articles or (after_copula < len(found)
-                                                        and found[after_copula] in self.articles)
-            score += COPULA if says_what else 1  # "is a…", "é um…"; "are still…" half
+            says_what = len(copula) > 1 or (after_copula < len(found)
+                                            and found[after_copula] in self.articles)
+            score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
               or (_LEAD_IN.match(after) is not None and self._opens(found, start)
@@ -321,9 +328,11 @@ def _around(sentence: str, term_words: Sequence[str]) -> tuple[str, str]:
 
 def _apposition(after: str, articles: Collection[str]) -> bool:
     """Whether a comma, a dash or a colon and an article follow the term ("RAG, a
-    technique…", "HuggingGPT - an agent…")."""
+    technique…", "HuggingGPT - an agent…"), or a comma and a relative word that says what
+    happens in it ("*masked language modeling*, in which the model…", "…, na qual")."""
     found = re.match(rf"[{re.escape(_MARKS)}]*\s*(?:,|:|\s-|–|—)\s*(\w+)", after)
-    return found is not None and found.group(1) in articles
+    return ((found is not None and found.group(1) in articles)
+            or _RELATIVE.match(after) is not None)
 
 
 def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
