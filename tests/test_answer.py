@@ -243,27 +243,6 @@ def test_a_name_of_one_letter_and_digits_is_asked_whole(tmp_path):
     assert answer.answered and answer.passages[0].passage.text.startswith("T5 is pretrained")
 
 
-def test_an_english_question_on_portuguese_notes_reads_the_vocabulary_backwards():
-    """The thesaurus translates Portuguese into English ("rótulo": [label]); a question in
-    English on notes in Portuguese is read through it the other way: "labels" and "models"
-    are asked as the notes' "rótulos" and "modelos". TF-IDF alone, so the embedder's
-    meaning does not stand in."""
-    from bot.core.corpus import Corpus, parse_document
-    from bot.loading import load_resources
-
-    from .conftest import ROOT
-
-    notes = ("# Aula\n\n## Dados\n\nOs modelos de fundação aprendem sem rótulos humanos, "
-             "com dados brutos.\n\n## Avaliação\n\nA avaliação usa conjuntos de teste "
-             "públicos.\n")
-    settings = load_settings(ROOT / "config.yml")
-    general = dataclasses.replace(load_resources(settings), documents={})
-    knowledge = Knowledge.from_corpus(
-        settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
-    answer = knowledge.ask("do the models learn without human labels?")
-    assert answer.answered and "rótulos" in answer.passages[0].passage.text
-
-
 @pytest.mark.parametrize("question", [
     "what is this paper about?", "what does the article talk about", "overview of the paper",
     "o artigo fala sobre o quê?",

@@ -40,10 +40,7 @@ class WordMapper:
     and "universidades" and an English key is never reached through a Portuguese stem.
     Frame words match exactly: a stem would silence unrelated words ("paris" is not "para").
     A member's own word is kept when the corpus knows it; the thesaurus only adds to it,
-    and what it adds is told apart (``Mapped.added``) so that it can weigh less. A word the
-    corpus does not know (or what replaces it) is read back through the thesaurus into
-    the word of another language that translates to it, where the corpus has one: notes in
-    Portuguese answer a question in English ("labels" is "rótulos").
+    and what it adds is told apart (``Mapped.added``) so that it can weigh less.
 
     Parameters
     ----------
@@ -63,9 +60,6 @@ class WordMapper:
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
         typed, never "repaired" into a corpus word.
     jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".
-    back_ : the thesaurus the other way round: a word of the first language, or its stem in
-        it, -> the words of the other languages that translate to it alone ("label" ->
-        "rotulo", "rotular"), for a question in the first language on notes in another.
     """
 
     def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus, corrections: Mapping[str, str],
@@ -92,16 +86,6 @@ class WordMapper:
         self.jargon_stems_ = {stemmer.stemWord(w): w for w in sorted(jargon_words)
                               if " " not in w and len(w) >= MIN_STEM_MATCH_LENGTH
                               for _, stemmer in self.stemmers}
-        self.back_: dict[str, tuple[str, ...]] = {}
-        if self.stemmers:
-            first, stem = self.stemmers[0]
-            for language, table in self.thesaurus.synonyms.items():
-                if language == first:
-                    continue
-                for key, targets in table.items():
-                    if " " not in key and len(targets) == 1 and " " not in targets[0]:
-                        for found in {targets[0], stem.stemWord(targets[0])}:
-                            self.back_[found] = (*self.back_.get(found, ()), key)
         return self
 
     def map(self, word: str) -> Mapped:
@@ -118,16 +102,9 @@ class WordMapper:
             also = tuple(w for w in " ".join(targets).split()
                          if self.analyzer.term(w) in self.vocabulary_)
             return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
-        if targets is not None and self._first_language(word, stems):
-            # what replaces it ("labels": "label"), in the notes' language if they lack it
-            return Mapped(tuple(found for target in " ".join(targets).split()
-                                for found in self._back(target) or (target,)))
-        if targets is not None:  # a translation: not read back into the member's language
+        if targets is not None:
             return Mapped(tuple(" ".join(targets).split()))
         if not known:
-            back = self._back(word)
-            if back:  # a word the notes write in another language
-                return Mapped(back)
             if term in self.jargon_terms_:  # the field's word: not a typo
                 return Mapped((word,))
             cognate = next((c for stem in stems if (c := self.jargon_stems_.get(stem))), None)
@@ -145,27 +122,6 @@ class WordMapper:
         if term is None or term in self.vocabulary_ or self.typos is None:
             return word
         return self.typos.correct(word)
-
-    def _back(self, word: str) -> tuple[str, ...]:
-        """For a word the corpus does not know, the word of another language that
-        translates to it (or, for a word long enough, to its stem in the first language)
-        and that the corpus uses most; none when the corpus has none of them."""
-        vocabulary, term = self.vocabulary_, self.analyzer.term
-        if not self.back_ or term(word) in vocabulary:
-            return ()
-        found = self.back_.get(word) or (
-            self.back_.get(self.stemmers[0][1].stemWord(word), ())
-            if len(word) >= MIN_STEM_MATCH_LENGTH else ())
-        known = [(vocabulary[t], other) for other in found
-                 if (t := term(other)) is not None and t in vocabulary]
-        return (min(known)[1],) if known else ()
-
-    def _first_language(self, word: str, stems: Sequence[str]) -> bool:
-        """Whether the thesaurus has the word (or its stem) among its first language's
-        keys: a form of a word in that language, not a translation into it."""
-        first = self.stemmers[0][0] if self.stemmers else ""
-        return word in self.thesaurus.synonyms.get(first, {}) or (
-            bool(stems) and stems[0] in self.levels_[1])
 
     def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
         """Exact key first; then, for an unknown word long enough (``stems`` given), each
