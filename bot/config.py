@@ -108,7 +108,7 @@ class GlossarySettings:
     # The signs of a defining sentence in any reading (bot/core/definitions.py).
     copulas: tuple[str, ...] = ("is", "are", "means", "refers", "denotes", "is like",
                                 "are like", "é um", "é uma", "é o", "é a", "são", "significa",
-                                "refere", "é como", "são como")
+                                "refere", "são como")
     cues: tuple[str, ...] = ("defin",)
     naming: tuple[str, ...] = ("called", "referred", "known", "dubbed", "termed", "chamad",
                                "conhecid", "denomin")

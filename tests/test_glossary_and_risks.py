@@ -522,3 +522,13 @@ def test_a_near_spelling_of_another_term_is_no_typo():
     assert knowledge.define("causal langauge modelling").found  # a slip
     masked = knowledge.define("masked language modelling")
     assert masked.entry is None or "causal" not in masked.entry.definition
+
+
+@pytest.mark.parametrize("typed", ["transformers", "atenção"])
+def test_a_concession_or_an_and_is_no_definition(typed):
+    """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
+    ("and how"): neither says what the term is."""
+    knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
+                                "outras redes.\n\nAtenção e como ela pesa as palavras "
+                                "importam.\n")
+    assert not knowledge.define(typed).found

@@ -8,7 +8,7 @@ if it shows enough of them:
 - the term opens the sentence (after an article at most): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"): it says what the term
   is; fully when an article follows ("is a", "are the") or the copula is of several words
-  ("is like", "é como"), half otherwise ("are still");
+  ("is like", "são como"), half otherwise ("are still");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"), or
@@ -66,8 +66,8 @@ _STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou se
 # What follows a term set off as a lead-in: "**Architecture**: …", "**Architecture:** …".
 _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
-_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in which|whereby|na qual|no qual|"
-                       r"em que)\s")
+_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na\s+qual|"
+                       r"no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(\s*([a-z]{{2,9}}?)s?\s*\)")
 
 

@@ -18,9 +18,10 @@ import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Runs of letters and runs of digits ("jul2022" is "jul" and "2022", "GPT-3" and "gpt3" are
-# "gpt" and "3"), but one letter glued to digits is a name ("T5", "H100", "F1", "C4"): split,
-# its letter would be dropped and its number would match any number.
-_WORD = re.compile(r"(?<![a-z0-9])[a-z][0-9]+(?![a-z0-9])|[a-z]+|[0-9]+")
+# "gpt" and "3"), but one letter glued to digits is a name ("T5", "H100", "F1", "C4"; "T5s"
+# is "t5" and a lone "s"): split apart, the letter would be dropped as too short and the
+# number would match any number.
+_WORD = re.compile(r"(?<![a-z0-9])[a-z][0-9]+(?=s?(?![a-z0-9]))|[a-z]+|[0-9]+")
 _BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
 # The plural of an abbreviation of three letters or more with no vowel but, at most, its
 # last letter ("LLMs", "GPUs", "LSTMs"): Snowball keeps its "s" (it drops one only after a
