@@ -532,3 +532,24 @@ def test_a_concession_or_an_and_is_no_definition(typed):
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
                                 "importam.\n")
     assert not knowledge.define(typed).found
+
+
+def test_a_term_typed_in_english_is_translated_part_by_part_in_portuguese_order():
+    """No thesaurus entry is "self-supervised learning" whole; its parts are ("self
+    supervised": "autossupervisionado", "learning": "aprendizado"), and Portuguese puts the
+    modifier after the noun."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+    from bot.loading import load_resources
+
+    from .conftest import ROOT
+
+    notes = ("# Aula\n\n## Treino\n\nO aprendizado autossupervisionado é um jeito de treinar "
+             "em que o próprio texto dá as respostas.\n")
+    settings = load_settings(ROOT / "config.yml")
+    general = dataclasses.replace(load_resources(settings), documents={})
+    knowledge = Knowledge.from_corpus(
+        settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
+    lookup = knowledge.define("self-supervised learning")
+    assert lookup.found and lookup.entry.definition.startswith("O aprendizado autossupervisionado")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ MAX_LISTED = 10
 # A question that asks what a term is finds the passage that defines it among this many of
 # the answer path's best (or anywhere, in the glossary).
 DEFINITION_POOL = 10
+# A term typed in the other language is looked up in at most this many translations.
+MAX_TRANSLATIONS = 12
 
 
 @dataclass(frozen=True)
@@ -184,10 +187,34 @@ class Knowledge:
     def _translations(self, term: str) -> list[str]:
         """The term in the group's other language, by the thesaurus: its own entry's words
         ("ajuste fino": "fine tuning") and the entries that stand for its words ("foundation
-        model": "modelo de fundação"), for a reading in the other language."""
+        model": "modelo de fundação"), for a reading in the other language. A term no entry
+        stands for whole is translated part by part, each part the longest run of its
+        words an entry has, in the order typed and the other way round: English puts the
+        modifier first and Portuguese last ("self-supervised learning": "aprendizado
+        autossupervisionado"). At most ``MAX_TRANSLATIONS`` are tried."""
         typed = " ".join(words(term))
         forward, by_meaning = self._thesaurus_both_ways
-        return [*forward.get(typed, ()), *by_meaning.get(self.glossary.key(typed), ())]
+        whole = [*forward.get(typed, ()), *by_meaning.get(self.glossary.key(typed), ())]
+        if whole:
+            return whole
+        parts: list[list[str]] = []
+        found, start = typed.split(), 0
+        while start < len(found):
+            for end in range(len(found), start, -1):
+                run = " ".join(found[start:end])
+                options = [*forward.get(run, ()), *by_meaning.get(self.glossary.key(run), ())]
+                if options:
+                    break
+            else:
+                options, end = [found[start]], start + 1  # no entry: the word as typed
+            parts.append(options)
+            start = end
+        if len(parts) < 2 or all(len(p) == 1 and p[0] in found for p in parts):
+            return []
+        combined = [" ".join(run) for run in itertools.product(*parts)]
+        flipped = [" ".join(reversed(run)) for run in itertools.product(*parts)]
+        return list(dict.fromkeys(
+            [c for pair in zip(combined, flipped, strict=True) for c in pair]))[:MAX_TRANSLATIONS]
 
     @functools.cached_property
     def _thesaurus_both_ways(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
