@@ -64,3 +64,17 @@ def test_an_abbreviations_plural_is_the_abbreviation_and_other_words_keep_their_
     assert [term(w) for w in ("llms", "gpus", "lstms")] == ["llm", "gpu", "lstm"]
     assert [term(w) for w in ("gas", "bus", "dos", "bias", "focus")] == [
         "gas", "bus", "dos", "bias", "focus"]
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("o que é emergência?", "pt"),
+    ("what is emergence?", "en"),
+    # an English question about a Portuguese name is not Portuguese: "whats" is English
+    ("whats a good recipe for pão de queijo?", None),
+    ("whats the difference between bert and gpt", "en"),
+    ("RLHF?", None),
+])
+def test_a_questions_language_is_told_by_its_function_words(question, language):
+    from bot.core.text import detect_language
+
+    assert detect_language(question) == language

@@ -136,7 +136,7 @@ _PORTUGUESE = frozenset(("o", "os", "que", "de", "da", "das", "dos", "em", "na",
                          "sobre", "entre", "porque", "quando", "onde", "quem", "tem"))
 _ENGLISH = frozenset(("the", "is", "are", "what", "of", "to", "in", "how", "does", "why",
                       "which", "and", "for", "on", "with", "it", "this", "that", "who",
-                      "when", "where", "can", "about", "between", "an"))
+                      "when", "where", "can", "about", "between", "an", "whats"))
 _PORTUGUESE_LETTERS = re.compile("[ãõçêâáéíóú]")
 
 
