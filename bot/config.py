@@ -80,9 +80,12 @@ class RetrievalSettings:
     # matched_score or more): the words lead there, meaning leads where they miss.
     matched_dense_weight: float = bounded(0.45, 0.0, 1.0)
     matched_score: float = bounded(0.05, 0.0, 1.0)
-    # Added to the cosine of a passage in another language than the question's: the
-    # embedder scores a translation lower than the same words in one language.
-    cross_language_offset: float = bounded(0.0, 0.0, 0.2)
+    # Added to a passage's cosine by the question's language and the passage's (the group's
+    # two, told by function words): the embedder scores a translation lower than the same
+    # meaning in one language, and two Portuguese texts higher than two English ones.
+    offset_pt_en: float = bounded(0.0, -0.2, 0.2)  # a Portuguese question, English passage
+    offset_en_pt: float = bounded(0.0, -0.2, 0.2)  # an English question, Portuguese passage
+    offset_pt_pt: float = bounded(0.0, -0.2, 0.2)  # both Portuguese
 
 
 @dataclass(frozen=True)

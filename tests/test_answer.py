@@ -643,8 +643,8 @@ def test_passages_embedded_in_the_background_join_the_answers_when_ready():
 
 def test_a_question_in_the_other_language_is_not_held_to_a_translations_lower_cosine():
     """The embedder scores a Portuguese question against English notes lower than the same
-    meaning in one language; ``retrieval.cross_language_offset`` makes up for it, so the
-    question that a member asks in Portuguese is answered, not refused."""
+    meaning in one language; ``retrieval.offset_pt_en`` makes up for it, so the question
+    that a member asks in Portuguese is answered, not refused."""
     from bot.core.text import detect_language
 
     class Translating(TopicEmbedder):
@@ -661,13 +661,39 @@ def test_a_question_in_the_other_language_is_not_held_to_a_translations_lower_co
 
     def ask(offset):
         chosen = dataclasses.replace(settings, retrieval=dataclasses.replace(
-            settings.retrieval, cross_language_offset=offset))
+            settings.retrieval, offset_pt_en=offset))
         return Knowledge.from_corpus(chosen, corpus, embedder=Translating()).ask(question)
 
-    without, offset = ask(0.0), ask(0.015)
+    without, offset = ask(0.0), ask(0.02)
     assert not without.answered
     assert offset.answered and offset.passages[0].passage.text.startswith("Cats sleep")
-    assert offset.passages[0].cosine == pytest.approx(without.passages[0].cosine + 0.015)
+    assert offset.passages[0].cosine == pytest.approx(without.passages[0].cosine + 0.02)
+
+
+def test_each_pairing_of_languages_gets_its_own_offset():
+    """A passage's cosine gains the offset of the question's language and the passage's:
+    Portuguese notes asked in Portuguese (``offset_pt_pt``), asked in English
+    (``offset_en_pt``); the English notes' passages keep theirs."""
+    from bot.core.corpus import Corpus, parse_document
+
+    settings, english = pet_notes()
+    notas = parse_document("# Notas\n\n## Bichos\n\nOs gatos dormem quase o dia todo, e "
+                           "não são os únicos.\n", "notas", markdown=True)
+    corpus = Corpus((*english.documents, notas))
+
+    def cosines(question, **offsets):
+        chosen = dataclasses.replace(settings, retrieval=dataclasses.replace(
+            settings.retrieval, **offsets))
+        answer = Knowledge.from_corpus(chosen, corpus, embedder=TopicEmbedder()).ask(
+            question, k=4)
+        return {p.passage.text.split()[0]: p.cosine for p in answer.passages}
+
+    zero = dict(offset_pt_en=0.0, offset_en_pt=0.0, offset_pt_pt=0.0)
+    for question, pairing in (("os gatos dormem muito?", "offset_pt_pt"),
+                              ("how much do cats sleep?", "offset_en_pt")):
+        plain, moved = cosines(question, **zero), cosines(question, **{**zero, pairing: -0.05})
+        assert moved["Os"] == pytest.approx(plain["Os"] - 0.05)  # "Os gatos dormem…"
+        assert moved["Cats"] == pytest.approx(plain["Cats"])
 
 
 def test_a_see_also_list_is_never_an_answer_nor_a_subject_of_the_reading():

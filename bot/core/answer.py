@@ -58,8 +58,8 @@ class RankedPassage(NamedTuple):
     score: float
     lexical: float | None = None  # its TF-IDF score times its coverage of the question
     cosine: float | None = None  # the embedder's cosine to the question (for a passage of
-    # several sentences, blended with its best sentence's), plus the cross-language offset
-    # for a passage in another language
+    # several sentences, blended with its best sentence's), plus the offset for the
+    # question's language and the passage's
 
 
 class Answer(NamedTuple):
@@ -101,11 +101,11 @@ class Answerer:
         score is at least ``matched_score``: where the question's words match a passage
         well, they lead the ranking; where they miss (a paraphrase, another language), the
         meaning does.
-    cross_language_offset : added to the cosine of a passage whose document is in another
-        of the group's languages than the question: the embedder scores a translation
-        lower than the same meaning in one language (measured in tests/data/README.md), so
-        without it a Portuguese question is refused more often and ranks an English
-        reading's passages below a Portuguese one's.
+    language_offsets : (the question's language, a passage's) -> added to the passage's
+        cosine. The embedder scores a translation lower than the same meaning in one
+        language, and two Portuguese texts higher than two English ones (measured in
+        tests/data/README.md): without them a question across languages is refused more
+        often, and an out-of-scope Portuguese question on Portuguese notes answered.
     document_parsers : document id -> a parser that reads questions with that document's
         own data too (its members' words for its words, its OCR slips); its reading of a
         question scores that document's passages only, so no other reading is touched.
@@ -117,14 +117,16 @@ class Answerer:
                  document_parsers: Mapping[str, QueryParser] | None = None,
                  dense: DenseIndex | None = None, dense_weight: float = 0.5,
                  dense_min_score: float = 0.86, matched_dense_weight: float | None = None,
-                 matched_score: float = 1.0, cross_language_offset: float = 0.0) -> None:
+                 matched_score: float = 1.0,
+                 language_offsets: Mapping[tuple[str, str], float] | None = None) -> None:
         self.parser = parser
         self.dense = dense
         self.dense_weight = dense_weight
         self.matched_dense_weight = (dense_weight if matched_dense_weight is None
                                      else matched_dense_weight)
         self.matched_score = matched_score
-        self.cross_language_offset = cross_language_offset
+        self.language_offsets = {pair: offset for pair, offset in (language_offsets or {}).items()
+                                 if offset}
         self.dense_min_score = dense_min_score
         self.document_parsers = document_parsers or {}
         self.retriever = retriever
@@ -233,9 +235,9 @@ class Answerer:
         assert self.dense is not None
         cosines = self.dense.scores(question)
         asked_in = detect_language(question)
-        if asked_in is not None and self.cross_language_offset:
-            other = (self.languages_ != asked_in) & (self.languages_ != "")
-            cosines = cosines + np.float32(self.cross_language_offset) * other
+        for (asked, written), offset in self.language_offsets.items():
+            if asked == asked_in:
+                cosines = cosines + np.float32(offset) * (self.languages_ == written)
         lexical = {row: score for score, row in scored}
         pool = min(DENSE_POOL, cosines.size)  # the best few, without sorting them all
         best = np.argpartition(-cosines, pool - 1)[:pool] if pool else np.array([], dtype=int)

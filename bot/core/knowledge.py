@@ -331,7 +331,8 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
         dense_weight=rs.dense_weight,
         matched_dense_weight=rs.matched_dense_weight,
         matched_score=rs.matched_score,
-        cross_language_offset=rs.cross_language_offset,
+        language_offsets={("pt", "en"): rs.offset_pt_en, ("en", "pt"): rs.offset_en_pt,
+                          ("pt", "pt"): rs.offset_pt_pt},
         dense_min_score=ans.dense_min_score,
     ).fit(passages, labels)
 
