@@ -670,6 +670,22 @@ def test_a_question_in_the_other_language_is_not_held_to_a_translations_lower_co
     assert offset.passages[0].cosine == pytest.approx(without.passages[0].cosine + 0.02)
 
 
+def test_a_bare_name_in_a_list_is_no_answer_by_meaning_alone():
+    """A list item of a word or two ("Cats") is near any question on its topic for the
+    embedder, and says nothing: it answers only by the question's words."""
+    from bot.core.corpus import Corpus, parse_document
+
+    settings, _ = pet_notes()
+    listed = ("# Notes\n\n## Pets we cover\n\n- Cats\n- Dogs\n\n## Money\n\nTaxes pay "
+              "for roads and schools.\n")
+    knowledge = Knowledge.from_corpus(
+        settings, Corpus((parse_document(listed, "notes", markdown=True),)),
+        embedder=TopicEmbedder())
+    refused = knowledge.ask("what does a feline eat?")
+    assert not refused.answered and refused.passages[0].passage.text == "Cats"
+    assert knowledge.ask("cats").answered  # by its word
+
+
 def test_each_pairing_of_languages_gets_its_own_offset():
     """A passage's cosine gains the offset of the question's language and the passage's:
     Portuguese notes asked in Portuguese (``offset_pt_pt``), asked in English

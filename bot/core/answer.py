@@ -32,6 +32,9 @@ BYLINE_COVERAGE = 0.9
 NUMBER_POOL = 3
 # With an embedder, this many of each signal's best passages are ranked together.
 DENSE_POOL = 10
+# A passage of fewer words (a bare name in a list: "GPT", "RoBERTa") answers only by its
+# words: the embedder finds a bare name near many questions, and it says nothing.
+MIN_WORDS_BY_MEANING = 3
 # A document's language is told from this many of its first characters.
 LANGUAGE_SAMPLE = 5000
 
@@ -109,6 +112,16 @@ class Answerer:
     document_parsers : document id -> a parser that reads questions with that document's
         own data too (its members' words for its words, its OCR slips); its reading of a
         question scores that document's passages only, so no other reading is touched.
+
+    Attributes
+    ----------
+    passages_ : the indexed passages, in index order (rows).
+    labels_ : passage id -> the terms it defines (the index's second field holds them).
+    documents_ : each document parser, fitted, with its passages (1.0 for its rows).
+    headings_ : each section's heading words and rows, for questions that name a section.
+    bylines_ : rows of author lines, which answer only questions they cover whole.
+    bare_ : rows of passages of fewer than ``MIN_WORDS_BY_MEANING`` words.
+    languages_ : each row's language ("en", "pt"; "" when its document does not tell).
     """
 
     def __init__(self, parser: QueryParser, retriever: TfidfRetriever, *, top_k: int = 3,
@@ -164,6 +177,8 @@ class Answerer:
         # large corpus most passages never are, and their term sets would dominate memory.
         self._sentences = lru_cache(maxsize=4096)(self._sentences_uncached)
         self.bylines_ = frozenset(i for i, p in enumerate(passages) if p.kind == "byline")
+        self.bare_ = frozenset(i for i, p in enumerate(passages)
+                               if len(words(p.text)) < MIN_WORDS_BY_MEANING)
         self.languages_ = self._languages(passages)
         return self
 
@@ -231,7 +246,8 @@ class Answerer:
         ``matched_dense_weight`` when the words match well): (score, row,
         lexical score, cosine), best first. A passage's score becomes what decides the
         answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
-        ``min_score``, whichever is higher."""
+        ``min_score``, whichever is higher (its lexical score alone for a passage of fewer
+        than ``MIN_WORDS_BY_MEANING`` words)."""
         assert self.dense is not None
         cosines = self.dense.scores(question)
         asked_in = detect_language(question)
@@ -256,7 +272,8 @@ class Answerer:
         for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first
             row = rows[i]
             lex_score, cosine = lexical.get(row, 0.0), float(cosines[row])
-            ranked.append((max(lex_score, cosine * scale), row, lex_score, cosine))
+            by_meaning = 0.0 if row in self.bare_ else cosine * scale
+            ranked.append((max(lex_score, by_meaning), row, lex_score, cosine))
         return ranked
 
     def _retrieve(self, terms: Query, readings: Sequence[tuple[Query, np.ndarray]],
