@@ -102,7 +102,7 @@ class AnswerSettings:
     # term (the glossary's entry, or a defining sentence among the ten best) comes first.
     definition_cues: tuple[str, ...] = ()
     # With an embedder: the cosine at which it alone is enough to answer.
-    dense_min_score: float = bounded(0.865, 0.0, 1.0)
+    dense_min_score: float = bounded(0.87, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

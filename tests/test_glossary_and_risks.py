@@ -553,3 +553,22 @@ def test_a_term_typed_in_english_is_translated_part_by_part_in_portuguese_order(
         settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
     lookup = knowledge.define("self-supervised learning")
     assert lookup.found and lookup.entry.definition.startswith("O aprendizado autossupervisionado")
+
+
+def test_a_long_term_typed_in_the_other_language_is_not_translated_word_by_word():
+    """Translations part by part are tried for a term of a few parts only: a long one (every
+    word with thesaurus entries) would have millions of combinations."""
+    from bot.config import load_settings
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.knowledge import Knowledge
+    from bot.loading import load_resources
+
+    from .conftest import ROOT
+
+    settings = load_settings(ROOT / "config.yml")
+    general = dataclasses.replace(load_resources(settings), documents={})
+    knowledge = Knowledge.from_corpus(settings, Corpus((parse_document(
+        "# Notas\n\nO aprendizado autossupervisionado é um jeito de treinar.\n", "aula",
+        markdown=True),)), general)
+    assert knowledge._translations("self-supervised learning")  # two parts
+    assert knowledge._translations(" ".join(["foundation model learning"] * 12)) == []

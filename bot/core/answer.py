@@ -32,8 +32,8 @@ BYLINE_COVERAGE = 0.9
 NUMBER_POOL = 3
 # With an embedder, this many of each signal's best passages are ranked together.
 DENSE_POOL = 10
-# A passage of fewer words (a bare name in a list: "GPT", "RoBERTa") answers only by its
-# words: the embedder finds a bare name near many questions, and it says nothing.
+# A passage of fewer words (a bare name in a list: "GPT", "RoBERTa") is found and answers
+# only by its words: the embedder finds a bare name near many questions, and it says nothing.
 MIN_WORDS_BY_MEANING = 3
 # A document's language is told from this many of its first characters.
 LANGUAGE_SAMPLE = 5000
@@ -258,7 +258,7 @@ class Answerer:
         pool = min(DENSE_POOL, cosines.size)  # the best few, without sorting them all
         best = np.argpartition(-cosines, pool - 1)[:pool] if pool else np.array([], dtype=int)
         best_dense = [int(r) for r in sorted(best.tolist(), key=lambda r: (-cosines[r], r))
-                      if int(r) not in self.bylines_]
+                      if int(r) not in self.bylines_ and int(r) not in self.bare_]
         rows = list(dict.fromkeys([*lexical, *best_dense]))
         if not rows:
             return []

@@ -29,8 +29,10 @@ MAX_LISTED = 10
 # A question that asks what a term is finds the passage that defines it among this many of
 # the answer path's best (or anywhere, in the glossary).
 DEFINITION_POOL = 10
-# A term typed in the other language is looked up in at most this many translations.
+# A term typed in the other language is looked up in at most this many translations, and
+# translated part by part only when it has at most this many parts.
 MAX_TRANSLATIONS = 12
+MAX_PARTS = 4
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,8 @@ class Knowledge:
         stands for whole is translated part by part, each part the longest run of its
         words an entry has, in the order typed and the other way round: English puts the
         modifier first and Portuguese last ("self-supervised learning": "aprendizado
-        autossupervisionado"). At most ``MAX_TRANSLATIONS`` are tried."""
+        autossupervisionado"). At most ``MAX_TRANSLATIONS`` are tried, of a term of at most
+        ``MAX_PARTS`` parts."""
         typed = " ".join(words(term))
         forward, by_meaning = self._thesaurus_both_ways
         whole = [*forward.get(typed, ()), *by_meaning.get(self.glossary.key(typed), ())]
@@ -209,12 +212,17 @@ class Knowledge:
                 options, end = [found[start]], start + 1  # no entry: the word as typed
             parts.append(options)
             start = end
-        if len(parts) < 2 or all(len(p) == 1 and p[0] in found for p in parts):
+        if not 2 <= len(parts) <= MAX_PARTS or all(len(p) == 1 and p[0] in found
+                                                   for p in parts):
             return []
-        combined = [" ".join(run) for run in itertools.product(*parts)]
-        flipped = [" ".join(reversed(run)) for run in itertools.product(*parts)]
-        return list(dict.fromkeys(
-            [c for pair in zip(combined, flipped, strict=True) for c in pair]))[:MAX_TRANSLATIONS]
+        translations: list[str] = []
+        for chosen in itertools.product(*parts):
+            for candidate in (" ".join(chosen), " ".join(reversed(chosen))):
+                if candidate not in translations:
+                    translations.append(candidate)
+                    if len(translations) == MAX_TRANSLATIONS:
+                        return translations
+        return translations
 
     @functools.cached_property
     def _thesaurus_both_ways(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
