@@ -202,6 +202,8 @@ class Knowledge:
             return whole
         parts: list[list[str]] = []
         found, start = typed.split(), 0
+        if len(found) > 2 * MAX_PARTS:  # no term is that long; parts are a word or two
+            return []
         while start < len(found):
             for end in range(len(found), start, -1):
                 run = " ".join(found[start:end])
