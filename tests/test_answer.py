@@ -690,6 +690,11 @@ def test_a_bare_name_in_a_list_is_no_answer_by_meaning_alone():
         markdown=True),)), embedder=TopicEmbedder())
     answer = with_text.ask("what does a feline eat?")
     assert answer.answered and answer.passages[0].passage.text.startswith("A kitten")
+    # Found by its word, it ranks below a passage that says something of it.
+    said = Knowledge.from_corpus(settings, Corpus((parse_document(
+        listed + "\n## Habits\n\nCats sleep most of the day and hunt at night, alone.\n",
+        "notes", markdown=True),)), embedder=TopicEmbedder())
+    assert said.ask("what about cats?").passages[0].passage.text.startswith("Cats sleep")
 
 
 def test_each_pairing_of_languages_gets_its_own_offset():

@@ -34,7 +34,9 @@ NUMBER_POOL = 3
 DENSE_POOL = 10
 # A passage of fewer words (a bare name in a list: "GPT", "RoBERTa") is found and answers
 # only by its words: the embedder finds a bare name near many questions, and it says nothing.
+# Found, it ranks at this share of its score: a passage that says something comes first.
 MIN_WORDS_BY_MEANING = 3
+BARE_WEIGHT = 0.5
 # A document's language is told from this many of its first characters.
 LANGUAGE_SAMPLE = 5000
 
@@ -246,8 +248,9 @@ class Answerer:
         ``matched_dense_weight`` when the words match well): (score, row,
         lexical score, cosine), best first. A passage's score becomes what decides the
         answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
-        ``min_score``, whichever is higher (its lexical score alone for a passage of fewer
-        than ``MIN_WORDS_BY_MEANING`` words)."""
+        ``min_score``, whichever is higher (for a passage of fewer than
+        ``MIN_WORDS_BY_MEANING`` words: its lexical score alone, and it ranks at
+        ``BARE_WEIGHT`` of its mixed score)."""
         assert self.dense is not None
         cosines = self.dense.scores(question)
         asked_in = detect_language(question)
@@ -267,6 +270,8 @@ class Answerer:
         matched = max((score for score, _ in scored), default=0.0) >= self.matched_score
         weight = self.matched_dense_weight if matched else self.dense_weight
         fused = (1.0 - weight) * lex + weight * dense
+        if self.bare_:
+            fused = fused * np.array([BARE_WEIGHT if r in self.bare_ else 1.0 for r in rows])
         scale = self.min_score / self.dense_min_score
         ranked = []
         for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first
