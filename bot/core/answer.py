@@ -123,7 +123,10 @@ class Answerer:
     headings_ : each section's heading words and rows, for questions that name a section.
     bylines_ : rows of author lines, which answer only questions they cover whole.
     bare_ : rows of passages of fewer than ``MIN_WORDS_BY_MEANING`` words.
+    rank_weights_ : each row's share of its mixed score in the ranking (``BARE_WEIGHT``
+        for a bare one, else 1).
     languages_ : each row's language ("en", "pt"; "" when its document does not tell).
+    offsets_ : a question's language -> each row's offset, where one is not 0.
     """
 
     def __init__(self, parser: QueryParser, retriever: TfidfRetriever, *, top_k: int = 3,
@@ -140,8 +143,7 @@ class Answerer:
         self.matched_dense_weight = (dense_weight if matched_dense_weight is None
                                      else matched_dense_weight)
         self.matched_score = matched_score
-        self.language_offsets = {pair: offset for pair, offset in (language_offsets or {}).items()
-                                 if offset}
+        self.language_offsets = language_offsets or {}
         self.dense_min_score = dense_min_score
         self.document_parsers = document_parsers or {}
         self.retriever = retriever
@@ -181,7 +183,16 @@ class Answerer:
         self.bylines_ = frozenset(i for i, p in enumerate(passages) if p.kind == "byline")
         self.bare_ = frozenset(i for i, p in enumerate(passages)
                                if len(words(p.text)) < MIN_WORDS_BY_MEANING)
+        self.rank_weights_ = np.ones(len(passages))
+        self.rank_weights_[list(self.bare_)] = BARE_WEIGHT
         self.languages_ = self._languages(passages)
+        # Per language a question may be asked in, each row's offset, worked out once.
+        self.offsets_: dict[str, np.ndarray] = {}
+        for asked in {asked for asked, _ in self.language_offsets}:
+            offsets = np.array([self.language_offsets.get((asked, language), 0.0)
+                                for language in self.languages_], dtype=np.float32)
+            if offsets.any():
+                self.offsets_[asked] = offsets
         return self
 
     @staticmethod
@@ -254,9 +265,9 @@ class Answerer:
         assert self.dense is not None
         cosines = self.dense.scores(question)
         asked_in = detect_language(question)
-        for (asked, written), offset in self.language_offsets.items():
-            if asked == asked_in:
-                cosines = cosines + np.float32(offset) * (self.languages_ == written)
+        offsets = self.offsets_.get(asked_in or "")
+        if offsets is not None:
+            cosines = cosines + offsets
         lexical = {row: score for score, row in scored}
         pool = min(DENSE_POOL, cosines.size)  # the best few, without sorting them all
         best = np.argpartition(-cosines, pool - 1)[:pool] if pool else np.array([], dtype=int)
@@ -270,8 +281,7 @@ class Answerer:
         matched = max((score for score, _ in scored), default=0.0) >= self.matched_score
         weight = self.matched_dense_weight if matched else self.dense_weight
         fused = (1.0 - weight) * lex + weight * dense
-        if self.bare_:
-            fused = fused * np.array([BARE_WEIGHT if r in self.bare_ else 1.0 for r in rows])
+        fused = fused * self.rank_weights_[rows]
         scale = self.min_score / self.dense_min_score
         ranked = []
         for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first
