@@ -9,16 +9,20 @@ from pathlib import Path
 import pytest
 
 
-def notes_knowledge(text: str):
-    """What the bot knows of one Markdown document, "notes", with the shipped settings."""
+def notes_knowledge(text: str, language: bool = False):
+    """What the bot knows of one Markdown document, "notes", with the shipped settings;
+    with ``language``, the language resources too (the thesaurus, the jargon)."""
     from bot.config import load_settings
     from bot.core.corpus import Corpus, parse_document
     from bot.core.knowledge import Knowledge
+    from bot.loading import load_resources
 
     from .conftest import ROOT
 
+    settings = load_settings(ROOT / "config.yml")
     corpus = Corpus((parse_document(text, "notes", markdown=True),))
-    return Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    general = dataclasses.replace(load_resources(settings), documents={}) if language else None
+    return Knowledge.from_corpus(settings, corpus, general)
 
 
 def with_notes(project: Path, name: str, text: str):
@@ -336,19 +340,9 @@ def test_define_reads_a_term_typed_in_the_groups_other_language(typed, opening):
     """The thesaurus that reads a member's Portuguese question also reads a term typed in
     the other language than the notes': "foundation model" finds the Portuguese notes'
     "modelo de fundação"."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
-    from bot.loading import load_resources
-
-    from .conftest import ROOT
-
-    notes = ("# Aula\n\n## Modelos\n\nO termo modelo de fundação foi criado em Stanford e "
-             "definido como um modelo de IA treinado com dados amplos.\n")
-    settings = load_settings(ROOT / "config.yml")
-    general = dataclasses.replace(load_resources(settings), documents={})
-    knowledge = Knowledge.from_corpus(
-        settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
+    knowledge = notes_knowledge(
+        "# Aula\n\n## Modelos\n\nO termo modelo de fundação foi criado em Stanford e "
+        "definido como um modelo de IA treinado com dados amplos.\n", language=True)
     lookup = knowledge.define(typed)
     assert lookup.found and lookup.entry.definition.startswith(opening)
 
@@ -538,19 +532,9 @@ def test_a_term_typed_in_english_is_translated_part_by_part_in_portuguese_order(
     """No thesaurus entry is "self-supervised learning" whole; its parts are ("self
     supervised": "autossupervisionado", "learning": "aprendizado"), and Portuguese puts the
     modifier after the noun."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
-    from bot.loading import load_resources
-
-    from .conftest import ROOT
-
-    notes = ("# Aula\n\n## Treino\n\nO aprendizado autossupervisionado é um jeito de treinar "
-             "em que o próprio texto dá as respostas.\n")
-    settings = load_settings(ROOT / "config.yml")
-    general = dataclasses.replace(load_resources(settings), documents={})
-    knowledge = Knowledge.from_corpus(
-        settings, Corpus((parse_document(notes, "aula", markdown=True),)), general)
+    knowledge = notes_knowledge(
+        "# Aula\n\n## Treino\n\nO aprendizado autossupervisionado é um jeito de treinar "
+        "em que o próprio texto dá as respostas.\n", language=True)
     lookup = knowledge.define("self-supervised learning")
     assert lookup.found and lookup.entry.definition.startswith("O aprendizado autossupervisionado")
 
@@ -558,17 +542,7 @@ def test_a_term_typed_in_english_is_translated_part_by_part_in_portuguese_order(
 def test_a_long_term_typed_in_the_other_language_is_not_translated_word_by_word():
     """Translations part by part are tried for a term of a few parts only: a long one (every
     word with thesaurus entries) would have millions of combinations."""
-    from bot.config import load_settings
-    from bot.core.corpus import Corpus, parse_document
-    from bot.core.knowledge import Knowledge
-    from bot.loading import load_resources
-
-    from .conftest import ROOT
-
-    settings = load_settings(ROOT / "config.yml")
-    general = dataclasses.replace(load_resources(settings), documents={})
-    knowledge = Knowledge.from_corpus(settings, Corpus((parse_document(
-        "# Notas\n\nO aprendizado autossupervisionado é um jeito de treinar.\n", "aula",
-        markdown=True),)), general)
+    knowledge = notes_knowledge(
+        "# Notas\n\nO aprendizado autossupervisionado é um jeito de treinar.\n", language=True)
     assert knowledge._translations("self-supervised learning")  # two parts
     assert knowledge._translations(" ".join(["foundation model learning"] * 12)) == []
