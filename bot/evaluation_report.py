@@ -10,18 +10,22 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings
 from bot.core.answer import Answerer
+from bot.core.corpus import Corpus
 from bot.core.evaluate import (
     Method,
     Question,
     Ranking,
+    RiskQuestion,
     Scores,
     calibrate,
     calibrate_across,
     definitions_found,
     evaluate,
+    risks_listed,
     score,
 )
 from bot.core.knowledge import Knowledge, build_answerer
+from bot.core.risks import list_risks
 from bot.loading import load_questions, vector_cache
 
 SPLITS = ("dev", "test")
@@ -161,8 +165,14 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
     knowledge and its question set), also the embedder's two answer thresholds fitted on
     the dev splits of every reading alone and of that question set, each counted the same
     (see calibrate_across)."""
-    from bot.core.corpus import Corpus, load_corpus
-    from bot.loading import blame, load_definition_questions, load_embedder, load_resources
+    from bot.core.corpus import load_corpus
+    from bot.loading import (
+        blame,
+        load_definition_questions,
+        load_embedder,
+        load_resources,
+        load_risk_question,
+    )
 
     if not folder.is_dir():
         raise ConfigError(f"{folder}: no such folder of readings")
@@ -172,6 +182,7 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
     base = load_corpus(settings.corpus.path, shipped.corrections_by_document())
     out.write(f"{READINGS_HEADER}\n")
     signals: list[list[tuple[bool, float, float]]] = []
+    risk_lines: list[str] = []
     if calibrate_on is not None:
         configured, path = calibrate_on
         signals.append(_dev_signals(configured, load_questions(path)))
@@ -181,6 +192,9 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
         with blame(reading):
             alone = load_corpus(reading)
             added = Corpus((*base.documents, *alone.documents))
+            risks = load_risk_question(reading / "questions.yml")
+        if risks is not None:
+            risk_lines.append(_risks_line(reading.name, settings, alone, risks))
         for mode, corpus, resources in (("alone", alone, general),
                                         ("added", added, shipped)):
             with blame(reading):
@@ -202,11 +216,25 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
                           f"{_fmt(s.pt_recall_at_3)} | {found}/{asked} ({invented}) |\n")
     out.write("\nalone: the reading's documents, the language resources (thesaurus, jargon); "
               "added: the reading put in the configured corpus, with every data file.\n")
+    if risk_lines:
+        out.write("\n/risks, with the reading's risk section named in risks.headings:\n"
+                  + "".join(risk_lines))
     if calibrate_on is not None:
         min_score, dense_min_score = calibrate_across(signals)
         out.write(f"calibrated on the dev splits of {len(signals)} question sets: "
                   f"answer.min_score={min_score}, answer.dense_min_score={dense_min_score}\n")
     return 0
+
+
+def _risks_line(name: str, settings: Settings, corpus: Corpus, question: RiskQuestion) -> str:
+    """Whether /risks lists exactly the items of the reading's risk section, the section's
+    heading added to the configured ones as a group would add it."""
+    headings = (*settings.risks.headings, question.section)
+    titles = [r.title for r in list_risks(corpus, headings, settings.risks.title_words)]
+    if risks_listed(question, titles):
+        return f"- {name}: the {len(titles)} items of \"{question.section}\", exactly\n"
+    return (f"- {name}: differs from the {len(question.items)} items of "
+            f"\"{question.section}\": {titles}\n")
 
 
 def _dev_signals(knowledge: Knowledge,

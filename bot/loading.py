@@ -18,7 +18,7 @@ import numpy as np
 from bot.config import ConfigError, Settings, read_yaml_mapping
 from bot.core.corpus import DOCUMENT_SUFFIXES, document_files, load_corpus
 from bot.core.dense import Embedder
-from bot.core.evaluate import DefinitionQuestion, Question
+from bot.core.evaluate import DefinitionQuestion, Question, RiskQuestion
 from bot.core.glossary import DocumentDataError
 from bot.core.knowledge import Knowledge
 from bot.core.resources import (
@@ -288,6 +288,20 @@ def load_definition_questions(path: Path) -> list[DefinitionQuestion]:
         found.append(DefinitionQuestion(item["term"], item.get("expect"),
                                         item.get("split", "dev")))
     return found
+
+
+def load_risk_question(path: Path) -> RiskQuestion | None:
+    """The question file's ``risks``: the heading of the reading's risk section and the
+    items it lists (None: the file names no risk section)."""
+    item = read_yaml_mapping(path, keys=QUESTION_FILE_KEYS, text_only=True).get("risks")
+    if item is None:
+        return None
+    if not (isinstance(item, dict) and set(item) == {"section", "items"}
+            and isinstance(item["section"], str) and item["section"].strip()
+            and isinstance(item["items"], list) and item["items"]
+            and all(isinstance(t, str) and t.strip() for t in item["items"])):
+        raise ConfigError(f"{path}: 'risks' needs a 'section' heading and a list of 'items'")
+    return RiskQuestion(item["section"], tuple(item["items"]))
 
 
 def _question(item: object, answerable: bool, where: str) -> Question:

@@ -188,6 +188,25 @@ def test_risks_are_the_subsections_or_list_items_of_a_limitations_section():
     assert [r.title for r in risks] == ["Models leak the data they were trained on"]
 
 
+def test_a_configured_heading_of_several_words_names_its_section_and_its_own_lead_ins():
+    """"Why prompts matter" names that section, not every heading with "prompts"; its
+    numbered bold lead-ins are the risks, and the example subsection under them is not."""
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.risks import list_risks
+
+    notes = ("# Prompts\n\n## Writing prompts\n\nKeep prompts short.\n\n"
+             "## Why prompts matter\n\nModels pose challenges:\n\n"
+             "1. **Responses are stochastic.** The same prompt gives different answers.\n\n"
+             "1. **Models fabricate.** They invent facts.\n\n"
+             "### Fabrication example\n\nAsked about a war that never was, a model "
+             "describes it.\n")
+    corpus = Corpus((parse_document(notes, "notes", markdown=True),))
+    risks = list_risks(corpus, ("Risks", "Why prompts matter"))
+    assert [r.title for r in risks] == ["Responses are stochastic", "Models fabricate"]
+    assert risks[1].details == ()  # the example is the subsection's, not the item's
+    assert list_risks(corpus, ("Risks", "matter why")) == []  # the words in a row
+
+
 STYLES = """# Notes
 
 ## Terms

@@ -13,9 +13,9 @@ import pytest
 from bot.cli import main
 from bot.core.evaluate import evaluate, score
 from bot.evaluation_report import bot_method
-from bot.loading import load_questions
+from bot.loading import load_questions, load_risk_question
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 QUESTIONS = load_questions(DATA / "questions.yml")
 
@@ -111,6 +111,35 @@ def test_every_reading_of_the_dev_set_is_scored_alone_and_added(capsys, monkeypa
     readings = sorted(p.name for p in (DATA / "readings").iterdir() if p.is_dir())
     assert len(rows) == len(readings) * 2 * 2  # alone / added, dev / test
     assert {row.split(" | ")[0].lstrip("| ") for row in rows} == set(readings)
+
+
+@pytest.mark.parametrize("reading", sorted(
+    p for p in (DATA / "readings").iterdir() if p.is_dir()
+    and load_risk_question(p / "questions.yml") is not None), ids=lambda p: p.name)
+def test_risks_lists_exactly_the_items_of_a_readings_risk_section(reading):
+    """Each reading whose questions name its risk section (bold lead-ins in a numbered list
+    above an example subsection; bullets opening in bold): with the section's heading
+    configured, /risks lists its items and nothing else."""
+    from bot.config import load_settings
+    from bot.core.corpus import load_corpus
+    from bot.core.evaluate import risks_listed
+    from bot.core.risks import list_risks
+
+    question = load_risk_question(reading / "questions.yml")
+    assert question is not None
+    risks = load_settings(ROOT / "config.yml").risks
+    listed = list_risks(load_corpus(reading), (*risks.headings, question.section),
+                        risks.title_words)
+    assert risks_listed(question, [r.title for r in listed]), [r.title for r in listed]
+
+
+def test_a_question_file_with_a_malformed_risk_section_is_one_line_naming_it(tmp_path):
+    from bot.config import ConfigError
+
+    path = tmp_path / "questions.yml"
+    path.write_text("risks:\n  section: Risks\n  items: Bias\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"questions\.yml: 'risks' needs a 'section'"):
+        load_risk_question(path)
 
 
 def test_thresholds_calibrated_across_readings_count_each_reading_the_same():

@@ -45,6 +45,25 @@ class DefinitionQuestion:
     split: str
 
 
+@dataclass(frozen=True)
+class RiskQuestion:
+    """The risks a reading's risk section lists (``items``, in order), as a member reads
+    them, with the section's heading, which a group names in ``risks.headings`` when no
+    word of the configured list is in it."""
+
+    section: str
+    items: tuple[str, ...]
+
+
+def risks_listed(question: RiskQuestion, titles: Sequence[str]) -> bool:
+    """Whether /risks lists exactly the section's items, in order (a closing full stop or
+    colon aside: "**Model responses are stochastic.**" is titled without it)."""
+    def plain(title: str) -> str:
+        return squash(title).rstrip(".:")
+
+    return [plain(t) for t in titles] == [plain(t) for t in question.items]
+
+
 def definitions_found(questions: Sequence[DefinitionQuestion],
                       lookup: Callable[[str], str | None]) -> tuple[int, int, int]:
     """(defined terms whose definition is found, defined terms asked, definitions given

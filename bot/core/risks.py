@@ -1,11 +1,13 @@
 """The risks a reading lists, found by their section's heading and taken as the author
 structured them.
 
-A risk section is one whose heading has a word of ``headings`` ("Risks", "Limitations and
-harms", "Desafios"). Its items are, in order of preference: its subsections (each titled by
-its subheading); its bold lead-ins ("**Reliability**. …", "- **Efficiency**: …"), each with
-the paragraphs that follow it up to the next lead-in; or else each of its paragraphs, titled
-by its opening phrase. An introduction before the first lead-in is no risk.
+A risk section is one whose heading has one of ``headings`` ("Risks" in "Limitations and
+risks", "Desafios"): a word, or the words of a phrase in a row ("Why do we need Prompt
+Engineering?" names that section, not every heading with "prompt" in it). Its items are, in
+order of preference: the bold lead-ins of its own text, when it has two or more
+("**Reliability**. …", "- **Efficiency**: …"), each with the paragraphs that follow it up to
+the next lead-in; its subsections (each titled by its subheading); or else each of its
+paragraphs, titled by its opening phrase. An introduction before the first lead-in is no risk.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Risk:
 
 def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8) -> list[Risk]:
     """Every risk of every risk section, document by document, in reading order."""
-    keys = {_key(w) for heading in headings for w in words(heading)}
+    keys = {tuple(_key(w) for w in words(heading)) for heading in headings} - {()}
     risks: list[Risk] = []
     for document in corpus.documents:
         done: set[tuple[str, ...]] = set()
@@ -60,22 +62,30 @@ def _key(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
-def _risk_section(path: Sequence[str], keys: set[str]) -> tuple[str, ...] | None:
+def _risk_section(path: Sequence[str], keys: set[tuple[str, ...]]) -> tuple[str, ...] | None:
     """The outermost heading of the path that names risks, as a path."""
     for depth, heading in enumerate(path, 1):
-        if any(_key(w) in keys for w in words(heading)):
+        have = [_key(w) for w in words(heading)]
+        if any(have[i:i + len(key)] == list(key)
+               for key in keys for i in range(len(have) - len(key) + 1)):
             return tuple(path[:depth])
     return None
 
 
 def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int) -> list[Risk]:
     subsections: dict[tuple[str, ...], list[Passage]] = {}
+    own = []  # the section's passages above its subsections
     for passage in passages:
         if len(passage.path) > len(path):
             subsections.setdefault(passage.path[:len(path) + 1], []).append(passage)
-    if subsections:
+        else:
+            own.append(passage)
+    # Lead-ins the section itself lists are its items, and a subsection under them (an
+    # example, a mitigation) is not one; without them, its subsections are.
+    starts = _lead_ins(own)
+    if subsections and len(starts) < 2:
         return [Risk(sub[-1], found[0], tuple(found[1:])) for sub, found in subsections.items()]
-    starts = _lead_ins(passages)
+    passages = own
     if starts:
         risks = []
         for at, end in zip(starts, [*starts[1:], len(passages)], strict=True):
