@@ -493,3 +493,16 @@ def test_markdown_that_would_swallow_the_rest_and_other_odd_shapes_read_as_meant
                 "```\n\nAfter.\n")[1] == [
         ("S", "paragraph", "| only | header | |---|---|"),
         ("S", "paragraph", "**Example:** ``` run() ```"), ("S", "paragraph", "After.")]
+
+
+def test_markup_a_reader_never_sees_is_no_passage_and_a_captioned_figure_is_one():
+    """Roles (Sphinx, MyST, d2l), template tags (Jekyll), an image without a caption and a
+    comment say nothing a member could be answered with; a figure's caption does."""
+    text = ("# Notes\n\n## BERT\n:label:`sec_bert`\n\nBERT reads both ways.\n\n"
+            "{% include figure.html src=\"bert.png\" %}\n\n![](img/bert.svg)\n:width:`400px`\n\n"
+            "![BERT masks a token and predicts it.](img/mask.svg)\n:label:`fig_mask`\n\n"
+            "<!-- todo --> {{ page.footer }}\n")
+    document = parse_document(text, "notes", markdown=True)
+    assert [(p.citation, p.text) for p in document.passages] == [
+        ("BERT ¶1", "BERT reads both ways."),
+        ("BERT ¶2", "![BERT masks a token and predicts it.](img/mask.svg) :label:`fig_mask`")]

@@ -207,6 +207,19 @@ def test_a_configured_heading_of_several_words_names_its_section_and_its_own_lea
     assert list_risks(corpus, ("Risks", "matter why")) == []  # the words in a row
 
 
+def test_a_term_the_notes_write_with_html_character_references_is_found():
+    """Markdown writes "<cls>" as "&lt;cls&gt;": a member asks about the "cls token" (a
+    phrase of the field's jargon) and meets the notes' words, the quote left as written."""
+    knowledge = notes_knowledge(
+        "# Notes\n\n## Encoders\n\nThe encoder turns the input into the representation "
+        "of a special “&lt;cls&gt;” token.\n\n## Decoders\n\nThe decoder predicts the "
+        "next word from the words before it.\n", language=True)
+    answer = knowledge.ask("what is the cls token?")
+    assert answer.answered
+    assert answer.passages[0].passage.section == "Encoders"
+    assert "“&lt;cls&gt;” token" in answer.best_sentence
+
+
 STYLES = """# Notes
 
 ## Terms

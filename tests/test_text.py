@@ -1,6 +1,7 @@
 """Words are runs of letters or of digits in the folded text (one letter glued to digits is one
 word, a name: "T5"), whichever way they are found."""
 
+import html
 import random
 import re
 
@@ -17,7 +18,7 @@ from bot.core.text import Analyzer, fold, words
 def test_words_are_runs_of_letters_or_digits(alphabet):
     def expected(text: str) -> list[str]:
         found = []
-        for run in re.findall(r"[a-z0-9]+", fold(text)):
+        for run in re.findall(r"[a-z0-9]+", fold(html.unescape(text))):
             if re.fullmatch(r"[a-z][0-9]+s?", run):  # a name, and a plural's "s"
                 found += [run.rstrip("s"), "s"] if run.endswith("s") else [run]
             else:
@@ -57,6 +58,11 @@ def test_a_sentence_ends_after_the_citation_markers_that_close_it():
         "GPT-3 came later;", "See [Brown et al. 2020] for more, e.g. Table 2.",
         "[7] Quoted notes stay."]
     assert sentence_lines(text).splitlines() == split_sentences(text)
+
+
+def test_an_html_character_reference_is_the_character_it_stands_for():
+    assert words("a special “&lt;cls&gt;” token") == ["a", "special", "cls", "token"]
+    assert words("Q&amp;A, R&D &#233;t&eacute;") == ["q", "a", "r", "d", "ete"]
 
 
 def test_an_abbreviations_plural_is_the_abbreviation_and_other_words_keep_their_s():

@@ -53,6 +53,11 @@ _PAGE_MARK = re.compile(r"^<!-- page (\d+) -->$")  # what formats.pdf_to_markdow
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
+# A paragraph of markup a reader never sees as text: roles of Sphinx, MyST or d2l
+# (":label:`fig_bert`", ":width:`700px`"), template tags of Jekyll or Jinja ("{% include
+# nav.html %}", "{{ page.title }}"), an HTML comment, an image without a caption.
+_NO_TEXT = re.compile(r"(?:\s*(?::[\w-]+:`[^`]*`|\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->"
+                      r"|!\[\]\([^)]*\)))+\s*")
 
 
 @dataclass(frozen=True)
@@ -314,9 +319,9 @@ def _markdown_blocks(text: str, converted: bool = False) -> Iterator[_Block]:
             joined = _join(source)
             if mark := _PAGE_MARK.match(joined):
                 yield _Block("page", "", int(mark.group(1)))
-            elif joined and not (joined.startswith("<!--") and joined.endswith("-->")):
+            elif joined and not _NO_TEXT.fullmatch(joined):
                 yield _Block("paragraph", joined, example=token.type in (
-                    "fence", "code_block", "blockquote_open"))  # (a comment says nothing)
+                    "fence", "code_block", "blockquote_open"))
 
 
 def _table_rows(lines: list[str]) -> Iterator[_Block]:

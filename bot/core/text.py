@@ -9,6 +9,7 @@ against the corpus vocabulary.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -45,7 +46,11 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The text's words, folded: runs of letters, runs of digits, and one letter glued to
-    digits ("T5")."""
+    digits ("T5"). An HTML character reference is the character it stands for, as a reader
+    of the Markdown sees it: "&lt;cls&gt; token" is the words "cls token", not "lt cls gt
+    token"."""
+    if "&" in text:
+        text = html.unescape(text)
     return _WORD.findall(fold(text))
 
 
