@@ -252,6 +252,12 @@ Every prompt costs tokens. Tokenization is the splitting of text into those toke
 
 HuggingGPT - an agent that plans with an LLM.
 
+**Temperature.** A number that flattens or sharpens the distribution tokens are drawn from.
+
+A mixture of experts (MoE) routes each token to a few expert networks.
+
+Reinforcement learning from human feedback, or RLHF, tunes a model on human preferences.
+
 Since 2023 many LLMs read images too.[20] These LLMs are also called large multimodal
 models (LMMs).[21] They cost more.
 
@@ -289,6 +295,10 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("modelagem de linguagem mascarada", "*modelagem de linguagem mascarada*, na qual"),
     ("span corruption", "*span corruption*, in which the model restores"),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
+    ("temperature", "**Temperature.** A number that flattens"),  # the stop inside the bold
+    # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"
+    ("MoE", "A mixture of experts (MoE) routes each token"),
+    ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
     # an abbreviation written in the plural, in an article with citation markers
     ("LMM", "(LMMs).[21]"),
 ])

@@ -12,8 +12,8 @@ if it shows enough of them:
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"), or
-  what stands for it ("Knowledge distillation (KD)", "in-context learning, i.e., …"): the
-  same, without a verb;
+  what stands for it ("Knowledge distillation (KD)", "…from human feedback, or RLHF,",
+  "in-context learning, i.e., …"): the same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
   sentence names it; so does a word that introduces a name right before the term ("the
@@ -23,11 +23,12 @@ if it shows enough of them:
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
   starts with…"): the section is about the term, and this is where it begins.
 
-An abbreviation the reading spells out ("Large Language Model (LLM)") is looked up in both
-forms. A term is matched by its words as written, a plural, British spelling or one-letter
-slip aside ("tokens" is not "Tokenization"); a lead-in that is the term alone
-("**Pruning**.") is quoted with the sentence it introduces. A term the reading uses but does
-not define gets no definition, but the passage that uses it most.
+An abbreviation the reading spells out ("Large Language Model (LLM)", "Mixture of Experts
+(MoE)", "…, or RLHF,") is looked up in both forms. A term is matched by its words as
+written, a plural, British spelling or one-letter slip aside ("tokens" is not
+"Tokenization"); a lead-in that is the term alone ("**Pruning**.") is quoted with the
+sentence it introduces. A term the reading uses but does not define gets no definition, but
+the passage that uses it most.
 """
 
 from __future__ import annotations
@@ -49,13 +50,16 @@ BEGINNING = 4
 # answers within Discord's three seconds on a corpus of any size.
 MAX_PASSAGES = 200
 _MARKS = "*_`\"“”'‘’"
-# "Large Language Model (LLM)": the abbreviation in brackets, then up to six words right
-# before it (looked for only where an abbreviation stands: a pattern that tries six words
-# at every word of a reading takes seconds on a long one).
-_ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)")
+# "Large Language Model (LLM)", "Retrieval-augmented generation, or RAG,": the abbreviation
+# in brackets or after ", or", then up to six words right before it (looked for only where
+# an abbreviation stands: a pattern that tries six words at every word of a reading takes
+# seconds on a long one).
+_ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)|, or ([A-Z][A-Za-z]{1,7}?)s?[,.;:]")
 _WORDS_BEFORE = re.compile(r"(?<![\w-])((?:[\w-]+ ){1,6})$")
 _WORDS_REACH = 300  # characters before the bracket that six words fit in
-_SMALL_WORDS = frozenset(("of", "the", "and", "for", "de", "da", "do", "e"))
+# Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
+_SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
+                          "de", "da", "do", "dos", "das", "e", "em", "para", "com"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
@@ -68,7 +72,8 @@ _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na\s+qual|"
                        r"no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
-_ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(\s*([a-z]{{2,9}}?)s?\s*\)")
+_ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
+                           r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
 
 
 class Defined(NamedTuple):
@@ -117,9 +122,9 @@ class DefinitionFinder:
         for passage in passages:
             text = passage.text
             for found in _ABBREVIATED.finditer(text):
-                short = fold(found.group(1))
+                short = fold(found.group(1) or found.group(2))
                 before = _WORDS_BEFORE.search(
-                    text[max(0, found.start() - _WORDS_REACH):found.start() + 1])
+                    text[max(0, found.start() - _WORDS_REACH):found.start()] + " ")
                 if short not in self.spelled_out_ and before is not None and (
                         spelled := _initials_fit(before.group(1), short)):
                     self.spelled_out_[short] = spelled
@@ -289,13 +294,14 @@ def _holds(folded: str, beginnings: Sequence[str]) -> bool:
 
 
 def _initials_fit(long: str, short: str) -> str:
-    """The longest tail of ``long``'s words whose initials, small words aside, spell
-    ``short`` ("Large Language Model" for "llm"); "" when none does."""
+    """The longest tail of ``long``'s words whose initials, small words aside or not, spell
+    ``short`` ("Large Language Model" for "llm", "Mixture of Experts" for "moe"); "" when
+    none does."""
     full = words(long)
     for n in range(len(full), 0, -1):
         tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
-        if "".join(w[0] for w in tail) == short:
-            return " ".join(full[-n:])
+        if short in ("".join(w[0] for w in tail), "".join(w[0] for w in full[-n:])):
+            return " ".join(full[-n:])  # "Mixture of Experts (MoE)": "of" counts too
     return ""
 
 
@@ -336,13 +342,14 @@ def _apposition(after: str, articles: Collection[str]) -> bool:
 
 
 def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
-    """Whether brackets right after the term hold its initials ("Knowledge distillation
-    (KD)", "Large Language Models (LLMs)"), small words aside; not "(v2)" or "(optional)"."""
+    """Whether brackets or ", or" right after the term hold its initials ("Knowledge
+    distillation (KD)", "Large Language Models (LLMs)", "Retrieval-augmented generation, or
+    RAG,"), small words aside or not; not "(v2)" or "(optional)"."""
     found = _ABBREVIATION.match(after)
     if found is None or len(term_words) < 2:
         return False
     initials = "".join(w[0] for w in term_words if w not in _SMALL_WORDS)
-    return found.group(1) in (initials, "".join(w[0] for w in term_words))
+    return (found.group(1) or found.group(2)) in (initials, "".join(w[0] for w in term_words))
 
 
 def _same_word(written: str, asked: str) -> bool:
@@ -385,8 +392,8 @@ def _with_next(text: str, sentence: str, following: str) -> str:
 def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
     """Whether the term stands between marks of emphasis or quotation in the sentence."""
     marks = re.escape(_MARKS)
-    return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*:?[{marks}]",
-                     fold(sentence)) is not None  # "**Architecture:**" too
+    return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*[:.]?[{marks}]",
+                     fold(sentence)) is not None  # "**Architecture:**", "**Pruning.**" too
 
 
 # What ends the term a question asks about: "what is an LLM, in simple words?"
