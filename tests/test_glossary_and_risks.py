@@ -258,6 +258,13 @@ A mixture of experts (MoE) routes each token to a few expert networks.
 
 Reinforcement learning from human feedback, or RLHF, tunes a model on human preferences.
 
+Two measures we use:
+
+- Perplexity: how surprised a model is by a text.
+- Beam search - keeping the k best partial outputs at each step.
+
+Perplexity is low for fluent text.
+
 Since 2023 many LLMs read images too.[20] These LLMs are also called large multimodal
 models (LMMs).[21] They cost more.
 
@@ -299,6 +306,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"
     ("MoE", "A mixture of experts (MoE) routes each token"),
     ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
+    # a glossary's list: the term opens an item, a colon or a dash after it
+    ("perplexity", "Perplexity: how surprised a model is by a text."),
+    ("beam search", "Beam search - keeping the k best partial outputs"),
     # an abbreviation written in the plural, in an article with citation markers
     ("LMM", "(LMMs).[21]"),
 ])

@@ -13,7 +13,8 @@ if it shows enough of them:
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"), or
   what stands for it ("Knowledge distillation (KD)", "…from human feedback, or RLHF,",
-  "in-context learning, i.e., …"): the same, without a verb;
+  "in-context learning, i.e., …"), or a colon or dash after the term that opens a list item
+  (a glossary's "- Perplexity: how surprised a model is…"): the same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
   sentence names it; so does a word that introduces a name right before the term ("the
@@ -69,6 +70,9 @@ _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\
 _STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,]")
 # What follows a term set off as a lead-in: "**Architecture**: …", "**Architecture:** …".
 _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)")
+# What follows the term that opens a list item of a glossary: "- Perplexity: how surprised
+# a model is…", "- Beam search - keeping the k best…".
+_ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na\s+qual|"
                        r"no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
@@ -143,7 +147,8 @@ class DefinitionFinder:
                 *places, *self._occurrences(self._spelled_out(term), within)]:
             if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
                 continue
-            score = self._score(sentence, found, start, end)
+            score = self._score(sentence, found, start, end,
+                                item=passage.kind == "item" and passage.text.startswith(sentence))
             section = (passage.document, *passage.path)
             if section not in headed:
                 headed.add(section)
@@ -243,7 +248,9 @@ class DefinitionFinder:
         otherwise."""
         return self.spelled_out_.get(" ".join(words(term)), "")
 
-    def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
+    def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
+               item: bool = False) -> int:
+        """The signs the sentence shows (``item``: it opens a list item)."""
         score = OPENS if self._opens(found, start) else 0
         before, after = _around(sentence, found[start:end])
         copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
@@ -255,7 +262,9 @@ class DefinitionFinder:
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
               or (_LEAD_IN.match(after) is not None and self._opens(found, start)
-                  and _set_off(sentence, found[start:end]))):  # "**X**: what it is"
+                  and _set_off(sentence, found[start:end]))  # "**X**: what it is"
+              or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
+            # "- X: what it is", a glossary's list
             score += COPULA
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)
