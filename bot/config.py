@@ -101,6 +101,9 @@ class AnswerSettings:
     # Phrases that open a question asking what a term is: the passage that defines the
     # term (the glossary's entry, or a defining sentence among the ten best) comes first.
     definition_cues: tuple[str, ...] = ()
+    # Phrases that make a question ask what an abbreviation stands for: the sentence that
+    # spells it out answers.
+    expansion_cues: tuple[str, ...] = ()
     # With an embedder: the cosine at which it alone is enough to answer.
     dense_min_score: float = bounded(0.87, 0.0, 1.0)
 

@@ -220,6 +220,46 @@ def test_a_term_the_notes_write_with_html_character_references_is_found():
     assert "“&lt;cls&gt;” token" in answer.best_sentence
 
 
+ABBREVIATIONS = """# Notes
+
+## Encoders
+
+This design was inspired by BERT (Bidirectional Encoder Representations from
+Transformers). It reads a sentence both ways.
+
+## Planning
+
+In the DEPS ("Describe, Explain, Plan and Select") method, a model plans in four steps.
+
+## Tuning
+
+Models are then tuned with reinforcement learning from human feedback (RLHF). It is costly.
+
+## Decoders
+
+BERT is no decoder. RLHF needs people. Decoders read left to right.
+"""
+
+
+@pytest.mark.parametrize(("question", "spelled"), [
+    ("bert stands for what again lol", "BERT (Bidirectional Encoder Representations from"),
+    ("what does RLHF stand for?", "reinforcement learning from human feedback (RLHF)"),
+    ("DEPS é sigla de quê?", 'DEPS ("Describe, Explain, Plan and Select")'),
+    ("whats the acronym LLMs short for", None),  # the notes never spell it out
+])
+def test_a_question_on_what_an_abbreviation_stands_for_gets_where_it_is_spelled_out(
+        question, spelled):
+    """The sentence that spells the abbreviation out answers, first, in either order
+    ("BERT (Bidirectional…)", "…human feedback (RLHF)"); the notes' other sentences on it
+    ("RLHF needs people") do not, and one the notes never spell out is not made up."""
+    answer = notes_knowledge(ABBREVIATIONS, language=True).ask(question)
+    if spelled is None:
+        assert not answer.answered
+    else:
+        assert answer.answered and spelled in answer.best_sentence
+        assert spelled.split("(")[0].strip(' "') in answer.passages[0].passage.text
+
+
 STYLES = """# Notes
 
 ## Terms

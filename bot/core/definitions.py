@@ -57,6 +57,10 @@ _MARKS = "*_`\"“”'‘’"
 # seconds on a long one).
 _ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)|, or ([A-Z][A-Za-z]{1,7}?)s?[,.;:]")
 _WORDS_BEFORE = re.compile(r"(?<![\w-])((?:[\w-]+ ){1,6})$")
+# "BERT (Bidirectional Encoder Representations from Transformers)", 'DEPS ("Describe,
+# Explain, Plan and Select")': the abbreviation, then the words it stands for in brackets.
+_SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{1,7}?)s? \([\"“']?([^()\"“”']{3,100}?)"
+                            r"[\"”']?\)")
 _WORDS_REACH = 300  # characters before the bracket that six words fit in
 # Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
@@ -105,7 +109,10 @@ class DefinitionFinder:
     passages_with_ : index terms -> the passages (positions) that have them all: only
         those are read when a term is looked up.
     spelled_out_ : abbreviation (folded) -> the words it stands for, where the reading
-        first spells it out with initials that agree ("Large Language Model (LLM)").
+        first spells it out with initials that agree ("Large Language Model (LLM)", "BERT
+        (Bidirectional Encoder Representations from Transformers)").
+    spelled_at_ : abbreviation (folded) -> the passage that first spells it out, and the
+        sentence that does.
     """
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
@@ -123,6 +130,7 @@ class DefinitionFinder:
         self.passages_ = passages
         self.passages_with_ = passages_with
         self.spelled_out_: dict[str, str] = {}
+        self.spelled_at_: dict[str, tuple[Passage, str]] = {}
         for passage in passages:
             text = passage.text
             for found in _ABBREVIATED.finditer(text):
@@ -131,8 +139,24 @@ class DefinitionFinder:
                     text[max(0, found.start() - _WORDS_REACH):found.start()] + " ")
                 if short not in self.spelled_out_ and before is not None and (
                         spelled := _initials_fit(before.group(1), short)):
-                    self.spelled_out_[short] = spelled
+                    self._spells(short, spelled, passage, found.start())
+            if " (" in text:
+                for found in _SPELLED_AFTER.finditer(text):
+                    short, spelled = fold(found.group(1)), " ".join(words(found.group(2)))
+                    if short not in self.spelled_out_ and _initials_fit(
+                            found.group(2), short) == spelled:
+                        self._spells(short, spelled, passage, found.start())
         return self
+
+    def _spells(self, short: str, spelled: str, passage: Passage, at: int) -> None:
+        """Keep where the passage spells the abbreviation out (``at``: a character of it)."""
+        self.spelled_out_[short] = spelled
+        sentence, end = passage.text, 0
+        for sentence in split_sentences(passage.text):
+            end = passage.text.find(sentence, end) + len(sentence)
+            if end > at:
+                break
+        self.spelled_at_[short] = (passage, sentence)
 
     def look_up(self, term: str, within: Sequence[Passage] | None = None
                 ) -> tuple[Defined | None, Passage | None]:
@@ -308,6 +332,8 @@ def _initials_fit(long: str, short: str) -> str:
     none does."""
     full = words(long)
     for n in range(len(full), 0, -1):
+        if full[-n] in _SMALL_WORDS:  # "of probabilistic context-free grammar (PCFG)"
+            continue
         tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
         if short in ("".join(w[0] for w in tail), "".join(w[0] for w in full[-n:])):
             return " ".join(full[-n:])  # "Mixture of Experts (MoE)": "of" counts too
@@ -403,6 +429,34 @@ def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
     marks = re.escape(_MARKS)
     return re.search(rf"[{marks}]\s*{_written(term_words)}\w*\s*[:.]?[{marks}]",
                      fold(sentence)) is not None  # "**Architecture:**", "**Pruning.**" too
+
+
+class ExpansionQuestions:
+    """Tells a question that asks what an abbreviation stands for ("what does RLHF stand
+    for?", "bert is short for what", "DEPS é sigla de quê?") and the abbreviation.
+
+    Parameters
+    ----------
+    cues : phrases that make a question ask for an expansion ("stand for", "sigla").
+    """
+
+    def __init__(self, cues: Iterable[str]) -> None:
+        cues = list(cues)
+        self.cues = tuple(tuple(words(c)) for c in cues)
+        if not all(self.cues):
+            raise ValueError(f"answer.expansion_cues: each cue needs a word, got {cues!r}")
+        self._starts = frozenset(cue[0] for cue in self.cues)
+
+    def abbreviation(self, tokens: Sequence[str], known: Collection[str]) -> str | None:
+        """The abbreviation a question (its ``text.words``) asks to expand: the first of its
+        words in ``known`` (a plural's "s" aside), when one of the cues is in it."""
+        if self._starts.isdisjoint(tokens) or not any(  # most questions: one set operation
+                tuple(tokens[i:i + len(cue)]) == cue
+                for i, token in enumerate(tokens) if token in self._starts
+                for cue in self.cues):
+            return None
+        return next((w for token in tokens for w in (token, _singular(token)) if w in known),
+                    None)
 
 
 # What ends the term a question asks about: "what is an LLM, in simple words?"

@@ -10,9 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.core.answer import Answer, Answerer, RankedPassage
+from bot.core.answer import Answer, Answerer, RankedPassage, Status
 from bot.core.corpus import Corpus, Passage
-from bot.core.definitions import DefinitionFinder, TermQuestions, set_off_terms
+from bot.core.definitions import (
+    DefinitionFinder,
+    ExpansionQuestions,
+    TermQuestions,
+    set_off_terms,
+)
 from bot.core.dense import DenseIndex, Embedder, VectorCache
 from bot.core.gaps import Gap, group_questions
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
@@ -45,6 +50,7 @@ class Knowledge:
     risks: tuple[Risk, ...]
     resources: Resources
     term_questions: TermQuestions  # tells "what is X?" and its X
+    expansion_questions: ExpansionQuestions  # tells "what does X stand for?" and its X
 
     @classmethod
     def from_corpus(cls, settings: Settings, corpus: Corpus,
@@ -90,8 +96,9 @@ class Knowledge:
             articles=gs.articles,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
         term_questions = TermQuestions(settings.answer.definition_cues, gs.articles)
+        expansion_questions = ExpansionQuestions(settings.answer.expansion_cues)
         return cls(settings, corpus, answerer, glossary, definitions, risks, resources,
-                   term_questions)
+                   term_questions, expansion_questions)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """The answer path's answer; when the question asks what a term is ("what is an LLM
@@ -102,6 +109,9 @@ class Knowledge:
         that says what the term is answers, however many passages use the term more;
         whether to answer, and the other passages, are the answer path's."""
         answer = self.answerer.answer(question, k)
+        expanded = self._expansion(answer, k)
+        if expanded is not None:
+            return expanded
         if not answer.answered or not answer.passages:
             return answer
         known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
@@ -126,6 +136,28 @@ class Knowledge:
         shown = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
         return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
+
+    def _expansion(self, answer: Answer, k: int | None) -> Answer | None:
+        """A question that asks what an abbreviation stands for ("what does RLHF stand
+        for?") is answered by the sentence that spells it out, first, whether or not the
+        answer path would answer: where the reading spells it out is the answer. None for
+        any other question, or an abbreviation no reading spells out."""
+        if answer.status not in (Status.ANSWERED, Status.NOT_COVERED):
+            return None
+        spelled_at = self.definitions.spelled_at_
+        short = self.expansion_questions.abbreviation(words(answer.question), spelled_at)
+        if short is None:
+            return None
+        passage, sentence = spelled_at[short]
+        ranked = {r.passage.id: r for r in answer.passages}
+        first = ranked.get(passage.id, RankedPassage(passage, 0.0))
+        rest = [r for r in answer.passages if r.passage.id != passage.id]
+        top = max([first.score, self.answerer.min_score,
+                   *(r.score for r in answer.passages[:1])])
+        shown = (first._replace(score=top), *rest)
+        return answer._replace(status=Status.ANSWERED,
+                               passages=shown[:self.answerer.top_k if k is None else k],
+                               best_sentence=sentence)
 
     def define(self, term: str) -> Lookup:
         """What /define shows for the term (``_look_up``); a definition that announces a
