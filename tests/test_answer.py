@@ -697,6 +697,29 @@ def test_a_bare_name_in_a_list_is_no_answer_by_meaning_alone():
     assert said.ask("what about cats?").passages[0].passage.text.startswith("Cats sleep")
 
 
+@pytest.mark.parametrize("says_little", [
+    "[Cats forum](https://cats.example.org/forum/kitten-care)",  # a link: two words seen
+    "Why do cats sleep so much? And what should a kitten eat?",  # an exercise: questions
+])
+def test_a_link_alone_or_questions_alone_are_no_answer_by_meaning(says_little):
+    """A paragraph that is a link (its address aside, two words) or only asks questions is
+    near any question on its topic for the embedder, and answers none: the notes that say
+    something do."""
+    from bot.core.corpus import Corpus, parse_document
+
+    settings, _ = pet_notes()
+    notes = f"# Notes\n\n## Exercises\n\n{says_little}\n\n## Money\n\nTaxes pay for roads.\n"
+
+    def ask(text):
+        return Knowledge.from_corpus(settings, Corpus((parse_document(
+            text, "notes", markdown=True),)), embedder=TopicEmbedder()).ask(
+                "what does a feline eat?")
+
+    assert not ask(notes).answered
+    answer = ask(notes + "\n## Habits\n\nA kitten sleeps most of the day.\n")
+    assert answer.answered and answer.passages[0].passage.text.startswith("A kitten")
+
+
 def test_each_pairing_of_languages_gets_its_own_offset():
     """A passage's cosine gains the offset of the question's language and the passage's:
     Portuguese notes asked in Portuguese (``offset_pt_pt``), asked in English

@@ -8,6 +8,7 @@ tools (and the eval) can see how close it came.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
@@ -37,8 +38,22 @@ DENSE_POOL = 10
 # Found, it ranks at this share of its score: a passage that says something comes first.
 MIN_WORDS_BY_MEANING = 3
 BARE_WEIGHT = 0.5
+# What a reader sees of a link or a figure is its text or caption, not its address.
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://\S+")
 # A document's language is told from this many of its first characters.
 LANGUAGE_SAMPLE = 5000
+
+
+def _says_little(text: str) -> bool:
+    """Whether a passage says too little to answer by its meaning: fewer than
+    ``MIN_WORDS_BY_MEANING`` words a reader sees (a bare name in a list, a link alone:
+    "[Discussions](https://…)"), or questions only (an exercise, a question the notes ask
+    before they answer it): the embedder finds those near many questions."""
+    if len(words(_LINK.sub(r"\1", text))) < MIN_WORDS_BY_MEANING:
+        return True
+    # "**Why?**" is a question; a sentence that ends quoting one ('…the following question:
+    # "What's the average daily calorie intake?"') is not.
+    return all(s.rstrip("*_ ").endswith("?") for s in split_sentences(text))
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
@@ -122,7 +137,7 @@ class Answerer:
     documents_ : each document parser, fitted, with its passages (1.0 for its rows).
     headings_ : each section's heading words and rows, for questions that name a section.
     bylines_ : rows of author lines, which answer only questions they cover whole.
-    bare_ : rows of passages of fewer than ``MIN_WORDS_BY_MEANING`` words.
+    bare_ : rows of passages that say little (``_says_little``).
     rank_weights_ : each row's share of its mixed score in the ranking (``BARE_WEIGHT``
         for a bare one, else 1).
     languages_ : each row's language ("en", "pt"; "" when its document does not tell).
@@ -181,8 +196,7 @@ class Answerer:
         # large corpus most passages never are, and their term sets would dominate memory.
         self._sentences = lru_cache(maxsize=4096)(self._sentences_uncached)
         self.bylines_ = frozenset(i for i, p in enumerate(passages) if p.kind == "byline")
-        self.bare_ = frozenset(i for i, p in enumerate(passages)
-                               if len(words(p.text)) < MIN_WORDS_BY_MEANING)
+        self.bare_ = frozenset(i for i, p in enumerate(passages) if _says_little(p.text))
         self.rank_weights_ = np.ones(len(passages))
         self.rank_weights_[list(self.bare_)] = BARE_WEIGHT
         self.languages_ = self._languages(passages)
