@@ -491,6 +491,22 @@ def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path
     assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")
 
 
+def test_a_word_of_the_field_the_notes_never_use_is_not_answered_by_meaning_alone():
+    """"LoRA" is in the field's jargon and nowhere in the notes: the embedder still finds
+    the notes on cats near a question on cats and LoRA, but the question is on something
+    else, and the notes in its language do not answer it. A question in the group's other
+    language keeps the embedder (its words are never the notes' words)."""
+    from bot.loading import load_resources
+
+    settings, corpus = pet_notes()
+    resources = dataclasses.replace(load_resources(settings), documents={})
+    knowledge = Knowledge.from_corpus(settings, corpus, resources, embedder=TopicEmbedder())
+    assert knowledge.ask("how long does a kitten rest?").answered  # by meaning
+    assert not knowledge.ask("how long does a kitten rest after a lora run?").answered
+    other = knowledge.ask("quanto tempo um gato descansa depois de um lora?")
+    assert other.answered and other.passages[0].passage.text.startswith("Cats sleep")
+
+
 def test_a_passage_whose_one_sentence_answers_outranks_one_that_is_only_near_throughout():
     """"Cats purr when happy." answers a question about felines; the paragraph it sits in
     is also about dogs and taxes, which blurs the paragraph's vector below that of a

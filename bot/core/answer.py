@@ -255,7 +255,9 @@ class Answerer:
         if dense is None:  # no embedder, or its passages not embedded yet
             ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
         else:
-            fused = self._fuse(question, scored)[:k]
+            jargon, known = self.retriever.jargon, self.retriever.columns_
+            lacked = any(t in jargon and t not in known for t in terms.terms)
+            fused = self._fuse(question, scored, lacked)[:k]
             ranked = tuple(RankedPassage(passages[i], score, lexical, cosine)
                            for score, i, lexical, cosine in fused)
             scored = [(score, i) for score, i, _, _ in fused]
@@ -266,16 +268,22 @@ class Answerer:
         best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked, best)
 
-    def _fuse(self, question: str,
-              scored: list[tuple[float, int]]) -> list[tuple[float, int, float, float]]:
+    def _fuse(self, question: str, scored: list[tuple[float, int]],
+              lacked: bool = False) -> list[tuple[float, int, float, float]]:
         """The lexical candidates and the embedder's best, ranked by both scores, each
         brought to 0-1 over the candidates and weighed by ``dense_weight`` (or
         ``matched_dense_weight`` when the words match well): (score, row,
         lexical score, cosine), best first. A passage's score becomes what decides the
         answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
-        ``min_score``, whichever is higher (for a passage of fewer than
-        ``MIN_WORDS_BY_MEANING`` words: its lexical score alone, and it ranks at
-        ``BARE_WEIGHT`` of its mixed score)."""
+        ``min_score``, whichever is higher (for a passage that says little, ``bare_``: its
+        lexical score alone, and it ranks at ``BARE_WEIGHT`` of its mixed score).
+
+        ``lacked``: the question names a word of the field's jargon that no passage uses
+        ("how many parameters does GPT-4 have?" on notes that stop at GPT-3). A passage in
+        the question's language then decides by its lexical score alone: the embedder
+        finds the notes near a question on a neighbouring topic, and the words show it is
+        another. A passage in the other language keeps its cosine, since its words
+        are not the question's words anyway."""
         assert self.dense is not None
         cosines = self.dense.scores(question)
         asked_in = detect_language(question)
@@ -301,8 +309,9 @@ class Answerer:
         for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first
             row = rows[i]
             lex_score, cosine = lexical.get(row, 0.0), float(cosines[row])
-            by_meaning = 0.0 if row in self.bare_ else cosine * scale
-            ranked.append((max(lex_score, by_meaning), row, lex_score, cosine))
+            meaning = (0.0 if row in self.bare_ or (
+                lacked and self.languages_[row] == asked_in) else cosine * scale)
+            ranked.append((max(lex_score, meaning), row, lex_score, cosine))
         return ranked
 
     def _retrieve(self, terms: Query, readings: Sequence[tuple[Query, np.ndarray]],
