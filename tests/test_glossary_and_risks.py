@@ -298,6 +298,8 @@ A mixture of experts (MoE) routes each token to a few expert networks.
 
 Reinforcement learning from human feedback, or RLHF, tunes a model on human preferences.
 
+BERT is pretrained using *masked language modeling*: it predicts words hidden from it.
+
 Two measures we use:
 
 - Perplexity: how surprised a model is by a text.
@@ -346,6 +348,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"
     ("MoE", "A mixture of experts (MoE) routes each token"),
     ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
+    # a term set off and a colon after it, inside a sentence
+    ("masked language modeling", "*masked language modeling*: it predicts words hidden"),
     # a glossary's list: the term opens an item, a colon or a dash after it
     ("perplexity", "Perplexity: how surprised a model is by a text."),
     ("beam search", "Beam search - keeping the k best partial outputs"),

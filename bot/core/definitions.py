@@ -285,8 +285,8 @@ class DefinitionFinder:
             score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
-              or (_LEAD_IN.match(after) is not None and self._opens(found, start)
-                  and _set_off(sentence, found[start:end]))  # "**X**: what it is"
+              or (_LEAD_IN.match(after) is not None  # "**X**: what it is", "… using
+                  and _set_off(sentence, found[start:end]))  # *X*: what it does"
               or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
             # "- X: what it is", a glossary's list
             score += COPULA
