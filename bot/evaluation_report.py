@@ -239,14 +239,16 @@ def _risks_line(name: str, settings: Settings, corpus: Corpus, question: RiskQue
 
 def _dev_signals(knowledge: Knowledge,
                  questions: list[Question]) -> list[tuple[bool, float, float]]:
-    """Each dev question's (answerable, lexical score, cosine) of its best passage."""
+    """Each dev question's (answerable, lexical score, cosine) of its best passage, as the
+    answer path ranks it: the thresholds decide its answers (not those of a question on what
+    an abbreviation stands for, answered where a reading spells it out)."""
     if knowledge.answerer.dense is None:
         raise ConfigError(f"{knowledge.settings.source}: eval --readings --calibrate fits the "
                           "embedder's thresholds: set retrieval.embedder")
     signals = []
     for question in questions:
         if question.split == "dev":
-            best = next(iter(knowledge.ask(question.text).passages), None)
+            best = next(iter(knowledge.answerer.answer(question.text).passages), None)
             signals.append((question.answerable,
                             0.0 if best is None else best.lexical or 0.0,
                             0.0 if best is None else best.cosine or 0.0))

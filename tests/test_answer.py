@@ -503,6 +503,7 @@ def test_a_word_of_the_field_the_notes_never_use_is_not_answered_by_meaning_alon
     knowledge = Knowledge.from_corpus(settings, corpus, resources, embedder=TopicEmbedder())
     assert knowledge.ask("how long does a kitten rest?").answered  # by meaning
     assert not knowledge.ask("how long does a kitten rest after a lora run?").answered
+    assert not knowledge.ask("kitten rest after lora run?").answered  # no language told
     other = knowledge.ask("quanto tempo um gato descansa depois de um lora?")
     assert other.answered and other.passages[0].passage.text.startswith("Cats sleep")
 

@@ -506,3 +506,7 @@ def test_markup_a_reader_never_sees_is_no_passage_and_a_captioned_figure_is_one(
     assert [(p.citation, p.text) for p in document.passages] == [
         ("BERT ¶1", "BERT reads both ways."),
         ("BERT ¶2", "![BERT masks a token and predicts it.](img/mask.svg) :label:`fig_mask`")]
+    # many tags and then a word: a paragraph with text, read in linear time
+    tags = "# Notes\n\n## Page\n\n" + "{% include a.html %} " * 40 + "Text.\n"
+    assert [p.text for p in parse_document(tags, "page", markdown=True).passages] == [
+        "{% include a.html %} " * 39 + "{% include a.html %} Text."]

@@ -235,6 +235,9 @@ In the DEPS ("Describe, Explain, Plan and Select") method, a model plans in four
 
 Models are then tuned with reinforcement learning from human feedback (RLHF). It is costly.
 
+Artificial intelligence (AI) is a broad field. As (a sample) shows, it is wide. Prompts
+teach a task by in-context learning (ICL).
+
 ## Decoders
 
 BERT is no decoder. RLHF needs people. Decoders read left to right.
@@ -245,6 +248,8 @@ BERT is no decoder. RLHF needs people. Decoders read left to right.
     ("bert stands for what again lol", "BERT (Bidirectional Encoder Representations from"),
     ("what does RLHF stand for?", "reinforcement learning from human feedback (RLHF)"),
     ("DEPS é sigla de quê?", 'DEPS ("Describe, Explain, Plan and Select")'),
+    ("In AI, what does RLHF stand for?", "reinforcement learning from human feedback (RLHF)"),
+    ("as a beginner, what's ICL short for?", "in-context learning (ICL)"),
     ("whats the acronym LLMs short for", None),  # the notes never spell it out
 ])
 def test_a_question_on_what_an_abbreviation_stands_for_gets_where_it_is_spelled_out(
@@ -592,6 +597,17 @@ The architecture Transformer was first built for translation.
 Predicting the next word from the words before it is called *causal language modelling*,
 because the output depends on past inputs only.
 """
+
+
+def test_a_configured_section_with_more_subsections_than_lead_ins_lists_its_subsections():
+    from bot.core.corpus import Corpus, parse_document
+    from bot.core.risks import list_risks
+
+    notes = ("# N\n\n## Limitations\n\n**Note:** read this first.\n\n**Scope:** models of "
+             "2023.\n\n### Bias\n\nModels repeat stereotypes.\n\n### Cost\n\nTraining is "
+             "expensive.\n\n### Privacy\n\nModels leak data.\n")
+    risks = list_risks(Corpus((parse_document(notes, "n", markdown=True),)), ("Limitations",))
+    assert [r.title for r in risks] == ["Bias", "Cost", "Privacy"]
 
 
 @pytest.mark.parametrize("lead_in", ["**Architecture**:", "**Architecture:**"])

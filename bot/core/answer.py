@@ -280,10 +280,11 @@ class Answerer:
 
         ``lacked``: the question names a word of the field's jargon that no passage uses
         ("how many parameters does GPT-4 have?" on notes that stop at GPT-3). A passage in
-        the question's language then decides by its lexical score alone: the embedder
-        finds the notes near a question on a neighbouring topic, and the words show it is
-        another. A passage in the other language keeps its cosine, since its words
-        are not the question's words anyway."""
+        the question's language (every passage, when its function words do not tell its
+        language: "kitten rest after lora run?") then decides by its lexical score alone:
+        the embedder finds the notes near a question on a neighbouring topic, and the words
+        show it is another. A passage in the other language keeps its cosine, since its
+        words are not the question's words anyway."""
         assert self.dense is not None
         cosines = self.dense.scores(question)
         asked_in = detect_language(question)
@@ -309,8 +310,8 @@ class Answerer:
         for i in sorted(range(len(rows)), key=lambda i: -fused[i]):  # stable: lexical first
             row = rows[i]
             lex_score, cosine = lexical.get(row, 0.0), float(cosines[row])
-            meaning = (0.0 if row in self.bare_ or (
-                lacked and self.languages_[row] == asked_in) else cosine * scale)
+            meaning = (0.0 if row in self.bare_ or (lacked and asked_in in (
+                None, self.languages_[row])) else cosine * scale)
             ranked.append((max(lex_score, meaning), row, lex_score, cosine))
         return ranked
 

@@ -56,7 +56,9 @@ _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECA
 # A paragraph of markup a reader never sees as text: roles of Sphinx, MyST or d2l
 # (":label:`fig_bert`", ":width:`700px`"), template tags of Jekyll or Jinja ("{% include
 # nav.html %}", "{{ page.title }}"), an HTML comment, an image without a caption.
-_NO_TEXT = re.compile(r"(?:\s*(?::[\w-]+:`[^`]*`|\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->"
+# Each piece is matched atomically: a lazy ".*?" free to stretch to a later closing mark
+# would make a paragraph of many tags and one word take exponential time.
+_NO_TEXT = re.compile(r"(?:\s*(?>:[\w-]+:`[^`]*`|\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->"
                       r"|!\[\]\([^)]*\)))+\s*")
 
 

@@ -59,8 +59,9 @@ _ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)|, or ([A-Z][A-Za-z]{1,7
 _WORDS_BEFORE = re.compile(r"(?<![\w-])((?:[\w-]+ ){1,6})$")
 # "BERT (Bidirectional Encoder Representations from Transformers)", 'DEPS ("Describe,
 # Explain, Plan and Select")': the abbreviation, then the words it stands for in brackets.
-_SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{1,7}?)s? \([\"“']?([^()\"“”']{3,100}?)"
-                            r"[\"”']?\)")
+_SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][a-z]*[A-Z][A-Za-z]{0,6}?)s? "
+                            r"\([\"“']?([^()\"“”']{3,100}?)[\"”']?\)")  # two capitals at least:
+# "As (a sample) shows" spells nothing out
 _WORDS_REACH = 300  # characters before the bracket that six words fit in
 # Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
@@ -331,13 +332,12 @@ def _initials_fit(long: str, short: str) -> str:
     ``short`` ("Large Language Model" for "llm", "Mixture of Experts" for "moe"); "" when
     none does."""
     full = words(long)
-    for n in range(len(full), 0, -1):
-        if full[-n] in _SMALL_WORDS:  # "of probabilistic context-free grammar (PCFG)"
-            continue
-        tail = [w for w in full[-n:] if w not in _SMALL_WORDS]
-        if short in ("".join(w[0] for w in tail), "".join(w[0] for w in full[-n:])):
-            return " ".join(full[-n:])  # "Mixture of Experts (MoE)": "of" counts too
-    return ""
+    fits = [" ".join(full[-n:]) for n in range(len(full), 0, -1)
+            if short in ("".join(w[0] for w in full[-n:] if w not in _SMALL_WORDS),
+                         "".join(w[0] for w in full[-n:]))]  # "Mixture of Experts (MoE)"
+    # Not a small word first when a shorter tail fits ("of probabilistic context-free
+    # grammar (PCFG)"); "in-context learning (ICL)" needs its "in".
+    return next((f for f in fits if f.split()[0] not in _SMALL_WORDS), fits[0] if fits else "")
 
 
 def _written(term_words: Sequence[str]) -> str:
@@ -448,15 +448,16 @@ class ExpansionQuestions:
         self._starts = frozenset(cue[0] for cue in self.cues)
 
     def abbreviation(self, tokens: Sequence[str], known: Collection[str]) -> str | None:
-        """The abbreviation a question (its ``text.words``) asks to expand: the first of its
-        words in ``known`` (a plural's "s" aside), when one of the cues is in it."""
-        if self._starts.isdisjoint(tokens) or not any(  # most questions: one set operation
-                tuple(tokens[i:i + len(cue)]) == cue
-                for i, token in enumerate(tokens) if token in self._starts
-                for cue in self.cues):
+        """The abbreviation a question (its ``text.words``) asks to expand: of its words in
+        ``known`` (a plural's "s" aside), the nearest to one of the cues, when one is in it
+        ("In AI, what does RLHF stand for?" asks about RLHF)."""
+        if self._starts.isdisjoint(tokens):  # most questions: one set operation
             return None
-        return next((w for token in tokens for w in (token, _singular(token)) if w in known),
-                    None)
+        at = [i for i, token in enumerate(tokens) if token in self._starts
+              for cue in self.cues if tuple(tokens[i:i + len(cue)]) == cue]
+        found = [(min(abs(i - j) for j in at), i, word) for i, token in enumerate(tokens)
+                 for word in (token, _singular(token)) if word in known]
+        return min(found)[2] if at and found else None
 
 
 # What ends the term a question asks about: "what is an LLM, in simple words?"

@@ -101,13 +101,17 @@ class Knowledge:
                    term_questions, expansion_questions)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
-        """The answer path's answer; when the question asks what a term is ("what is an LLM
-        agent, in a nutshell?") and the answer path answers it, the passage that defines
-        the term comes first with its definition highlighted: the glossary's entry for the
-        very term (or one of its aliases), else the sentence among the answer path's best
-        ``DEFINITION_POOL`` passages that shows the signs /define goes by. The sentence
-        that says what the term is answers, however many passages use the term more;
-        whether to answer, and the other passages, are the answer path's."""
+        """The answer path's answer, with two kinds of question answered where the reading
+        says what they ask. One that asks what an abbreviation stands for ("what does RLHF
+        stand for?") and names one a reading spells out gets that sentence first, answered
+        even where the answer path would refuse (``_expansion``). When the question asks
+        what a term is ("what is an LLM agent, in a nutshell?") and the answer path answers
+        it, the passage that defines the term comes first with its definition highlighted:
+        the glossary's entry for the very term (or one of its aliases), else the sentence
+        among the answer path's best ``DEFINITION_POOL`` passages that shows the signs
+        /define goes by. The sentence that says what the term is answers, however many
+        passages use the term more; whether to answer, and the other passages, are the
+        answer path's."""
         answer = self.answerer.answer(question, k)
         expanded = self._expansion(answer, k)
         if expanded is not None:

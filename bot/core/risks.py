@@ -4,10 +4,11 @@ structured them.
 A risk section is one whose heading has one of ``headings`` ("Risks" in "Limitations and
 risks", "Desafios"): a word, or the words of a phrase in a row ("Why do we need Prompt
 Engineering?" names that section, not every heading with "prompt" in it). Its items are, in
-order of preference: the bold lead-ins of its own text, when it has two or more
-("**Reliability**. …", "- **Efficiency**: …"), each with the paragraphs that follow it up to
-the next lead-in; its subsections (each titled by its subheading); or else each of its
-paragraphs, titled by its opening phrase. An introduction before the first lead-in is no risk.
+order of preference: the bold lead-ins of its own text, when it has two or more and more
+of them than subsections ("**Reliability**. …", "- **Efficiency**: …"), each with the
+paragraphs that follow it up to the next lead-in; its subsections (each titled by its
+subheading); or else each of its paragraphs, titled by its opening phrase. An introduction
+before the first lead-in is no risk.
 """
 
 from __future__ import annotations
@@ -81,9 +82,10 @@ def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int)
         else:
             own.append(passage)
     # Lead-ins the section itself lists are its items, and a subsection under them (an
-    # example, a mitigation) is not one; without them, its subsections are.
+    # example, a mitigation) is not one; fewer of them than subsections ("**Note:**",
+    # "**Scope:**" above "### Bias", "### Cost", "### Privacy") and the subsections are.
     starts = _lead_ins(own)
-    if subsections and len(starts) < 2:
+    if subsections and (len(starts) < 2 or len(starts) <= len(subsections)):
         return [Risk(sub[-1], found[0], tuple(found[1:])) for sub, found in subsections.items()]
     passages = own
     if starts:

@@ -35,6 +35,11 @@ _ACCENTS = re.compile("[" + "".join(
     for c in range(start, end) if unicodedata.combining(chr(c))) + "]+")
 
 
+# An HTML character reference as Markdown reads one: named, decimal or hexadecimal, closed
+# by ";" ("&para" in "weights&parameters" is no reference).
+_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Emergência" and "emergencia" are one word. ASCII
     text has no accents to strip: it is only lower-cased, sparing the normalisation and
@@ -50,7 +55,7 @@ def words(text: str) -> list[str]:
     of the Markdown sees it: "&lt;cls&gt; token" is the words "cls token", not "lt cls gt
     token"."""
     if "&" in text:
-        text = html.unescape(text)
+        text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     return _WORD.findall(fold(text))
 
 
