@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.core.text import Analyzer, fold, words
+from bot.core.text import Analyzer, fold, has_words, words
 
 
 @pytest.mark.parametrize("alphabet", [
@@ -58,6 +58,15 @@ def test_a_sentence_ends_after_the_citation_markers_that_close_it():
         "GPT-3 came later;", "See [Brown et al. 2020] for more, e.g. Table 2.",
         "[7] Quoted notes stay."]
     assert sentence_lines(text).splitlines() == split_sentences(text)
+
+
+def test_has_words_says_whether_a_text_has_so_many_words():
+    rng = random.Random(7)
+    alphabet = "ab XY 01 .-&;#t5 é\n"
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
+        for n in (1, 3):
+            assert has_words(text, n) == (len(words(text)) >= n), text
 
 
 def test_an_html_character_reference_is_the_character_it_stands_for():

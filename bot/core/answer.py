@@ -22,7 +22,7 @@ from bot.core.dense import DenseIndex
 from bot.core.index import Hit, TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import Query, QueryParser
-from bot.core.text import detect_language, split_sentences, words
+from bot.core.text import detect_language, has_words, split_sentences, words
 
 HEADING_MATCH_SHARE = 0.6
 # The byline ("Author: …") is three words long, so any question that names the author, or
@@ -49,11 +49,13 @@ def _says_little(text: str) -> bool:
     ``MIN_WORDS_BY_MEANING`` words a reader sees (a bare name in a list, a link alone:
     "[Discussions](https://…)"), or questions only (an exercise, a question the notes ask
     before they answer it): the embedder finds those near many questions."""
-    if len(words(_LINK.sub(r"\1", text))) < MIN_WORDS_BY_MEANING:
+    seen = _LINK.sub(r"\1", text) if "](" in text or "http" in text else text
+    if not has_words(seen, MIN_WORDS_BY_MEANING):
         return True
     # "**Why?**" is a question; a sentence that ends quoting one ('…the following question:
-    # "What's the average daily calorie intake?"') is not.
-    return all(s.rstrip("*_ ").endswith("?") for s in split_sentences(text))
+    # "What's the average daily calorie intake?"') is not. (Most passages have no "?": the
+    # sentences of a large corpus are not split at start for it.)
+    return "?" in text and all(s.rstrip("*_ ").endswith("?") for s in split_sentences(text))
 
 
 def _unit(values: np.ndarray) -> np.ndarray:

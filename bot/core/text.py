@@ -10,6 +10,7 @@ against the corpus vocabulary.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -57,6 +58,14 @@ def words(text: str) -> list[str]:
     if "&" in text:
         text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     return _WORD.findall(fold(text))
+
+
+def has_words(text: str, n: int) -> bool:
+    """Whether the text has at least n of ``words``'s words; it reads only as far as the
+    n-th."""
+    if "&" in text:
+        text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
+    return len(list(itertools.islice(_WORD.finditer(fold(text)), n))) == n
 
 
 def squash(text: str) -> str:
