@@ -58,10 +58,10 @@ _MARKS = "*_`\"“”'‘’"
 _ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)|, or ([A-Z][A-Za-z]{1,7}?)s?[,.;:]")
 _WORDS_BEFORE = re.compile(r"(?<![\w-])((?:[\w-]+ ){1,6})$")
 # "BERT (Bidirectional Encoder Representations from Transformers)", 'DEPS ("Describe,
-# Explain, Plan and Select")': the abbreviation, then the words it stands for in brackets.
+# Explain, Plan and Select")': the abbreviation (two capitals at least: "As (a sample)
+# shows" spells nothing out), then the words it stands for in brackets.
 _SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][a-z]*[A-Z][A-Za-z]{0,6}?)s? "
-                            r"\([\"“']?([^()\"“”']{3,100}?)[\"”']?\)")  # two capitals at least:
-# "As (a sample) shows" spells nothing out
+                            r"\([\"“']?([^()\"“”']{3,100}?)[\"”']?\)")
 _WORDS_REACH = 300  # characters before the bracket that six words fit in
 # Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
@@ -286,10 +286,10 @@ class DefinitionFinder:
             score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
-              or (_LEAD_IN.match(after) is not None  # "**X**: what it is", "… using
-                  and _set_off(sentence, found[start:end]))  # *X*: what it does"
+              # "**X**: what it is", "… using *X*: what it does"
+              or (_LEAD_IN.match(after) is not None and _set_off(sentence, found[start:end]))
+              # "- X: what it is", a glossary's list
               or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
-            # "- X: what it is", a glossary's list
             score += COPULA
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)

@@ -50,22 +50,23 @@ def fold(text: str) -> str:
     return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
+def _as_read(text: str) -> str:
+    """The text with each HTML character reference as the character it stands for."""
+    return _REFERENCE.sub(lambda m: html.unescape(m.group()), text) if "&" in text else text
+
+
 def words(text: str) -> list[str]:
     """The text's words, folded: runs of letters, runs of digits, and one letter glued to
     digits ("T5"). An HTML character reference is the character it stands for, as a reader
     of the Markdown sees it: "&lt;cls&gt; token" is the words "cls token", not "lt cls gt
     token"."""
-    if "&" in text:
-        text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
-    return _WORD.findall(fold(text))
+    return _WORD.findall(fold(_as_read(text)))
 
 
 def has_words(text: str, n: int) -> bool:
     """Whether the text has at least n of ``words``'s words; it reads only as far as the
     n-th."""
-    if "&" in text:
-        text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
-    return len(list(itertools.islice(_WORD.finditer(fold(text)), n))) == n
+    return len(list(itertools.islice(_WORD.finditer(fold(_as_read(text))), n))) == n
 
 
 def squash(text: str) -> str:
