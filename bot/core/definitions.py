@@ -39,7 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
-from bot.core.text import Analyzer, americanize, fold, split_sentences, words
+from bot.core.text import Analyzer, Cues, americanize, fold, split_sentences, words
 
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
@@ -92,6 +92,14 @@ class Defined(NamedTuple):
     term: str  # as the sentence spells it
 
 
+class SpelledOut(NamedTuple):
+    """Where a reading spells an abbreviation out."""
+
+    words: str  # the words it stands for, folded
+    passage: Passage
+    sentence: str  # the passage's sentence that spells it out
+
+
 class DefinitionFinder:
     """Parameters
     ----------
@@ -109,11 +117,9 @@ class DefinitionFinder:
     passages_ : the indexed passages, in index order.
     passages_with_ : index terms -> the passages (positions) that have them all: only
         those are read when a term is looked up.
-    spelled_out_ : abbreviation (folded) -> the words it stands for, where the reading
-        first spells it out with initials that agree ("Large Language Model (LLM)", "BERT
-        (Bidirectional Encoder Representations from Transformers)").
-    spelled_at_ : abbreviation (folded) -> the passage that first spells it out, and the
-        sentence that does.
+    spelled_out_ : abbreviation (folded) -> where the reading first spells it out with
+        initials that agree ("Large Language Model (LLM)", "BERT (Bidirectional Encoder
+        Representations from Transformers)"): the words, the passage and the sentence.
     """
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
@@ -130,8 +136,7 @@ class DefinitionFinder:
             passages_with: Callable[[Sequence[str]], set[int]]) -> Self:
         self.passages_ = passages
         self.passages_with_ = passages_with
-        self.spelled_out_: dict[str, str] = {}
-        self.spelled_at_: dict[str, tuple[Passage, str]] = {}
+        self.spelled_out_: dict[str, SpelledOut] = {}
         for passage in passages:
             text = passage.text
             for found in _ABBREVIATED.finditer(text):
@@ -151,13 +156,12 @@ class DefinitionFinder:
 
     def _spells(self, short: str, spelled: str, passage: Passage, at: int) -> None:
         """Keep where the passage spells the abbreviation out (``at``: a character of it)."""
-        self.spelled_out_[short] = spelled
         sentence, end = passage.text, 0
         for sentence in split_sentences(passage.text):
             end = passage.text.find(sentence, end) + len(sentence)
             if end > at:
                 break
-        self.spelled_at_[short] = (passage, sentence)
+        self.spelled_out_[short] = SpelledOut(spelled, passage, sentence)
 
     def look_up(self, term: str, within: Sequence[Passage] | None = None
                 ) -> tuple[Defined | None, Passage | None]:
@@ -271,7 +275,8 @@ class DefinitionFinder:
         """The words an abbreviation stands for where the reading spells it out with
         initials that agree ("Large Language Model (LLM)"), first in reading order; ""
         otherwise."""
-        return self.spelled_out_.get(" ".join(words(term)), "")
+        spelled = self.spelled_out_.get(" ".join(words(term)))
+        return "" if spelled is None else spelled.words
 
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
                item: bool = False) -> int:
@@ -441,23 +446,18 @@ class ExpansionQuestions:
     """
 
     def __init__(self, cues: Iterable[str]) -> None:
-        cues = list(cues)
-        self.cues = tuple(tuple(words(c)) for c in cues)
-        if not all(self.cues):
-            raise ValueError(f"answer.expansion_cues: each cue needs a word, got {cues!r}")
-        self._starts = frozenset(cue[0] for cue in self.cues)
+        self.cues = Cues(cues, "answer.expansion_cues")
 
     def abbreviation(self, tokens: Sequence[str], known: Collection[str]) -> str | None:
         """The abbreviation a question (its ``text.words``) asks to expand: of its words in
         ``known`` (a plural's "s" aside), the nearest to one of the cues, when one is in it
         ("In AI, what does RLHF stand for?" asks about RLHF)."""
-        if self._starts.isdisjoint(tokens):  # most questions: one set operation
+        at = self.cues.at(tokens)
+        if not at:
             return None
-        at = [i for i, token in enumerate(tokens) if token in self._starts
-              for cue in self.cues if tuple(tokens[i:i + len(cue)]) == cue]
         found = [(min(abs(i - j) for j in at), i, word) for i, token in enumerate(tokens)
                  for word in (token, _singular(token)) if word in known]
-        return min(found)[2] if at and found else None
+        return min(found)[2] if found else None
 
 
 # What ends the term a question asks about: "what is an LLM, in simple words?"

@@ -148,11 +148,11 @@ class Knowledge:
         any other question, or an abbreviation no reading spells out."""
         if answer.status not in (Status.ANSWERED, Status.NOT_COVERED):
             return None
-        spelled_at = self.definitions.spelled_at_
-        short = self.expansion_questions.abbreviation(words(answer.question), spelled_at)
+        spelled_out = self.definitions.spelled_out_
+        short = self.expansion_questions.abbreviation(words(answer.question), spelled_out)
         if short is None:
             return None
-        passage, sentence = spelled_at[short]
+        _, passage, sentence = spelled_out[short]
         ranked = {r.passage.id: r for r in answer.passages}
         first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
@@ -231,9 +231,13 @@ class Knowledge:
         modifier first and Portuguese last ("self-supervised learning": "aprendizado
         autossupervisionado"). At most ``MAX_TRANSLATIONS`` are tried, of a term of at most
         ``MAX_PARTS`` parts."""
-        typed = " ".join(words(term))
         forward, by_meaning = self._thesaurus_both_ways
-        whole = [*forward.get(typed, ()), *by_meaning.get(self.glossary.key(typed), ())]
+
+        def entries(run: str) -> list[str]:
+            return [*forward.get(run, ()), *by_meaning.get(self.glossary.key(run), ())]
+
+        typed = " ".join(words(term))
+        whole = entries(typed)
         if whole:
             return whole
         parts: list[list[str]] = []
@@ -242,8 +246,7 @@ class Knowledge:
             return []
         while start < len(found):
             for end in range(len(found), start, -1):
-                run = " ".join(found[start:end])
-                options = [*forward.get(run, ()), *by_meaning.get(self.glossary.key(run), ())]
+                options = entries(" ".join(found[start:end]))
                 if options:
                     break
             else:

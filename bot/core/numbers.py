@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.core.text import fold, words
+from bot.core.text import Cues, fold, words
 
 # A number that starts a token: "10×", "40", "2048 tokens"; not the digit of a name such as
 # "GPT-3" or "T5", which says which model.
@@ -42,27 +42,17 @@ class NumberQuestions:
     """
 
     def __init__(self, cues: Sequence[str], number_words: Sequence[str]) -> None:
-        self.cues = tuple(tuple(words(c)) for c in cues)
-        if not all(self.cues):
-            raise ValueError(f"answer.number_cues: each cue needs a word, got {list(cues)!r}")
+        self.cues = Cues(cues, "answer.number_cues")
         split = [words(n) for n in number_words]
         if any(len(w) != 1 for w in split):
             raise ValueError("answer.number_words: each entry must be one word, got "
                              f"{list(number_words)!r}")
         self.number_words = frozenset(w[0] for w in split)
-        self._starts = frozenset(cue[0] for cue in self.cues)
         self.gives_number = lru_cache(maxsize=4096)(self._gives_number)
 
     def asks(self, tokens: Sequence[str]) -> bool:
         """Whether a question (its ``text.words``) asks for a number."""
-        if self._starts.isdisjoint(tokens):  # most questions: one set operation
-            return False
-        for i, token in enumerate(tokens):
-            if token in self._starts:
-                for cue in self.cues:
-                    if tuple(tokens[i:i + len(cue)]) == cue:
-                        return True
-        return False
+        return bool(self.cues.at(tokens))
 
     def _gives_number(self, text: str) -> bool:
         return any(not _is_year(text, m) for m in _NUMBER.finditer(text)) or \

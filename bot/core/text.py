@@ -13,6 +13,7 @@ import html
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -120,6 +121,32 @@ class Analyzer:
 
     def __call__(self, text: str) -> list[str]:
         return [t for t in map(self.term, words(text)) if t is not None]
+
+
+class Cues:
+    """Phrases that make a question ask something of its own kind ("how many", "stand
+    for"), found among the question's ``words``.
+
+    Parameters
+    ----------
+    phrases : the cues, each of one word or more.
+    key : the setting they come from, for the error a phrase with no word raises.
+    """
+
+    def __init__(self, phrases: Iterable[str], key: str) -> None:
+        phrases = list(phrases)
+        self.phrases = tuple(tuple(words(p)) for p in phrases)
+        if not all(self.phrases):
+            raise ValueError(f"{key}: each cue needs a word, got {phrases!r}")
+        self._starts = frozenset(p[0] for p in self.phrases)
+
+    def at(self, tokens: Sequence[str]) -> list[int]:
+        """Where a cue starts among the question's words (none for most questions: one set
+        operation tells)."""
+        if self._starts.isdisjoint(tokens):
+            return []
+        return [i for i, token in enumerate(tokens) if token in self._starts
+                for cue in self.phrases if tuple(tokens[i:i + len(cue)]) == cue]
 
 
 # A sentence ends at its stop and the citation markers right after it ("...in 2016.[12]",
