@@ -363,6 +363,25 @@ def test_an_abbreviation_and_its_plural_meet(tmp_path, question, section):
     assert answer.answered and answer.passages[0].passage.section == section
 
 
+@pytest.mark.parametrize(("question", "section"), [
+    ("why does latency matter?", "Desempenho"),
+    ("is data quality checked", "Dados"),
+    ("who is in the community", "Pessoas"),
+    ("o que a informação muda?", "Information")])
+def test_a_question_meets_the_notes_words_in_the_other_language_s_spelling(
+        tmp_path, question, section):
+    notes = knowledge_of(tmp_path, {
+        "corpus/notas.md": "# Notas\n\n## Desempenho\n\nA latência pesa no uso em tempo "
+                           "real.\n\n## Dados\n\nA qualidade decide o resultado.\n\n"
+                           "## Pessoas\n\nA comunidade revisa os textos.\n",
+        "corpus/notes.md": "# Notes\n\n## Information\n\nInformation changes the plan.\n",
+        "config.yml": "language:\n  thesaurus: null\n  jargon: null\n"
+                      "retrieval:\n  spelling_correction: false\n"
+                      "answer:\n  min_score: 0.01\n"})
+    answer = notes.ask(question)
+    assert answer.answered and answer.passages[0].passage.section == section
+
+
 MEMBERS_WORDS = {
     "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code for staff.\n\n"
                        "Large language models write poems for staff.\n\n"

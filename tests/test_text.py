@@ -84,6 +84,16 @@ def test_an_abbreviations_plural_is_the_abbreviation_and_other_words_keep_their_
         "gas", "bus", "dos", "bias", "focus"]
 
 
+def test_a_word_s_spellings_are_one_term_and_short_abbreviations_keep_theirs():
+    def same(text: str) -> bool:
+        return len({Analyzer().term(w) for w in words(text)}) == 1
+
+    assert same("organisation organization")  # British and American
+    assert same("latência latency") and same("qualidade quality")  # Portuguese and English
+    assert same("parot parrot") and same("comunidade community")  # a doubled consonant
+    assert not same("rnn rn")  # an abbreviation keeps its letters: RNN is not "right now"
+
+
 @pytest.mark.parametrize(("question", "language"), [
     ("o que é emergência?", "pt"),
     ("what is emergence?", "en"),

@@ -39,7 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
-from bot.core.text import Analyzer, Cues, americanize, fold, split_sentences, words
+from bot.core.text import Analyzer, Cues, fold, spelling, split_sentences, undouble, words
 
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
@@ -229,15 +229,16 @@ class DefinitionFinder:
             passages = [self.passages_[row] for row in sorted(rows)[:MAX_PASSAGES]]
         else:
             passages = list(within)
-        # Only a text that holds each of the term's words' beginnings is analysed.
-        beginnings = [_singular(w)[:BEGINNING] for w in content]
+        # Only a text that holds each of the term's words' beginnings is analysed (a doubled
+        # consonant written once on both sides, as ``spelling`` does: "parot", "parrot").
+        beginnings = [undouble(_singular(w))[:BEGINNING] for w in content]
         places = []
         for passage in passages:
-            if not _holds(fold(passage.text), beginnings):
+            if not _holds(undouble(fold(passage.text)), beginnings):
                 continue
             sentences = split_sentences(passage.text)
             for k, sentence in enumerate(sentences):
-                if not _holds(fold(sentence), beginnings):
+                if not _holds(undouble(fold(sentence)), beginnings):
                     continue
                 found = words(sentence)
                 kept = [(i, t) for i, w in enumerate(found)
@@ -396,7 +397,7 @@ def _same_word(written: str, asked: str) -> bool:
     """Whether a word of the text is the asked one: a plural ("LLMs", "memories"), a British
     spelling or, in a long word, a slip of one letter aside ("embedings"). The stemmer alone
     would take "tokens" for "Tokenization"."""
-    a, b = americanize(written), americanize(asked)
+    a, b = spelling(written), spelling(asked)
     short, long = sorted((a, b), key=len)
     if a == b or long in (short + "s", short + "es"):
         return True

@@ -19,7 +19,7 @@ from typing import Self
 
 from bot.core.corpus import Corpus, Passage
 from bot.core.resources import CuratedGlossary
-from bot.core.text import Analyzer, americanize, fold, sentence_lines, split_sentences, words
+from bot.core.text import Analyzer, fold, sentence_lines, spelling, split_sentences, words
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class Glossary:
 
     def key(self, name: str) -> str:
         """Case, accents, British spelling and plural folded away."""
-        return " ".join(self.analyzer.stem(americanize(w)) for w in words(name))
+        return " ".join(self.analyzer.stem(spelling(w)) for w in words(name))
 
     def labels(self) -> dict[str, list[str]]:
         """Passage id -> the terms (and aliases) that passage defines, by the fitted

@@ -26,6 +26,20 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 # number would match any number.
 _WORD = re.compile(r"(?<![a-z0-9])[a-z][0-9]+(?=s?(?![a-z0-9]))|[a-z]+|[0-9]+")
 _BRITISH_ENDINGS = (("ise", "ize"), ("ised", "ized"), ("ises", "izes"))
+# Portuguese endings (folded) and the English ones of the same words: "latência" meets
+# "latency", "informação" "information", "qualidade" "quality", "generativo" "generative",
+# once the stemmer has cut both. A word keeps at least three letters before its ending and
+# six in all, so that short words of either language stay as they are.
+_COGNATE_ENDINGS = (
+    ("coes", "tions"), ("cao", "tion"), ("encias", "ences"), ("encia", "ence"),
+    ("ancias", "ances"), ("ancia", "ance"), ("dades", "ties"), ("dade", "ty"),
+    ("aveis", "ables"), ("avel", "able"), ("iveis", "ibles"), ("ivel", "ible"),
+    ("ismos", "isms"), ("ismo", "ism"), ("istas", "ists"), ("ista", "ist"), ("izar", "ize"),
+    ("icos", "ics"), ("icas", "ics"), ("ico", "ic"), ("ica", "ic"),
+    ("ivos", "ives"), ("ivas", "ives"), ("ivo", "ive"), ("iva", "ive"))
+# A doubled consonant, which English writes where Portuguese writes one ("comunidade",
+# "community"; "anotação", "annotation").
+_DOUBLED = re.compile(r"([bcdfgklmnprstz])\1")
 # The plural of an abbreviation of three letters or more with no vowel but, at most, its
 # last letter ("LLMs", "GPUs", "LSTMs"): Snowball keeps its "s" (it drops one only after a
 # vowel earlier in the word), so "LLM" and "LLMs" would be two terms.
@@ -75,13 +89,27 @@ def squash(text: str) -> str:
     return " ".join(fold(text).split())
 
 
-def americanize(word: str) -> str:
-    """Map the British -isation/-ise spellings onto the American ones."""
+def spelling(word: str) -> str:
+    """One spelling for the forms of a word that stemming alone keeps apart: British
+    -isation/-ise as American, a Portuguese cognate's ending as English's, a doubled
+    consonant as one (in a word of five letters or more)."""
     word = word.replace("isation", "ization")
     for british, american in _BRITISH_ENDINGS:
         if word.endswith(british):
-            return word[: -len(british)] + american
-    return word
+            word = word[: -len(british)] + american
+            break
+    else:
+        if len(word) >= 6:
+            for portuguese, english in _COGNATE_ENDINGS:
+                if word.endswith(portuguese) and len(word) - len(portuguese) >= 3:
+                    word = word[: -len(portuguese)] + english
+                    break
+    return undouble(word) if len(word) >= 5 else word  # "rnn" is RNN, not "rn"
+
+
+def undouble(text: str) -> str:
+    """The text with each doubled consonant written once, as ``spelling`` writes words."""
+    return _DOUBLED.sub(r"\1", text)
 
 
 class Stemmer(Protocol):
@@ -116,7 +144,7 @@ class Analyzer:
         if (len(word) > 3 and _ABBREVIATION_PLURAL.fullmatch(word)
                 and word[:-1] not in self.stop_words):  # not "gas", "dos"
             word = word[:-1]
-        stem = self.stem(americanize(word))
+        stem = self.stem(spelling(word))
         return None if stem in self.stop_words else stem  # "whats" is "what"
 
     def __call__(self, text: str) -> list[str]:
