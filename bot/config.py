@@ -80,6 +80,9 @@ class RetrievalSettings:
     # matched_score or more): the words lead there, meaning leads where they miss.
     matched_dense_weight: float = bounded(0.45, 0.0, 1.0)
     matched_score: float = bounded(0.05, 0.0, 1.0)
+    # Its share for a passage in another language than the question's, when no passage in
+    # that language matches the question's words well: their few shared words are chance.
+    cross_dense_weight: float = bounded(0.8, 0.0, 1.0)
     # Added to a passage's cosine by the question's language and the passage's (the group's
     # two, told by function words): the embedder scores a translation lower than the same
     # meaning in one language, and two Portuguese texts higher than two English ones.

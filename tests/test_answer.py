@@ -160,7 +160,7 @@ def without_jargon(knowledge) -> Knowledge:
 @pytest.mark.parametrize("question", [
     "what is LoRA fine-tuning",  # a technique the summary never names
     "what learning rate should I use to fine-tune BERT",  # "learning" alone it has
-    "qual otimizador usar no pré-treinamento?",
+    "qual otimizador usar no ajuste fino?",
     "qual a perplexidade do GPT-3?",  # the list says "perplexity"
 ])
 def test_a_question_about_a_field_topic_the_summary_lacks_is_refused(
@@ -623,6 +623,30 @@ def test_words_lead_where_they_match_and_meaning_where_they_miss():
         settings.retrieval, matched_score=1.0))
     knowledge = Knowledge.from_corpus(never_matched, corpus, embedder=CatMinded())
     assert knowledge.ask(question).passages[0].passage.text.startswith("Cats sleep")
+
+
+def test_notes_in_another_language_are_ranked_by_meaning_when_the_words_meet_by_chance():
+    """An English question on Portuguese notes shares a word with a passage by chance
+    ("app"); no passage in Portuguese matches its words well, so the embedder, which reads
+    both languages, ranks the notes (cross_dense_weight): the passage on cats comes first.
+    The same mix weighed as for the question's own language puts the chance word first."""
+    from bot.core.corpus import Corpus, parse_document
+
+    class Bilingual(TopicEmbedder):
+        TOPICS = ({"cat", "cats", "gato"}, {"tax", "imposto"})
+
+    settings, _ = pet_notes()
+    corpus = Corpus((parse_document(
+        "# Notas\n\n## Gatos\n\nO gato dorme quase o dia todo em casa.\n\n"
+        "## Cidade\n\nO app da cidade cobra o imposto do gato.\n\n"
+        "As estradas da cidade são novas e as ruas também.\n", "notas", markdown=True),))
+    question = "does the app say how long a cat sleeps?"
+    knowledge = Knowledge.from_corpus(settings, corpus, embedder=Bilingual())
+    assert knowledge.ask(question).passages[0].passage.text.startswith("O gato dorme")
+    same_mix = dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, cross_dense_weight=settings.retrieval.dense_weight))
+    knowledge = Knowledge.from_corpus(same_mix, corpus, embedder=Bilingual())
+    assert knowledge.ask(question).passages[0].passage.text.startswith("O app")
 
 
 def test_the_embedder_reads_a_long_questions_beginning_and_tfidf_all_of_it():

@@ -123,6 +123,10 @@ class Answerer:
         score is at least ``matched_score``: where the question's words match a passage
         well, they lead the ranking; where they miss (a paraphrase, another language), the
         meaning does.
+    cross_dense_weight : the cosine's weight (when higher) for a passage in another language
+        than the question's, when no passage in that language scores ``matched_score``: the
+        words such a passage shares with the question ("model", "use") are chance, unless
+        the thesaurus translated the question into its words.
     language_offsets : (the question's language, a passage's) -> added to the passage's
         cosine. The embedder scores a translation lower than the same meaning in one
         language, and two Portuguese texts higher than two English ones (measured in
@@ -152,7 +156,7 @@ class Answerer:
                  document_parsers: Mapping[str, QueryParser] | None = None,
                  dense: DenseIndex | None = None, dense_weight: float = 0.5,
                  dense_min_score: float = 0.86, matched_dense_weight: float | None = None,
-                 matched_score: float = 1.0,
+                 matched_score: float = 1.0, cross_dense_weight: float | None = None,
                  language_offsets: Mapping[tuple[str, str], float] | None = None) -> None:
         self.parser = parser
         self.dense = dense
@@ -160,6 +164,8 @@ class Answerer:
         self.matched_dense_weight = (dense_weight if matched_dense_weight is None
                                      else matched_dense_weight)
         self.matched_score = matched_score
+        self.cross_dense_weight = (dense_weight if cross_dense_weight is None
+                                   else cross_dense_weight)
         self.language_offsets = language_offsets or {}
         self.dense_min_score = dense_min_score
         self.document_parsers = document_parsers or {}
@@ -274,8 +280,9 @@ class Answerer:
               lacked: bool = False) -> list[tuple[float, int, float, float]]:
         """The lexical candidates and the embedder's best, ranked by both scores, each
         brought to 0-1 over the candidates and weighed by ``dense_weight`` (or
-        ``matched_dense_weight`` when the words match well): (score, row,
-        lexical score, cosine), best first. A passage's score becomes what decides the
+        ``matched_dense_weight`` when the words match well; ``cross_dense_weight`` for the
+        passages of another language that the words all miss): (score, row, lexical score,
+        cosine), best first. A passage's score becomes what decides the
         answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
         ``min_score``, whichever is higher (for a passage that says little, ``bare_``: its
         lexical score alone, and it ranks at ``BARE_WEIGHT`` of its mixed score).
@@ -301,10 +308,16 @@ class Answerer:
         rows = list(dict.fromkeys([*lexical, *best_dense]))
         if not rows:
             return []
-        lex = _unit(np.array([lexical.get(r, 0.0) for r in rows]))
-        dense = _unit(cosines[rows].astype(float))
+        raw = np.array([lexical.get(r, 0.0) for r in rows])
+        lex, dense = _unit(raw), _unit(cosines[rows].astype(float))
         matched = max((score for score, _ in scored), default=0.0) >= self.matched_score
-        weight = self.matched_dense_weight if matched else self.dense_weight
+        weight = np.full(len(rows), self.matched_dense_weight if matched else self.dense_weight)
+        if asked_in is not None:
+            languages = self.languages_[rows]
+            for language in set(languages.tolist()) - {"", asked_in}:
+                theirs = languages == language
+                if raw[theirs].max() < self.matched_score:
+                    weight[theirs] = np.maximum(weight[theirs], self.cross_dense_weight)
         fused = (1.0 - weight) * lex + weight * dense
         fused = fused * self.rank_weights_[rows]
         scale = self.min_score / self.dense_min_score
