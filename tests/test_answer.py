@@ -382,6 +382,17 @@ def test_a_question_meets_the_notes_words_in_the_other_language_s_spelling(
     assert answer.answered and answer.passages[0].passage.section == section
 
 
+def test_a_translation_that_is_the_members_word_itself_counts_once(tmp_path):
+    """"comunidade" and the thesaurus's "community" are one term once spelled alike: the
+    word counts once, not once more for its translation."""
+    notes = knowledge_of(tmp_path, {
+        "corpus/notes.md": "# Notes\n\n## People\n\nThe community reviews the texts.\n",
+        "language/thesaurus.yml": "synonyms:\n  portuguese:\n    comunidade: [community]\n",
+        "config.yml": "language:\n  jargon: null\n"})
+    terms = notes.answerer.parser.terms(words("quem revisa os textos da comunidade?")).terms
+    assert terms.count(notes.answerer.retriever.analyzer.term("community")) == 1
+
+
 MEMBERS_WORDS = {
     "corpus/notes.md": "# Notes\n\n## Tools\n\nLLMs write code for staff.\n\n"
                        "Large language models write poems for staff.\n\n"

@@ -99,8 +99,9 @@ class WordMapper:
                  else [stemmer.stemWord(word) for _, stemmer in self.stemmers])
         targets = self._synonyms(word, stems)
         if targets is not None and known:  # the member's word, and what the corpus also says
+            # (not the word again: a cognate's translation is its own term, "comunidade")
             also = tuple(w for w in " ".join(targets).split()
-                         if self.analyzer.term(w) in self.vocabulary_)
+                         if (t := self.analyzer.term(w)) in self.vocabulary_ and t != term)
             return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
         if targets is not None:
             return Mapped(tuple(" ".join(targets).split()))
