@@ -92,6 +92,10 @@ def test_a_word_s_spellings_are_one_term_and_short_abbreviations_keep_theirs():
     assert same("latência latency") and same("qualidade quality")  # Portuguese and English
     assert same("parot parrot") and same("comunidade community")  # a doubled consonant
     assert not same("rnn rn")  # an abbreviation keeps its letters: RNN is not "right now"
+    # English forms the stemmer joins stay joined, and words it keeps apart stay apart
+    assert same("process processes processing") and same("plan planning")
+    assert same("typical typically") and same("loss losses") and same("access accessible")
+    assert not same("hugging huge") and not same("planning plane")
 
 
 @pytest.mark.parametrize(("question", "language"), [

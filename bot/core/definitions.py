@@ -26,10 +26,10 @@ if it shows enough of them:
 
 An abbreviation the reading spells out ("Large Language Model (LLM)", "Mixture of Experts
 (MoE)", "…, or RLHF,") is looked up in both forms. A term is matched by its words as
-written, a plural, British spelling or one-letter slip aside ("tokens" is not
-"Tokenization"); a lead-in that is the term alone ("**Pruning**.") is quoted with the
-sentence it introduces. A term the reading uses but does not define gets no definition, but
-the passage that uses it most.
+written, a plural, a spelling (British, a Portuguese cognate's) or one-letter slip aside
+("tokens" is not "Tokenization"); a lead-in that is the term alone ("**Pruning**.") is
+quoted with the sentence it introduces. A term the reading uses but does not define gets no
+definition, but the passage that uses it most.
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ from bot.core.text import Analyzer, Cues, fold, spelling, split_sentences, undou
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
-# A word of the term matches only a word of the text that begins as it does (a plural, a
-# British spelling, a one-letter slip or a stem changes the end of a word, not its start).
+# A word of the term matches only a word of the text that begins as it does, doubled
+# consonants written once (a plural, a British spelling, a one-letter slip or a stem changes
+# the end of a word, not its start; a cognate's ending may change its fourth letter).
 BEGINNING = 4
 # The passages read for a term, in reading order: a definition comes early, and /define
 # answers within Discord's three seconds on a corpus of any size.
@@ -395,8 +396,8 @@ def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
 
 def _same_word(written: str, asked: str) -> bool:
     """Whether a word of the text is the asked one: a plural ("LLMs", "memories"), a British
-    spelling or, in a long word, a slip of one letter aside ("embedings"). The stemmer alone
-    would take "tokens" for "Tokenization"."""
+    or cognate spelling or, in a long word, a slip of one letter aside ("embedings"). The
+    stemmer alone would take "tokens" for "Tokenization"."""
     a, b = spelling(written), spelling(asked)
     short, long = sorted((a, b), key=len)
     if a == b or long in (short + "s", short + "es"):

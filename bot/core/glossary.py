@@ -3,9 +3,10 @@
 Definitions are sentences that define ("Emergence means that…", "dubbed 'representation
 learning'"), recognised by the patterns in config.yml, plus each document's curated entries
 and aliases (its data file, ``corpus/<document>.yml``) that point at a verbatim quote. A
-lookup forgives case, plurals, British spelling, accents and typos, so "Homogenisation" and
-"emergnce" still land. A term no entry knows is looked for in the text itself
-(``definitions.DefinitionFinder``, through ``Knowledge.define``).
+lookup forgives case, plurals, British spelling, a Portuguese cognate's ending, a doubled
+consonant, accents and typos, so "Homogenisation" and "emergnce" still land. A term no
+entry knows is looked for in the text itself (``definitions.DefinitionFinder``, through
+``Knowledge.define``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Self
 
 from bot.core.corpus import Corpus, Passage
 from bot.core.resources import CuratedGlossary
-from bot.core.text import Analyzer, fold, sentence_lines, spelling, split_sentences, words
+from bot.core.text import Analyzer, fold, sentence_lines, split_sentences, words
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,8 @@ class Glossary:
             found[self.key(term)] = GlossaryEntry(term, sentence, passage)
 
     def key(self, name: str) -> str:
-        """Case, accents, British spelling and plural folded away."""
-        return " ".join(self.analyzer.stem(spelling(w)) for w in words(name))
+        """Case, accents, plural and the spellings ``Analyzer.root`` joins folded away."""
+        return " ".join(self.analyzer.root(w) for w in words(name))
 
     def labels(self) -> dict[str, list[str]]:
         """Passage id -> the terms (and aliases) that passage defines, by the fitted

@@ -91,24 +91,21 @@ def squash(text: str) -> str:
 
 def spelling(word: str) -> str:
     """One spelling for the forms of a word that stemming alone keeps apart: British
-    -isation/-ise as American, a Portuguese cognate's ending as English's, a doubled
-    consonant as one (in a word of five letters or more)."""
+    -isation/-ise as American, a Portuguese cognate's ending as English's."""
     word = word.replace("isation", "ization")
     for british, american in _BRITISH_ENDINGS:
         if word.endswith(british):
-            word = word[: -len(british)] + american
-            break
-    else:
-        if len(word) >= 6:
-            for portuguese, english in _COGNATE_ENDINGS:
-                if word.endswith(portuguese) and len(word) - len(portuguese) >= 3:
-                    word = word[: -len(portuguese)] + english
-                    break
-    return undouble(word) if len(word) >= 5 else word  # "rnn" is RNN, not "rn"
+            return word[: -len(british)] + american
+    if len(word) >= 6:
+        for portuguese, english in _COGNATE_ENDINGS:
+            if word.endswith(portuguese) and len(word) - len(portuguese) >= 3:
+                return word[: -len(portuguese)] + english
+    return word
 
 
 def undouble(text: str) -> str:
-    """The text with each doubled consonant written once, as ``spelling`` writes words."""
+    """The text with each doubled consonant written once (``Analyzer.root`` does so in a
+    word's stem)."""
     return _DOUBLED.sub(r"\1", text)
 
 
@@ -138,13 +135,23 @@ class Analyzer:
     def stem(self, word: str) -> str:
         return self._stemmer.stemWord(word)
 
+    def root(self, word: str) -> str:
+        """The word's stem, ``spelling`` first, with a doubled consonant written once:
+        "comunidade" and "community", "parot" and "parrot" meet. Before the stemmer, only
+        short of a word's last five letters, where the stemmer needs doubled letters to cut
+        English endings ("planning", "processes"); then in a stem of five letters or more,
+        so that an abbreviation keeps its letters ("rnn" is RNN, not "rn")."""
+        word = spelling(word)
+        stem = self._stemmer.stemWord(undouble(word[:-5]) + word[-5:])
+        return undouble(stem) if len(stem) >= 5 else stem
+
     def _term(self, word: str) -> str | None:
         if word in self.stop_words or (len(word) < 2 and not word.isdigit()):
             return None
         if (len(word) > 3 and _ABBREVIATION_PLURAL.fullmatch(word)
                 and word[:-1] not in self.stop_words):  # not "gas", "dos"
             word = word[:-1]
-        stem = self.stem(spelling(word))
+        stem = self.root(word)
         return None if stem in self.stop_words else stem  # "whats" is "what"
 
     def __call__(self, text: str) -> list[str]:
