@@ -418,6 +418,79 @@ def test_a_converted_reading_is_kept_and_a_changed_one_converted_again(tmp_path:
     assert load_corpus(folder, cache=cache).passages == first and len(converted) == 3
 
 
+def write_printed_page(path: Path) -> None:
+    """Notes printed to PDF from a browser, three pages: no outline; the date and title above
+    each page and its number below; headings set larger than the text; a list whose bullets
+    are drawn discs, each item a bold lead-in; a sentence that runs on to the next page."""
+    from fpdf import FPDF
+
+    class Printed(FPDF):
+        def header(self) -> None:
+            self.set_font("helvetica", size=8)
+            self.cell(0, 4, "12/7/26, 1:33 AM    notes.html")
+            self.ln(8)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 4, f"{self.page_no()}/3", align="R")
+
+    pdf = Printed()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 20)
+    pdf.cell(0, 10, "Study notes")
+    pdf.ln(14)
+    pdf.set_font("helvetica", "B", 15)
+    pdf.cell(0, 8, "Risks")
+    pdf.ln(10)
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Models fail in several ways:")
+    pdf.ln(2)
+    for lead, text in (("Bias", "models repeat the slants of their data."),
+                       ("Misuse", "people turn models to harm others.")):
+        pdf.circle(x=14, y=pdf.get_y() + 2.2, radius=0.8, style="F")
+        pdf.set_x(18)
+        pdf.set_font("helvetica", "B", 11)
+        pdf.write(6, f"{lead}: ")
+        pdf.set_font("helvetica", size=11)
+        pdf.write(6, text)
+        pdf.ln(8)
+    pdf.set_font("helvetica", "B", 15)
+    pdf.cell(0, 8, "Scale")
+    pdf.ln(10)
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Training the largest models costs so much that only a few "
+                   "laboratories")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "can pay for it, which concentrates power.")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 15)
+    pdf.cell(0, 8, "Data")
+    pdf.ln(10)
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Web text is the bulk of what models read.")
+    pdf.output(str(path))
+
+
+def test_a_page_printed_to_pdf_keeps_its_sections_lists_and_lead_ins(tmp_path: Path):
+    from bot.config import load_settings
+    from bot.core.knowledge import Knowledge
+
+    write_printed_page(tmp_path / "notes.pdf")
+    corpus = load_corpus(tmp_path)
+    assert [(p.citation, p.kind, p.text) for p in corpus.passages] == [
+        ("Risks ¶1, p. 1", "paragraph", "Models fail in several ways:"),
+        ("Risks ¶2, p. 1", "item", "**Bias:** models repeat the slants of their data."),
+        ("Risks ¶3, p. 1", "item", "**Misuse:** people turn models to harm others."),
+        ("Scale ¶1, p. 1", "paragraph", "Training the largest models costs so much that only "
+         "a few laboratories can pay for it, which concentrates power."),
+        ("Data ¶1, p. 3", "paragraph", "Web text is the bulk of what models read."),
+    ]
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    assert [r.title for r in knowledge.risks] == ["Bias", "Misuse"]
+
+
 def test_a_papers_exponents_and_subscripts_keep_their_digits(tmp_path: Path):
     from fpdf import FPDF
 

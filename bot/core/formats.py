@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 from bs4 import BeautifulSoup
@@ -21,7 +23,7 @@ from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
+from pdfminer.layout import LAParams, LTChar, LTCurve, LTTextContainer, LTTextLine
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -202,36 +204,124 @@ def _table(rows: list[list[str]]) -> str:
 
 # A heading a paper numbers ("2.1 Language"), found when a PDF has no outline.
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-Z][^.!?]{1,80}$")
+HEADING_SIZE = 1.15  # without an outline, a line set this much larger than the text heads
+HEADING_WORDS = 15  # ... a section, when it has at most so many words
+_BOLD = re.compile(r"bold|black|heavy", re.IGNORECASE)  # a bold font's name says so
+MARGIN = 0.1  # a page's top and bottom tenth: where running headers and footers are
+BULLET_SIZE = 8.0  # a drawn bullet is a mark at most this many points wide and high
+BULLET_GAP = 24.0  # ... whose right edge is at most this far left of its line
+_BULLET = re.compile(r"\s*(?:\*\*)?[•◦▪‣●○■](?:\*\*)?\s+")  # a bullet set as a glyph
+
+
+class _Line(NamedTuple):
+    """A line of a text box: its text ('**bold**' marked), the size most of its characters
+    are set in, whether a bullet opens it, and whether it lies in the page's top or bottom
+    margin (``MARGIN``), where running headers and footers are."""
+
+    text: str
+    size: float
+    item: bool
+    margin: bool
+
+
+class _Block(NamedTuple):
+    """Lines of one text box set in one size, in reading order."""
+
+    text: str
+    size: float
 
 
 def pdf_to_markdown(path: Path) -> str:
     """A PDF's text in reading order, a page marker (``<!-- page N -->``) before each page's
     text so that passages cite their page. Sections come from the outline where the PDF has
-    one, else from numbered heading lines; running headers, footers and page numbers are
-    dropped, words hyphenated across lines are joined, ligatures undone."""
+    one, else from numbered heading lines and from lines set larger than the text (a web
+    page or notes printed to PDF); a line a bullet opens is a list item, bold is '**bold**'
+    (a risk's lead-in); running headers, footers and page numbers are dropped line by line
+    (a browser prints the date above the page's first heading); a sentence cut by a page or
+    a box goes on where it started, words hyphenated across lines are joined, ligatures
+    undone."""
     with path.open("rb") as stream:
         document = PDFDocument(PDFParser(stream))
         outline = _outline(document)
-        pages = [[_clean(_box_text(box)) for box in page if isinstance(box, LTTextContainer)]
-                 for page in extract_pages(stream, laparams=LAParams(line_margin=0.8))]
-    running = _running_lines(pages)
+        pages = []
+        for layout in extract_pages(stream, laparams=LAParams(line_margin=0.8)):
+            bullets = [(mark.x1, (mark.y0 + mark.y1) / 2) for mark in layout
+                       if isinstance(mark, LTCurve) and mark.width <= BULLET_SIZE
+                       and mark.height <= BULLET_SIZE and abs(mark.width - mark.height) <= 1]
+            pages.append([_box_lines(box, bullets, layout.height) for box in layout
+                          if isinstance(box, LTTextContainer)])
+    running = _running_lines([[_plain(_clean(line.text)) for box in boxes for line in box
+                               if line.margin] for boxes in pages])
+    blocks_by_page = [[block for box in boxes for block in _blocks(box, running)]
+                      for boxes in pages]
+    levels = {} if outline else _heading_levels(
+        [block for blocks in blocks_by_page for block in blocks])
     blocks: list[str] = []
-    for number, boxes in enumerate(pages, 1):
+    last = -1  # the last block of text (not a heading, not a page marker)
+    for number, page in enumerate(blocks_by_page, 1):
         blocks.append(f"<!-- page {number} -->")
         titles = outline.get(number, [])
-        for text in boxes:
-            if not text or text in running or text.isdigit():
+        for text, size in page:
+            plain = _plain(text)
+            if not plain or plain.isdigit():
                 continue
-            heading = next((level for level, title in titles if _same(text, title)), None)
-            if heading is None and not outline and (m := _NUMBERED_HEADING.match(text)):
-                heading = m.group(1).count(".") + 1
+            heading = next((level for level, title in titles if _same(plain, title)), None)
+            if heading is None and not outline:
+                if m := _NUMBERED_HEADING.match(plain):
+                    heading = m.group(1).count(".") + 1
+                elif size in levels and len(plain.split()) <= HEADING_WORDS:
+                    heading = levels[size]
             if heading is not None:
-                blocks.append(f"{'#' * min(heading + 1, 6)} {text}")
-            elif blocks and blocks[-1].endswith("-") and text[:1].islower():
-                blocks[-1] = blocks[-1][:-1] + text  # a word cut at the end of a box
+                blocks.append(f"{'#' * min(heading + 1, 6)} {plain}")
+                last = -1
+            elif last >= 0 and blocks[last].endswith("-") and text[:1].islower():
+                blocks[last] = blocks[last][:-1] + text  # a word cut at the end of a box
+            elif last >= 0 and text[:1].islower() and blocks[last][-1:] not in ".!?:":
+                blocks[last] += " " + text  # a sentence that goes on in the next box or page
             else:
                 blocks.append(text)
+                last = len(blocks) - 1
     return "\n\n".join(blocks) + "\n"
+
+
+def _blocks(lines: list[_Line], running: set[str]) -> Iterator[_Block]:
+    """A box's lines, running ones left out, as blocks of consecutive lines of one size, a
+    new one at each bullet: a heading set in the same box as its text is a block of its
+    own, and each list item one '- ' line."""
+    kept = [line for line in lines
+            if not (line.margin and _plain(_clean(line.text)) in running)]
+    start = 0
+    for end in range(1, len(kept) + 1):
+        if end == len(kept) or kept[end].size != kept[start].size or kept[end].item:
+            text = _clean("".join(line.text for line in kept[start:end]))
+            yield _Block(f"- {text}" if kept[start].item else text, kept[start].size)
+            start = end
+
+
+@lru_cache(maxsize=256)
+def _is_bold(fontname: str) -> bool:
+    return _BOLD.search(fontname) is not None
+
+
+def _plain(text: str) -> str:
+    """A block's words without their bold marks."""
+    return text.replace("**", "")
+
+
+def _heading_levels(blocks: list[_Block]) -> dict[float, int]:
+    """Sizes larger than the text's (the size most characters are set in) that short blocks
+    are set in, largest first: size -> heading level (1 for the largest)."""
+    by_size: dict[float, int] = {}
+    for text, size in blocks:
+        by_size[size] = by_size.get(size, 0) + len(_plain(text))
+    if not by_size:
+        return {}
+    body = max(by_size, key=lambda size: by_size[size])
+    sizes = sorted({size for text, size in blocks if size >= HEADING_SIZE * body
+                    and len(_plain(text).split()) <= HEADING_WORDS
+                    and any(c.isalpha() for c in text)},
+                   reverse=True)
+    return {size: level for level, size in enumerate(sizes, 1)}
 
 
 def _outline(document: PDFDocument) -> dict[int, list[tuple[int, str]]]:
@@ -259,26 +349,56 @@ def _outline(document: PDFDocument) -> dict[int, list[tuple[int, str]]]:
     return found
 
 
-def _box_text(box: LTTextContainer) -> str:  # type: ignore[type-arg]
-    """A box's text without its footnote markers: digits set smaller than the box's text
-    and raised above its line, right after a word ("models²" is "models"; "10⁹" and "H₂O"
-    keep their digits)."""
+def _box_lines(box: LTTextContainer,  # type: ignore[type-arg]
+               bullets: list[tuple[float, float]], height: float) -> list[_Line]:
+    """A box's lines, each with the size most of its characters are set in (to the half
+    point), words set in bold as '**bold**', without footnote markers: digits set smaller
+    than the box's text and raised above their line, right after a word ("models²" is
+    "models"; "10⁹" and "H₂O" keep their digits). A line is an item when a bullet opens it:
+    a glyph ("•") or a small drawn mark just left of it, level with it (``bullets``: each
+    mark's right edge and middle height)."""
     lines = [line for line in box if isinstance(line, LTTextLine)]
     sizes = sorted(c.size for line in lines for c in line if isinstance(c, LTChar))
     if not sizes:
-        return str(box.get_text())
+        return [_Line(str(box.get_text()), 0.0, False, False)]
     body = sizes[len(sizes) // 2]
-    kept: list[str] = []
+    found = []
     for line in lines:
+        kept: list[str] = []
+        line_sizes: dict[float, int] = {}
+        bold = False
         for char in line:
             text = char.get_text()
             marker = (isinstance(char, LTChar) and text.isdigit()
                       and char.size < FOOTNOTE_SIZE * body
                       and char.y0 > line.y0 + RAISED * body
                       and bool(kept) and not kept[-1][-1:].isdigit())
-            if not marker:
-                kept.append(text)
-    return "".join(kept)
+            if marker:
+                continue
+            if isinstance(char, LTChar) and not text.isspace():
+                if _is_bold(char.fontname) != bold:
+                    bold = not bold
+                    spaces = []  # a bold run closes at its last word, not after a space
+                    while not bold and kept and kept[-1].isspace():
+                        spaces.append(kept.pop())
+                    kept += ["**", *spaces]
+                size = round(char.size * 2) / 2
+                line_sizes[size] = line_sizes.get(size, 0) + 1
+            kept.append(text)
+        text = "".join(kept)
+        if bold:  # closed before the line's end
+            text = text.rstrip() + "**\n"
+        text = re.sub(r"\*\*(\s+)\*\*", r"\1", text)
+        glyph = _BULLET.match(text)
+        if glyph is not None:
+            text = text[glyph.end():]
+        item = glyph is not None or any(
+            line.x0 - BULLET_GAP <= right <= line.x0 and line.y0 <= middle <= line.y1
+            for right, middle in bullets)
+        margin = line.y0 >= (1 - MARGIN) * height or line.y1 <= MARGIN * height
+        found.append(_Line(text, max(line_sizes, key=lambda s: line_sizes[s])
+                           if line_sizes else 0.0, item, margin))
+    return found
 
 
 def _clean(text: str) -> str:
