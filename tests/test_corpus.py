@@ -491,6 +491,55 @@ def test_a_page_printed_to_pdf_keeps_its_sections_lists_and_lead_ins(tmp_path: P
     assert [r.title for r in knowledge.risks] == ["Bias", "Misuse"]
 
 
+def test_two_printed_pages_lose_their_header_and_keep_a_long_bold_lead_in_whole(
+        tmp_path: Path):
+    """Two pages only still show their running lines on both; a lead-in in bold that wraps
+    is one title; the paragraph after a list is not its last item."""
+    from fpdf import FPDF
+
+    from bot.config import load_settings
+    from bot.core.knowledge import Knowledge
+
+    class Printed(FPDF):
+        def header(self) -> None:
+            self.set_font("helvetica", size=8)
+            self.cell(0, 4, "12/7/26, 1:33 AM    notes.html")
+            self.ln(8)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 4, f"{self.page_no()}/2", align="R")
+
+    pdf = Printed()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 15)
+    pdf.cell(0, 8, "Challenges")
+    pdf.ln(10)
+    pdf.set_font("helvetica", size=11)
+    for text in ("**Long-term planning over many sessions, with many tools and notes kept "
+                 "across days:** plans drift.", "**Efficiency:** agents send many requests."):
+        pdf.circle(x=14, y=pdf.get_y() + 2.2, radius=0.8, style="F")
+        pdf.set_x(18)
+        pdf.multi_cell(90, 6, text, markdown=True)
+    pdf.multi_cell(0, 6, "Agents still fail in ways the notes list above.")
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "A second page of notes ends here.")
+    pdf.output(str(tmp_path / "notes.pdf"))
+    corpus = load_corpus(tmp_path)
+    assert [(p.kind, p.text) for p in corpus.passages] == [
+        ("item", "**Long-term planning over many sessions, with many tools and notes kept "
+                 "across days:** plans drift."),
+        ("item", "**Efficiency:** agents send many requests."),
+        ("paragraph", "Agents still fail in ways the notes list above."),
+        ("paragraph", "A second page of notes ends here."),
+    ]
+    knowledge = Knowledge.from_corpus(load_settings(ROOT / "config.yml"), corpus)
+    assert [r.title for r in knowledge.risks] == [
+        "Long-term planning over many sessions, with many tools and notes kept across days",
+        "Efficiency"]
+
+
 def test_a_papers_exponents_and_subscripts_keep_their_digits(tmp_path: Path):
     from fpdf import FPDF
 

@@ -206,22 +206,26 @@ def _table(rows: list[list[str]]) -> str:
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-Z][^.!?]{1,80}$")
 HEADING_SIZE = 1.15  # without an outline, a line set this much larger than the text heads
 HEADING_WORDS = 15  # ... a section, when it has at most so many words
-_BOLD = re.compile(r"bold|black|heavy", re.IGNORECASE)  # a bold font's name says so
+# A bold font's name says so (LaTeX's: CMBX; Times': -Medi).
+_BOLD = re.compile(r"bold|black|heavy|demi|cmbx|-medi", re.IGNORECASE)
 MARGIN = 0.1  # a page's top and bottom tenth: where running headers and footers are
 BULLET_SIZE = 8.0  # a drawn bullet is a mark at most this many points wide and high
 BULLET_GAP = 24.0  # ... whose right edge is at most this far left of its line
-_BULLET = re.compile(r"\s*(?:\*\*)?[•◦▪‣●○■](?:\*\*)?\s+")  # a bullet set as a glyph
+_BULLET = re.compile(r"\s*(\*\*)?[•◦▪‣●○■](\*\*)?\s+")  # a bullet set as a glyph
 
 
 class _Line(NamedTuple):
     """A line of a text box: its text ('**bold**' marked), the size most of its characters
-    are set in, whether a bullet opens it, and whether it lies in the page's top or bottom
-    margin (``MARGIN``), where running headers and footers are."""
+    are set in, whether a bullet opens it, whether it lies in the page's top or bottom
+    margin (``MARGIN``) or is its box's only line (where running headers and footers are),
+    and where it starts."""
 
     text: str
     size: float
     item: bool
     margin: bool
+    alone: bool
+    x0: float
 
 
 class _Block(NamedTuple):
@@ -237,9 +241,8 @@ def pdf_to_markdown(path: Path) -> str:
     one, else from numbered heading lines and from lines set larger than the text (a web
     page or notes printed to PDF); a line a bullet opens is a list item, bold is '**bold**'
     (a risk's lead-in); running headers, footers and page numbers are dropped line by line
-    (a browser prints the date above the page's first heading); a sentence cut by a page or
-    a box goes on where it started, words hyphenated across lines are joined, ligatures
-    undone."""
+    (a browser prints the date above the page's first heading); a sentence cut by a page
+    goes on where it started, words hyphenated across lines are joined, ligatures undone."""
     with path.open("rb") as stream:
         document = PDFDocument(PDFParser(stream))
         outline = _outline(document)
@@ -250,16 +253,21 @@ def pdf_to_markdown(path: Path) -> str:
                        and mark.height <= BULLET_SIZE and abs(mark.width - mark.height) <= 1]
             pages.append([_box_lines(box, bullets, layout.height) for box in layout
                           if isinstance(box, LTTextContainer)])
+    # Running lines: in the margins, or a box of their own on documents of three pages or
+    # more (a paper's running head may sit below the top tenth).
     running = _running_lines([[_plain(_clean(line.text)) for box in boxes for line in box
-                               if line.margin] for boxes in pages])
-    blocks_by_page = [[block for box in boxes for block in _blocks(box, running)]
+                               if line.margin or (line.alone and len(pages) > 2)]
+                              for boxes in pages])
+    body = _body_size([line for boxes in pages for box in boxes for line in box])
+    blocks_by_page = [[block for box in boxes for block in _blocks(box, running, body)]
                       for boxes in pages]
     levels = {} if outline else _heading_levels(
-        [block for blocks in blocks_by_page for block in blocks])
+        [block for blocks in blocks_by_page for block in blocks], body)
     blocks: list[str] = []
-    last = -1  # the last block of text (not a heading, not a page marker)
+    last, last_size = -1, 0.0  # the last block of text (not a heading, not a page marker)
     for number, page in enumerate(blocks_by_page, 1):
         blocks.append(f"<!-- page {number} -->")
+        opening = len(blocks)  # where the page's first block goes
         titles = outline.get(number, [])
         for text, size in page:
             plain = _plain(text)
@@ -269,32 +277,42 @@ def pdf_to_markdown(path: Path) -> str:
             if heading is None and not outline:
                 if m := _NUMBERED_HEADING.match(plain):
                     heading = m.group(1).count(".") + 1
-                elif size in levels and len(plain.split()) <= HEADING_WORDS:
+                elif (size in levels and len(plain.split()) <= HEADING_WORDS
+                      and plain[-1:] not in ".,;"):  # a sentence is no heading
                     heading = levels[size]
             if heading is not None:
                 blocks.append(f"{'#' * min(heading + 1, 6)} {plain}")
                 last = -1
             elif last >= 0 and blocks[last].endswith("-") and text[:1].islower():
                 blocks[last] = blocks[last][:-1] + text  # a word cut at the end of a box
-            elif last >= 0 and text[:1].islower() and blocks[last][-1:] not in ".!?:":
-                blocks[last] += " " + text  # a sentence that goes on in the next box or page
+            elif (last >= 0 and len(blocks) == opening and text[:1].islower()
+                  and size == last_size and _plain(blocks[last])[-1:] not in ".!?:"):
+                # a sentence that goes on on the next page (not a footnote's: set smaller)
+                blocks[last] += " " + text
             else:
                 blocks.append(text)
-                last = len(blocks) - 1
+                last, last_size = len(blocks) - 1, size
     return "\n\n".join(blocks) + "\n"
 
 
-def _blocks(lines: list[_Line], running: set[str]) -> Iterator[_Block]:
-    """A box's lines, running ones left out, as blocks of consecutive lines of one size, a
-    new one at each bullet: a heading set in the same box as its text is a block of its
-    own, and each list item one '- ' line."""
+def _blocks(lines: list[_Line], running: set[str], body: float) -> Iterator[_Block]:
+    """A box's lines, running ones left out, as blocks: a new one where a heading's size
+    (``HEADING_SIZE`` times the text's, ``body``) begins or ends (a line of inline code set
+    smaller is still its paragraph's), at each bullet, and where a line starts left of the
+    list item above it (the paragraph after a list); each list item one '- ' line."""
     kept = [line for line in lines
-            if not (line.margin and _plain(_clean(line.text)) in running)]
+            if not ((line.margin or line.alone) and _plain(_clean(line.text)) in running)]
     start = 0
     for end in range(1, len(kept) + 1):
-        if end == len(kept) or kept[end].size != kept[start].size or kept[end].item:
-            text = _clean("".join(line.text for line in kept[start:end]))
-            yield _Block(f"- {text}" if kept[start].item else text, kept[start].size)
+        first = kept[start]
+        if (end == len(kept) or kept[end].item
+                or (kept[end].size != first.size
+                    and max(kept[end].size, first.size) >= HEADING_SIZE * body)
+                or (first.item and kept[end].x0 < first.x0 - 1)):
+            # a bold run over two lines is one ("**homogeni-** / **zation**")
+            text = _clean(re.sub(r"\*\*(\s+)\*\*", r"\1",
+                                 "".join(line.text for line in kept[start:end])))
+            yield _Block(f"- {text}" if first.item else text, first.size)
             start = end
 
 
@@ -308,15 +326,17 @@ def _plain(text: str) -> str:
     return text.replace("**", "")
 
 
-def _heading_levels(blocks: list[_Block]) -> dict[float, int]:
-    """Sizes larger than the text's (the size most characters are set in) that short blocks
-    are set in, largest first: size -> heading level (1 for the largest)."""
+def _body_size(lines: list[_Line]) -> float:
+    """The size most of the text's characters are set in."""
     by_size: dict[float, int] = {}
-    for text, size in blocks:
-        by_size[size] = by_size.get(size, 0) + len(_plain(text))
-    if not by_size:
-        return {}
-    body = max(by_size, key=lambda size: by_size[size])
+    for line in lines:
+        by_size[line.size] = by_size.get(line.size, 0) + len(_plain(line.text))
+    return max(by_size, key=lambda size: by_size[size]) if by_size else 0.0
+
+
+def _heading_levels(blocks: list[_Block], body: float) -> dict[float, int]:
+    """Sizes larger than the text's (``body``) that short blocks are set in, largest first:
+    size -> heading level (1 for the largest)."""
     sizes = sorted({size for text, size in blocks if size >= HEADING_SIZE * body
                     and len(_plain(text).split()) <= HEADING_WORDS
                     and any(c.isalpha() for c in text)},
@@ -360,7 +380,7 @@ def _box_lines(box: LTTextContainer,  # type: ignore[type-arg]
     lines = [line for line in box if isinstance(line, LTTextLine)]
     sizes = sorted(c.size for line in lines for c in line if isinstance(c, LTChar))
     if not sizes:
-        return [_Line(str(box.get_text()), 0.0, False, False)]
+        return [_Line(str(box.get_text()), 0.0, False, False, False, box.x0)]
     body = sizes[len(sizes) // 2]
     found = []
     for line in lines:
@@ -386,23 +406,22 @@ def _box_lines(box: LTTextContainer,  # type: ignore[type-arg]
                 line_sizes[size] = line_sizes.get(size, 0) + 1
             kept.append(text)
         text = "".join(kept)
-        if bold:  # closed before the line's end
+        if bold:  # a bold run still open at the line's end closes there
             text = text.rstrip() + "**\n"
-        text = re.sub(r"\*\*(\s+)\*\*", r"\1", text)
         glyph = _BULLET.match(text)
-        if glyph is not None:
-            text = text[glyph.end():]
+        if glyph is not None:  # the bullet goes, a bold mark it opened stays
+            text = ("**" if glyph.group(1) and not glyph.group(2) else "") + text[glyph.end():]
         item = glyph is not None or any(
             line.x0 - BULLET_GAP <= right <= line.x0 and line.y0 <= middle <= line.y1
             for right, middle in bullets)
         margin = line.y0 >= (1 - MARGIN) * height or line.y1 <= MARGIN * height
         found.append(_Line(text, max(line_sizes, key=lambda s: line_sizes[s])
-                           if line_sizes else 0.0, item, margin))
+                           if line_sizes else 0.0, item, margin, len(lines) == 1, line.x0))
     return found
 
 
 def _clean(text: str) -> str:
-    """A box's text on one line: ligatures undone, a word hyphenated at a line's end
+    """Lines of text on one line: ligatures undone, a word hyphenated at a line's end
     joined, runs of white space made one."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"(\w)-\n(?=[a-z])", r"\1", text)
@@ -415,16 +434,18 @@ RAISED = 0.2  # ... and raised at least this share of it above the line
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Short boxes repeated on most pages (numbers aside): running headers and footers."""
-    if len(pages) < 3:
+    """Short lines repeated on most pages (numbers aside), among each page's candidates:
+    running headers and footers. A document of two pages has them on both."""
+    if len(pages) < 2:
         return set()
     seen: dict[str, set[int]] = {}
-    for number, boxes in enumerate(pages):
-        for text in boxes:
+    for number, lines in enumerate(pages):
+        for text in lines:
             if len(text) <= RUNNING_MAX:
                 seen.setdefault(re.sub(r"\d+", "#", text), set()).add(number)
-    return {text for boxes in pages for text in boxes if len(text) <= RUNNING_MAX
-            and len(seen[re.sub(r"\d+", "#", text)]) >= max(3, len(pages) // 2)}
+    least = 2 if len(pages) == 2 else max(3, len(pages) // 2)
+    return {text for lines in pages for text in lines if len(text) <= RUNNING_MAX
+            and len(seen[re.sub(r"\d+", "#", text)]) >= least}
 
 
 def _same(text: str, title: str) -> bool:
