@@ -231,7 +231,7 @@ class DefinitionFinder:
         else:
             passages = list(within)
         # Only a text that holds each of the term's words' beginnings is analysed (a doubled
-        # consonant written once on both sides, as ``spelling`` does: "parot", "parrot").
+        # consonant written once on both sides, as the analyzer does: "parot", "parrot").
         beginnings = [undouble(_singular(w))[:BEGINNING] for w in content]
         places = []
         for passage in passages:

@@ -229,7 +229,8 @@ class _Line(NamedTuple):
 
 
 class _Block(NamedTuple):
-    """Lines of one text box set in one size, in reading order."""
+    """Consecutive lines of one text box (a paragraph, a heading, a list item) and the size
+    its first line is set in."""
 
     text: str
     size: float
@@ -284,7 +285,7 @@ def pdf_to_markdown(path: Path) -> str:
                 blocks.append(f"{'#' * min(heading + 1, 6)} {plain}")
                 last = -1
             elif last >= 0 and blocks[last].endswith("-") and text[:1].islower():
-                blocks[last] = blocks[last][:-1] + text  # a word cut at the end of a box
+                blocks[last] = blocks[last][:-1] + text  # a word cut at a box's or page's end
             elif (last >= 0 and len(blocks) == opening and text[:1].islower()
                   and size == last_size and _plain(blocks[last])[-1:] not in ".!?:"):
                 # a sentence that goes on on the next page (not a footnote's: set smaller)

@@ -132,9 +132,6 @@ class Analyzer:
         self._stemmer = stemmer_for(language)
         self.term = lru_cache(maxsize=65536)(self._term)
 
-    def stem(self, word: str) -> str:
-        return self._stemmer.stemWord(word)
-
     def root(self, word: str) -> str:
         """The word's stem, ``spelling`` first, with a doubled consonant written once:
         "comunidade" and "community", "parot" and "parrot" meet. Before the stemmer, only
