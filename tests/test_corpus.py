@@ -540,6 +540,51 @@ def test_two_printed_pages_lose_their_header_and_keep_a_long_bold_lead_in_whole(
         "Efficiency"]
 
 
+def test_a_papers_running_head_below_the_top_tenth_is_dropped_and_a_footnote_kept(
+        tmp_path: Path):
+    """A paper set as LaTeX sets one (A4, an outline): its running head and footer lie
+    further in than a tenth of the page and are still dropped; a footnote at a page's foot
+    is a passage of its own."""
+    from fpdf import FPDF
+
+    point = 25.4 / 72
+
+    class Paper(FPDF):
+        def header(self) -> None:
+            self.set_y(126 * point)
+            self.set_font("times", "I", 9)
+            self.cell(0, 4, "Scaling laws for small models")
+            self.set_y(165 * point)
+
+        def footer(self) -> None:
+            self.set_y(-126 * point)
+            self.set_font("times", size=9)
+            self.cell(0, 4, "Preprint. Under review.", align="C")
+
+    pdf = Paper(format="A4")
+    pdf.set_auto_page_break(True, margin=150 * point)
+    for number, title in enumerate(["Introduction", "Method", "Results"], 1):
+        pdf.add_page()
+        pdf.start_section(f"{number} {title}")
+        pdf.set_font("times", "B", 12)
+        pdf.cell(0, 6, f"{number} {title}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("times", size=10)
+        pdf.multi_cell(0, 5, f"The {title.lower()} of the study of small models.",
+                       new_x="LMARGIN", new_y="NEXT")
+        if number == 2:
+            pdf.multi_cell(0, 5, "We release the code of every model, so that others can "
+                           "extend the curves to", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_y(230)
+            pdf.set_font("times", size=8)
+            pdf.cell(0, 4, "1 Code: https://example.org/small-scaling")
+    pdf.output(str(tmp_path / "paper.pdf"))
+    passages = load_corpus(tmp_path).passages
+    assert [p.section for p in passages if p.text.startswith("The ")] == [
+        "1 Introduction", "2 Method", "3 Results"]
+    assert not any("Scaling laws" in p.text or "Preprint" in p.text for p in passages)
+    assert any(p.text == "1 Code: https://example.org/small-scaling" for p in passages)
+
+
 def test_a_papers_exponents_and_subscripts_keep_their_digits(tmp_path: Path):
     from fpdf import FPDF
 
