@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,9 @@ from bot.core.corpus import load_corpus, parse_document
 from bot.loading import load_document_data
 
 from .conftest import DATA, ROOT
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 SUMMARY_DATA = ROOT / "corpus" / "foundation_models_summary.yml"
 CORRECTIONS = load_document_data(SUMMARY_DATA).corrections
@@ -418,10 +422,9 @@ def test_a_converted_reading_is_kept_and_a_changed_one_converted_again(tmp_path:
     assert load_corpus(folder, cache=cache).passages == first and len(converted) == 3
 
 
-def write_printed_page(path: Path) -> None:
-    """Notes printed to PDF from a browser, three pages: no outline; the date and title above
-    each page and its number below; headings set larger than the text; a list whose bullets
-    are drawn discs, each item a bold lead-in; a sentence that runs on to the next page."""
+def printed(pages: int) -> FPDF:
+    """An empty PDF that prints as a browser does: the date and the file's name above each
+    page, its number of ``pages`` below, no outline."""
     from fpdf import FPDF
 
     class Printed(FPDF):
@@ -433,9 +436,16 @@ def write_printed_page(path: Path) -> None:
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("helvetica", size=8)
-            self.cell(0, 4, f"{self.page_no()}/3", align="R")
+            self.cell(0, 4, f"{self.page_no()}/{pages}", align="R")
 
-    pdf = Printed()
+    return Printed()
+
+
+def write_printed_page(path: Path) -> None:
+    """Notes printed to PDF from a browser, three pages: headings set larger than the text;
+    a list whose bullets are drawn discs, each item a bold lead-in; a sentence that runs on
+    to the next page."""
+    pdf = printed(3)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 20)
     pdf.cell(0, 10, "Study notes")
@@ -495,23 +505,10 @@ def test_two_printed_pages_lose_their_header_and_keep_a_long_bold_lead_in_whole(
         tmp_path: Path):
     """Two pages only still show their running lines on both; a lead-in in bold that wraps
     is one title; the paragraph after a list is not its last item."""
-    from fpdf import FPDF
-
     from bot.config import load_settings
     from bot.core.knowledge import Knowledge
 
-    class Printed(FPDF):
-        def header(self) -> None:
-            self.set_font("helvetica", size=8)
-            self.cell(0, 4, "12/7/26, 1:33 AM    notes.html")
-            self.ln(8)
-
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font("helvetica", size=8)
-            self.cell(0, 4, f"{self.page_no()}/2", align="R")
-
-    pdf = Printed()
+    pdf = printed(2)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 15)
     pdf.cell(0, 8, "Challenges")
