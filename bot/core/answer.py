@@ -127,6 +127,10 @@ class Answerer:
         than the question's, when no passage in that language scores ``matched_score``: the
         words such a passage shares with the question ("model", "use") are chance, unless
         the thesaurus translated the question into its words.
+    latent_weight : the share of the ranking that the dense index's latent terms take
+        (when it reads them), half from the lexical score's share and half from the
+        cosine's (neither below 0): features of meaning matched word by word, in any of
+        the two languages, between the words' exact match and the whole text's meaning.
     language_offsets : (the question's language, a passage's) -> added to the passage's
         cosine. The embedder scores a translation lower than the same meaning in one
         language, and two Portuguese texts higher than two English ones (measured in
@@ -157,6 +161,7 @@ class Answerer:
                  dense: DenseIndex | None = None, dense_weight: float = 0.5,
                  dense_min_score: float = 0.86, matched_dense_weight: float | None = None,
                  matched_score: float = 1.0, cross_dense_weight: float | None = None,
+                 latent_weight: float = 0.0,
                  language_offsets: Mapping[tuple[str, str], float] | None = None) -> None:
         self.parser = parser
         self.dense = dense
@@ -166,6 +171,7 @@ class Answerer:
         self.matched_score = matched_score
         self.cross_dense_weight = (dense_weight if cross_dense_weight is None
                                    else cross_dense_weight)
+        self.latent_weight = latent_weight
         self.language_offsets = language_offsets or {}
         self.dense_min_score = dense_min_score
         self.document_parsers = document_parsers or {}
@@ -281,8 +287,9 @@ class Answerer:
         """The lexical candidates and the embedder's best, ranked by both scores, each
         brought to 0-1 over the candidates and weighed by ``dense_weight`` (or
         ``matched_dense_weight`` when the words match well; ``cross_dense_weight`` for the
-        passages of another language that the words all miss): (score, row, lexical score,
-        cosine), best first. A passage's score becomes what decides the
+        passages of another language that the words all miss), and the latent terms' scores
+        brought to 0-1 too, at ``latent_weight``: (score, row, lexical score, cosine), best
+        first. A passage's score becomes what decides the
         answer: its lexical score, or its cosine scaled so that ``dense_min_score`` meets
         ``min_score``, whichever is higher (for a passage that says little, ``bare_``: its
         lexical score alone, and it ranks at ``BARE_WEIGHT`` of its mixed score).
@@ -318,7 +325,14 @@ class Answerer:
                 theirs = languages == language
                 if raw[theirs].max() < self.matched_score:
                     weight[theirs] = np.maximum(weight[theirs], self.cross_dense_weight)
-        fused = (1.0 - weight) * lex + weight * dense
+        latent = self.dense.term_scores(question) if self.latent_weight else None
+        if latent is None:
+            fused = (1.0 - weight) * lex + weight * dense
+        else:
+            share = self.latent_weight
+            fused = (np.maximum(1.0 - weight - share / 2, 0.0) * lex
+                     + np.maximum(weight - share / 2, 0.0) * dense
+                     + share * _unit(latent[rows].astype(float)))
         fused = fused * self.rank_weights_[rows]
         scale = self.min_score / self.dense_min_score
         ranked = []

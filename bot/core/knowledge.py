@@ -18,7 +18,7 @@ from bot.core.definitions import (
     TermQuestions,
     set_off_terms,
 )
-from bot.core.dense import DenseIndex, Embedder, VectorCache
+from bot.core.dense import DenseIndex, Embedder, LatentTerms, VectorCache
 from bot.core.gaps import Gap, group_questions
 from bot.core.glossary import HEAD_MATCH, Glossary, GlossaryEntry, Lookup, clean_term
 from bot.core.index import TfidfRetriever
@@ -376,11 +376,13 @@ def build_answerer(settings: Settings, passages: Sequence[Passage],
                           if data.synonyms.synonyms or data.corrections},
         dense=None if embedder is None else DenseIndex(
             embedder, vectors, sentence_weight=rs.sentence_weight,
-            background=embed_in_background),
+            background=embed_in_background,
+            terms=embedder if rs.latent_weight and isinstance(embedder, LatentTerms) else None),
         dense_weight=rs.dense_weight,
         matched_dense_weight=rs.matched_dense_weight,
         matched_score=rs.matched_score,
         cross_dense_weight=rs.cross_dense_weight,
+        latent_weight=rs.latent_weight,
         language_offsets={("pt", "en"): rs.offset_pt_en, ("en", "pt"): rs.offset_en_pt,
                           ("pt", "pt"): rs.offset_pt_pt},
         dense_min_score=ans.dense_min_score,
