@@ -84,9 +84,9 @@ class RetrievalSettings:
     # that language matches the question's words well: their few shared words are chance.
     cross_dense_weight: float = bounded(0.8, 0.0, 1.0)
     # The embedder's latent terms' share of the ranking (an embedder that reads them:
-    # multilingual-e5-small's sparse head), half of it taken from the words' share and half
-    # from the cosine's; 0: not read.
-    latent_weight: float = bounded(0.0, 0.0, 1.0)
+    # multilingual-e5-small's sparse head), half of it from the words' share and half from
+    # the cosine's. 0: not read.
+    latent_weight: float = bounded(0.3, 0.0, 1.0)
     # Added to a passage's cosine by the question's language and the passage's (the group's
     # two, told by function words): the embedder scores a translation lower than the same
     # meaning in one language, and two Portuguese texts higher than two English ones.

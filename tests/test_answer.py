@@ -623,7 +623,7 @@ class LatentEmbedder(TopicEmbedder):
     vector for all), and its latent terms are features its words show, the same for a word
     and its translation ("gato" and "cats"), one row per text padded with zeros."""
 
-    name = "latent"
+    name = terms_name = "latent"
     FEATURES = MappingProxyType({
         "cat": 1, "cats": 1, "gato": 1, "dog": 2, "dogs": 2, "cachorro": 2, "tax": 3,
         "taxes": 3, "imposto": 3, "walk": 4, "passeio": 4, "morning": 5, "roads": 6,
@@ -925,6 +925,30 @@ def test_a_see_also_list_is_never_an_answer_nor_a_subject_of_the_reading():
     assert knowledge.sections == ["Training"]
     refusal = to_text(render_not_covered(knowledge, knowledge.ask("chatbots?")))
     assert "See also" not in refusal
+
+
+def test_a_sparse_head_that_fails_leaves_the_embedder_answering(caplog):
+    """Reading the passages' latent terms fails (a broken head): the bot starts, says so,
+    and the cosine and the words answer as they would without latent terms, at start or
+    on the background thread."""
+    from bot.core.corpus import Corpus, parse_document
+
+    class Broken(LatentEmbedder):
+        def terms(self, texts, most=None):
+            raise RuntimeError("no sparse head loaded")
+
+    settings, _ = pet_notes()
+    corpus = Corpus((parse_document(MONEY_FIRST, "notes", markdown=True),))
+    question = "do dogs need a walk every morning?"
+    with caplog.at_level("ERROR"):
+        knowledge = Knowledge.from_corpus(settings, corpus, embedder=Broken())
+    assert "latent terms failed" in caplog.text
+    answer = knowledge.ask(question)
+    assert answer.answered and answer.passages[0].passage.text.startswith("Dogs need")
+    assert answer.passages[0].cosine is not None  # the embedder ranked it
+    late = Knowledge.from_corpus(settings, corpus, embedder=Broken(), embed_in_background=True)
+    assert late.answerer.dense.wait(5)
+    assert late.ask(question).passages == answer.passages
 
 
 def test_the_shipped_embedder_reads_a_translation_as_sharing_latent_terms():

