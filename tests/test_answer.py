@@ -704,6 +704,15 @@ def test_latent_terms_read_back_at_the_next_start_are_those_computed(tmp_path):
     LatentEmbedder.read = 0
     Knowledge.from_corpus(settings, corpus, embedder=LatentEmbedder(), vectors=vectors)
     assert LatentEmbedder.read == 3 and LatentEmbedder.embedded == 3
+    import numpy as np  # a broken file of the right shape: the terms are read again
+
+    for kept in (tmp_path / "embeddings").glob("*-features.npy"):
+        np.save(kept, -np.ones(np.load(kept).shape, dtype=np.int32))
+    LatentEmbedder.read = 0
+    redone = Knowledge.from_corpus(settings, corpus, embedder=LatentEmbedder(),
+                                   vectors=vectors)
+    assert LatentEmbedder.read == 3
+    assert redone.ask("o gato dorme muito?").passages == first.ask("o gato dorme muito?").passages
 
 
 def test_words_lead_where_they_match_and_meaning_where_they_miss():

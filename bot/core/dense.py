@@ -187,7 +187,8 @@ class DenseIndex:
         features = self.cache.load(f"{work.terms_key}-features")
         weights = self.cache.load(f"{work.terms_key}-weights")
         if (features is None or weights is None or features.ndim != 2
-                or features.shape != weights.shape or features.shape[0] != work.layout[0]):
+                or features.shape != weights.shape or features.shape[0] != work.layout[0]
+                or features.min(initial=0) < 0):  # a broken file: read again
             return vectors, None
         return vectors, _rows(features, weights)
 
