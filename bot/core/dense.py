@@ -151,13 +151,13 @@ class DenseIndex:
         everything = [*map(_with, contexts, texts), *sentences]
         layout = (len(texts), np.array(split, dtype=np.int64), np.array(starts, dtype=np.int64))
         work = _Work(everything, layout, _key(self.embedder.name, everything),
-                     list(texts) if self.terms is not None else None,
+                     list(texts),
                      None if self.terms is None
                      else _key(f"{self.terms.terms_name} {PASSAGE_TERMS}", texts))
         vectors, terms = self._load(work)
         if vectors is not None:  # the cosine answers at once; the terms may follow
             self._keep(vectors, terms, layout)
-            if terms is not None or work.passages is None:
+            if terms is not None or work.terms_key is None:
                 return self
         if not self.background:
             self._embed(work, vectors)
@@ -210,7 +210,7 @@ class DenseIndex:
             self._keep(vectors, None, work.layout)
             if self.background:
                 log.info("the passages are embedded: answers use the embedder too")
-        if self.terms is None or work.passages is None or work.terms_key is None:
+        if self.terms is None or work.terms_key is None:
             return
         try:
             features, weights = self.terms.terms(work.passages, PASSAGE_TERMS)
@@ -278,12 +278,12 @@ class DenseIndex:
 class _Work(NamedTuple):
     """What ``DenseIndex.fit`` embeds: the texts (passages with their headings, then
     sentences) and their cache key; the passages as written, read as latent terms, and
-    theirs (None without latent terms)."""
+    the key of their terms (None without latent terms)."""
 
     texts: list[str]
     layout: _Layout
     key: str
-    passages: list[str] | None
+    passages: list[str]
     terms_key: str | None
 
 
