@@ -302,7 +302,10 @@ def test_the_byline_answers_only_questions_about_the_author(knowledge):
     assert "Opportunities and Risks" not in " ".join(knowledge.sections)  # not a subject
 
 
-def test_a_field_phrase_that_extends_a_thesaurus_phrase_is_read_whole(knowledge):
+def test_a_field_phrase_that_extends_a_thesaurus_phrase_is_read_whole(lexical_knowledge):
+    """How the words are read (the embedder's latent terms rank the summary's definition of
+    emergence first for "what is zero shot?", the in-context learning passage second)."""
+    knowledge = lexical_knowledge
     assert not knowledge.ask("o que é uma rede neural recorrente?").answered  # "recorrente"
     zero_shot, learning = (knowledge.ask("what is zero shot?"),
                            knowledge.ask("what is zero shot learning?"))
