@@ -319,6 +319,7 @@ Agents keep facts in long-term memory for later use. The planner (v2) was rewrit
 
 - **Topics**
 - **Agents**
+- _Instruction Tuned LLMs_ = how a model learns to follow tasks
 
 ## Instruction Tuned LLMs
 
@@ -335,7 +336,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("context window", "The total size of the prompt, sometimes referred to as the"),
     ("rag", "`RAG`, uma técnica que amplia o prompt"),
     ("LLM", "A large language model is a prediction engine."),
-    # the first sentence of a section its heading names, opening with the term
+    # the first sentence of a section its heading names, opening with the term (not a
+    # list item before it that names the term as many signs show: "- _X_ = how…")
     ("instruction tuned LLM", "An instruction tuned LLM starts with a base model"),
     ("instruction tunned llm", "An instruction tuned LLM starts with a base model"),  # typo
     ("knowledge distillation", "Knowledge distillation (KD) trains a small student model"),

@@ -22,7 +22,8 @@ if it shows enough of them:
 - the term is set off in bold, italics, code or quotes: the author introduces it;
 - the sentence opens with the term, is the first of its section to use it, and the
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
-  starts with…"): the section is about the term, and this is where it begins.
+  starts with…"): the section is about the term, and this is where it begins (of two
+  sentences with as many signs, such a one wins over a list item that names the term).
 
 An abbreviation the reading spells out ("Large Language Model (LLM)", "Mixture of Experts
 (MoE)", "…, or RLHF,") is looked up in both forms. A term is matched by its words as
@@ -180,12 +181,18 @@ class DefinitionFinder:
             score = self._score(sentence, found, start, end,
                                 item=passage.kind == "item" and passage.text.startswith(sentence))
             section = (passage.document, *passage.path)
+            is_headed = False
             if section not in headed:
                 headed.add(section)
                 if self._opens(found, start) and self._names(
                         passage.path[-1] if passage.path else "", found[start:end]):
                     score += HEADED
-            if score >= self.min_score and (best is None or score > best.score):
+                    is_headed = True
+            # Of two with as many signs, where the section named for the term begins says
+            # more than a list item that names it among others ("- _X_ = how…").
+            if score >= self.min_score and (best is None or score > best.score or (
+                    score == best.score and is_headed and best.passage.kind == "item"
+                    and passage.kind != "item")):
                 best = Defined(sentence, passage, score, _as_written(sentence, found[start:end]))
         counts: dict[str, tuple[int, Passage]] = {}
         for passage, *_ in places:
