@@ -171,12 +171,37 @@ def test_a_question_about_a_field_topic_the_summary_lacks_is_refused(
     assert without_jargon.ask(question).answered  # what the jargon list changes
 
 
-def test_field_words_the_summary_uses_are_weighed_as_any_other(knowledge, without_jargon):
+def test_field_words_the_summary_uses_answer_from_where_it_uses_them(knowledge,
+                                                                      without_jargon):
     for question in ("what is fine-tuning", "why do GPUs matter for foundation models"):
         with_list, without = knowledge.ask(question), without_jargon.ask(question)
         assert with_list.answered
-        assert [(r.passage.id, r.score) for r in with_list.passages] == [
-            (r.passage.id, r.score) for r in without.passages]
+        assert with_list.passages[0].passage == without.passages[0].passage
+
+
+def test_a_passage_without_the_field_word_a_question_names_covers_less_of_it(tmp_path):
+    """The notes speak of optimizers, but not where they speak of BERT: "optimizer" names
+    what the question is about, so the BERT passage, which has its other words, no longer
+    answers it."""
+    notes = ("# Notes\n\n## BERT\n\nBERT was fine-tuned by the team on a small labelled set "
+             "of reviews.\n\n## Training\n\nAn optimizer such as Adam sets each weight's "
+             "step from its past gradients.\n\n## Data\n\nThe team cleaned the reviews "
+             "before training.\n")
+    question = "which optimizer should the team use to fine-tune BERT?"
+    answers = {}
+    for jargon in ("jargon.yml", "null"):
+        knowledge = knowledge_of(tmp_path / jargon, {
+            "corpus/notes.md": notes, "jargon.yml": "terms: [optimizer]\n",
+            "config.yml": "retrieval:\n  embedder: null\n  jargon_weight: 3.0\n"
+                          "answer:\n  min_score: 0.25\n"
+                          f"language:\n  thesaurus: null\n  jargon: {jargon}\n"})
+        answers[jargon] = knowledge.ask(question)
+    with_list, without = answers["jargon.yml"], answers["null"]
+    assert without.answered and without.passages[0].passage.section == "BERT"
+    assert not with_list.answered
+    scores = {jargon: {r.passage.section: r.score for r in answer.passages}
+              for jargon, answer in answers.items()}
+    assert scores["jargon.yml"]["Training"] > scores["null"]["Training"]  # it has the word
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ class Hit(NamedTuple):
     """Cosine similarity to the question."""
     coverage: float
     """The share of the question's weight (squared, as in the norm) carried by terms the
-    passage has."""
+    passage has, a term of the field's jargon counting ``jargon_weight`` times."""
 
 
 class Retrieved(NamedTuple):
@@ -142,6 +142,10 @@ class TfidfRetriever:
     jargon, jargon_weight : terms of the field's vocabulary (``query.jargon_terms``); one
         the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
         ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
+        One the corpus uses counts ``jargon_weight`` times in a passage's coverage: a
+        question names its topic by it, so a passage without it ("which optimizer to
+        fine-tune BERT with?" against a passage on BERT, where another speaks of
+        optimizers) covers less of the question, and one with it more.
     added_weight : what a question's alternative term (the thesaurus's addition to a
         member's word, ``retrieve``'s ``added``) weighs against the member's own words.
 
@@ -341,13 +345,20 @@ class TfidfRetriever:
         columns, idf, dense_index, dense = self.columns_, self.idf_, self.dense_index_, self.dense_
         indptr, rows, values = self.indptr_, self.rows_, self.values_
         scores = self._scores
-        # Per term the corpus has: its dense row or its passages, and its weight.
+        # Per term the corpus has: its dense row or its passages, and its share of the
+        # question's squared weight (a field's term counting jargon_weight times).
         found: list[tuple[np.ndarray | None, np.ndarray | None, float]] = []
+        asked = norm * norm
+        jargon, topic = self.jargon, self.jargon_weight
         for term, weight in weights.items():
             j = columns.get(term)
             if j is None:
                 continue
             repeats = weight / idf[term]  # 1 unless repeated or added
+            share = weight * weight
+            if term in jargon:
+                asked += share * (topic - 1.0)
+                share *= topic
             d = dense_index[j]
             if d >= 0:
                 row = dense[d]
@@ -356,7 +367,7 @@ class TfidfRetriever:
                     scores += adds
                 else:  # the first term sets the buffer
                     np.copyto(scores, adds)
-                found.append((row, None, weight))
+                found.append((row, None, share))
             else:
                 start, end = indptr[j], indptr[j + 1]
                 passages, adds = rows[start:end], values[start:end]
@@ -365,7 +376,7 @@ class TfidfRetriever:
                 if not found:
                     scores.fill(0.0)
                 np.add.at(scores, passages, adds)
-                found.append((None, passages, weight))
+                found.append((None, passages, share))
         if found and within is not None:
             scores *= within
         best = top_k(scores, k) if found else []
@@ -373,15 +384,13 @@ class TfidfRetriever:
             return Retrieved([], weights, norm)
         kept = np.array([i for i, _ in best], dtype=rows.dtype)
         covered = [0.0] * len(best)
-        for row, passages, weight in found:
+        for row, passages, share in found:
             if row is not None:
                 has = row.take(kept).tolist()
             else:
                 assert passages is not None
                 has = (passages.take(passages.searchsorted(kept), mode="clip") == kept).tolist()
-            square = weight * weight
-            covered = [c + square if h else c for c, h in zip(covered, has, strict=True)]
-        asked = norm * norm
+            covered = [c + share if h else c for c, h in zip(covered, has, strict=True)]
         return Retrieved([Hit(i, score / norm, c / asked)
                           for (i, score), c in zip(best, covered, strict=True)],
                          weights, norm)
