@@ -162,6 +162,7 @@ def without_jargon(knowledge) -> Knowledge:
     "what is LoRA fine-tuning",  # a technique the summary never names
     "what learning rate should I use to fine-tune BERT",  # "learning" alone it has
     "qual otimizador usar no ajuste fino?",
+    "qual taxa de aprendizado usar no ajuste fino?",  # "taxa" is "rate": no word of it
     "qual a perplexidade do GPT-3?",  # the list says "perplexity"
 ])
 def test_a_question_about_a_field_topic_the_summary_lacks_is_refused(
@@ -1010,3 +1011,19 @@ def test_the_shipped_embedder_reads_a_translation_as_sharing_latent_terms():
     same, other = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
     assert same > 5 * other > 0
     assert embedder.terms(texts, 5)[0].shape == (3, 5)
+
+
+@pytest.mark.parametrize(("typed", "wrong"), [
+    ("generativos", "gender"),  # Snowball: "gener", as "genero"
+    ("medida", "fear"),  # "med", as "medo"
+    ("comes", "comand"),  # English, whose Portuguese stem "com" is "comando"'s ("command")
+])
+def test_a_word_is_not_read_as_another_that_its_stem_merely_begins(lexical_knowledge, typed,
+                                                                    wrong):
+    assert wrong not in lexical_knowledge.answerer.parser.terms([typed]).terms
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("universidades", "universiti"), ("treinados", "train"), ("chegou", "reach")])
+def test_an_inflected_portuguese_word_still_meets_its_entry(lexical_knowledge, typed, meant):
+    assert meant in lexical_knowledge.answerer.parser.terms([typed]).terms

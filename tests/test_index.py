@@ -69,8 +69,11 @@ def brute_force(texts, fields, question, *, sublinear_tf, field_weight, length_s
     norm = math.sqrt(sum(w * w for w in weights.values()))
     vector = np.array([weights.get(t, 0.0) for t in vocabulary])
     scores = matrix @ vector / norm
-    squares = np.array([weights.get(t, 0.0) ** 2 for t in vocabulary])
-    coverage = (matrix != 0) @ squares / norm ** 2
+    # a field's term the corpus has counts jargon_weight times in the coverage
+    squares = np.array([weights.get(t, 0.0) ** 2 * (jargon_weight if t in jargon else 1.0)
+                        for t in vocabulary])
+    coverage = (matrix != 0) @ squares / (norm ** 2 + squares.sum()
+                                          - sum(weights.get(t, 0.0) ** 2 for t in vocabulary))
     return scores, coverage
 
 
@@ -120,7 +123,8 @@ def test_scores_coverage_and_order_equal_a_brute_force_cosine(monkeypatch, dense
     texts = mixed_texts(150, seed)
     fields = [f"{WORDS[i % 3]} rare{chr(97 + i % 6)}a" for i in range(len(texts))]
     settings = dict(sublinear_tf=True, field_weight=2.0, length_slope=0.4,
-                    unknown_weight=2.0, jargon=frozenset({"lora"}), jargon_weight=3.0)
+                    unknown_weight=2.0, jargon=frozenset({"lora", "scale"}),
+                    jargon_weight=3.0)  # "scale" is the corpus's, "lora" is not
     retriever = TfidfRetriever(Analyzer(), **settings).fit(texts, fields)
     if dense_share == DEFAULT_SHARE:  # the default splits the terms between both kinds
         assert 0 < retriever.dense_.shape[0] < len(retriever.columns_)

@@ -167,8 +167,9 @@ class DefinitionFinder:
 
     def look_up(self, term: str, within: Sequence[Passage] | None = None
                 ) -> tuple[Defined | None, Passage | None]:
-        """The sentence that defines the term best, if one shows enough signs (the first in
-        reading order among equals; an abbreviation is looked up spelled out too), and the
+        """The sentence that defines the term best, if one shows enough signs (among equals,
+        a section's first that its heading names over a list item, else the first in
+        reading order; an abbreviation is looked up spelled out too), and the
         passage that uses the term in the most sentences (the first among equals); only in
         the passages ``within``, when given (in their order, not the reading's)."""
         places = self._occurrences(term, within)

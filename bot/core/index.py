@@ -140,12 +140,13 @@ class TfidfRetriever:
         question's scores as a whole, so it never changes a ranking: it only decides how
         far unknown words pull a question towards a refusal.
     jargon, jargon_weight : terms of the field's vocabulary (``query.jargon_terms``); one
-        the corpus never uses weighs ``jargon_weight`` times any other unknown word. Like
-        ``unknown_weight``, it changes no ranking, only how far a question is from a refusal.
-        One the corpus uses counts ``jargon_weight`` times in a passage's coverage: a
+        the corpus never uses weighs ``jargon_weight`` times any other unknown word (like
+        ``unknown_weight``, that changes no ranking, only how far a question is from a
+        refusal). One the corpus uses counts ``jargon_weight`` times in a passage's coverage: a
         question names its topic by it, so a passage without it ("which optimizer to
         fine-tune BERT with?" against a passage on BERT, where another speaks of
-        optimizers) covers less of the question, and one with it more.
+        optimizers) covers less of the question, and one with it more: the answer path
+        ranks by score times coverage, so this does change its ranking.
     added_weight : what a question's alternative term (the thesaurus's addition to a
         member's word, ``retrieve``'s ``added``) weighs against the member's own words.
 

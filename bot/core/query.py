@@ -198,11 +198,17 @@ class QueryParser:
 
     def _covered(self, word: str, thesaurus: Mapping[str, Words],
                  vocabulary: Mapping[str, float]) -> bool:
-        """Whether the corpus (directly, or through the thesaurus) has a word for it. A stop
-        word counts as the corpus's; a lone letter that is not one does not ("gpt j" is not
-        "gpt")."""
+        """Whether the corpus (directly, or through the thesaurus: a translation whose words
+        it has) has a word for it. A stop word counts as the corpus's; a lone letter that is
+        not one does not ("gpt j" is not "gpt"); "taxa" is "rate", which notes that never
+        say "rate" lack ("taxa de aprendizado" stays the field's one unknown term)."""
         ignore = self.thesaurus.ignore
         term = self.analyzer.term(word)
         if term is None:
             return len(word) > 1 or word in self.analyzer.stop_words or word in ignore
-        return term in vocabulary or word in thesaurus or word in ignore
+        if term in vocabulary or word in ignore:
+            return True
+        targets = thesaurus.get(word)
+        return targets is not None and all(
+            (t := self.analyzer.term(w)) is None or t in vocabulary
+            for w in " ".join(targets).split())

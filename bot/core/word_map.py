@@ -19,6 +19,9 @@ from bot.core.text import Analyzer, Stemmer
 # Stems match only words at least this long, so a stem cannot stand for an unrelated short
 # word ("car" is not "caro").
 MIN_STEM_MATCH_LENGTH = 5
+# A stem matches a thesaurus key's only when it is this long and the word goes on past
+# what it shares with the key by at most so many letters (an inflection's ending).
+MIN_STEM, MAX_ENDING = 4, 4
 
 
 class Mapped(NamedTuple):
@@ -56,7 +59,7 @@ class WordMapper:
         word the corpus merely lists as a name is kept, but what the thesaurus says for it
         counts in full, as for a word the corpus does not write.
     levels_ : lookup tables, the word itself first (any language), then each language's
-        stem of that language's single-word keys.
+        stem of that language's single-word keys -> those keys, with what they stand for.
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
         typed, never "repaired" into a corpus word.
     jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".
@@ -77,11 +80,15 @@ class WordMapper:
         self.vocabulary_ = vocabulary
         self.labelled_ = frozenset(labelled)
         single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
-        self.levels_: list[dict[str, Words]] = [single]
+        self.exact_ = single
+        self.levels_: list[dict[str, list[tuple[str, Words]]]] = []
         for language, stemmer in self.stemmers:
             table = self.thesaurus.synonyms.get(language, {})
-            self.levels_.append({stemmer.stemWord(k): v for k, v in table.items()
-                                 if " " not in k})
+            stems: dict[str, list[tuple[str, Words]]] = {}
+            for k, v in table.items():
+                if " " not in k:
+                    stems.setdefault(stemmer.stemWord(k), []).append((k, v))
+            self.levels_.append(stems)
         self.jargon_terms_ = frozenset(jargon_terms)
         self.jargon_stems_ = {stemmer.stemWord(w): w for w in sorted(jargon_words)
                               if " " not in w and len(w) >= MIN_STEM_MATCH_LENGTH
@@ -126,12 +133,33 @@ class WordMapper:
 
     def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
         """Exact key first; then, for an unknown word long enough (``stems`` given), each
-        language's stem."""
-        if word in self.levels_[0]:
-            return self.levels_[0][word]
+        language's stem, when it is at least ``MIN_STEM`` letters: of the keys with that
+        stem, the one that begins as the word does the longest, if the word goes on at
+        most ``MAX_ENDING`` letters past what they share. That is an inflection
+        ("modelos", "chegou", "universidades"), not another word Snowball cuts as short
+        ("generativa" and "genero" are both "gener", "media" and "medo" "med", English
+        "comes" the "com" of "comando")."""
+        if word in self.exact_:
+            return self.exact_[word]
         if not stems:
             return None
-        for stem, table in zip(stems, self.levels_[1:], strict=True):
-            if stem in table:
-                return table[stem]
+        for stem, table in zip(stems, self.levels_, strict=True):
+            if len(stem) < MIN_STEM:
+                continue
+            found = [(_shared(key, word), n, targets)
+                     for n, (key, targets) in enumerate(table.get(stem, ()))]
+            if found:
+                shared, _, targets = max(found)  # the last of the longest
+                if len(word) - shared <= MAX_ENDING:
+                    return targets
         return None
+
+
+def _shared(a: str, b: str) -> int:
+    """How many letters the two words begin with in common."""
+    n = 0
+    for x, y in zip(a, b, strict=False):  # as far as the shorter goes
+        if x != y:
+            break
+        n += 1
+    return n
