@@ -58,8 +58,9 @@ class WordMapper:
     labelled_ : those of its terms that only the other names of a defined term have: a
         word the corpus merely lists as a name is kept, but what the thesaurus says for it
         counts in full, as for a word the corpus does not write.
-    levels_ : lookup tables, the word itself first (any language), then each language's
-        stem of that language's single-word keys -> those keys, with what they stand for.
+    exact_ : every language's single-word keys -> what they stand for, met as typed.
+    levels_ : per language, the stem of each of its single-word keys -> those keys, with
+        what they stand for, met by a word's stem (``_synonyms``).
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
         typed, never "repaired" into a corpus word.
     jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".

@@ -94,11 +94,23 @@ class StudyBot(commands.Bot):
         # answer takes milliseconds, which the loop (heartbeats, other members) must not
         # wait for; one thread, because the embedder is one model answering in turn.
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+        self._asked = 0  # questions given to that thread and not answered yet
 
     async def ask(self, question: str, k: int | None = None) -> Answer:
         """The knowledge's answer, computed off the event loop."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._answering, self.knowledge.ask, question, k)
+        self._asked += 1
+        try:
+            return await loop.run_in_executor(self._answering, self.knowledge.ask, question, k)
+        finally:
+            self._asked -= 1
+
+    def defer_delay(self) -> float:
+        """How long an /ask may wait for its answer before it defers: ``defer_after``, or
+        nothing when other questions are ahead of it on the answering thread. A burst of
+        questions then defers as it arrives, each in its turn, instead of all together a
+        second later, when so many deferrals at once can miss Discord's 3 s."""
+        return 0.0 if self._asked else self.defer_after
 
     def remember(self, key: int, question: str, answer: Answer, *, member: int,
                  guild_id: int | None, channel_id: int | None) -> None:

@@ -2,9 +2,10 @@
 
 An answer takes milliseconds (the embedder's share), computed on the bot's answering
 thread, so the reply is normally sent directly: one round trip, well inside Discord's
-3-second window. When many questions arrive at once and this one waits its turn longer than
-``StudyBot.defer_after`` seconds, the interaction is deferred ("thinking…") and the answer
-replaces that message when it comes, so no question misses the window. Checks run in the order that
+3-second window. When the answering thread is busy with other questions, the interaction is
+deferred ("thinking…") at once, and otherwise once it waits longer than
+``StudyBot.defer_after`` seconds (``StudyBot.defer_delay``); the answer replaces that
+message when it comes, so no question misses the window. Checks run in the order that
 wastes least of the member's budget: a too-long question is refused before the cooldown
 counts it. Both refusals are short private messages.
 """
@@ -56,7 +57,7 @@ class Ask(commands.Cog):
         if wait > 0:
             await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
             return
-        answer, deferred = await in_time(interaction, bot.ask(question), bot.defer_after,
+        answer, deferred = await in_time(interaction, bot.ask(question), bot.defer_delay(),
                                          ephemeral=ephemeral)
         remember(answer)
         reply = render_answer(bot.knowledge, answer)
