@@ -96,14 +96,17 @@ class StudyBot(commands.Bot):
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self._asked = 0  # questions given to that thread and not answered yet
 
-    async def ask(self, question: str, k: int | None = None) -> Answer:
-        """The knowledge's answer, computed off the event loop."""
+    def ask(self, question: str, k: int | None = None) -> asyncio.Future[Answer]:
+        """The knowledge's answer, computed off the event loop: the question is on the
+        answering thread's queue when this returns (``defer_delay`` counts it)."""
         loop = asyncio.get_running_loop()
         self._asked += 1
-        try:
-            return await loop.run_in_executor(self._answering, self.knowledge.ask, question, k)
-        finally:
-            self._asked -= 1
+        answer = loop.run_in_executor(self._answering, self.knowledge.ask, question, k)
+        answer.add_done_callback(self._answered)
+        return answer
+
+    def _answered(self, _: asyncio.Future[Answer]) -> None:
+        self._asked -= 1
 
     def defer_delay(self) -> float:
         """How long an /ask may wait for its answer before it defers: ``defer_after``, or

@@ -569,6 +569,37 @@ async def test_a_question_waiting_its_turn_is_deferred_and_then_answered(
         assert component(edit.data, "fmstudy:more:")  # the buttons came with it
 
 
+async def test_a_question_behind_others_is_deferred_as_it_arrives(
+    server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge
+) -> None:
+    """A question with others ahead of it on the answering thread defers at once, whatever
+    defer_after says: here defer_after is past the server's deadline, and four answers of
+    0.4 s each in turn end past it too, so only the question nobody was ahead of is
+    answered directly."""
+    import asyncio
+    import time
+
+    class Slow:  # the knowledge, each answer taking 0.4 s
+        def __getattr__(self, name: str) -> Any:
+            return getattr(knowledge, name)
+
+        def ask(self, question: str, k: int | None = None) -> Any:
+            time.sleep(0.4)
+            return knowledge.ask(question, k)
+
+    bot = await start_bot(knowledge=Slow())  # type: ignore[arg-type]
+    bot.defer_after = 5.0
+
+    handles = await asyncio.gather(*(server.send_interaction_command(
+        "ask", {"question": ANSWERED}, user=user) for user in ("ana", "bia", "caio", "davi")))
+    first = [await h.response(timeout=10) for h in handles]
+    assert all(r.ok for r in first)
+    assert sorted(r.callback_type for r in first) == [4, 5, 5, 5]
+    deferred = [h for h, r in zip(handles, first, strict=True) if r.callback_type == 5]
+    for h in deferred:
+        assert (await h.wait_for(lambda r: r.kind == "edit", timeout=10)).ok
+
+
 async def test_a_slow_definition_is_deferred_and_a_miss_stays_private(
     server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge
 ) -> None:

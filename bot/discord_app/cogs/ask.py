@@ -57,7 +57,8 @@ class Ask(commands.Cog):
         if wait > 0:
             await interaction.response.send_message(**to_kwargs(slow_down(wait), ephemeral=True))
             return
-        answer, deferred = await in_time(interaction, bot.ask(question), bot.defer_delay(),
+        delay = bot.defer_delay()  # before this question joins the queue
+        answer, deferred = await in_time(interaction, bot.ask(question), delay,
                                          ephemeral=ephemeral)
         remember(answer)
         reply = render_answer(bot.knowledge, answer)
