@@ -537,6 +537,21 @@ async def test_typing_in_define_spends_no_budget_and_a_refusal_counts_nothing(
     assert second.embeds and third.content.startswith("Slow down")
 
 
+def slow_answers(knowledge: Knowledge, seconds: float) -> Knowledge:
+    """The knowledge, each answer taking ``seconds`` (a busy answering thread)."""
+    import time
+
+    class Slow:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(knowledge, name)
+
+        def ask(self, question: str, k: int | None = None) -> Any:
+            time.sleep(seconds)
+            return knowledge.ask(question, k)
+
+    return Slow()  # type: ignore[return-value]
+
+
 async def test_a_question_waiting_its_turn_is_deferred_and_then_answered(
     server: FakeDiscord, start_bot: StartBot, knowledge: Knowledge
 ) -> None:
@@ -544,17 +559,8 @@ async def test_a_question_waiting_its_turn_is_deferred_and_then_answered(
     defer_after is deferred ("thinking…") inside Discord's 3 s, and its answer replaces that
     message."""
     import asyncio
-    import time
 
-    class Slow:  # the knowledge, each answer taking 0.2 s
-        def __getattr__(self, name: str) -> Any:
-            return getattr(knowledge, name)
-
-        def ask(self, question: str, k: int | None = None) -> Any:
-            time.sleep(0.2)
-            return knowledge.ask(question, k)
-
-    bot = await start_bot(knowledge=Slow())  # type: ignore[arg-type]
+    bot = await start_bot(knowledge=slow_answers(knowledge, 0.2))
     bot.defer_after = 0.1
 
     handles = await asyncio.gather(*(server.send_interaction_command(
@@ -577,17 +583,8 @@ async def test_a_question_behind_others_is_deferred_as_it_arrives(
     0.4 s each in turn end past it too, so only the question nobody was ahead of is
     answered directly."""
     import asyncio
-    import time
 
-    class Slow:  # the knowledge, each answer taking 0.4 s
-        def __getattr__(self, name: str) -> Any:
-            return getattr(knowledge, name)
-
-        def ask(self, question: str, k: int | None = None) -> Any:
-            time.sleep(0.4)
-            return knowledge.ask(question, k)
-
-    bot = await start_bot(knowledge=Slow())  # type: ignore[arg-type]
+    bot = await start_bot(knowledge=slow_answers(knowledge, 0.4))
     bot.defer_after = 5.0
 
     handles = await asyncio.gather(*(server.send_interaction_command(
