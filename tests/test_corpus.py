@@ -254,6 +254,21 @@ def test_a_lead_in_joins_one_example_but_not_a_run_of_paragraphs_and_pipeless_ta
     assert passages[-1].kind == "row" and passages[-1].lead == "Model · Params"
 
 
+
+def test_a_display_formula_belongs_to_the_paragraph_that_leads_to_it():
+    """A textbook's "…it follows that" / "$$…$$" / "where x is…": the formula alone is no
+    passage a member can read; it stays with the sentence that leads to it."""
+    notes = ("# N\n\n## Risk\n\nThe risk is the expected loss over the population:\n\n"
+             "$$E[l(f(x), y)].$$ :eqlabel:`eq_risk`\n\n"
+             "We never see the population.\n\nThe weight is\n\n"
+             "\\begin{aligned} w = p / q \\end{aligned}\n\nfor each example.\n")
+    passages = parse_document(notes, "n", markdown=True).passages
+    assert [p.text for p in passages] == [
+        "The risk is the expected loss over the population: $$E[l(f(x), y)].$$ "
+        ":eqlabel:`eq_risk`",
+        "We never see the population.",
+        "The weight is \\begin{aligned} w = p / q \\end{aligned} for each example."]
+
 MD_NOTES = """# LLM notes
 
 ## Tokens

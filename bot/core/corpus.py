@@ -51,6 +51,8 @@ _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!
 _BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
 _PAGE_MARK = re.compile(r"^<!-- page (\d+) -->$")  # what formats.pdf_to_markdown writes
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
+# A display formula: "$$…$$", "\\[…\\]" or an environment ("\\begin{aligned}").
+_FORMULA = re.compile(r"\$\$|\\\[|\\begin\{")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
 # A paragraph of markup a reader never sees as text: roles of Sphinx, MyST or d2l
@@ -502,11 +504,15 @@ def _section_labels(title: str, paths: Iterable[tuple[str, ...]]
 def _continues(block: _Block, previous: _Block, following: _Block | None) -> bool:
     """A paragraph that starts mid-sentence belongs to the one before it, a paragraph that
     is all a lead-in ending in ':' announces (the next block is no paragraph) belongs to
-    it, and bulleted sub-items belong to the item that announced them with a colon."""
+    it, a display formula belongs to the paragraph that leads to it ("…segue que" /
+    "$$…$$": alone it is no sentence a member can read), and bulleted sub-items belong to
+    the item that announced them with a colon."""
     if block.kind == "item" and block.bullet and previous.collects:
         return True
     if block.kind != "paragraph" or previous.kind != "paragraph":
         return False
+    if _FORMULA.match(block.text):
+        return True
     if previous.text.endswith(":"):  # a lead-in and the one example it introduces (code or
         # a quote; a paragraph unless more follow, or it opens with a lead-in of its own:
         # "**Reliability**. …")
