@@ -1027,3 +1027,25 @@ def test_a_word_is_not_read_as_another_that_its_stem_merely_begins(lexical_knowl
     ("universidades", "universiti"), ("treinados", "train"), ("chegou", "reach")])
 def test_an_inflected_portuguese_word_still_meets_its_entry(lexical_knowledge, typed, meant):
     assert meant in lexical_knowledge.answerer.parser.terms([typed]).terms
+
+
+def test_an_english_question_on_portuguese_notes_meets_their_words_through_the_thesaurus(
+        tmp_path):
+    """The thesaurus says "rótulo" is "label": an English question's "labels", a word the
+    notes never use, is read as the notes' own "rótulos" (and "target" as "alvo"); beside
+    English notes that use "labels", the member's word is kept and "rótulos" joins it."""
+    notes = ("# Mudança\n\n"
+             "Os rótulos do conjunto alvo mudam com o tempo, e o classificador erra mais.\n\n"
+             "O conjunto de treinamento tem fotos; o de teste, apenas desenhos.\n")
+    files = {"corpus/notas.md": notes,
+             "thesaurus.yml": "synonyms:\n  portuguese:\n    rótulo: [label]\n"
+                              "    alvo: [target]\n",
+             "config.yml": "language:\n  thesaurus: thesaurus.yml\n  jargon: null\n"
+                           "retrieval:\n  embedder: null\nanswer:\n  min_score: 0.0125\n"}
+    knowledge = knowledge_of(tmp_path, files)
+    answer = knowledge.ask("do the labels of the target set change?")
+    assert answer.answered and answer.passages[0].passage.text.startswith("Os rótulos")
+    assert {"rotulo", "alvo"} <= set(knowledge.answerer.parser.terms(["labels", "target"]).terms)
+    files["corpus/kitchen.md"] = "# Jars\n\nLabels on jars tell the spices apart.\n"
+    mixed = knowledge_of(tmp_path, files).ask("do the labels of the target set change?")
+    assert mixed.answered and mixed.passages[0].passage.text.startswith("Os rótulos")

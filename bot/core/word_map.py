@@ -61,6 +61,10 @@ class WordMapper:
     exact_ : every language's single-word keys -> what they stand for, met as typed.
     levels_ : per language, the stem of each of its single-word keys -> those keys, with
         what they stand for, met by a word's stem (``_synonyms``).
+    translations_ : index term of a word -> a word of another query language that the
+        thesaurus translates as it and that the corpus's text uses (of several, the
+        commonest in the corpus: lowest idf): the thesaurus read backwards. It stands for a
+        word the corpus lacks, and joins one it has as an added word.
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
         typed, never "repaired" into a corpus word.
     jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".
@@ -90,6 +94,20 @@ class WordMapper:
                 if " " not in k:
                     stems.setdefault(stemmer.stemWord(k), []).append((k, v))
             self.levels_.append(stems)
+        # Other languages' words the corpus uses (in its text), by the term of their
+        # one-word English: a word the corpus lacks is read as the corpus's commonest word
+        # that means it, and a word it has is joined by it ("labels" and "rótulos", for an
+        # English question on Portuguese notes, beside English ones or not).
+        translations: dict[str, list[tuple[float, str]]] = {}
+        for language, _ in self.stemmers[1:]:
+            for k, v in self.thesaurus.synonyms.get(language, {}).items():
+                if " " in k or len(v) != 1 or " " in v[0]:
+                    continue
+                term, into = self.analyzer.term(k), self.analyzer.term(v[0])
+                if (term is not None and term in vocabulary and term not in self.labelled_
+                        and into is not None and into != term):
+                    translations.setdefault(into, []).append((vocabulary[term], k))
+        self.translations_ = {into: min(found)[1] for into, found in translations.items()}
         self.jargon_terms_ = frozenset(jargon_terms)
         self.jargon_stems_ = {stemmer.stemWord(w): w for w in sorted(jargon_words)
                               if " " not in w and len(w) >= MIN_STEM_MATCH_LENGTH
@@ -113,6 +131,10 @@ class WordMapper:
             return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
         if targets is not None:
             return Mapped(tuple(" ".join(targets).split()))
+        if term in self.translations_:
+            if known:
+                return Mapped((word,), (self.translations_[term],))
+            return Mapped((self.translations_[term],))
         if not known:
             if term in self.jargon_terms_:  # the field's word: not a typo
                 return Mapped((word,))
