@@ -9,6 +9,7 @@ measured on the same footing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,9 @@ import numpy as np
 
 from bot.core.corpus import Passage
 from bot.core.text import squash
+
+# Marks of emphasis, which a reader does not see as text.
+_EMPHASIS = re.compile(r"[*_`]")
 
 Ranking = list[tuple[Passage, float]]
 Method = Callable[[str], Ranking]
@@ -55,6 +59,13 @@ class RiskQuestion:
     items: tuple[str, ...]
 
 
+def _seen(text: str) -> str:
+    """A quote as a reader sees it, to find it in a passage: folded, white space squashed,
+    emphasis marks dropped ("O *risco empírico* é" is the "O risco empírico é" a helper
+    copied from another place)."""
+    return squash(_EMPHASIS.sub("", text))
+
+
 def risks_listed(question: RiskQuestion, titles: Sequence[str]) -> bool:
     """Whether /risks lists exactly the section's items, in order (a closing full stop or
     colon aside: "**Model responses are stochastic.**" is titled without it)."""
@@ -75,7 +86,7 @@ def definitions_found(questions: Sequence[DefinitionQuestion],
             invented += definition is not None
             continue
         asked += 1
-        if definition is not None and squash(question.expect) in squash(definition):
+        if definition is not None and _seen(question.expect) in _seen(definition):
             found += 1
         elif definition is not None:
             invented += 1
@@ -98,9 +109,9 @@ class Scores:
 
 def gold_rank(question: Question, ranking: Ranking) -> int | None:
     """1-based rank of the first passage that contains an expected quote."""
-    wanted = [squash(e) for e in question.expect]
+    wanted = [_seen(e) for e in question.expect]
     for rank, (passage, _) in enumerate(ranking, 1):
-        text = squash(passage.text)
+        text = _seen(passage.text)
         if any(w in text for w in wanted):
             return rank
     return None
