@@ -293,6 +293,12 @@ Outro exemplo é a *modelagem de linguagem mascarada*, na qual o modelo prevê u
 
 Another objective is *span corruption*, in which the model restores dropped spans.
 
+We want more competent *generalists* that can perform many tasks at once.
+
+Há também a *mudança de conceito*, que surge quando os rótulos mudam de sentido.
+
+Hybrid memory integrates short-term and long-term memory. Robots that walk are rare.
+
 Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
 
 HuggingGPT - an agent that plans with an LLM.
@@ -350,6 +356,11 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("secondary content", "then _secondary content_ is like extra context"),
     ("modelagem de linguagem mascarada", "*modelagem de linguagem mascarada*, na qual"),
     ("span corruption", "*span corruption*, in which the model restores"),
+    # a relative clause right after a term set off ("that", "que")
+    ("generalists", "competent *generalists* that can perform many tasks"),
+    ("mudança de conceito", "*mudança de conceito*, que surge quando"),
+    # a sentence that opens with the term and a verb of what it is made of or does
+    ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
     ("temperature", "**Temperature.** A number that flattens"),  # the stop inside the bold
     # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"
@@ -632,13 +643,14 @@ def test_a_near_spelling_of_another_term_is_no_typo():
     assert masked.entry is None or "causal" not in masked.entry.definition
 
 
-@pytest.mark.parametrize("typed", ["transformers", "atenção"])
+@pytest.mark.parametrize("typed", ["transformers", "atenção", "robots"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
-    ("and how"): neither says what the term is."""
+    ("and how"): neither says what the term is; nor does "that" after a term not set off
+    ("Robots that walk…": a restrictive clause, of any noun)."""
     knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
-                                "importam.\n")
+                                "importam.\n\nRobots that walk are rare.\n")
     assert not knowledge.define(typed).found
 
 

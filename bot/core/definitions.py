@@ -6,13 +6,14 @@ holds the term is scored by the signs a reader goes by, and the best one is the 
 if it shows enough of them:
 
 - the term opens the sentence (after an article at most): the sentence is about it;
-- a copula follows the term ("is", "means", "é um", "significa"): it says what the term
-  is; fully when an article follows ("is a", "are the") or the copula is of several words
-  ("is like", "são como"), half otherwise ("are still");
+- a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is made
+  of or does: "integrates", "consists of"): it says what the term is; fully when an
+  article follows ("is a", "are the") or the copula is of several words ("is like", "são
+  como"), half otherwise ("are still", "integrates");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
-  language modeling*, in which the model…", "…, na qual"), or
-  what stands for it ("Knowledge distillation (KD)", "…from human feedback, or RLHF,",
+  language modeling*, in which the model…", "…, na qual"; right after a term set off,
+  "that" or "que" too: "competent *generalists* that can…"), or what stands for it ("Knowledge distillation (KD)", "…from human feedback, or RLHF,",
   "in-context learning, i.e., …"), or a colon or dash after the term that opens a list item
   (a glossary's "- Perplexity: how surprised a model is…"): the same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
@@ -83,6 +84,10 @@ _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na\s+qual|"
                        r"no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
+# A relative clause right after a term the author sets off: "competent *generalists* that
+# can perform…", "*mudança de conceito*, que surge quando…" (set off, the term is the one
+# the clause is about, not any noun before "that").
+_SET_OFF_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]+\s*,?\s*(?:that|which|who|que)\s")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
 
@@ -303,6 +308,8 @@ class DefinitionFinder:
               or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
               # "**X**: what it is", "… using *X*: what it does"
               or (_LEAD_IN.match(after) is not None and _set_off(sentence, found[start:end]))
+              or (_SET_OFF_RELATIVE.match(after) is not None
+                  and _set_off(sentence, found[start:end]))
               # "- X: what it is", a glossary's list
               or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
             score += COPULA
