@@ -13,8 +13,9 @@ if it shows enough of them:
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"; right after a term set off,
-  "that" or "que" too: "competent *generalists* that can…"), or what stands for it ("Knowledge distillation (KD)", "…from human feedback, or RLHF,",
-  "in-context learning, i.e., …"), or a colon or dash after the term that opens a list item
+  "that" or "que" too: "competent *generalists* that can…"), or what stands for it
+  ("Knowledge distillation (KD)", "…from human feedback, or RLHF,", "in-context learning,
+  i.e., …"), or a colon or dash after the term that opens a list item
   (a glossary's "- Perplexity: how surprised a model is…"): the same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
