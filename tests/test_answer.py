@@ -1049,3 +1049,24 @@ def test_an_english_question_on_portuguese_notes_meets_their_words_through_the_t
     files["corpus/kitchen.md"] = "# Jars\n\nLabels on jars tell the spices apart.\n"
     mixed = knowledge_of(tmp_path, files).ask("do the labels of the target set change?")
     assert mixed.answered and mixed.passages[0].passage.text.startswith("Os rótulos")
+
+
+def test_a_portuguese_question_on_portuguese_notes_meets_their_own_words(tmp_path):
+    """The index stems as English does, and the thesaurus translates into English: on
+    Portuguese notes, "treino" (the notes say "treinamento") reaches them back through its
+    English ("training"), and "começam" (the notes say "começar") by its Portuguese stem,
+    instead of becoming English words the notes never use."""
+    notes = ("# Aula\n\n"
+             "O treinamento leva semanas antes de começar a responder bem.\n\n"
+             "A avaliação usa um conjunto de teste separado.\n")
+    files = {"corpus/aula.md": notes,
+             "thesaurus.yml": "synonyms:\n  portuguese:\n    treino: [training]\n"
+                              "    treinamento: [training]\n",
+             "config.yml": "language:\n  thesaurus: thesaurus.yml\n  jargon: null\n"
+                           "retrieval:\n  embedder: null\nanswer:\n  min_score: 0.0125\n"}
+    knowledge = knowledge_of(tmp_path, files)
+    parser = knowledge.answerer.parser
+    assert parser.terms(["treino"]).terms == parser.terms(["treinamento"]).terms
+    assert parser.terms(["comecam"]).terms == parser.terms(["comecar"]).terms
+    answer = knowledge.ask("quanto tempo o treino leva até os modelos começarem a responder?")
+    assert answer.answered and answer.passages[0].passage.text.startswith("O treinamento")

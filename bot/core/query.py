@@ -96,7 +96,7 @@ class QueryParser:
         self.words_ = WordMapper(self.analyzer, thesaurus=self.thesaurus,
                                  corrections=corrections, stemmers=stemmers, typos=typos
                                  ).fit(vocabulary, jargon_terms(self.jargon, self.analyzer),
-                                       self.jargon.entries, labelled)
+                                       self.jargon.entries, labelled, surface_words)
         self._learned: dict[str, Word] = {}
         phrases = self._phrases(corrections, vocabulary, writes)
         synonyms, labelled = self.thesaurus.merged(), frozenset(labelled)

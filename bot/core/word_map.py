@@ -43,7 +43,10 @@ class WordMapper:
     and "universidades" and an English key is never reached through a Portuguese stem.
     Frame words match exactly: a stem would silence unrelated words ("paris" is not "para").
     A member's own word is kept when the corpus knows it; the thesaurus only adds to it,
-    and what it adds is told apart (``Mapped.added``) so that it can weigh less.
+    and what it adds is told apart (``Mapped.added``) so that it can weigh less. A
+    translation the corpus has no word of (Portuguese notes: "treino" -> "training") gives
+    way to the corpus's own word: the word's inflection there, or the corpus's word for the
+    translation ("treinamento").
 
     Parameters
     ----------
@@ -65,6 +68,9 @@ class WordMapper:
         thesaurus translates as it and that the corpus's text uses (of several, the
         commonest in the corpus: lowest idf): the thesaurus read backwards. It stands for a
         word the corpus lacks, and joins one it has as an added word.
+    inflections_ : per other query language, the stem of each corpus word (its own
+        text's, not a defined term's other names) -> those words with their terms: an
+        unknown word meets the corpus's inflection of it ("começam", "começar").
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
         typed, never "repaired" into a corpus word.
     jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".
@@ -79,9 +85,10 @@ class WordMapper:
         self.typos = typos
 
     def fit(self, vocabulary: Mapping[str, float], jargon_terms: Collection[str],
-            jargon_words: Collection[str], labelled: Collection[str] = frozenset()) -> Self:
+            jargon_words: Collection[str], labelled: Collection[str] = frozenset(),
+            surface_words: Mapping[str, str] | None = None) -> Self:
         """``labelled``: terms of the vocabulary found only in the other names of a defined
-        term (``QueryParser.fit``)."""
+        term (``QueryParser.fit``); ``surface_words``: the corpus's words -> their terms."""
         self.vocabulary_ = vocabulary
         self.labelled_ = frozenset(labelled)
         single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
@@ -108,6 +115,15 @@ class WordMapper:
                         and into is not None and into != term):
                     translations.setdefault(into, []).append((vocabulary[term], k))
         self.translations_ = {into: min(found)[1] for into, found in translations.items()}
+        # The corpus's own words by each other language's stem: "começam" meets the notes'
+        # "começar", which the index's stemmer (the documents' first language) keeps apart.
+        self.inflections_: list[dict[str, list[tuple[str, str]]]] = []
+        for _, stemmer in self.stemmers[1:]:
+            inflections: dict[str, list[tuple[str, str]]] = {}
+            for surface, term in (surface_words or {}).items():
+                if len(surface) >= MIN_STEM_MATCH_LENGTH and term not in self.labelled_:
+                    inflections.setdefault(stemmer.stemWord(surface), []).append((surface, term))
+            self.inflections_.append(inflections)
         self.jargon_terms_ = frozenset(jargon_terms)
         self.jargon_stems_ = {stemmer.stemWord(w): w for w in sorted(jargon_words)
                               if " " not in w and len(w) >= MIN_STEM_MATCH_LENGTH
@@ -130,11 +146,24 @@ class WordMapper:
                          if (t := self.analyzer.term(w)) in self.vocabulary_ and t != term)
             return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
         if targets is not None:
-            return Mapped(tuple(" ".join(targets).split()))
+            english = " ".join(targets).split()
+            if any(self.analyzer.term(w) in self.vocabulary_ for w in english):
+                return Mapped(tuple(english))
+            # The corpus has none of the translation's words (Portuguese notes, "treino" ->
+            # "training"): its own word for them ("treinamento"), or the word's inflection.
+            theirs = tuple(dict.fromkeys(
+                self.translations_[t] for w in english
+                if (t := self.analyzer.term(w)) is not None and t in self.translations_))
+            inflected = self._inflected(word, stems[1:]) if stems else ()
+            return Mapped(inflected or theirs or tuple(english))
         if term in self.translations_:
             if known:
                 return Mapped((word,), (self.translations_[term],))
             return Mapped((self.translations_[term],))
+        if not known and stems:
+            inflected = self._inflected(word, stems[1:])
+            if inflected:
+                return Mapped(inflected)
         if not known:
             if term in self.jargon_terms_:  # the field's word: not a typo
                 return Mapped((word,))
@@ -153,6 +182,19 @@ class WordMapper:
         if term is None or term in self.vocabulary_ or self.typos is None:
             return word
         return self.typos.correct(word)
+
+    def _inflected(self, word: str, stems: Sequence[str]) -> tuple[str, ...]:
+        """The corpus's words that share the word's stem in another language, when the
+        stem is at least ``MIN_STEM`` letters and the word goes on at most ``MAX_ENDING``
+        past what it shares with them: one word per term."""
+        for stem, inflections in zip(stems, self.inflections_, strict=True):
+            if len(stem) < MIN_STEM:
+                continue
+            found = {term: surface for surface, term in inflections.get(stem, ())
+                     if len(word) - _shared(surface, word) <= MAX_ENDING}
+            if found:
+                return tuple(found.values())
+        return ()
 
     def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
         """Exact key first; then, for an unknown word long enough (``stems`` given), each
