@@ -1047,8 +1047,20 @@ def test_an_english_question_on_portuguese_notes_meets_their_words_through_the_t
     assert answer.answered and answer.passages[0].passage.text.startswith("Os rótulos")
     assert {"rotulo", "alvo"} <= set(knowledge.answerer.parser.terms(["labels", "target"]).terms)
     files["corpus/kitchen.md"] = "# Jars\n\nLabels on jars tell the spices apart.\n"
-    mixed = knowledge_of(tmp_path, files).ask("do the labels of the target set change?")
+    both = knowledge_of(tmp_path, files)
+    mixed = both.ask("do the labels of the target set change?")
     assert mixed.answered and mixed.passages[0].passage.text.startswith("Os rótulos")
+    labels = both.answerer.parser.terms(["labels"])
+    assert labels.terms == ["label", "rotulo"] and labels.added == {"rotulo"}
+
+
+def test_english_notes_never_meet_a_word_by_the_thesaurus_read_backwards(lexical_knowledge):
+    """The summary is English: no Portuguese word of its text stands for a member's word
+    ("common" is not "comuns", whose term is "community"'s; "species" not "especie")."""
+    parser = lexical_knowledge.answerer.parser
+    assert parser.terms(["common"]).terms == ["comon"]
+    assert parser.terms(["common"]).added == frozenset()
+    assert not lexical_knowledge.ask("which species of models exist?").answered
 
 
 def test_a_portuguese_question_on_portuguese_notes_meets_their_own_words(tmp_path):
@@ -1058,15 +1070,20 @@ def test_a_portuguese_question_on_portuguese_notes_meets_their_own_words(tmp_pat
     instead of becoming English words the notes never use."""
     notes = ("# Aula\n\n"
              "O treinamento leva semanas antes de começar a responder bem.\n\n"
-             "A avaliação usa um conjunto de teste separado.\n")
+             "A avaliação usa um conjunto de teste separado, compilando a publicidade.\n")
     files = {"corpus/aula.md": notes,
              "thesaurus.yml": "synonyms:\n  portuguese:\n    treino: [training]\n"
                               "    treinamento: [training]\n",
-             "config.yml": "language:\n  thesaurus: thesaurus.yml\n  jargon: null\n"
+             "jargon.yml": "terms: [compiler]\n",
+             "config.yml": "language:\n  thesaurus: thesaurus.yml\n  jargon: jargon.yml\n"
                            "retrieval:\n  embedder: null\nanswer:\n  min_score: 0.0125\n"}
     knowledge = knowledge_of(tmp_path, files)
     parser = knowledge.answerer.parser
     assert parser.terms(["treino"]).terms == parser.terms(["treinamento"]).terms
-    assert parser.terms(["comecam"]).terms == parser.terms(["comecar"]).terms
+    assert parser.terms(["comecaram"]).terms == parser.terms(["comecar"]).terms
+    # a word of the field the notes lack stays what it is, and a word that merely begins as
+    # one of theirs is not it ("publicado" is not "publicidade")
+    assert parser.terms(["compiler"]).terms == ["compil"]
+    assert parser.terms(["publicado"]).terms != parser.terms(["publicidade"]).terms
     answer = knowledge.ask("quanto tempo o treino leva até os modelos começarem a responder?")
     assert answer.answered and answer.passages[0].passage.text.startswith("O treinamento")

@@ -643,14 +643,19 @@ def test_a_near_spelling_of_another_term_is_no_typo():
     assert masked.entry is None or "causal" not in masked.entry.definition
 
 
-@pytest.mark.parametrize("typed", ["transformers", "atenção", "robots"])
+@pytest.mark.parametrize("typed", ["transformers", "atenção", "robots", "baseline",
+                                   "fine-tuning"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
     ("and how"): neither says what the term is; nor does "that" after a term not set off
-    ("Robots that walk…": a restrictive clause, of any noun)."""
+    ("Robots that walk…": a restrictive clause, of any noun), or after one set off but of
+    which another is the subject ("the *baseline* that the authors released"); "involves"
+    says what a term takes, not what it is."""
     knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
-                                "importam.\n\nRobots that walk are rare.\n")
+                                "importam.\n\nRobots that walk are rare.\n\nWe compared "
+                                "the *baseline* that the authors released with ours.\n\n"
+                                "Fine-tuning involves less compute than pretraining.\n")
     assert not knowledge.define(typed).found
 
 

@@ -194,15 +194,20 @@ class Answerer:
             self.dense.fit([p.text for p in passages], [" › ".join(p.path) for p in passages])
         self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
         labelled = self._labelled()
+        self.languages_ = self._languages(passages)
+        # The words of passages in another language than English (the index's stemmer's),
+        # which a question's words may meet by that language's stem.
+        foreign = frozenset(w for p, language in zip(passages, self.languages_, strict=True)
+                            if language not in ("en", "") for w in words(p.text))
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes,
-                        labelled)
+                        labelled, foreign)
         # Each document's own reading of questions, and the passages it scores.
         self.documents_: list[tuple[QueryParser, np.ndarray]] = []
         for document, parser in self.document_parsers.items():
             mine = np.array([float(p.document == document) for p in passages])
             if mine.any():
                 parser.fit(self.retriever.surface_words_, self.retriever.vocabulary,
-                           self._writes, labelled)
+                           self._writes, labelled, foreign)
                 self.documents_.append((parser, mine))
         del self._analysed
         self.headings_ = self._headings(passages)
@@ -213,7 +218,6 @@ class Answerer:
         self.bare_ = frozenset(i for i, p in enumerate(passages) if _says_little(p.text))
         self.rank_weights_ = np.ones(len(passages))
         self.rank_weights_[list(self.bare_)] = BARE_WEIGHT
-        self.languages_ = self._languages(passages)
         # Per language a question may be asked in, each row's offset, worked out once.
         self.offsets_: dict[str, np.ndarray] = {}
         for asked in {asked for asked, _ in self.language_offsets}:

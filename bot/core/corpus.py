@@ -51,8 +51,9 @@ _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!
 _BULLET = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")  # "- ", "* ", "1. ", "2) "
 _PAGE_MARK = re.compile(r"^<!-- page (\d+) -->$")  # what formats.pdf_to_markdown writes
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
-# A display formula: "$$…$$", "\\[…\\]" or an environment ("\\begin{aligned}").
-_FORMULA = re.compile(r"\$\$|\\\[|\\begin\{")
+# A display formula, closed: "$$…$$" or an environment ("\begin{aligned}…\end{aligned}");
+# not "\[1\]", Markdown's escaped bracket, nor "$$ amounts are in USD.".
+_FORMULA = re.compile(r"\$\$.+?\$\$|\\begin\{(\w+\*?)\}.*?\\end\{\1\}")
 _LIST_START = re.compile(r"^(\(|[-*•]\s|[a-z])")
 _METADATA = re.compile(r"^(Author|Authors|Date|Source)\s*:\s*(.+)$", re.IGNORECASE)
 # A paragraph of markup a reader never sees as text: roles of Sphinx, MyST or d2l

@@ -7,13 +7,14 @@ if it shows enough of them:
 
 - the term opens the sentence (after an article at most): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is made
-  of or does: "integrates", "consists of"): it says what the term is; fully when an
-  article follows ("is a", "are the") or the copula is of several words ("is like", "são
-  como"), half otherwise ("are still", "integrates");
+  of: "integrates", "consists of"): it says what the term is; fully when an article
+  follows ("is a", "are the") or the copula is of several words ("is like", "são como",
+  "consists of"), half otherwise ("are still", "integrates");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"; right after a term set off,
-  "that" or "que" too: "competent *generalists* that can…"), or what stands for it
+  "that" or "que" too, of which it is the subject: "competent *generalists* that
+  can…"), or what stands for it
   ("Knowledge distillation (KD)", "…from human feedback, or RLHF,", "in-context learning,
   i.e., …"), or a colon or dash after the term that opens a list item
   (a glossary's "- Perplexity: how surprised a model is…"): the same, without a verb;
@@ -85,10 +86,13 @@ _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na\s+qual|"
                        r"no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
-# A relative clause right after a term the author sets off: "competent *generalists* that
-# can perform…", "*mudança de conceito*, que surge quando…" (set off, the term is the one
-# the clause is about, not any noun before "that").
-_SET_OFF_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]+\s*,?\s*(?:that|which|who|que)\s")
+# A relative clause right after a term the author sets off, the term its subject:
+# "competent *generalists* that can perform…", "*mudança de conceito*, que surge quando…"
+# (set off, the term is the one the clause is about, not any noun before "that"); not one
+# whose subject is another ("the *baseline* that the authors released").
+_SET_OFF_RELATIVE = re.compile(
+    rf"^[{re.escape(_MARKS)}]+\s*,?\s*(?:that|que)\s+(?!(?:the|a|an|this|these|those|we|"
+    r"they|it|i|you|he|she|o|os|as|um|uma|nos|eles|elas|ele|ela|eu|voce|voces|se)\s)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
 

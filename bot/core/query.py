@@ -79,12 +79,15 @@ class QueryParser:
 
     def fit(self, surface_words: Mapping[str, str], vocabulary: Mapping[str, float],
             writes: Callable[[Sequence[str]], bool] | None = None,
-            labelled: Collection[str] = frozenset()) -> Self:
+            labelled: Collection[str] = frozenset(),
+            foreign_words: Collection[str] = frozenset()) -> Self:
         """``surface_words``: each word of the corpus -> its index term (for typo repair);
         ``vocabulary``: index term -> idf; ``writes(terms)``: whether the corpus has those
         terms one after another (a phrase); ``labelled``: terms of the vocabulary found only
         in the names a defined term is also known by (a glossary's aliases, Portuguese
-        included), never in a passage's text or headings."""
+        included), never in a passage's text or headings; ``foreign_words``: the words of
+        passages in another language than the index's (Portuguese notes), which a word may
+        meet by that language's stem or through the thesaurus read backwards."""
         stemmers = [(language, stemmer_for(language)) for language in self.languages]
         self.stemmers_ = [stemmer for _, stemmer in stemmers]
         corrections = {fold(k): fold(v) for k, v in self.corrections.items()}
@@ -96,7 +99,9 @@ class QueryParser:
         self.words_ = WordMapper(self.analyzer, thesaurus=self.thesaurus,
                                  corrections=corrections, stemmers=stemmers, typos=typos
                                  ).fit(vocabulary, jargon_terms(self.jargon, self.analyzer),
-                                       self.jargon.entries, labelled, surface_words)
+                                       self.jargon.entries, labelled,
+                                       {w: surface_words[w] for w in foreign_words
+                                        if w in surface_words})
         self._learned: dict[str, Word] = {}
         phrases = self._phrases(corrections, vocabulary, writes)
         synonyms, labelled = self.thesaurus.merged(), frozenset(labelled)

@@ -86,9 +86,10 @@ class WordMapper:
 
     def fit(self, vocabulary: Mapping[str, float], jargon_terms: Collection[str],
             jargon_words: Collection[str], labelled: Collection[str] = frozenset(),
-            surface_words: Mapping[str, str] | None = None) -> Self:
+            foreign_words: Mapping[str, str] | None = None) -> Self:
         """``labelled``: terms of the vocabulary found only in the other names of a defined
-        term (``QueryParser.fit``); ``surface_words``: the corpus's words -> their terms."""
+        term (``QueryParser.fit``); ``foreign_words``: the words of the corpus's passages in
+        another language than the index's (Portuguese notes) -> their terms."""
         self.vocabulary_ = vocabulary
         self.labelled_ = frozenset(labelled)
         single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
@@ -101,29 +102,34 @@ class WordMapper:
                 if " " not in k:
                     stems.setdefault(stemmer.stemWord(k), []).append((k, v))
             self.levels_.append(stems)
-        # Other languages' words the corpus uses (in its text), by the term of their
-        # one-word English: a word the corpus lacks is read as the corpus's commonest word
-        # that means it, and a word it has is joined by it ("labels" and "rótulos", for an
-        # English question on Portuguese notes, beside English ones or not).
-        translations: dict[str, list[tuple[float, str]]] = {}
-        for language, _ in self.stemmers[1:]:
-            for k, v in self.thesaurus.synonyms.get(language, {}).items():
-                if " " in k or len(v) != 1 or " " in v[0]:
-                    continue
-                term, into = self.analyzer.term(k), self.analyzer.term(v[0])
-                if (term is not None and term in vocabulary and term not in self.labelled_
-                        and into is not None and into != term):
-                    translations.setdefault(into, []).append((vocabulary[term], k))
-        self.translations_ = {into: min(found)[1] for into, found in translations.items()}
-        # The corpus's own words by each other language's stem: "começam" meets the notes'
-        # "começar", which the index's stemmer (the documents' first language) keeps apart.
+        # The words of the corpus's passages in another language, by that language's stem:
+        # "começam" meets the notes' "começar", which the index's stemmer keeps apart.
+        foreign = foreign_words or {}
         self.inflections_: list[dict[str, list[tuple[str, str]]]] = []
         for _, stemmer in self.stemmers[1:]:
             inflections: dict[str, list[tuple[str, str]]] = {}
-            for surface, term in (surface_words or {}).items():
+            for surface, term in foreign.items():
                 if len(surface) >= MIN_STEM_MATCH_LENGTH and term not in self.labelled_:
                     inflections.setdefault(stemmer.stemWord(surface), []).append((surface, term))
             self.inflections_.append(inflections)
+        # Those words again, by the term of their one-word English in the thesaurus (of a
+        # key they inflect): a word the corpus lacks is read as the commonest that means
+        # it, and a word it has is joined by it ("labels" and "rótulos", for an English
+        # question on Portuguese notes, beside English ones or not).
+        self.translations_: dict[str, list[tuple[float, str, str]]] = {}
+        for (language, stemmer), inflections in zip(self.stemmers[1:], self.inflections_,
+                                                    strict=True):
+            for k, v in self.thesaurus.synonyms.get(language, {}).items():
+                if " " in k or len(v) != 1 or " " in v[0]:
+                    continue
+                into = self.analyzer.term(v[0])
+                written = (_inflections_of(k, stemmer.stemWord(k), inflections)
+                           if len(k) >= MIN_STEM_MATCH_LENGTH  # a short word: as it is
+                           else [(k, foreign[k])] if k in foreign else [])
+                for surface, term in written:
+                    if into is not None and into != term:
+                        self.translations_.setdefault(into, []).append(
+                            (vocabulary[term], v[0], surface))
         self.jargon_terms_ = frozenset(jargon_terms)
         self.jargon_stems_ = {stemmer.stemWord(w): w for w in sorted(jargon_words)
                               if " " not in w and len(w) >= MIN_STEM_MATCH_LENGTH
@@ -147,29 +153,30 @@ class WordMapper:
             return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
         if targets is not None:
             english = " ".join(targets).split()
-            if any(self.analyzer.term(w) in self.vocabulary_ for w in english):
+            if any(self.analyzer.term(w) in self.vocabulary_ or self.analyzer.term(w)
+                   in self.jargon_terms_ for w in english):
                 return Mapped(tuple(english))
             # The corpus has none of the translation's words (Portuguese notes, "treino" ->
-            # "training"): its own word for them ("treinamento"), or the word's inflection.
-            theirs = tuple(dict.fromkeys(
-                self.translations_[t] for w in english
-                if (t := self.analyzer.term(w)) is not None and t in self.translations_))
-            inflected = self._inflected(word, stems[1:]) if stems else ()
-            return Mapped(inflected or theirs or tuple(english))
-        if term in self.translations_:
-            if known:
-                return Mapped((word,), (self.translations_[term],))
-            return Mapped((self.translations_[term],))
-        if not known and stems:
-            inflected = self._inflected(word, stems[1:])
-            if inflected:
-                return Mapped(inflected)
+            # "training"): the word's inflection there, unless the thesaurus reads that
+            # otherwise, or the corpus's word for the translation ("treinamento").
+            inflected = [w for w in self._inflected(word, stems[1:])
+                         if self.exact_.get(w, targets) == targets]
+            theirs = [found for w in english if (found := self._translated(w))]
+            return Mapped(tuple(inflected[:1] or theirs or english))
+        translated = self._translated(word) if term is not None else None
+        if translated is not None:
+            if not known or term in self.labelled_:
+                return Mapped((word, translated) if known else (translated,))
+            return Mapped((word,), (translated,))
         if not known:
             if term in self.jargon_terms_:  # the field's word: not a typo
                 return Mapped((word,))
             cognate = next((c for stem in stems if (c := self.jargon_stems_.get(stem))), None)
             if cognate is not None:
                 return Mapped((cognate,))
+            inflected = self._inflected(word, stems[1:])
+            if inflected:
+                return Mapped((inflected[0],))
         if known or term is None or self.typos is None:
             return Mapped((word,))
         fixed = self.typos.correct(word)
@@ -183,18 +190,26 @@ class WordMapper:
             return word
         return self.typos.correct(word)
 
-    def _inflected(self, word: str, stems: Sequence[str]) -> tuple[str, ...]:
-        """The corpus's words that share the word's stem in another language, when the
-        stem is at least ``MIN_STEM`` letters and the word goes on at most ``MAX_ENDING``
-        past what it shares with them: one word per term."""
-        for stem, inflections in zip(stems, self.inflections_, strict=True):
-            if len(stem) < MIN_STEM:
-                continue
-            found = {term: surface for surface, term in inflections.get(stem, ())
-                     if len(word) - _shared(surface, word) <= MAX_ENDING}
-            if found:
-                return tuple(found.values())
-        return ()
+    def _inflected(self, word: str, stems: Sequence[str]) -> list[str]:
+        """The corpus's words (of another language's passages) that inflect the word: the
+        same stem in that language, of at least ``MIN_STEM`` letters, and neither word going
+        on more than ``MAX_ENDING`` letters past what they share ("começam", "começar"; not
+        "publicado", "publicidade"); the commonest first. ``stems``: the word's stem in
+        each other language (none for a word too short to be matched by stem)."""
+        found: list[tuple[float, str]] = []
+        for stem, inflections in zip(stems, self.inflections_, strict=False):
+            found += [(self.vocabulary_[term], surface)
+                      for surface, term in _inflections_of(word, stem, inflections)]
+        return [surface for _, surface in sorted(found)]
+
+    def _translated(self, word: str) -> str | None:
+        """The corpus's word (of another language's passages) that the thesaurus translates
+        as this word: of those whose English is this word or an inflection of it, the
+        commonest ("labels": "rótulos"; "customize" is not "customers": "clientes")."""
+        found = [(idf, surface) for idf, english, surface
+                 in self.translations_.get(self.analyzer.term(word) or "", ())
+                 if max(len(word), len(english)) - _shared(word, english) <= MAX_ENDING]
+        return min(found)[1] if found else None
 
     def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
         """Exact key first; then, for an unknown word long enough (``stems`` given), each
@@ -218,6 +233,17 @@ class WordMapper:
                 if len(word) - shared <= MAX_ENDING:
                     return targets
         return None
+
+
+def _inflections_of(word: str, stem: str, inflections: Mapping[str, list[tuple[str, str]]]
+                    ) -> list[tuple[str, str]]:
+    """The (word, term) pairs of ``inflections`` under the word's stem that inflect it:
+    a stem of ``MIN_STEM`` letters at least, neither word going on more than
+    ``MAX_ENDING`` letters past what the two share."""
+    if len(stem) < MIN_STEM:
+        return []
+    return [(surface, term) for surface, term in inflections.get(stem, ())
+            if max(len(word), len(surface)) - _shared(surface, word) <= MAX_ENDING]
 
 
 def _shared(a: str, b: str) -> int:
