@@ -254,7 +254,6 @@ def test_a_lead_in_joins_one_example_but_not_a_run_of_paragraphs_and_pipeless_ta
     assert passages[-1].kind == "row" and passages[-1].lead == "Model · Params"
 
 
-
 def test_a_display_formula_belongs_to_the_paragraph_that_leads_to_it():
     """A textbook's "…it follows that" / "$$…$$" / "where x is…": the formula alone is no
     passage a member can read; it stays with the sentence that leads to it."""
@@ -268,6 +267,7 @@ def test_a_display_formula_belongs_to_the_paragraph_that_leads_to_it():
         ":eqlabel:`eq_risk`",
         "We never see the population.",
         "The weight is \\begin{aligned} w = p / q \\end{aligned} for each example."]
+
 
 MD_NOTES = """# LLM notes
 

@@ -97,7 +97,6 @@ def test_calibrated_threshold_keeps_the_answered_share_and_refuses_the_rest():
     assert s.answered_rate == 0.9 and s.refused_rate == 0.5  # 0.1 and 0.0 are refused
 
 
-
 def test_a_quote_is_found_as_a_reader_sees_it_emphasis_aside():
     """A helper copies "O risco empírico é…" from the summary list; the passage /define
     shows writes "O *risco empírico* é…": the same words to a reader, found either way."""
@@ -110,6 +109,7 @@ def test_a_quote_is_found_as_a_reader_sees_it_emphasis_aside():
     define = DefinitionQuestion("risco empirico", "O risco empírico é uma perda", "dev")
     assert definitions_found([define], lambda term: passage.text) == (1, 1, 0)
     assert definitions_found([define], lambda term: "O risco é outra coisa.") == (0, 1, 1)
+
 
 def test_every_reading_of_the_dev_set_is_scored_alone_and_added(capsys, monkeypatch):
     """`eval --readings` scores each new reading (blind questions) with its /define terms.

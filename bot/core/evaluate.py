@@ -1,7 +1,8 @@
 """Measuring answer quality on a question set, and calibrating the abstention threshold.
 
-A question's gold passage is named by a verbatim quote (``expect``), not by an id, so the
-set survives re-segmentation and reads like what a member would point at. A method is any
+A question's gold passage is named by a verbatim quote (``expect``; emphasis marks aside,
+as a reader sees the text), not by an id, so the set survives re-segmentation and reads
+like what a member would point at. A method is any
 function from a question to its ranked passages with scores, so the bot and its peers are
 measured on the same footing.
 """
