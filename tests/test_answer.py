@@ -1070,10 +1070,12 @@ def test_a_portuguese_question_on_portuguese_notes_meets_their_own_words(tmp_pat
     instead of becoming English words the notes never use."""
     notes = ("# Aula\n\n"
              "O treinamento leva semanas antes de começar a responder bem.\n\n"
-             "A avaliação usa um conjunto de teste separado, compilando a publicidade.\n")
+             "A avaliação usa um conjunto de teste separado, compilando a publicidade.\n\n"
+             "Os dados vêm dos clientes.\n")
     files = {"corpus/aula.md": notes,
              "thesaurus.yml": "synonyms:\n  portuguese:\n    treino: [training]\n"
-                              "    treinamento: [training]\n",
+                              "    treinamento: [training]\n    dados: [data]\n"
+                              "    clientes: [customers]\n",
              "jargon.yml": "terms: [compiler]\n",
              "config.yml": "language:\n  thesaurus: thesaurus.yml\n  jargon: jargon.yml\n"
                            "retrieval:\n  embedder: null\nanswer:\n  min_score: 0.0125\n"}
@@ -1085,5 +1087,10 @@ def test_a_portuguese_question_on_portuguese_notes_meets_their_own_words(tmp_pat
     # one of theirs is not it ("publicado" is not "publicidade")
     assert parser.terms(["compiler"]).terms == ["compil"]
     assert parser.terms(["publicado"]).terms != parser.terms(["publicidade"]).terms
+    # read backwards: a key of a short stem the notes write as it is ("dados"), and only
+    # an English word's own forms ("customers", not "customize", which one stem joins)
+    assert parser.terms(["data"]).terms == parser.terms(["dados"]).terms
+    assert parser.terms(["customers"]).terms == parser.terms(["clientes"]).terms
+    assert parser.terms(["customize"]).terms != parser.terms(["clientes"]).terms
     answer = knowledge.ask("quanto tempo o treino leva até os modelos começarem a responder?")
     assert answer.answered and answer.passages[0].passage.text.startswith("O treinamento")

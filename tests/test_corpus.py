@@ -267,6 +267,10 @@ def test_a_display_formula_belongs_to_the_paragraph_that_leads_to_it():
         ":eqlabel:`eq_risk`",
         "We never see the population.",
         "The weight is \\begin{aligned} w = p / q \\end{aligned} for each example."]
+    # not a formula: Markdown's escaped bracket, a "$$" that closes nothing
+    text = ("# N\n\nSee the paper.\n\n\\[1\\] Kaplan et al.\n\nFees are paid.\n\n"
+            "$$ amounts in USD.\n")
+    assert len(parse_document(text, "n", markdown=True).passages) == 4
 
 
 MD_NOTES = """# LLM notes

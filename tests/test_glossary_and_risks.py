@@ -297,6 +297,8 @@ We want more competent *generalists* that can perform many tasks at once.
 
 Há também a *mudança de conceito*, que surge quando os rótulos mudam de sentido.
 
+Usamos a *destilação*, que se baseia em um modelo maior.
+
 Hybrid memory integrates short-term and long-term memory. Robots that walk are rare.
 
 Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
@@ -359,6 +361,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a relative clause right after a term set off ("that", "que")
     ("generalists", "competent *generalists* that can perform many tasks"),
     ("mudança de conceito", "*mudança de conceito*, que surge quando"),
+    ("destilação", "*destilação*, que se baseia em"),
     # a sentence that opens with the term and a verb of what it is made of or does
     ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
@@ -644,7 +647,7 @@ def test_a_near_spelling_of_another_term_is_no_typo():
 
 
 @pytest.mark.parametrize("typed", ["transformers", "atenção", "robots", "baseline",
-                                   "fine-tuning"])
+                                   "fine-tuning", "modelo base"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
     ("and how"): neither says what the term is; nor does "that" after a term not set off
@@ -655,7 +658,9 @@ def test_a_concession_or_an_and_is_no_definition(typed):
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
                                 "importam.\n\nRobots that walk are rare.\n\nWe compared "
                                 "the *baseline* that the authors released with ours.\n\n"
-                                "Fine-tuning involves less compute than pretraining.\n")
+                                "Fine-tuning involves less compute than pretraining.\n\n"
+                                "Comparamos o *modelo base* que seus autores publicaram "
+                                "com o nosso.\n")
     assert not knowledge.define(typed).found
 
 

@@ -195,10 +195,12 @@ class Answerer:
         self._analysed: dict[int, tuple[list[str], list[str]]] = {}  # for _writes, in fit
         labelled = self._labelled()
         self.languages_ = self._languages(passages)
-        # The words of passages in another language than English (the index's stemmer's),
-        # which a question's words may meet by that language's stem.
+        # The words of documents not told to be English (the language the shipped index
+        # stems; Portuguese, or a glossary whose function words do not tell), which a
+        # question's words may meet by another language's stem or through the thesaurus
+        # read backwards.
         foreign = frozenset(w for p, language in zip(passages, self.languages_, strict=True)
-                            if language not in ("en", "") for w in words(p.text))
+                            if language != "en" for w in words(p.text))
         self.parser.fit(self.retriever.surface_words_, self.retriever.vocabulary, self._writes,
                         labelled, foreign)
         # Each document's own reading of questions, and the passages it scores.

@@ -92,7 +92,10 @@ _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na
 # whose subject is another ("the *baseline* that the authors released").
 _SET_OFF_RELATIVE = re.compile(
     rf"^[{re.escape(_MARKS)}]+\s*,?\s*(?:that|que)\s+(?!(?:the|a|an|this|these|those|we|"
-    r"they|it|i|you|he|she|o|os|as|um|uma|nos|eles|elas|ele|ela|eu|voce|voces|se)\s)")
+    r"they|it|i|you|he|she|our|their|its|his|her|my|your|some|many|most|all|each|every|no|"
+    r"o|os|as|um|uma|nos|eles|elas|ele|ela|eu|voce|voces|esse|essa|este|esta|isso|aquele|"
+    r"aquela|seu|sua|seus|suas|nosso|nossa|muitos|muitas|alguns|algumas|cada|todos|todas)"
+    r"\s)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
 

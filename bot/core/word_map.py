@@ -22,6 +22,8 @@ MIN_STEM_MATCH_LENGTH = 5
 # A stem matches a thesaurus key's only when it is this long and the word goes on past
 # what it shares with the key by at most so many letters (an inflection's ending).
 MIN_STEM, MAX_ENDING = 4, 4
+# What an English word's forms add to what they share.
+_ENGLISH_ENDINGS = frozenset(("", "s", "es", "d", "ed", "ing", "er", "ers"))
 
 
 class Mapped(NamedTuple):
@@ -64,10 +66,11 @@ class WordMapper:
     exact_ : every language's single-word keys -> what they stand for, met as typed.
     levels_ : per language, the stem of each of its single-word keys -> those keys, with
         what they stand for, met by a word's stem (``_synonyms``).
-    translations_ : index term of a word -> a word of another query language that the
-        thesaurus translates as it and that the corpus's text uses (of several, the
-        commonest in the corpus: lowest idf): the thesaurus read backwards. It stands for a
-        word the corpus lacks, and joins one it has as an added word.
+    translations_ : index term of an English word -> (idf, the English word, a word of
+        the notes in another language that the thesaurus translates as it, or an
+        inflection of one): the thesaurus read backwards. Of those whose English the
+        member's word inflects, the commonest stands for a word the corpus lacks, and
+        joins one it has as an added word.
     inflections_ : per other query language, the stem of each corpus word (its own
         text's, not a defined term's other names) -> those words with their terms: an
         unknown word meets the corpus's inflection of it ("começam", "começar").
@@ -123,10 +126,10 @@ class WordMapper:
                 if " " in k or len(v) != 1 or " " in v[0]:
                     continue
                 into = self.analyzer.term(v[0])
-                written = (_inflections_of(k, stemmer.stemWord(k), inflections)
-                           if len(k) >= MIN_STEM_MATCH_LENGTH  # a short word: as it is
-                           else [(k, foreign[k])] if k in foreign else [])
-                for surface, term in written:
+                written = dict([(k, foreign[k])] if k in foreign else [])
+                if len(k) >= MIN_STEM_MATCH_LENGTH:  # and its inflections in the notes
+                    written.update(_inflections_of(k, stemmer.stemWord(k), inflections))
+                for surface, term in written.items():
                     if into is not None and into != term:
                         self.translations_.setdefault(into, []).append(
                             (vocabulary[term], v[0], surface))
@@ -208,7 +211,7 @@ class WordMapper:
         commonest ("labels": "rótulos"; "customize" is not "customers": "clientes")."""
         found = [(idf, surface) for idf, english, surface
                  in self.translations_.get(self.analyzer.term(word) or "", ())
-                 if max(len(word), len(english)) - _shared(word, english) <= MAX_ENDING]
+                 if _inflects(word, english)]
         return min(found)[1] if found else None
 
     def _synonyms(self, word: str, stems: Sequence[str]) -> Words | None:
@@ -244,6 +247,14 @@ def _inflections_of(word: str, stem: str, inflections: Mapping[str, list[tuple[s
         return []
     return [(surface, term) for surface, term in inflections.get(stem, ())
             if max(len(word), len(surface)) - _shared(surface, word) <= MAX_ENDING]
+
+
+def _inflects(word: str, english: str) -> bool:
+    """Whether two English words are forms of one: past what they share, each goes on by
+    an inflection's ending at most ("labels", "label"; "trained", "training"; not
+    "customize", "customers", which one stem joins)."""
+    n = _shared(word, english)
+    return word[n:] in _ENGLISH_ENDINGS and english[n:] in _ENGLISH_ENDINGS
 
 
 def _shared(a: str, b: str) -> int:
