@@ -86,8 +86,8 @@ class QueryParser:
         terms one after another (a phrase); ``labelled``: terms of the vocabulary found only
         in the names a defined term is also known by (a glossary's aliases, Portuguese
         included), never in a passage's text or headings; ``foreign_words``: the words of
-        passages in another language than the index's (Portuguese notes), which a word may
-        meet by that language's stem or through the thesaurus read backwards."""
+        documents not told to be English (Portuguese notes), which a word may meet by
+        another language's stem or through the thesaurus read backwards."""
         stemmers = [(language, stemmer_for(language)) for language in self.languages]
         self.stemmers_ = [stemmer for _, stemmer in stemmers]
         corrections = {fold(k): fold(v) for k, v in self.corrections.items()}

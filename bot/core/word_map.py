@@ -71,9 +71,9 @@ class WordMapper:
         inflection of one): the thesaurus read backwards. Of those whose English the
         member's word inflects, the commonest stands for a word the corpus lacks, and
         joins one it has as an added word.
-    inflections_ : per other query language, the stem of each corpus word (its own
-        text's, not a defined term's other names) -> those words with their terms: an
-        unknown word meets the corpus's inflection of it ("começam", "começar").
+    inflections_ : per other query language, the stem of each word of the documents not
+        told to be English (not a defined term's other names) -> those words with their
+        terms: an unknown word meets the notes' inflection of it ("começam", "começar").
     jargon_terms_ : index terms of the field's single words: one the corpus lacks is kept as
         typed, never "repaired" into a corpus word.
     jargon_stems_ : stem -> jargon word, so that "perplexidade" is "perplexity".
@@ -91,8 +91,8 @@ class WordMapper:
             jargon_words: Collection[str], labelled: Collection[str] = frozenset(),
             foreign_words: Mapping[str, str] | None = None) -> Self:
         """``labelled``: terms of the vocabulary found only in the other names of a defined
-        term (``QueryParser.fit``); ``foreign_words``: the words of the corpus's passages in
-        another language than the index's (Portuguese notes) -> their terms."""
+        term (``QueryParser.fit``); ``foreign_words``: the words of documents not told to be
+        English (Portuguese notes) -> their terms."""
         self.vocabulary_ = vocabulary
         self.labelled_ = frozenset(labelled)
         single = {k: v for k, v in self.thesaurus.merged().items() if " " not in k}
@@ -105,7 +105,7 @@ class WordMapper:
                 if " " not in k:
                     stems.setdefault(stemmer.stemWord(k), []).append((k, v))
             self.levels_.append(stems)
-        # The words of the corpus's passages in another language, by that language's stem:
+        # The words of documents not told to be English, by another language's stem:
         # "começam" meets the notes' "começar", which the index's stemmer keeps apart.
         foreign = foreign_words or {}
         self.inflections_: list[dict[str, list[tuple[str, str]]]] = []
