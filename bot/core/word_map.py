@@ -156,8 +156,8 @@ class WordMapper:
             return Mapped((word, *also)) if term in self.labelled_ else Mapped((word,), also)
         if targets is not None:
             english = " ".join(targets).split()
-            if any(self.analyzer.term(w) in self.vocabulary_ or self.analyzer.term(w)
-                   in self.jargon_terms_ for w in english):
+            if any((t := self.analyzer.term(w)) in self.vocabulary_ or t in self.jargon_terms_
+                   for w in english):
                 return Mapped(tuple(english))
             # The corpus has none of the translation's words (Portuguese notes, "treino" ->
             # "training"): the word's inflection there, unless the thesaurus reads that
@@ -168,9 +168,10 @@ class WordMapper:
             return Mapped(tuple(inflected[:1] or theirs or english))
         translated = self._translated(word) if term is not None else None
         if translated is not None:
-            if not known or term in self.labelled_:
-                return Mapped((word, translated) if known else (translated,))
-            return Mapped((word,), (translated,))
+            if not known:
+                return Mapped((translated,))
+            return (Mapped((word, translated)) if term in self.labelled_
+                    else Mapped((word,), (translated,)))
         if not known:
             if term in self.jargon_terms_:  # the field's word: not a typo
                 return Mapped((word,))
