@@ -271,6 +271,39 @@ def test_a_name_of_one_letter_and_digits_is_asked_whole(tmp_path):
 
 
 @pytest.mark.parametrize("question", [
+    "what does the model see in one-shot prompting?",
+    "what does the model see in one shot prompting?",
+    "what does the model see in oneshot prompting?",
+])
+def test_a_hyphenated_pair_is_a_term_however_the_member_writes_it(tmp_path, question):
+    """"one-shot": "one" is a stop word, so its words alone are "shot" and the zero-shot
+    passage has as much of them; the pair, written as one word, tells them apart."""
+    notes = ("# Prompting\n\nIn zero-shot prompting the model sees no worked example at "
+             "all, only the instruction.\n\nIn one-shot prompting the model sees one worked "
+             "example before the task, which shows it the form an answer should take.\n")
+    knowledge = knowledge_of(tmp_path, {
+        "config.yml": "retrieval:\n  embedder: null\n"
+                      "language:\n  thesaurus: null\n  jargon: null\n",
+        "corpus/notes.md": notes})
+    answer = knowledge.ask(question)
+    assert answer.answered and answer.passages[0].passage.text.startswith("In one-shot")
+
+
+def test_a_closed_word_meets_the_corpus_s_hyphenated_one(tmp_path):
+    """The notes write "pre-trained", the member "pretrained": one word, not a word the
+    notes lack."""
+    notes = ("# Models\n\nT5 is pre-trained by filling in masked spans of text.\n\n"
+             "GPT reads text from left to right.\n")
+    knowledge = knowledge_of(tmp_path, {
+        "config.yml": "retrieval:\n  embedder: null\n  spelling_correction: false\n"
+                      "answer:\n  min_score: 0.5\n"
+                      "language:\n  thesaurus: null\n  jargon: null\n",
+        "corpus/notes.md": notes})
+    answer = knowledge.ask("how is T5 pretrained?")
+    assert answer.answered and answer.passages[0].passage.text.startswith("T5 is pre-trained")
+
+
+@pytest.mark.parametrize("question", [
     "what is this paper about?", "what does the article talk about", "overview of the paper",
     "o artigo fala sobre o quê?",
 ])

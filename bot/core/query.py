@@ -9,6 +9,7 @@ are, neither mapped nor "corrected": they are what shows a question is about som
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, Self
 
@@ -63,6 +64,9 @@ class QueryParser:
     phrases_ : the fitted ``PhraseMatcher``: thesaurus phrases, corrections of several
         words, and jargon phrases the corpus lacks or never writes together.
     stemmers_ : one Snowball stemmer per query language.
+    compounds_ : each word of the corpus -> its index term (``surface_words``, hyphenated
+        pairs written as one word among them: ``text.compounds``), where a question's two
+        words in a row are looked up joined.
     """
 
     def __init__(self, analyzer: Analyzer, *, thesaurus: Thesaurus | None = None,
@@ -103,6 +107,7 @@ class QueryParser:
                                        {w: surface_words[w] for w in foreign_words
                                         if w in surface_words})
         self._learned: dict[str, Word] = {}
+        self.compounds_ = surface_words
         phrases = self._phrases(corrections, vocabulary, writes)
         synonyms, labelled = self.thesaurus.merged(), frozenset(labelled)
 
@@ -140,9 +145,18 @@ class QueryParser:
         learned = [self._learned.get(token) or self._word(token) for token in tokens]
         own, added = self.phrases_.terms([w.key for w in learned], [w.terms for w in learned],
                                          [w.added for w in learned])
+        added += self._joined(tokens)
         if not added:
             return Query(own)
         return Query(own + added, frozenset(added).difference(own))
+
+    def _joined(self, tokens: Sequence[str]) -> list[str]:
+        """Terms of two words in a row that the corpus writes as one, hyphenated or closed
+        ("few shot" for "few-shot", "fine tuning" for "finetuning"): the pair's own term,
+        an alternative beside the member's words."""
+        compounds = self.compounds_
+        return [t for a, b in itertools.pairwise(tokens)
+                if len(a) > 1 and len(b) > 1 and (t := compounds.get(a + b)) is not None]
 
     def spelled(self, text: str) -> str:
         """The text's words as the corpus spells them (typos repaired), for a term that is

@@ -78,6 +78,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(_as_read(text)))
 
 
+# Two words joined by a hyphen ("few-shot", "fine-tuning"); not a longer chain
+# ("state-of-the-art", whose pairs "of-the", "the-art" are no terms).
+_HYPHENATED = re.compile(r"(?<![a-z0-9-])([a-z]+)-([a-z]+)(?![a-z0-9-])")
+
+
+def compounds(text: str) -> list[str]:
+    """The text's hyphenated pairs of words, each written as one word ("few-shot" is
+    "fewshot"): a term of its own beside its two words, where the first is often a stop
+    word ("few-shot", "one-shot", "in-context") or the pair means more than its words do.
+    A question's two words in a row meet it however they are written ("few shot",
+    "fewshot"), and so does a word the corpus writes closed ("fine tuning", "finetuning")."""
+    if "-" not in text:
+        return []
+    return [a + b for a, b in _HYPHENATED.findall(fold(_as_read(text)))]
+
+
 def has_words(text: str, n: int) -> bool:
     """Whether the text has at least n of ``words``'s words; it reads only as far as the
     n-th."""
