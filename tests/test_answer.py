@@ -928,6 +928,30 @@ def test_a_bare_name_in_a_list_is_no_answer_by_meaning_alone():
     assert said.ask("what about cats?").passages[0].passage.text.startswith("Cats sleep")
 
 
+@pytest.mark.parametrize("caption", [
+    "![A cat sleeping on a sofa, as cats sleep most of the day.](img/cat.png)",
+    "Figure 2: A cat sleeping on a sofa, as cats sleep most of the day.",
+])
+def test_a_figure_s_caption_ranks_below_the_text_that_says_as_much(caption):
+    """A caption describes a picture the quote cannot show: where the text says the same,
+    the text comes first; where only the caption does, it still answers."""
+    from bot.core.corpus import Corpus, parse_document
+
+    settings, _ = pet_notes()
+    text = "Cats sleep most of the day, and a kitten even more than an adult cat does."
+
+    def ask(notes):
+        return Knowledge.from_corpus(settings, Corpus((parse_document(
+            notes, "notes", markdown=True),)), embedder=TopicEmbedder()).ask(
+                "do cats sleep most of the day?")
+
+    money = "## Money\n\nTaxes pay for roads.\n"
+    both = ask(f"# Notes\n\n## Pets\n\n{caption}\n\n{text}\n\n{money}")
+    assert both.answered and both.passages[0].passage.text == text
+    alone = ask(f"# Notes\n\n## Pets\n\n{caption}\n\n{money}")
+    assert alone.answered and alone.passages[0].passage.text == caption
+
+
 @pytest.mark.parametrize("says_little", [
     "[Cats forum](https://cats.example.org/forum/kitten-care)",  # a link: two words seen
     "Why do cats sleep so much? And what should a kitten eat?",  # an exercise: questions

@@ -38,6 +38,11 @@ DENSE_POOL = 10
 # Found, it ranks at this share of its score: a passage that says something comes first.
 MIN_WORDS_BY_MEANING = 3
 BARE_WEIGHT = 0.5
+# A figure's caption ("![Pretraining BERT with masked language modeling…](…)", "Figure 3:
+# …") describes a picture a quote cannot show, in the words of the text that explains it:
+# it ranks at this share of its mixed score, so that the text comes first where both say it.
+CAPTION_WEIGHT = 0.5
+_CAPTION = re.compile(r"!\[[^\]]|(?:Figure|Fig\.|Figura)\s*\d+\s*[.:]")
 # What a reader sees of a link or a figure is its text or caption, not its address.
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://\S+")
 # A document's language is told from this many of its first characters.
@@ -149,7 +154,7 @@ class Answerer:
     bylines_ : rows of author lines, which answer only questions they cover whole.
     bare_ : rows of passages that say little (``_says_little``).
     rank_weights_ : each row's share of its mixed score in the ranking (``BARE_WEIGHT``
-        for a bare one, else 1).
+        for a bare one, ``CAPTION_WEIGHT`` for a figure's caption, else 1).
     languages_ : each row's language ("en", "pt"; "" when its document does not tell).
     offsets_ : a question's language -> each row's offset, where one is not 0.
     """
@@ -223,6 +228,8 @@ class Answerer:
         self.bylines_ = frozenset(i for i, p in enumerate(passages) if p.kind == "byline")
         self.bare_ = frozenset(i for i, p in enumerate(passages) if _says_little(p.text))
         self.rank_weights_ = np.ones(len(passages))
+        self.rank_weights_[[i for i, p in enumerate(passages)
+                            if _CAPTION.match(p.text) is not None]] = CAPTION_WEIGHT
         self.rank_weights_[list(self.bare_)] = BARE_WEIGHT
         # Per language a question may be asked in, each row's offset, worked out once.
         self.offsets_: dict[str, np.ndarray] = {}
