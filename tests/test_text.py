@@ -45,6 +45,14 @@ def test_a_passage_splits_on_punctuation_and_letters_from_digits():
     assert words(no_digits)[:7] == ["foundation", "models", "e", "g", "bert", "gpt", "emerged"]
 
 
+def test_a_number_written_in_groups_of_three_is_one_number():
+    """"1,000 tokens" answers "how many words is 1000 tokens?"; a list or a decimal comma
+    stays apart."""
+    assert words("750 words per 1,000 tokens, 1,600,000 images") == [
+        "750", "words", "per", "1000", "tokens", "1600000", "images"]
+    assert words("steps 1,2,3; 12,5%") == ["steps", "1", "2", "3", "12", "5"]
+
+
 def test_a_sentence_ends_after_the_citation_markers_that_close_it():
     """An encyclopedia writes its sources after the stop ("in 2016.[12] Later…"): the
     sentence ends there, markers kept, so /define and the highlight quote one sentence;

@@ -70,12 +70,20 @@ def _as_read(text: str) -> str:
     return _REFERENCE.sub(lambda m: html.unescape(m.group()), text) if "&" in text else text
 
 
+# A comma between a number's groups of three digits ("1,000 tokens", "1,600,000"), which
+# writes the same number as "1000".
+_GROUPED = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+
+
 def words(text: str) -> list[str]:
     """The text's words, folded: runs of letters, runs of digits, and one letter glued to
-    digits ("T5"). An HTML character reference is the character it stands for, as a reader
-    of the Markdown sees it: "&lt;cls&gt; token" is the words "cls token", not "lt cls gt
-    token"."""
-    return _WORD.findall(fold(_as_read(text)))
+    digits ("T5"); a number written in groups ("1,000") is one number. An HTML character
+    reference is the character it stands for, as a reader of the Markdown sees it: "&lt;cls&gt;
+    token" is the words "cls token", not "lt cls gt token"."""
+    folded = fold(_as_read(text))
+    if "," in folded:
+        folded = _GROUPED.sub("", folded)
+    return _WORD.findall(folded)
 
 
 # Two words joined by a hyphen ("few-shot", "fine-tuning"); not a longer chain
