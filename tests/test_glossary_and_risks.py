@@ -301,6 +301,11 @@ Usamos a *destilação*, que se baseia em um modelo maior.
 
 Hybrid memory integrates short-term and long-term memory. Robots that walk are rare.
 
+Mechanistic interpretability aims to reverse-engineer what a trained network computes.
+
+Às vezes só as entradas mudam. Os estatísticos chamam isso de *mudança covariável* porque
+as covariáveis mudam.
+
 Every prompt costs tokens. Tokenization is the splitting of text into those tokens.
 
 HuggingGPT - an agent that plans with an LLM.
@@ -364,6 +369,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("destilação", "*destilação*, que se baseia em"),
     # a sentence that opens with the term and a verb of what it is made of or does
     ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
+    ("mechanistic interpretability", "Mechanistic interpretability aims to reverse-engineer"),
+    # a verb of naming right before the term set off ("chamam isso de *X*")
+    ("mudança covariável", "Os estatísticos chamam isso de *mudança covariável*"),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
     ("temperature", "**Temperature.** A number that flattens"),  # the stop inside the bold
     # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"

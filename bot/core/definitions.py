@@ -6,10 +6,10 @@ holds the term is scored by the signs a reader goes by, and the best one is the 
 if it shows enough of them:
 
 - the term opens the sentence (after an article at most): the sentence is about it;
-- a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is made
-  of: "integrates", "consists of"): it says what the term is; fully when an article
-  follows ("is a", "are the") or the copula is of several words ("is like", "são como",
-  "consists of"), half otherwise ("are still", "integrates");
+- a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is
+  made of or for: "integrates", "consists of", "aims"): it says what the term is; fully
+  when an article follows ("is a", "are the") or the copula is of several words ("is
+  like", "são como", "consists of"), half otherwise ("are still", "integrates", "aims");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"; right after a term set off,
@@ -18,7 +18,8 @@ if it shows enough of them:
   ("Knowledge distillation (KD)", "…from human feedback, or RLHF,", "in-context learning,
   i.e., …"), or a colon or dash after the term that opens a list item
   (a glossary's "- Perplexity: how surprised a model is…"): the same, without a verb;
-- a word of defining stands near the term ("defining", "called", "referred", "chamado"),
+- a word of defining stands near the term ("defining", "called", "referred", "chamado",
+  "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
   sentence names it; so does a word that introduces a name right before the term ("the
   term X", "a.k.a. X");
