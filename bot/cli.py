@@ -60,6 +60,9 @@ def lookup_json(lookup: Lookup) -> dict[str, Any]:
         "suggestions": list(lookup.suggestions),
         "used_in": ({"id": lookup.used_in.id, "section": lookup.used_in.section,
                      "text": lookup.used_in.text} if lookup.used_in else None),
+        "elsewhere": [{"term": e.term, "definition": e.definition,
+                       "source": {"id": e.passage.id, "section": e.passage.section}}
+                      for e in lookup.elsewhere],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from functools import partial
 from itertools import product
@@ -209,13 +210,18 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
                           knowledge.answerer.min_score)
                 found, asked, invented = definitions_found(
                     [d for d in definitions if d.split == split],
-                    partial(_definition, knowledge))
+                    partial(_definition, knowledge,
+                            documents={d.id for d in alone.documents}))
                 out.write(f"| {reading.name} | {mode} | {split} | {_fmt(s.recall_at_1)} | "
                           f"{_fmt(s.recall_at_3)} | {_fmt(s.mrr)} | {_fmt(s.answered_rate)} | "
                           f"{_fmt(s.refused_rate)} | {_fmt(s.refused_at_90)} | "
                           f"{_fmt(s.pt_recall_at_3)} | {found}/{asked} ({invented}) |\n")
     out.write("\nalone: the reading's documents, the language resources (thesaurus, jargon); "
-              "added: the reading put in the configured corpus, with every data file.\n")
+              "added: the reading put in the configured corpus, with every data file. "
+              "/define: the reading's defined terms whose definition /define shows (the "
+              "first or another document's, one each), and in brackets the definitions it "
+              "quotes from the reading that are wrong or of a term the reading does not "
+              "define.\n")
     if risk_lines:
         out.write("\n/risks, with the reading's risk section named in risks.headings:\n"
                   + "".join(risk_lines))
@@ -255,6 +261,13 @@ def _dev_signals(knowledge: Knowledge,
     return signals
 
 
-def _definition(knowledge: Knowledge, term: str) -> str | None:
-    entry = knowledge.define(term).entry
-    return entry.definition if entry is not None else None
+def _definition(knowledge: Knowledge, term: str,
+                documents: Collection[str] | None = None) -> str | None:
+    """The definitions /define shows for the term (each document's, one per line), or
+    None; only those quoted from ``documents``, when given: a reading's questions judge
+    what the bot quotes from that reading (another document's definition of the term is
+    no invention, and the configured corpus is judged by its own questions)."""
+    lookup = knowledge.define(term)
+    shown = [e for e in (lookup.entry, *lookup.elsewhere) if e is not None
+             and (documents is None or e.passage.document in documents)]
+    return "\n".join(e.definition for e in shown) if shown else None

@@ -195,6 +195,10 @@ def render_not_covered(knowledge: Knowledge, answer: Answer) -> Reply:
     return Reply(embeds=[embed])
 
 
+# The room each other document's definition of a term gets under the first one.
+ELSEWHERE_LIMIT = 800
+
+
 def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
     if lookup.entry is None and lookup.used_in is not None:
         used = lookup.used_in
@@ -216,10 +220,15 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
     entry = lookup.entry
     note = "" if lookup.score >= 1.0 else "\n\n" + _(
         "Showing **{term}** (closest to what you typed).").format(term=entry.term)
+    # Other documents' definitions follow the first, each cited, each clipped to its share.
+    elsewhere = "".join(
+        "\n\n" + quoted(blockquote(other.definition), f"\n— {cite(knowledge, other.passage)}",
+                         ELSEWHERE_LIMIT) for other in lookup.elsewhere)
     return Reply(embeds=[Embed(
         title=entry.term,
         description=quoted(blockquote(entry.definition),
-                           f"\n— {cite(knowledge, entry.passage)}{note}"),
+                           f"\n— {cite(knowledge, entry.passage)}{note}",
+                           DESCRIPTION_LIMIT - len(elsewhere)) + elsewhere,
     )])
 
 

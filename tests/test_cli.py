@@ -64,7 +64,7 @@ def test_define_json_contract():
         "term": "emergnce", "found": True, "term_matched": "Emergence",
         "definition": data["definition"],
         "source": {"id": "foundation_models_summary#definitions-1", "section": "Definitions"},
-        "suggestions": [], "used_in": None,
+        "suggestions": [], "used_in": None, "elsewhere": [],  # one document defines it
     }
     assert data["definition"].startswith("Emergence means that")
     _, out = run("define", "backpropagation", "--json")

@@ -439,6 +439,34 @@ def test_a_reading_that_defines_the_words_typed_wins_over_another_names_entry(pr
     assert knowledge.define("fine-tuning").entry.term == "Fine-tuning"  # its own name
 
 
+def test_define_shows_how_each_document_defines_the_term(project):
+    """With notes added beside the summary, /define quotes the definition it finds and the
+    other document's, each cited with its document, whichever language it is typed in; a
+    term one document alone defines shows that one."""
+    from bot.render import render_definition, to_text
+
+    knowledge = with_notes(project, "aula.md", (
+        "# Aula\n\n## Ajuste fino\n\nO ajuste fino é um processo que treina um modelo "
+        "pré-treinado com dados do seu próprio domínio.\n"))
+    english = knowledge.define("fine-tuning")
+    assert english.entry.term == "Fine-tuning" and english.entry.passage.document != "aula"
+    assert [e.passage.document for e in english.elsewhere] == ["aula"]
+    portuguese = knowledge.define("ajuste fino")
+    assert portuguese.entry.passage.document == "aula"
+    assert [e.definition for e in portuguese.elsewhere] == [english.entry.definition]
+    shown = to_text(render_definition(knowledge, english))
+    assert shown.index("adapted to the downstream task") < shown.index("O ajuste fino é")
+    assert "Ajuste fino ¶1 · aula" in shown
+    assert knowledge.define("emergence").elsewhere == ()
+    # However long the definitions, the reply fits one embed and keeps every citation.
+    huge = dataclasses.replace(english, entry=dataclasses.replace(
+        english.entry, definition="word " * 2000), elsewhere=tuple(
+            dataclasses.replace(e, definition="palavra " * 2000) for e in english.elsewhere))
+    description = render_definition(knowledge, huge).embeds[0].description
+    assert len(description) <= 4096 and "· aula" in description
+    assert english.entry.passage.citation in description
+
+
 def test_define_suggests_and_completes_the_terms_any_reading_defines():
     """Autocomplete and a miss's suggestions offer the terms the notes define (a set-off
     term, a section's heading), not only the glossary's; a term's own words count: "a

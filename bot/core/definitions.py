@@ -187,10 +187,28 @@ class DefinitionFinder:
         passage that uses the term in the most sentences (the first among equals); only in
         the passages ``within``, when given (in their order, not the reading's)."""
         places = self._occurrences(term, within)
+        best, _ = self._best([*places, *self._occurrences(self._spelled_out(term), within)])
+        counts: dict[str, tuple[int, Passage]] = {}
+        for passage, *_ in places:
+            n, _ = counts.get(passage.id, (0, passage))
+            counts[passage.id] = (n + 1, passage)
+        used = max(counts.values(), key=lambda c: c[0])[1] if counts else None
+        return best, used
+
+    def look_up_each(self, term: str) -> dict[str, Defined]:
+        """Document id -> the sentence of that document that defines the term best (as
+        ``look_up`` chooses), for the documents that define it, in reading order."""
+        _, each = self._best([*self._occurrences(term),
+                              *self._occurrences(self._spelled_out(term))])
+        return each
+
+    def _best(self, places: Sequence[tuple[Passage, str, list[str], int, int]]
+              ) -> tuple[Defined | None, dict[str, Defined]]:
+        """The best definition among the places, and each document's best."""
         best: Defined | None = None
+        each: dict[str, Defined] = {}
         headed: set[tuple[str, ...]] = set()  # sections whose first use is already met
-        for passage, sentence, found, start, end in [
-                *places, *self._occurrences(self._spelled_out(term), within)]:
+        for passage, sentence, found, start, end in places:
             if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
                 continue
             score = self._score(sentence, found, start, end,
@@ -203,18 +221,16 @@ class DefinitionFinder:
                         passage.path[-1] if passage.path else "", found[start:end]):
                     score += HEADED
                     is_headed = True
+            if score < self.min_score:
+                continue
+            defined = Defined(sentence, passage, score, _as_written(sentence, found[start:end]))
             # Of two with as many signs, where the section named for the term begins says
             # more than a list item that names it among others ("- _X_ = how…").
-            if score >= self.min_score and (best is None or score > best.score or (
-                    score == best.score and is_headed and best.passage.kind == "item"
-                    and passage.kind != "item")):
-                best = Defined(sentence, passage, score, _as_written(sentence, found[start:end]))
-        counts: dict[str, tuple[int, Passage]] = {}
-        for passage, *_ in places:
-            n, _ = counts.get(passage.id, (0, passage))
-            counts[passage.id] = (n + 1, passage)
-        used = max(counts.values(), key=lambda c: c[0])[1] if counts else None
-        return best, used
+            if _better(defined, is_headed, best):
+                best = defined
+            if _better(defined, is_headed, each.get(passage.document)):
+                each[passage.document] = defined
+        return best, each
 
     def defined(self, terms: Iterable[str]) -> list[tuple[str, Defined]]:
         """The terms the reading defines, each with its definition (looked up as
@@ -334,6 +350,14 @@ class DefinitionFinder:
         if _set_off(sentence, found[start:end]):
             score += SET_OFF
         return score
+
+
+def _better(defined: Defined, headed: bool, best: Defined | None) -> bool:
+    """Whether a definition wins over the best one so far: more signs, or as many where
+    it opens the section its heading names (``headed``) and the best is a list item."""
+    return best is None or defined.score > best.score or (
+        defined.score == best.score and headed and best.passage.kind == "item"
+        and defined.passage.kind != "item")
 
 
 # A term the author sets off: up to four words in bold, italics or code, a letter first.

@@ -38,6 +38,7 @@ class Lookup:
     score: float = 0.0
     suggestions: tuple[str, ...] = field(default_factory=tuple)
     used_in: Passage | None = None  # not defined: the passage that uses the term most
+    elsewhere: tuple[GlossaryEntry, ...] = ()  # other documents' definitions of it
 
     @property
     def found(self) -> bool:

@@ -38,6 +38,9 @@ DEFINITION_POOL = 10
 # translated part by part only when it has at most this many parts.
 MAX_TRANSLATIONS = 12
 MAX_PARTS = 4
+# /define shows, beside the definition it found, those of at most this many other
+# documents: a group that reads several texts sees how each defines the term.
+MAX_ELSEWHERE = 2
 
 
 @dataclass(frozen=True)
@@ -164,13 +167,21 @@ class Knowledge:
                                best_sentence=sentence)
 
     def define(self, term: str) -> Lookup:
-        """What /define shows for the term (``_look_up``); a definition that announces a
-        list ("…follows a few criteria, such as:") comes with the list's items, which are
-        what it says."""
+        """What /define shows for the term (``_look_up``), and how other documents define
+        it (``_elsewhere``); a definition that announces a list ("…follows a few criteria,
+        such as:") comes with the list's items, which are what it says."""
         lookup = self._look_up(term)
         entry = lookup.entry
-        if entry is None or not entry.definition.endswith(":"):
+        if entry is None:
             return lookup
+        elsewhere = self._elsewhere(term, entry) if len(self.corpus.documents) > 1 else ()
+        return dataclasses.replace(lookup, entry=self._with_items(entry),
+                                   elsewhere=tuple(map(self._with_items, elsewhere)))
+
+    def _with_items(self, entry: GlossaryEntry) -> GlossaryEntry:
+        """The entry, with the items of the list its definition announces (ending in ":")."""
+        if not entry.definition.endswith(":"):
+            return entry
         passages = self.answerer.passages_
         at = next((i for i, p in enumerate(passages) if p is entry.passage), len(passages))
         items = []
@@ -180,9 +191,8 @@ class Knowledge:
                 break
             items.append(f"- {passage.text}")
         if not items:
-            return lookup
-        return dataclasses.replace(lookup, entry=dataclasses.replace(
-            entry, definition="\n".join((entry.definition, *items))))
+            return entry
+        return dataclasses.replace(entry, definition="\n".join((entry.definition, *items)))
 
     def _look_up(self, term: str) -> Lookup:
         """The lexicon's entry for the term (or a near spelling's), else the sentence of
@@ -221,6 +231,28 @@ class Knowledge:
         if lookup.found:
             return lookup
         return dataclasses.replace(lookup, used_in=used_in)
+
+    def _elsewhere(self, term: str, entry: GlossaryEntry) -> tuple[GlossaryEntry, ...]:
+        """The definitions of the term in other documents than the entry's: the lexicon's
+        entry of another document, or a sentence that shows the signs /define goes by
+        (``DefinitionFinder.look_up_each``); for the term as typed, as the entry names it,
+        or translated into the group's other language; at most ``MAX_ELSEWHERE``, in
+        reading order."""
+        found: dict[str, GlossaryEntry] = {}
+        names = dict.fromkeys([term, entry.term, *self._translations(term)])
+        for name in names:
+            kept = self.lexicon.entry(name)  # a document's curated entry, or one found
+            if kept is not None and kept.passage.document not in (
+                    entry.passage.document, *found) and kept.definition != entry.definition:
+                found[kept.passage.document] = kept
+            for document, defined in self.definitions.look_up_each(name).items():
+                if (document != entry.passage.document and document not in found
+                        and defined.sentence != entry.definition):
+                    found[document] = GlossaryEntry(clean_term(defined.term), defined.sentence,
+                                                    defined.passage)
+        order = {d.id: i for i, d in enumerate(self.corpus.documents)}
+        return tuple(sorted(found.values(), key=lambda e: order.get(e.passage.document, 0))
+                     )[:MAX_ELSEWHERE]
 
     def _translations(self, term: str) -> list[str]:
         """The term in the group's other language, by the thesaurus: its own entry's words
