@@ -150,13 +150,22 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
         return render_not_covered(knowledge, answer)
     shown = answer.passages[: show or len(answer.passages)]
     best = shown[0]
+    # A lead-in ("…is made of two blocks:") is shown with the items it announces.
+    items = knowledge.listed(best.passage)
+    text = "\n".join((_in_context(best.passage, answer.best_sentence),
+                      *(f"- {item.text}" for item in items)))
+    citation = cite(knowledge, best.passage)
+    if items and items[-1].section == best.passage.section:  # "Blocks ¶1–3"
+        at = citation.rfind(f" ¶{best.passage.number}") + len(f" ¶{best.passage.number}")
+        citation = f"{citation[:at]}–{items[-1].number}{citation[at:]}"
     embed = Embed(
         title=escape(answer.question.strip()),
-        description=quoted(_in_context(best.passage, answer.best_sentence),
-                           f"\n— **{cite(knowledge, best.passage)}**"),
+        description=quoted(text, f"\n— **{citation}**"),
         footer=_provenance(knowledge),
     )
     for ranked in shown[1:]:
+        if any(ranked.passage is item for item in items):
+            continue
         embed.fields.append((_("See also: {citation}").format(
             citation=cite(knowledge, ranked.passage)), ranked.passage.text))
     return Reply(embeds=[embed])

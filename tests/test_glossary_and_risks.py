@@ -583,6 +583,26 @@ def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question
     assert "Building agents" in shown  # the other passages follow
 
 
+@pytest.mark.parametrize("lead_in", ["The model is made of two blocks:", "**Two blocks**"])
+def test_an_answer_that_is_a_lead_in_shows_the_items_it_announces(lead_in):
+    """A line that announces a list says nothing alone: shown as the answer, its items
+    follow it, and the citation spans them."""
+    from bot.render import render_answer, to_text
+
+    notes = (f"# Notes\n\n## Architecture\n\n{lead_in}\n\n"
+             "- Encoder: reads the input and builds a representation of it.\n"
+             "- Decoder: writes the output from that representation.\n\n"
+             "## Training\n\nTraining takes weeks on many accelerators.\n")
+    knowledge = notes_knowledge(notes)
+    answer = knowledge.ask("what are the two blocks the model is made of?")
+    assert answer.passages[0].passage.text == lead_in
+    shown = to_text(render_answer(knowledge, answer))
+    assert "- Encoder: reads the input" in shown and "- Decoder: writes the output" in shown
+    assert "Architecture ¶1–3" in shown
+    other = knowledge.ask("how long does training take?")
+    assert "¶1–" not in to_text(render_answer(knowledge, other))  # a passage that announces none
+
+
 def test_a_question_too_long_is_refused_as_too_long_though_it_asks_what_a_term_is():
     from bot.core.answer import Status
 

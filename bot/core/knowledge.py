@@ -180,19 +180,30 @@ class Knowledge:
 
     def _with_items(self, entry: GlossaryEntry) -> GlossaryEntry:
         """The entry, with the items of the list its definition announces (ending in ":")."""
-        if not entry.definition.endswith(":"):
-            return entry
-        passages = self.answerer.passages_
-        at = next((i for i, p in enumerate(passages) if p is entry.passage), len(passages))
-        items = []
-        for passage in passages[at + 1:at + 1 + MAX_LISTED]:
-            if passage.kind != "item" or not passage.lead or not entry.definition.endswith(
-                    passage.lead):
-                break
-            items.append(f"- {passage.text}")
+        items = self.listed(entry.passage, entry.definition)
         if not items:
             return entry
-        return dataclasses.replace(entry, definition="\n".join((entry.definition, *items)))
+        return dataclasses.replace(entry, definition="\n".join(
+            (entry.definition, *(f"- {item.text}" for item in items))))
+
+    def listed(self, passage: Passage, announcing: str | None = None) -> tuple[Passage, ...]:
+        """The items (at most ``MAX_LISTED``) of the list that the passage announces: it
+        ends in ":" (or is one bold line), and the items right after it have that as their
+        lead. ``announcing``: the passage's sentence that must announce them (a
+        definition), its whole text by default. A lead-in alone ("O modelo é composto por
+        dois blocos:") says nothing without them."""
+        text = (passage.text if announcing is None else announcing).rstrip("*_ ")
+        if not text.endswith(":") and (announcing is not None
+                                       or not passage.text.startswith(("**", "__"))):
+            return ()
+        passages = self.answerer.passages_
+        at = self._rows.get(passage.id, len(passages))
+        items: list[Passage] = []
+        for after in passages[at + 1:at + 1 + MAX_LISTED]:
+            if after.kind != "item" or not after.lead or not text.endswith(after.lead):
+                break
+            items.append(after)
+        return tuple(items)
 
     def _look_up(self, term: str) -> Lookup:
         """The lexicon's entry for the term (or a near spelling's), else the sentence of
@@ -296,6 +307,11 @@ class Knowledge:
                     if len(translations) == MAX_TRANSLATIONS:
                         return translations
         return translations
+
+    @functools.cached_property
+    def _rows(self) -> dict[str, int]:
+        """Passage id -> its row in the index."""
+        return {p.id: i for i, p in enumerate(self.answerer.passages_)}
 
     @functools.cached_property
     def _thesaurus_both_ways(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
