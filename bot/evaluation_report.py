@@ -262,12 +262,11 @@ def _dev_signals(knowledge: Knowledge,
 
 
 def _definition(knowledge: Knowledge, term: str,
-                documents: Collection[str] | None = None) -> str | None:
-    """The definitions /define shows for the term (each document's, one per line), or
-    None; only those quoted from ``documents``, when given: a reading's questions judge
-    what the bot quotes from that reading (another document's definition of the term is
-    no invention, and the configured corpus is judged by its own questions)."""
+                documents: Collection[str] | None = None) -> list[str]:
+    """The definitions /define shows for the term (each document's); only those quoted
+    from ``documents``, when given: a reading's questions judge what the bot quotes from
+    that reading (another document's definition of the term is no invention, and the
+    configured corpus is judged by its own questions)."""
     lookup = knowledge.define(term)
-    shown = [e for e in (lookup.entry, *lookup.elsewhere) if e is not None
-             and (documents is None or e.passage.document in documents)]
-    return "\n".join(e.definition for e in shown) if shown else None
+    return [e.definition for e in (lookup.entry, *lookup.elsewhere) if e is not None
+            and (documents is None or e.passage.document in documents)]

@@ -229,15 +229,17 @@ def render_definition(knowledge: Knowledge, lookup: Lookup) -> Reply:
     entry = lookup.entry
     note = "" if lookup.score >= 1.0 else "\n\n" + _(
         "Showing **{term}** (closest to what you typed).").format(term=entry.term)
-    # Other documents' definitions follow the first, each cited, each clipped to its share.
+    # Other documents' definitions follow the first, each cited, each clipped to its share,
+    # under its own name where the document names the term otherwise ("Modelo de Fundação").
+    key = knowledge.glossary.key
     elsewhere = "".join(
-        "\n\n" + quoted(blockquote(other.definition), f"\n— {cite(knowledge, other.passage)}",
-                         ELSEWHERE_LIMIT) for other in lookup.elsewhere)
+        "\n\n" + ("" if key(other.term) == key(entry.term) else f"**{escape(other.term)}**\n")
+        + quoted(blockquote(other.definition), f"\n— {cite(knowledge, other.passage)}",
+                 ELSEWHERE_LIMIT) for other in lookup.elsewhere)
     return Reply(embeds=[Embed(
         title=entry.term,
-        description=quoted(blockquote(entry.definition),
-                           f"\n— {cite(knowledge, entry.passage)}{note}",
-                           DESCRIPTION_LIMIT - len(elsewhere)) + elsewhere,
+        description=quoted(blockquote(entry.definition), f"\n— {cite(knowledge, entry.passage)}",
+                           DESCRIPTION_LIMIT - len(elsewhere) - len(note)) + elsewhere + note,
     )])
 
 

@@ -287,6 +287,12 @@ def test_a_hyphenated_pair_is_a_term_however_the_member_writes_it(tmp_path, ques
         "corpus/notes.md": notes})
     answer = knowledge.ask(question)
     assert answer.answered and answer.passages[0].passage.text.startswith("In one-shot")
+    # Within one passage, the sentence that has the pair is the one highlighted.
+    both = knowledge_of(tmp_path / "both", {
+        "config.yml": "retrieval:\n  embedder: null\n"
+                      "language:\n  thesaurus: null\n  jargon: null\n",
+        "corpus/notes.md": notes.replace("\n\nIn one-shot", " In one-shot")})
+    assert both.ask(question).best_sentence.startswith("In one-shot")
 
 
 def test_a_closed_word_meets_the_corpus_s_hyphenated_one(tmp_path):
@@ -931,6 +937,7 @@ def test_a_bare_name_in_a_list_is_no_answer_by_meaning_alone():
 @pytest.mark.parametrize("caption", [
     "![A cat sleeping on a sofa, as cats sleep most of the day.](img/cat.png)",
     "Figure 2: A cat sleeping on a sofa, as cats sleep most of the day.",
+    "**FIGURE 2.** A cat sleeping on a sofa, as cats sleep most of the day.",
 ])
 def test_a_figure_s_caption_ranks_below_the_text_that_says_as_much(caption):
     """A caption describes a picture the quote cannot show: where the text says the same,

@@ -467,6 +467,32 @@ def test_define_shows_how_each_document_defines_the_term(project):
     assert english.entry.passage.citation in description
 
 
+def test_another_document_s_definition_is_its_curated_one_and_of_the_very_term(project):
+    """A document's curated entry is what /define quotes of it, not a sentence of its that
+    merely shows the signs; a term typed short of a glossary term ("representation" for
+    "Representation learning") gets no other document's definition of the typed word; the
+    same sentence in two documents is quoted once."""
+    notes = ("# Notes\n\n## Adapting\n\nFine-tuning is a word people overuse in blog "
+             "posts.\n\nFine-tuning trains a pretrained model further on data of the task "
+             "at hand.\n\n## Words\n\nA representation is a list of numbers that stands "
+             "for a word.\n")
+    (project / "corpus" / "notes.yml").write_text(
+        "glossary:\n  entries:\n    - term: Fine-tuning\n"
+        "      quote: trains a pretrained model further on data of the task at hand\n",
+        encoding="utf-8")
+    (project / "corpus" / "copy.md").write_text(notes.replace("# Notes", "# Copy"),
+                                                encoding="utf-8")
+    knowledge = with_notes(project, "notes.md", notes)
+    lookup = knowledge.define("fine-tuning")
+    assert lookup.entry.passage.document == "foundation_models_summary"
+    quoted = {e.passage.document: e.definition for e in lookup.elsewhere}
+    assert quoted["notes"].startswith("Fine-tuning trains a pretrained model")
+    assert "copy" not in quoted or quoted["copy"] != quoted["notes"]  # not twice
+    short = knowledge.define("representation")
+    assert short.entry.term == "Representation learning" and short.score < 1.0
+    assert not any("list of numbers" in e.definition for e in short.elsewhere)
+
+
 def test_define_suggests_and_completes_the_terms_any_reading_defines():
     """Autocomplete and a miss's suggestions offer the terms the notes define (a set-off
     term, a section's heading), not only the glossary's; a term's own words count: "a

@@ -107,8 +107,13 @@ def test_a_quote_is_found_as_a_reader_sees_it_emphasis_aside():
     question = Question("risco empirico?", ("O risco empírico é uma perda média",), "dev", "pt")
     assert gold_rank(question, [(passage, 1.0)]) == 1
     define = DefinitionQuestion("risco empirico", "O risco empírico é uma perda", "dev")
-    assert definitions_found([define], lambda term: passage.text) == (1, 1, 0)
-    assert definitions_found([define], lambda term: "O risco é outra coisa.") == (0, 1, 1)
+    assert definitions_found([define], lambda term: [passage.text]) == (1, 1, 0)
+    assert definitions_found([define], lambda term: ["O risco é outra coisa."]) == (0, 1, 1)
+    # Each definition shown is judged on its own: the right one beside a wrong one is found,
+    # and the wrong one counts.
+    assert definitions_found([define], lambda term: ["O risco é outra coisa.", passage.text]
+                             ) == (1, 1, 1)
+    assert definitions_found([define], lambda term: []) == (0, 1, 0)
 
 
 def test_every_reading_of_the_dev_set_is_scored_alone_and_added(capsys, monkeypatch):

@@ -52,6 +52,7 @@ def test_a_number_written_in_groups_of_three_is_one_number():
     assert words("750 words per 1,000 tokens, 1,600,000 images") == [
         "750", "words", "per", "1000", "tokens", "1600000", "images"]
     assert words("steps 1,2,3; 12,5%") == ["steps", "1", "2", "3", "12", "5"]
+    assert has_words("1,000 tokens", 2) and not has_words("1,000 tokens", 3)
 
 
 def test_a_sentence_ends_after_the_citation_markers_that_close_it():

@@ -22,7 +22,7 @@ from bot.core.dense import DenseIndex
 from bot.core.index import Hit, TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import Query, QueryParser
-from bot.core.text import detect_language, has_words, split_sentences, words
+from bot.core.text import compounds, detect_language, has_words, split_sentences, words
 
 HEADING_MATCH_SHARE = 0.6
 # The byline ("Author: …") is three words long, so any question that names the author, or
@@ -42,7 +42,7 @@ BARE_WEIGHT = 0.5
 # …") describes a picture a quote cannot show, in the words of the text that explains it:
 # it ranks at this share of its mixed score, so that the text comes first where both say it.
 CAPTION_WEIGHT = 0.5
-_CAPTION = re.compile(r"!\[[^\]]|(?:Figure|Fig\.|Figura)\s*\d+\s*[.:]")
+_CAPTION = re.compile(r"!\[[^\]]|[*_]*(?i:figure|fig\.|figura)\s*\d+\s*[.:]")
 # What a reader sees of a link or a figure is its text or caption, not its address.
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://\S+")
 # A document's language is told from this many of its first characters.
@@ -456,7 +456,8 @@ class Answerer:
         word) without analysing it again."""
         term = self.retriever.surface_words_.get
         text = self.passages_[index].text
-        return tuple((s, frozenset([t for w in words(s) if (t := term(w)) is not None]))
+        return tuple((s, frozenset([t for w in (*words(s), *compounds(s))
+                                    if (t := term(w)) is not None]))
                      for s in split_sentences(text))
 
     def _best_sentence(self, index: int, weights: Mapping[str, float]) -> str | None:

@@ -197,7 +197,8 @@ class DefinitionFinder:
 
     def look_up_each(self, term: str) -> dict[str, Defined]:
         """Document id -> the sentence of that document that defines the term best (as
-        ``look_up`` chooses), for the documents that define it, in reading order."""
+        ``look_up`` chooses), in reading order; among the first ``MAX_PASSAGES`` passages
+        that hold the term, as ``look_up`` reads."""
         _, each = self._best([*self._occurrences(term),
                               *self._occurrences(self._spelled_out(term))])
         return each

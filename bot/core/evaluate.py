@@ -77,20 +77,21 @@ def risks_listed(question: RiskQuestion, titles: Sequence[str]) -> bool:
 
 
 def definitions_found(questions: Sequence[DefinitionQuestion],
-                      lookup: Callable[[str], str | None]) -> tuple[int, int, int]:
-    """(defined terms whose definition is found, defined terms asked, definitions given
-    that are wrong or invented). ``lookup`` gives the definition /define shows, or None."""
+                      lookup: Callable[[str], Sequence[str]]) -> tuple[int, int, int]:
+    """(defined terms whose definition is found, defined terms asked, terms given a
+    definition that is wrong or invented). ``lookup`` gives the definitions /define shows
+    (one per document; none when it shows none), each judged on its own: a term is found
+    when one of them is the expected one, and counts as wrong when another is not."""
     found = asked = invented = 0
     for question in questions:
-        definition = lookup(question.term)
+        definitions = lookup(question.term)
         if question.expect is None:
-            invented += definition is not None
+            invented += bool(definitions)
             continue
         asked += 1
-        if definition is not None and _seen(question.expect) in _seen(definition):
-            found += 1
-        elif definition is not None:
-            invented += 1
+        right = [_seen(question.expect) in _seen(d) for d in definitions]
+        found += any(right)
+        invented += not all(right)
     return found, asked, invented
 
 

@@ -71,6 +71,9 @@ class Glossary:
     entries_ : every entry, by term in alphabetical order.
     found_ : the entries ``with_found`` added (none when fitted).
     keys_ : each entry's term and aliases by ``key`` -> the entry.
+    each_ : each term's ``key`` -> every document's own entry for it (its curated one, else
+        the first its text defines by a pattern), in reading order: ``entries_`` keeps the
+        first of them.
     names_ : each entry's term and aliases as words -> the entry (typos are matched here).
     """
 
@@ -89,6 +92,8 @@ class Glossary:
         if any("term" not in c.groupindex for c in compiled):
             raise ValueError("glossary.patterns: every pattern needs a named group (?P<term>…)")
         found: dict[str, GlossaryEntry] = {}
+        # Each document's own entry of a term, its curated one over one found by a pattern.
+        each: dict[str, dict[str, GlossaryEntry]] = {}
         for passage in corpus.passages:
             lines = sentence_lines(passage.text)
             for pattern in compiled:
@@ -97,6 +102,7 @@ class Glossary:
                     end = lines.find("\n", match.start())
                     sentence = lines[start:end if end >= 0 else len(lines)]
                     self._add(found, clean_term(match.group("term")), sentence, passage)
+                    self._add_each(each, clean_term(match.group("term")), sentence, passage)
         present = {d.id for d in corpus.documents}  # another document's data touches nothing
         curated_here = {doc: c for doc, c in self.curated.items() if doc in present}
         for document, curated in curated_here.items():
@@ -108,6 +114,7 @@ class Glossary:
                 sentence = next((s for s in split_sentences(quoted.text)
                                  if " ".join(words(quote)) in " ".join(words(s))), quote)
                 self._add(found, term, sentence, quoted)
+                self._add_each(each, term, sentence, quoted, curated=True)
         found_terms = [e.term for e in found.values()]
         for document, curated in curated_here.items():
             for term, names in curated.aliases.items():
@@ -119,8 +126,27 @@ class Glossary:
                 found[self.key(term)] = GlossaryEntry(entry.term, entry.definition,
                                                       entry.passage, entry.aliases + names)
         self.found_: tuple[GlossaryEntry, ...] = ()
+        self.each_ = {key: tuple(by_document.values()) for key, by_document in each.items()}
         self._index(found.values())
         return self
+
+    def _add_each(self, each: dict[str, dict[str, GlossaryEntry]], term: str, sentence: str,
+                  passage: Passage, curated: bool = False) -> None:
+        """Keep a document's first definition of a term, or its curated one."""
+        first = words(term)[:1]
+        if not first or self.analyzer.term(first[0]) is None:
+            return
+        by_document = each.setdefault(self.key(term), {})
+        if curated or passage.document not in by_document:
+            by_document[passage.document] = GlossaryEntry(term, sentence, passage)
+
+    def each(self, name: str) -> tuple[GlossaryEntry, ...]:
+        """Every document's own entry for a term (its curated one, else the first its text
+        defines by a pattern), in reading order; the other names of an entry are its
+        document's (``keys_``)."""
+        entry = self.entry(name)
+        key = self.key(entry.term) if entry is not None else self.key(name)
+        return self.each_.get(key, ()) if words(name) else ()
 
     def _index(self, entries: Iterable[GlossaryEntry]) -> None:
         self.entries_ = tuple(sorted(entries, key=lambda e: fold(e.term)))

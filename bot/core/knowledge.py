@@ -27,7 +27,7 @@ from bot.core.query import QueryParser, jargon_terms
 from bot.core.quiz import QuizMaker
 from bot.core.resources import DocumentData, Resources, Thesaurus
 from bot.core.risks import Risk, list_risks
-from bot.core.text import Analyzer, words
+from bot.core.text import Analyzer, squash, words
 
 # A definition that announces a list is shown with at most this many of its items.
 MAX_LISTED = 10
@@ -174,7 +174,7 @@ class Knowledge:
         entry = lookup.entry
         if entry is None:
             return lookup
-        elsewhere = self._elsewhere(term, entry) if len(self.corpus.documents) > 1 else ()
+        elsewhere = self._elsewhere(term, lookup) if len(self.corpus.documents) > 1 else ()
         return dataclasses.replace(lookup, entry=self._with_items(entry),
                                    elsewhere=tuple(map(self._with_items, elsewhere)))
 
@@ -243,24 +243,38 @@ class Knowledge:
             return lookup
         return dataclasses.replace(lookup, used_in=used_in)
 
-    def _elsewhere(self, term: str, entry: GlossaryEntry) -> tuple[GlossaryEntry, ...]:
-        """The definitions of the term in other documents than the entry's: the lexicon's
-        entry of another document, or a sentence that shows the signs /define goes by
-        (``DefinitionFinder.look_up_each``); for the term as typed, as the entry names it,
-        or translated into the group's other language; at most ``MAX_ELSEWHERE``, in
-        reading order."""
+    def _elsewhere(self, term: str, lookup: Lookup) -> tuple[GlossaryEntry, ...]:
+        """The definitions of the term in other documents than the entry's: each
+        document's own glossary entry (curated, or found by a pattern), else a sentence
+        that shows the signs /define goes by (``DefinitionFinder.look_up_each``); for the
+        entry's names, translated into the group's other language too, and for the term as
+        typed when the entry is the very term (not a near spelling: "representation" is no
+        name of "Representation learning"). One per document, none quoting what another
+        shows, at most ``MAX_ELSEWHERE``, in reading order."""
+        entry = lookup.entry
+        assert entry is not None
+        typed = [term] if lookup.score >= 1.0 else []
+        names = [*typed, entry.term, *entry.aliases]
+        key = self.glossary.key
+        names = list({key(n): n for n in [*names, *(t for n in [*typed, entry.term]
+                                                    for t in self._translations(n))]
+                      if words(n)}.values())
         found: dict[str, GlossaryEntry] = {}
-        names = dict.fromkeys([term, entry.term, *self._translations(term)])
+        shown = {squash(entry.definition)}
+
+        def keep(candidate: GlossaryEntry) -> None:
+            document, quote = candidate.passage.document, squash(candidate.definition)
+            if document != entry.passage.document and document not in found and (
+                    quote not in shown):
+                found[document] = candidate
+                shown.add(quote)
+
+        for name in names:  # a document's own entries first, for every name
+            for other in self.glossary.each(name):
+                keep(other)
         for name in names:
-            kept = self.lexicon.entry(name)  # a document's curated entry, or one found
-            if kept is not None and kept.passage.document not in (
-                    entry.passage.document, *found) and kept.definition != entry.definition:
-                found[kept.passage.document] = kept
-            for document, defined in self.definitions.look_up_each(name).items():
-                if (document != entry.passage.document and document not in found
-                        and defined.sentence != entry.definition):
-                    found[document] = GlossaryEntry(clean_term(defined.term), defined.sentence,
-                                                    defined.passage)
+            for defined in self.definitions.look_up_each(name).values():
+                keep(GlossaryEntry(clean_term(defined.term), defined.sentence, defined.passage))
         order = {d.id: i for i, d in enumerate(self.corpus.documents)}
         return tuple(sorted(found.values(), key=lambda e: order.get(e.passage.document, 0))
                      )[:MAX_ELSEWHERE]

@@ -105,7 +105,10 @@ def compounds(text: str) -> list[str]:
 def has_words(text: str, n: int) -> bool:
     """Whether the text has at least n of ``words``'s words; it reads only as far as the
     n-th."""
-    return len(list(itertools.islice(_WORD.finditer(fold(_as_read(text))), n))) == n
+    folded = fold(_as_read(text))
+    if "," in folded:
+        folded = _GROUPED.sub("", folded)
+    return len(list(itertools.islice(_WORD.finditer(folded), n))) == n
 
 
 def squash(text: str) -> str:

@@ -82,11 +82,15 @@ async def test_ask_answers_with_cited_passages_and_buttons(
     assert no_pings(reply.data)
     answer = knowledge.ask(MANY)
     best, *others = [r.passage for r in answer.passages]
+    listed = knowledge.listed(best)  # a lead-in's items are quoted under it, not again
     embed = reply.embeds[0]
     assert embed["title"] == MANY
     assert answer.best_sentence and f"**{answer.best_sentence}**" in embed["description"]
-    assert embed["description"].endswith(f"— **{best.citation}**")
-    assert [f["name"] for f in embed["fields"]] == [f"See also: {p.citation}" for p in others]
+    span = f"–{listed[-1].number}" if listed else ""
+    assert embed["description"].endswith(f"— **{best.citation}{span}**")
+    assert all(f"- {item.text}" in embed["description"] for item in listed)
+    assert [f["name"] for f in embed["fields"]] == [
+        f"See also: {p.citation}" for p in others if p not in listed]
     assert embed["footer"]["text"].startswith("Verbatim from")
     ids = custom_ids(reply.message)
     assert len(ids) == 2 and all(len(i) <= 100 for i in ids)
@@ -106,7 +110,13 @@ async def test_more_passages_and_whole_paragraph(
     server: FakeDiscord, bot: StudyBot, knowledge: Knowledge
 ) -> None:
     top_k = knowledge.answerer.top_k
-    shown, more_shown = (len(knowledge.ask(MANY, k).passages) for k in (top_k, top_k + 3))
+
+    def quoted(k: int) -> int:
+        """Passages a reply quotes: a lead-in's items, shown under it, once."""
+        passages = [r.passage for r in knowledge.ask(MANY, k).passages]
+        return len([p for p in passages if p not in knowledge.listed(passages[0])])
+
+    shown, more_shown = quoted(top_k), quoted(top_k + 3)
     assert more_shown > shown, "precondition: the corpus has more passages for MANY"
     _, reply = await ask(server, MANY, user="alice")
     message = reply.message
