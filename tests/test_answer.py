@@ -246,11 +246,25 @@ def test_a_number_question_looks_past_the_first_k_for_a_passage_with_a_number(co
     ("It used 2000 GPUs.", True), ("By the end of 2018: BERT.", False),
     ("[Vaswani et al. 2017] showed it", False), ("Around 2013 (word embeddings)", False),
     ("in the 1990s: features", False), ("GPT-3 and T5", False), ("Em 2019 o modelo", False),
+    ("**Maio de 2020**, GPT-3, uma versão maior", False),  # a year in bold
 ])
 def test_what_counts_as_giving_a_number(text, gives):
     from bot.core.numbers import NumberQuestions
 
     assert NumberQuestions(["how many"], ["dozen"]).gives_number(text) is gives
+
+
+def test_the_portuguese_article_gives_no_number():
+    """"um", "uma" are Portuguese's "a", "an" before they are "one": with them among the
+    number words, nearly every Portuguese passage would answer "quantos…?"."""
+    from bot.core.numbers import NumberQuestions
+
+    from .conftest import ROOT
+
+    answer = load_settings(ROOT / "config.yml").answer
+    numbers = NumberQuestions(answer.number_cues, answer.number_words)
+    assert not numbers.gives_number("GPT-3, uma versão ainda maior da GPT-2")
+    assert numbers.gives_number("O modelo tem dois blocos e mil camadas")
 
 
 def test_a_name_with_a_digit_is_not_a_number(knowledge):

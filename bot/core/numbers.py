@@ -19,8 +19,8 @@ from bot.core.text import Cues, fold, words
 # "GPT-3" or "T5", which says which model.
 _NUMBER = re.compile(r"(?<![\w-])\d+")
 # Nor a year, which says when: 19xx or 20xx that closes a clause or a citation ("By the end
-# of 2018:", "[Vaswani et al. 2017]"), names a decade ("the 1990s") or follows a word of time
-# ("Around 2013 (word embeddings)").
+# of 2018:", "[Vaswani et al. 2017]", in bold or italics too: "**Maio de 2020**,"), names a
+# decade ("the 1990s") or follows a word of time ("Around 2013 (word embeddings)").
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_AFTER = frozenset(("", "s", ")", "]", ",", ".", ";", ":"))
 _YEAR_BEFORE = re.compile(
@@ -64,4 +64,5 @@ def _is_year(text: str, number: re.Match[str]) -> bool:
         return False
     start, end = number.span()
     before = fold(text[max(0, start - 20):start])
-    return text[end:end + 1] in _YEAR_AFTER or bool(_YEAR_BEFORE.search(before))
+    after = text[end:end + 3].lstrip("*_")[:1]  # a year in bold or italics: "**Maio de 2020**,"
+    return after in _YEAR_AFTER or bool(_YEAR_BEFORE.search(before))
