@@ -72,8 +72,8 @@ class Glossary:
     found_ : the entries ``with_found`` added (none when fitted).
     keys_ : each entry's term and aliases by ``key`` -> the entry.
     each_ : each term's ``key`` -> every document's own entry for it (its curated one, else
-        the first its text defines by a pattern), in reading order: ``entries_`` keeps the
-        first of them.
+        the first its text defines by a pattern), one per document: ``entries_`` keeps the
+        first found of them.
     names_ : each entry's term and aliases as words -> the entry (typos are matched here).
     """
 
@@ -142,8 +142,8 @@ class Glossary:
 
     def each(self, name: str) -> tuple[GlossaryEntry, ...]:
         """Every document's own entry for a term (its curated one, else the first its text
-        defines by a pattern), in reading order; the other names of an entry are its
-        document's (``keys_``)."""
+        defines by a pattern), one per document; a name of an entry (an alias) stands for
+        the entry's term (``keys_``)."""
         entry = self.entry(name)
         key = self.key(entry.term) if entry is not None else self.key(name)
         return self.each_.get(key, ()) if words(name) else ()
