@@ -112,6 +112,31 @@ def cite(knowledge: Knowledge, passage: Passage) -> str:
     return passage.citation
 
 
+def cite_span(knowledge: Knowledge, first: Passage, items: Sequence[Passage]) -> str:
+    """A passage's citation, spanning the items quoted under it ("Blocks ¶1–3", "Method
+    ¶1–3, pp. 3–4")."""
+    last = items[-1] if items else first
+    if last is first or last.section != first.section or last.document != first.document:
+        return cite(knowledge, first)
+    pages = ("" if first.page is None else f", p. {first.page}" if last.page in (
+        None, first.page) else f", pp. {first.page}–{last.page}")
+    span = f"{first.section} ¶{first.number}–{last.number}{pages}"
+    return f"{span} · {first.document}" if len(knowledge.corpus.documents) > 1 else span
+
+
+def listed_under(knowledge: Knowledge, answer: Answer) -> tuple[Passage, ...]:
+    """The items an answer quotes under its best passage: those of the list it announces
+    ("…is made of two blocks:", ``Knowledge.listed``), when the sentence it highlights is
+    the lead-in (its last) or none is: a lead-in says nothing without them, and a passage
+    that answers by another of its sentences is not about its list."""
+    if not answer.answered or not answer.passages:
+        return ()
+    best, sentence = answer.passages[0].passage, answer.best_sentence
+    if sentence is not None and not best.text.rstrip().endswith(sentence.rstrip()):
+        return ()
+    return knowledge.listed(best)
+
+
 def blockquote(text: str) -> str:
     """The text as a Markdown quote, every line of it ("> " alone marks only the first)."""
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
@@ -150,17 +175,12 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
         return render_not_covered(knowledge, answer)
     shown = answer.passages[: show or len(answer.passages)]
     best = shown[0]
-    # A lead-in ("…is made of two blocks:") is shown with the items it announces.
-    items = knowledge.listed(best.passage)
+    items = listed_under(knowledge, answer)
     text = "\n".join((_in_context(best.passage, answer.best_sentence),
                       *(f"- {item.text}" for item in items)))
-    citation = cite(knowledge, best.passage)
-    if items and items[-1].section == best.passage.section:  # "Blocks ¶1–3"
-        at = citation.rfind(f" ¶{best.passage.number}") + len(f" ¶{best.passage.number}")
-        citation = f"{citation[:at]}–{items[-1].number}{citation[at:]}"
     embed = Embed(
         title=escape(answer.question.strip()),
-        description=quoted(text, f"\n— **{citation}**"),
+        description=quoted(text, f"\n— **{cite_span(knowledge, best.passage, items)}**"),
         footer=_provenance(knowledge),
     )
     for ranked in shown[1:]:

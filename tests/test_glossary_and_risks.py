@@ -480,14 +480,21 @@ def test_another_document_s_definition_is_its_curated_one_and_of_the_very_term(p
         "glossary:\n  entries:\n    - term: Fine-tuning\n"
         "      quote: trains a pretrained model further on data of the task at hand\n",
         encoding="utf-8")
-    (project / "corpus" / "copy.md").write_text(notes.replace("# Notes", "# Copy"),
-                                                encoding="utf-8")
+    (project / "corpus" / "copy.md").write_text(
+        "# Copy\n\n## Adapting\n\nFine-tuning trains a pretrained model further on data of "
+        "the task at hand.\n\n## Pretraining\n\nPretraining is the first training of a "
+        "model, on a large corpus.\n", encoding="utf-8")
     knowledge = with_notes(project, "notes.md", notes)
     lookup = knowledge.define("fine-tuning")
     assert lookup.entry.passage.document == "foundation_models_summary"
     quoted = {e.passage.document: e.definition for e in lookup.elsewhere}
     assert quoted["notes"].startswith("Fine-tuning trains a pretrained model")
-    assert "copy" not in quoted or quoted["copy"] != quoted["notes"]  # not twice
+    assert "copy" not in quoted  # the same sentence as the notes': not twice
+    # The summary's aliases of "Surrogate task" ("pretraining") were written for its
+    # members to type: they do not make another document's "Pretraining" its definition.
+    surrogate = knowledge.define("surrogate task")
+    assert surrogate.found and not any("Pretraining is" in e.definition
+                                       for e in surrogate.elsewhere)
     short = knowledge.define("representation")
     assert short.entry.term == "Representation learning" and short.score < 1.0
     assert not any("list of numbers" in e.definition for e in short.elsewhere)
@@ -627,6 +634,25 @@ def test_an_answer_that_is_a_lead_in_shows_the_items_it_announces(lead_in):
     assert "Architecture ¶1–3" in shown
     other = knowledge.ask("how long does training take?")
     assert "¶1–" not in to_text(render_answer(knowledge, other))  # a passage that announces none
+    # A passage that answers by another of its sentences is not about the list it announces.
+    knowledge = notes_knowledge(notes.replace(
+        lead_in, f"Encoders were first used for translation in 2017. {lead_in}"))
+    answer = knowledge.ask("when were encoders first used for translation?")
+    assert answer.best_sentence.startswith("Encoders were first used")
+    assert "- Decoder" not in to_text(render_answer(knowledge, answer))
+
+
+def test_a_span_of_items_is_cited_by_its_paragraphs_and_pages():
+    from bot.core.corpus import Passage
+    from bot.render import cite_span
+
+    knowledge = notes_knowledge("# Notes\n\n## Method\n\nText.\n")
+    lead = Passage("d#m-1", "d", "Method", ("Method",), 1, "Two steps:", page=3)
+    items = [Passage(f"d#m-{n}", "d", "Method", ("Method",), n, "A step.", "item", "Two steps:",
+                     page=page) for n, page in ((2, 3), (3, 4))]
+    assert cite_span(knowledge, lead, items) == "Method ¶1–3, pp. 3–4"
+    assert cite_span(knowledge, lead, items[:1]) == "Method ¶1–2, p. 3"
+    assert cite_span(knowledge, lead, []) == lead.citation
 
 
 def test_a_question_too_long_is_refused_as_too_long_though_it_asks_what_a_term_is():

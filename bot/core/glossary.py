@@ -142,11 +142,13 @@ class Glossary:
 
     def each(self, name: str) -> tuple[GlossaryEntry, ...]:
         """Every document's own entry for a term (its curated one, else the first its text
-        defines by a pattern), one per document; a name of an entry (an alias) stands for
-        the entry's term (``keys_``)."""
+        defines by a pattern): those of the name itself and, where it is another entry's
+        alias, those of that entry's term too."""
+        if not words(name):
+            return ()
         entry = self.entry(name)
-        key = self.key(entry.term) if entry is not None else self.key(name)
-        return self.each_.get(key, ()) if words(name) else ()
+        keys = dict.fromkeys([self.key(name), *([self.key(entry.term)] if entry else [])])
+        return tuple(dict.fromkeys(e for key in keys for e in self.each_.get(key, ())))
 
     def _index(self, entries: Iterable[GlossaryEntry]) -> None:
         self.entries_ = tuple(sorted(entries, key=lambda e: fold(e.term)))

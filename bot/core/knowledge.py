@@ -197,7 +197,7 @@ class Knowledge:
                                        or not passage.text.startswith(("**", "__"))):
             return ()
         passages = self.answerer.passages_
-        at = self._rows.get(passage.id, len(passages))
+        at = self._rows.get(id(passage), len(passages))
         items: list[Passage] = []
         for after in passages[at + 1:at + 1 + MAX_LISTED]:
             if after.kind != "item" or not after.lead or not text.endswith(after.lead):
@@ -254,11 +254,16 @@ class Knowledge:
         entry = lookup.entry
         assert entry is not None
         typed = [term] if lookup.score >= 1.0 else []
-        names = [*typed, entry.term, *entry.aliases]
         key = self.glossary.key
-        names = list({key(n): n for n in [*names, *(t for n in [*typed, entry.term]
-                                                    for t in self._translations(n))]
-                      if words(n)}.values())
+
+        def unique(found: list[str]) -> list[str]:
+            return list({key(n): n for n in found if words(n)}.values())
+
+        # What the term is called: as typed (when it is the entry's very term), as the entry
+        # names it, and translated. Its aliases, written for one document's members to type,
+        # only find other documents' own entries of the term.
+        names = unique([*typed, entry.term,
+                        *(t for n in [*typed, entry.term] for t in self._translations(n))])
         found: dict[str, GlossaryEntry] = {}
         shown = {squash(entry.definition)}
 
@@ -269,7 +274,7 @@ class Knowledge:
                 found[document] = candidate
                 shown.add(quote)
 
-        for name in names:  # a document's own entries first, for every name
+        for name in unique([*names, *entry.aliases]):  # documents' own entries first
             for other in self.glossary.each(name):
                 keep(other)
         for name in names:
@@ -323,9 +328,10 @@ class Knowledge:
         return translations
 
     @functools.cached_property
-    def _rows(self) -> dict[str, int]:
-        """Passage id -> its row in the index."""
-        return {p.id: i for i, p in enumerate(self.answerer.passages_)}
+    def _rows(self) -> dict[int, int]:
+        """Each indexed passage (by identity: two documents may share a passage id) -> its
+        row in the index."""
+        return {id(p): i for i, p in enumerate(self.answerer.passages_)}
 
     @functools.cached_property
     def _thesaurus_both_ways(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

@@ -105,7 +105,7 @@ WHOLE_MAX_MESSAGES = 3  # a passage longer than this many embeds is not sent who
 
 
 def whole_passage(knowledge: Knowledge, passage: Passage,
-                  text: str | None = None) -> list[Reply]:
+                  text: str | None = None, label: str | None = None) -> list[Reply]:
     """The full text of a passage, split over the embeds it needs (usually one), at most
     ``WHOLE_MAX_MESSAGES``: a longer one (a pasted PDF with no blank lines is one passage)
     ends with a note that says where the rest is, instead of flooding the member.
@@ -113,9 +113,10 @@ def whole_passage(knowledge: Knowledge, passage: Passage,
     Answers clip a long passage to fit an embed; this is the unclipped version, cut on word
     boundaries into pieces that each fit an embed description, one message per piece.
     ``text``: what to send under the passage's citation, when more than its own text (a
-    risk with the paragraphs that follow it).
+    risk with the paragraphs that follow it); ``label``: its citation, when other than the
+    passage's own (one that spans a list's items).
     """
-    label = cite(knowledge, passage)
+    label = cite(knowledge, passage) if label is None else label
     pieces = split_words(passage.text if text is None else text, DESCRIPTION_LIMIT)
     shown = pieces[:WHOLE_MAX_MESSAGES]
     replies = []

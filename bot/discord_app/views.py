@@ -22,7 +22,7 @@ from bot.discord_app.cooldown import within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
 from bot.i18n import N_, _, use
-from bot.render import Reply, render_answer
+from bot.render import Reply, cite_span, listed_under, render_answer
 from bot.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,14 @@ class StudyView(discord.ui.View):
             await interaction.followup.send(**to_kwargs(reply, ephemeral=True))
 
 
+def passages_quoted(knowledge: Knowledge, answer: Answer) -> int:
+    """How many passages a reply to the answer quotes, the best and those under "See
+    also": the items of a list shown under the best passage are not quoted again."""
+    items = listed_under(knowledge, answer)
+    return min(len(answer.passages), 1) + sum(
+        not any(r.passage is item for item in items) for r in answer.passages[1:])
+
+
 class AnswerView(StudyView):
     """"More passages" and "Whole paragraph", usable only by the member who asked; with a
     store that keeps answers, 👍 and 👎, for any member: one vote each, changeable."""
@@ -156,7 +164,8 @@ class AnswerView(StudyView):
         bot = cast(Answering, interaction.client)
         wider = await bot.ask(self.answer.question, self.knowledge.answerer.top_k + MORE)
         self.more_button.disabled = True
-        if not wider.answered or len(wider.passages) <= len(self.answer.passages):
+        if not wider.answered or passages_quoted(self.knowledge, wider) <= passages_quoted(
+                self.knowledge, self.answer):
             await interaction.response.edit_message(view=self, allowed_mentions=NO_PINGS)
             await interaction.followup.send(**to_kwargs(
                 text(N_("Those were all the passages that match this question.")),
@@ -182,5 +191,10 @@ class AnswerView(StudyView):
                                                     ephemeral=True))
 
     async def whole(self, interaction: discord.Interaction) -> None:
+        """The best passage unclipped, with the items of its list when the answer shows
+        them (``listed_under``), under the same citation."""
         best = self.answer.passages[0].passage
-        await self.send_private(interaction, whole_passage(self.knowledge, best))
+        items = listed_under(self.knowledge, self.answer)
+        text = "\n".join((best.text, *(f"- {item.text}" for item in items)))
+        await self.send_private(interaction, whole_passage(
+            self.knowledge, best, text, label=cite_span(self.knowledge, best, items)))

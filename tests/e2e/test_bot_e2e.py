@@ -22,6 +22,8 @@ from bot.core.knowledge import Knowledge
 from bot.discord_app import views
 from bot.discord_app.client import StudyBot
 from bot.discord_app.replies import NOT_YOURS, SOMETHING_WENT_WRONG
+from bot.discord_app.views import passages_quoted
+from bot.render import listed_under
 
 from .fakediscord import FakeDiscord
 from .helpers import COMMANDS, TOKEN, StartBot, ask, component, custom_ids, no_pings
@@ -82,7 +84,7 @@ async def test_ask_answers_with_cited_passages_and_buttons(
     assert no_pings(reply.data)
     answer = knowledge.ask(MANY)
     best, *others = [r.passage for r in answer.passages]
-    listed = knowledge.listed(best)  # a lead-in's items are quoted under it, not again
+    listed = listed_under(knowledge, answer)  # a lead-in's items: quoted under it, once
     embed = reply.embeds[0]
     assert embed["title"] == MANY
     assert answer.best_sentence and f"**{answer.best_sentence}**" in embed["description"]
@@ -111,12 +113,8 @@ async def test_more_passages_and_whole_paragraph(
 ) -> None:
     top_k = knowledge.answerer.top_k
 
-    def quoted(k: int) -> int:
-        """Passages a reply quotes: a lead-in's items, shown under it, once."""
-        passages = [r.passage for r in knowledge.ask(MANY, k).passages]
-        return len([p for p in passages if p not in knowledge.listed(passages[0])])
-
-    shown, more_shown = quoted(top_k), quoted(top_k + 3)
+    shown, more_shown = (passages_quoted(knowledge, knowledge.ask(MANY, k))
+                         for k in (top_k, top_k + 3))
     assert more_shown > shown, "precondition: the corpus has more passages for MANY"
     _, reply = await ask(server, MANY, user="alice")
     message = reply.message
@@ -134,9 +132,11 @@ async def test_more_passages_and_whole_paragraph(
         message, component(message, "fmstudy:whole:")["custom_id"], user="alice"
     )
     full = await whole.response()
-    best = knowledge.ask(MANY).passages[0].passage
+    answer = knowledge.ask(MANY)
+    best, items = answer.passages[0].passage, listed_under(knowledge, answer)
     assert full.ok and full.callback_type == 4 and full.ephemeral
-    assert full.embeds[0]["description"] == best.text
+    assert full.embeds[0]["description"] == "\n".join(
+        (best.text, *(f"- {item.text}" for item in items)))
     assert no_pings(full.data)
 
 
@@ -485,8 +485,9 @@ async def test_error_after_responding_goes_to_a_followup(
 ) -> None:
     real = views.whole_passage
 
-    def first_then_broken(knowledge: Knowledge, passage: Any) -> list[Any]:
-        return [*real(knowledge, passage), None]  # the second piece cannot be sent
+    def first_then_broken(knowledge: Knowledge, passage: Any, *args: Any, **kwargs: Any
+                          ) -> list[Any]:
+        return [*real(knowledge, passage, *args, **kwargs), None]  # the second cannot be sent
 
     monkeypatch.setattr(views, "whole_passage", first_then_broken)
     _, reply = await ask(server, ANSWERED, user="alice")
