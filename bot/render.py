@@ -105,11 +105,11 @@ def escape(text: str) -> str:
     return text.replace("@", "@\u200b")
 
 
-def cite(knowledge: Knowledge, passage: Passage) -> str:
-    """'Risks ¶2', plus the document when the corpus has more than one."""
-    if len(knowledge.corpus.documents) > 1:
-        return f"{passage.citation} · {passage.document}"
-    return passage.citation
+def cite(knowledge: Knowledge, passage: Passage, place: str | None = None) -> str:
+    """'Risks ¶2' (or ``place``, where in the document it is: a span), plus the document
+    when the corpus has more than one."""
+    place = passage.citation if place is None else place
+    return f"{place} · {passage.document}" if len(knowledge.corpus.documents) > 1 else place
 
 
 def cite_span(knowledge: Knowledge, first: Passage, items: Sequence[Passage]) -> str:
@@ -120,8 +120,7 @@ def cite_span(knowledge: Knowledge, first: Passage, items: Sequence[Passage]) ->
         return cite(knowledge, first)
     pages = ("" if first.page is None else f", p. {first.page}" if last.page in (
         None, first.page) else f", pp. {first.page}–{last.page}")
-    span = f"{first.section} ¶{first.number}–{last.number}{pages}"
-    return f"{span} · {first.document}" if len(knowledge.corpus.documents) > 1 else span
+    return cite(knowledge, first, f"{first.section} ¶{first.number}–{last.number}{pages}")
 
 
 def listed_under(knowledge: Knowledge, answer: Answer) -> tuple[Passage, ...]:

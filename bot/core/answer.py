@@ -22,7 +22,13 @@ from bot.core.dense import DenseIndex
 from bot.core.index import Hit, TfidfRetriever
 from bot.core.numbers import NumberQuestions
 from bot.core.query import Query, QueryParser
-from bot.core.text import compounds, detect_language, has_words, split_sentences, words
+from bot.core.text import (
+    detect_language,
+    has_words,
+    indexed_words,
+    split_sentences,
+    words,
+)
 
 HEADING_MATCH_SHARE = 0.6
 # The byline ("Author: …") is three words long, so any question that names the author, or
@@ -456,8 +462,7 @@ class Answerer:
         word) without analysing it again."""
         term = self.retriever.surface_words_.get
         text = self.passages_[index].text
-        return tuple((s, frozenset([t for w in (*words(s), *compounds(s))
-                                    if (t := term(w)) is not None]))
+        return tuple((s, frozenset([t for w in indexed_words(s) if (t := term(w)) is not None]))
                      for s in split_sentences(text))
 
     def _best_sentence(self, index: int, weights: Mapping[str, float]) -> str | None:

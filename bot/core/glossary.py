@@ -101,8 +101,7 @@ class Glossary:
                     start = lines.rfind("\n", 0, match.start()) + 1
                     end = lines.find("\n", match.start())
                     sentence = lines[start:end if end >= 0 else len(lines)]
-                    self._add(found, clean_term(match.group("term")), sentence, passage)
-                    self._add_each(each, clean_term(match.group("term")), sentence, passage)
+                    self._add(found, each, clean_term(match.group("term")), sentence, passage)
         present = {d.id for d in corpus.documents}  # another document's data touches nothing
         curated_here = {doc: c for doc, c in self.curated.items() if doc in present}
         for document, curated in curated_here.items():
@@ -113,8 +112,7 @@ class Glossary:
                                             "found in the document")
                 sentence = next((s for s in split_sentences(quoted.text)
                                  if " ".join(words(quote)) in " ".join(words(s))), quote)
-                self._add(found, term, sentence, quoted)
-                self._add_each(each, term, sentence, quoted, curated=True)
+                self._add(found, each, term, sentence, quoted, curated=True)
         found_terms = [e.term for e in found.values()]
         for document, curated in curated_here.items():
             for term, names in curated.aliases.items():
@@ -129,16 +127,6 @@ class Glossary:
         self.each_ = {key: tuple(by_document.values()) for key, by_document in each.items()}
         self._index(found.values())
         return self
-
-    def _add_each(self, each: dict[str, dict[str, GlossaryEntry]], term: str, sentence: str,
-                  passage: Passage, curated: bool = False) -> None:
-        """Keep a document's first definition of a term, or its curated one."""
-        first = words(term)[:1]
-        if not first or self.analyzer.term(first[0]) is None:
-            return
-        by_document = each.setdefault(self.key(term), {})
-        if curated or passage.document not in by_document:
-            by_document[passage.document] = GlossaryEntry(term, sentence, passage)
 
     def each(self, name: str) -> tuple[GlossaryEntry, ...]:
         """Every document's own entry for a term (its curated one, else the first its text
@@ -175,14 +163,18 @@ class Glossary:
         extended._index([*self.entries_, *found])
         return extended
 
-    def _add(self, found: dict[str, GlossaryEntry], term: str, sentence: str,
-             passage: Passage) -> None:
-        """Keep the first definition of a term; "This means…" defines no term."""
+    def _add(self, found: dict[str, GlossaryEntry], each: dict[str, dict[str, GlossaryEntry]],
+             term: str, sentence: str, passage: Passage, curated: bool = False) -> None:
+        """Keep the first definition of a term (``found``), and each document's first or
+        curated one (``each``); "This means…" defines no term."""
         first = words(term)[:1]
         if not first or self.analyzer.term(first[0]) is None:
             return
-        if self.key(term) not in found:
-            found[self.key(term)] = GlossaryEntry(term, sentence, passage)
+        entry, key = GlossaryEntry(term, sentence, passage), self.key(term)
+        found.setdefault(key, entry)
+        by_document = each.setdefault(key, {})
+        if curated or passage.document not in by_document:
+            by_document[passage.document] = entry
 
     def key(self, name: str) -> str:
         """Case, accents, plural and the spellings ``Analyzer.root`` joins folded away."""

@@ -26,7 +26,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from bot.core.text import Analyzer, compounds, words
+from bot.core.text import Analyzer, indexed_words
 
 # A term found in at least this share of the passages keeps a dense row, added to the
 # scores whole: scattering into a large share of the rows is slower than one dense add.
@@ -210,14 +210,13 @@ class TfidfRetriever:
         with _collector_paused():
             for i, text in enumerate(texts):
                 before = len(numbered)
-                numbered.extend(map(number, words(text)))
-                numbered.extend(map(number, compounds(text)))
+                numbered.extend(map(number, indexed_words(text)))
                 lengths.append(len(numbered) - before)
                 if fields is not None:
                     known = field_ids.get(fields[i])
                     if known is None:
-                        known = field_ids[fields[i]] = list(map(number, [
-                            *words(fields[i]), *compounds(fields[i])]))
+                        known = field_ids[fields[i]] = list(map(number,
+                                                                indexed_words(fields[i])))
                     numbered.extend(known)
                     lengths.append(len(known))
             columns, word_columns = self._vocabulary(surface)

@@ -65,7 +65,7 @@ class QueryParser:
         words, and jargon phrases the corpus lacks or never writes together.
     stemmers_ : one Snowball stemmer per query language.
     compounds_ : each word of the corpus -> its index term (``surface_words``, hyphenated
-        pairs written as one word among them: ``text.compounds``), where a question's two
+        pairs written as one word among them: ``text.indexed_words``), where a question's two
         words in a row are looked up joined.
     """
 

@@ -75,15 +75,19 @@ def _as_read(text: str) -> str:
 _GROUPED = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
+def _readable(text: str) -> str:
+    """The text folded as its words are read: character references as their characters,
+    a number's groups ("1,000") joined."""
+    folded = fold(_as_read(text))
+    return _GROUPED.sub("", folded) if "," in folded else folded
+
+
 def words(text: str) -> list[str]:
     """The text's words, folded: runs of letters, runs of digits, and one letter glued to
     digits ("T5"); a number written in groups ("1,000") is one number. An HTML character
     reference is the character it stands for, as a reader of the Markdown sees it: "&lt;cls&gt;
     token" is the words "cls token", not "lt cls gt token"."""
-    folded = fold(_as_read(text))
-    if "," in folded:
-        folded = _GROUPED.sub("", folded)
-    return _WORD.findall(folded)
+    return _WORD.findall(_readable(text))
 
 
 # Two words joined by a hyphen ("few-shot", "fine-tuning"); not a longer chain
@@ -91,24 +95,24 @@ def words(text: str) -> list[str]:
 _HYPHENATED = re.compile(r"(?<![a-z0-9-])([a-z]+)-([a-z]+)(?![a-z0-9-])")
 
 
-def compounds(text: str) -> list[str]:
-    """The text's hyphenated pairs of words, each written as one word ("few-shot" is
-    "fewshot"): a term of its own beside its two words, where the first is often a stop
-    word ("few-shot", "one-shot", "in-context") or the pair means more than its words do.
-    A question's two words in a row meet it however they are written ("few shot",
-    "fewshot"), and so does a word the corpus writes closed ("fine tuning", "finetuning")."""
-    if "-" not in text:
-        return []
-    return [a + b for a, b in _HYPHENATED.findall(fold(_as_read(text)))]
+def indexed_words(text: str) -> list[str]:
+    """What the index keeps of a text: its ``words``, then each hyphenated pair written as
+    one word ("few-shot" is also "fewshot"), a term of its own where the first word is
+    often a stop word ("few-shot", "one-shot", "in-context") or the pair means more than
+    its words do. A question's two words in a row meet it however they are written ("few
+    shot", "fewshot"; ``QueryParser``), and so does a word the corpus writes closed ("fine
+    tuning", "finetuning")."""
+    folded = _readable(text)
+    found = _WORD.findall(folded)
+    if "-" in folded:
+        found += [a + b for a, b in _HYPHENATED.findall(folded)]
+    return found
 
 
 def has_words(text: str, n: int) -> bool:
     """Whether the text has at least n of ``words``'s words; it reads only as far as the
     n-th."""
-    folded = fold(_as_read(text))
-    if "," in folded:
-        folded = _GROUPED.sub("", folded)
-    return len(list(itertools.islice(_WORD.finditer(folded), n))) == n
+    return len(list(itertools.islice(_WORD.finditer(_readable(text)), n))) == n
 
 
 def squash(text: str) -> str:
