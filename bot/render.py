@@ -136,6 +136,11 @@ def listed_under(knowledge: Knowledge, answer: Answer) -> tuple[Passage, ...]:
     return knowledge.listed(best)
 
 
+def with_items(text: str, items: Sequence[Passage]) -> str:
+    """A passage's text with the items shown under it, one "- " line each."""
+    return "\n".join((text, *(f"- {item.text}" for item in items)))
+
+
 def blockquote(text: str) -> str:
     """The text as a Markdown quote, every line of it ("> " alone marks only the first)."""
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
@@ -175,8 +180,7 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, show: int | None = No
     shown = answer.passages[: show or len(answer.passages)]
     best = shown[0]
     items = listed_under(knowledge, answer)
-    text = "\n".join((_in_context(best.passage, answer.best_sentence),
-                      *(f"- {item.text}" for item in items)))
+    text = with_items(_in_context(best.passage, answer.best_sentence), items)
     embed = Embed(
         title=escape(answer.question.strip()),
         description=quoted(text, f"\n— **{cite_span(knowledge, best.passage, items)}**"),

@@ -632,6 +632,14 @@ def test_an_answer_that_is_a_lead_in_shows_the_items_it_announces(lead_in):
     shown = to_text(render_answer(knowledge, answer))
     assert "- Encoder: reads the input" in shown and "- Decoder: writes the output" in shown
     assert "Architecture ¶1–3" in shown
+    # The eval reads the first answer as the reply shows it: a question answered in an item
+    # is answered first, not by the item's own passage further down.
+    from bot.core.evaluate import Question, gold_rank
+    from bot.evaluation_report import bot_method
+
+    question = Question("what are the two blocks the model is made of?",
+                        ("writes the output from that representation",), "dev", "en")
+    assert gold_rank(question, bot_method(knowledge)(question.text)) == 1
     other = knowledge.ask("how long does training take?")
     assert "¶1–" not in to_text(render_answer(knowledge, other))  # a passage that announces none
     # A passage that answers by another of its sentences is not about the list it announces.

@@ -22,7 +22,7 @@ from bot.discord_app.cooldown import within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
 from bot.i18n import N_, _, use
-from bot.render import Reply, cite_span, listed_under, render_answer
+from bot.render import Reply, cite_span, listed_under, render_answer, with_items
 from bot.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -195,6 +195,6 @@ class AnswerView(StudyView):
         them (``listed_under``), under the same citation."""
         best = self.answer.passages[0].passage
         items = listed_under(self.knowledge, self.answer)
-        text = "\n".join((best.text, *(f"- {item.text}" for item in items)))
+        text = with_items(best.text, items)
         await self.send_private(interaction, whole_passage(
             self.knowledge, best, text, label=cite_span(self.knowledge, best, items)))
