@@ -601,6 +601,8 @@ AGENT_NOTES = ("# Agents\n\n## Overview\n\nAn LLM agent is a system that combine
     "so what is an llm agent, in a nutshell?",
     "What's an LLM agent in a nutshell",
     "Hey, what is an LLM agent?",
+    "quick q: what even is an llm agent?",
+    "What exactly is an LLM agent?",
 ])
 def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question):
     """The passage that says what the term is comes first, its definition highlighted,
@@ -704,6 +706,8 @@ def test_other_questions_on_a_defined_term_keep_their_ranking():
     ("why is it, what is it", None),
     ("what is in a nutshell?", None),
     ("define: llm agent", "llm agent"),  # the term in the clause after the cue
+    ("o que exatamente é um modelo de fundação?", "modelo de fundacao"),  # a word inside
+    ("what agent is the plan?", None),  # the word between is the reading's own
 ])
 def test_the_term_a_question_asks_about(question, term):
     from bot.core.definitions import TermQuestions

@@ -517,6 +517,23 @@ _TERM_END = re.compile(r"[,;:?!()\[\]]|\.(?!\w)")  # not the point of "GPT-3.5"
 MAX_OPENING = 2
 
 
+def _cue_end(asked: Sequence[str], start: int, cue: Sequence[str],
+             known: Callable[[str], bool]) -> int | None:
+    """Where the cue ends if it starts at ``start``, its words in order with at most one
+    word between two of them that is no content word of the reading ("what exactly is",
+    "what even is", "o que exatamente é"); None if it does not start there."""
+    at, skipped = start, False
+    for i, cue_word in enumerate(cue):
+        if at < len(asked) and asked[at] == cue_word:
+            at += 1
+        elif (i and not skipped and at + 1 < len(asked) and asked[at + 1] == cue_word
+              and not known(asked[at])):
+            at, skipped = at + 2, True
+        else:
+            return None
+    return at
+
+
 class TermQuestions:
     """Tells a question that asks what a term is ("what is emergence?", "o que é RAG?") and
     the term it asks about: what follows the cue, up to the first punctuation, without a
@@ -546,10 +563,10 @@ class TermQuestions:
         clauses = [words(clause) for clause in _TERM_END.split(question)]
         for at, asked in enumerate(clauses):
             for start, word in enumerate(asked[:MAX_OPENING + 1]):
-                cue = next((c for c in self.cues.get(word, ())
-                            if tuple(asked[start:start + len(c)]) == c), None)
-                if cue is not None:
-                    rest = asked[start + len(cue):]
+                end = next((e for c in self.cues.get(word, ())
+                            if (e := _cue_end(asked, start, c, known)) is not None), None)
+                if end is not None:
+                    rest = asked[end:]
                     if not rest and at + 1 < len(clauses):  # "define: RAG"
                         rest = clauses[at + 1]
                     term = self._term(rest, known)
