@@ -111,8 +111,8 @@ def tune(knowledge: Knowledge, questions: list[Question], out: TextIO) -> None:
         answerer = build_answerer(trial, knowledge.corpus.passages, knowledge.resources,
                                   labels, analyzer)
         rankings = evaluate(answerer_method(answerer), dev)
-        threshold = calibrate(dev, rankings)
-        s = score(dev, rankings, threshold)
+        threshold = calibrate(dev, rankings, shown=answerer.top_k)
+        s = score(dev, rankings, threshold, answerer.top_k)
         objective = (round(s.recall_at_1 + s.mrr + (s.refused_rate or 0.0), 6), s.recall_at_3)
         out.write(f"  {point} min_score={threshold}: R@1 {s.recall_at_1:.3f}, "
                   f"MRR {s.mrr:.3f}, answered {s.answered_rate:.2f}, "
@@ -140,6 +140,7 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
         for name, build in available_peers().items():
             peer = build(passages)
             methods[name] = (partial(ranking, passages, peer, k=EVAL_K), None)
+    shown = knowledge.answerer.top_k  # the passages a reply shows: one of them answers
     out.write(f"{len(questions)} questions from {path}\n\n{HEADER}\n")
     bot_rankings = None
     for name, (method, threshold) in methods.items():
@@ -150,14 +151,16 @@ def run_eval(knowledge: Knowledge, path: Path, out: TextIO, *, fit_threshold: bo
             chosen = [i for i, q in enumerate(questions) if q.split == split]
             if not chosen:  # a file of test questions only, say
                 continue
-            s = score([questions[i] for i in chosen], [rankings[i] for i in chosen], threshold)
+            s = score([questions[i] for i in chosen], [rankings[i] for i in chosen], threshold,
+                      shown)
             out.write(format_row(name, split, s) + "\n")
     out.write("\nanswered/refused: at the configured answer.min_score "
               f"({knowledge.answerer.min_score}); refused@90/95: out-of-scope refused at the "
               "threshold that answers 90%/95% of answerable questions.\n")
     if fit_threshold and bot_rankings is not None:
         dev = [i for i, q in enumerate(questions) if q.split == "dev"]
-        best = calibrate([questions[i] for i in dev], [bot_rankings[i] for i in dev])
+        best = calibrate([questions[i] for i in dev], [bot_rankings[i] for i in dev],
+                         shown=shown)
         out.write(f"calibrated answer.min_score on the dev split: {best}\n")
     return 0
 
@@ -218,7 +221,7 @@ def run_readings(settings: Settings, folder: Path, out: TextIO,
             for split in SPLITS:
                 chosen = [i for i, q in enumerate(questions) if q.split == split]
                 s = score([questions[i] for i in chosen], [rankings[i] for i in chosen],
-                          knowledge.answerer.min_score)
+                          knowledge.answerer.min_score, knowledge.answerer.top_k)
                 found, asked, invented = definitions_found(
                     [d for d in definitions if d.split == split],
                     partial(_definition, knowledge,
@@ -256,19 +259,20 @@ def _risks_line(name: str, settings: Settings, corpus: Corpus, question: RiskQue
 
 def _dev_signals(knowledge: Knowledge,
                  questions: list[Question]) -> list[tuple[bool, float, float]]:
-    """Each dev question's (answerable, lexical score, cosine) of its best passage, as the
-    answer path ranks it: the thresholds decide its answers (not those of a question on what
-    an abbreviation stands for, answered where a reading spells it out)."""
+    """Each dev question's (answerable, best lexical score, best cosine) among the passages
+    a reply shows, as the answer path ranks them: the thresholds decide its answers (not
+    those of a question on what an abbreviation stands for, answered where a reading spells
+    it out)."""
     if knowledge.answerer.dense is None:
         raise ConfigError(f"{knowledge.settings.source}: eval --readings --calibrate fits the "
                           "embedder's thresholds: set retrieval.embedder")
     signals = []
     for question in questions:
         if question.split == "dev":
-            best = next(iter(knowledge.answerer.answer(question.text).passages), None)
+            shown = knowledge.answerer.answer(question.text).passages
             signals.append((question.answerable,
-                            0.0 if best is None else best.lexical or 0.0,
-                            0.0 if best is None else best.cosine or 0.0))
+                            max((p.lexical or 0.0 for p in shown), default=0.0),
+                            max((p.cosine or 0.0 for p in shown), default=0.0)))
     return signals
 
 

@@ -604,6 +604,36 @@ def test_an_embedder_finds_the_passage_a_paraphrase_shares_no_word_with(tmp_path
     assert dense.ask("do dogs need walks?").passages[0].passage.text.startswith("Dogs need")
 
 
+class CatLeaningEmbedder(TopicEmbedder):
+    """Every question is near the passage on cats (cosine 0.86: under the cosine that
+    answers alone) and far from the others."""
+
+    def questions(self, texts):
+        import numpy as np
+
+        return np.array([[1.0, 0.0]] * len(texts))
+
+    def passages(self, texts):
+        import numpy as np
+
+        return np.array([[0.86, (1 - 0.86 ** 2) ** 0.5] if "Cats" in t else [0.0, 1.0]
+                         for t in texts])
+
+
+def test_a_question_is_answered_when_a_passage_the_reply_shows_matches_it_though_not_the_first():
+    """The embedder ranks first the passage on cats, which neither its words nor its
+    cosine would answer with; the passage on dogs, shown second, shares the question's
+    words well enough: the reading covers the question, and the reply shows both. With
+    no word in common, nothing answers."""
+    settings, corpus = pet_notes()
+    knowledge = Knowledge.from_corpus(settings, corpus, embedder=CatLeaningEmbedder())
+    answer = knowledge.ask("does a kitten need rest every morning?")
+    assert answer.answered
+    assert [p.passage.text[:4] for p in answer.passages[:2]] == ["Cats", "Dogs"]
+    assert answer.passages[0].score < knowledge.answerer.min_score
+    assert not knowledge.ask("how long does a kitten nap?").answered
+
+
 def test_a_word_of_the_field_the_notes_never_use_is_not_answered_by_meaning_alone():
     """"LoRA" is in the field's jargon and nowhere in the notes: the embedder still finds
     the notes on cats near a question on cats and LoRA, but the question is on something

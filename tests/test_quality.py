@@ -23,7 +23,8 @@ QUESTIONS = load_questions(DATA / "questions.yml")
 @pytest.fixture(scope="module")
 def dev_scores(knowledge):
     dev = [q for q in QUESTIONS if q.split == "dev"]
-    return score(dev, evaluate(bot_method(knowledge), dev), knowledge.answerer.min_score)
+    return score(dev, evaluate(bot_method(knowledge), dev), knowledge.answerer.min_score,
+                 knowledge.answerer.top_k)
 
 
 def test_question_set_is_big_enough_and_split():

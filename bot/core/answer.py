@@ -116,8 +116,10 @@ class Answerer:
     parser : maps questions onto corpus terms (fitted here on the corpus vocabulary).
     retriever : the TF-IDF index (fitted here on passage texts, headings as a second field).
     top_k : passages returned, best first.
-    min_score : score under which the summary is taken not to cover the question;
-        calibrated on the dev split of tests/data/questions.yml (see config.yml). A
+    min_score : score under which the summary is taken not to cover the question: the
+        question is answered when one of the ``top_k`` passages a reply shows reaches it
+        (the embedder may rank first a passage that says what a better-worded one does);
+        calibrated on the dev splits (see config.yml). A
         passage's score is its retrieval score times its coverage of the question (the
         share of the question's weight its terms carry): a question about fine-tuning BERT
         on a GPU shares "GPU" with the hardware passage and scores well on it, and the
@@ -298,7 +300,7 @@ class Answerer:
             ranked = tuple(RankedPassage(passages[i], score, lexical, cosine)
                            for score, i, lexical, cosine in fused)
             scored = [(score, i) for score, i, _, _ in fused]
-        if not ranked or ranked[0].score < self.min_score:
+        if not ranked or max(r.score for r in ranked[:self.top_k]) < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked)
         weights = next((w for hit, w in found if hit.row == scored[0][1]),
                        found[0][1] if found else {})

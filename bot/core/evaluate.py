@@ -119,14 +119,21 @@ def gold_rank(question: Question, ranking: Ranking) -> int | None:
     return None
 
 
+def answer_score(ranking: Ranking, shown: int = 1) -> float:
+    """What decides whether a method answers: the best score among the ``shown`` passages
+    a reply quotes (the bot's ``answer.top_k``; for a method ranked by its score, the
+    first's)."""
+    return max((s for _, s in ranking[:shown]), default=0.0)
+
+
 def score(questions: Sequence[Question], rankings: Sequence[Ranking],
-          threshold: float | None = None) -> Scores:
+          threshold: float | None = None, shown: int = 1) -> Scores:
     answerable = [(q, r) for q, r in zip(questions, rankings, strict=True) if q.answerable]
     outside = [r for q, r in zip(questions, rankings, strict=True) if not q.answerable]
     ranks = [gold_rank(q, r) for q, r in answerable]
     n = max(len(answerable), 1)
-    top = [r[0][1] if r else 0.0 for _, r in answerable]
-    top_out = [r[0][1] if r else 0.0 for r in outside]
+    top = [answer_score(r, shown) for _, r in answerable]
+    top_out = [answer_score(r, shown) for r in outside]
     pt = [rank for (q, _), rank in zip(answerable, ranks, strict=True) if q.lang == "pt"]
     answered = refused = None
     if threshold is not None:
@@ -171,7 +178,7 @@ ANSWERED_TARGET = 0.97
 
 
 def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
-              answered: float = ANSWERED_TARGET) -> float:
+              answered: float = ANSWERED_TARGET, shown: int = 1) -> float:
     """The highest threshold that still answers the given share of answerable questions:
     as many out-of-scope refusals as that coverage allows. A member who is refused an
     answer the summary has is let down as surely as one given a wrong one, so coverage is
@@ -180,7 +187,7 @@ def calibrate(questions: Sequence[Question], rankings: Sequence[Ranking],
     The threshold sits midway between the last score it keeps and the next one down, so it
     does not rest on one question's score.
     """
-    top = [r[0][1] if r else 0.0 for q, r in zip(questions, rankings, strict=True)
+    top = [answer_score(r, shown) for q, r in zip(questions, rankings, strict=True)
            if q.answerable]
     if not top:
         raise ValueError("no answerable questions to calibrate on (is the dev split empty?)")
@@ -195,9 +202,10 @@ COSINE_GRID = tuple(round(0.8 + 0.005 * i, 3) for i in range(31))
 
 def calibrate_across(sets: Sequence[Sequence[tuple[bool, float, float]]]) -> tuple[float, float]:
     """The two thresholds of an answer with an embedder, fitted to hold across readings:
-    (min_score, dense_min_score), where a question is answered when its best passage's
-    lexical score reaches the first or its cosine the second. ``sets`` holds, for each
-    reading, its questions' (answerable, lexical score, cosine) of their best passage.
+    (min_score, dense_min_score), where a question is answered when a passage its reply
+    shows reaches the first by its lexical score or the second by its cosine. ``sets``
+    holds, for each reading, its questions' (answerable, best lexical score, best cosine)
+    among those passages.
     Each reading counts the same however many questions it has (a long question set on
     one reading would otherwise fit the thresholds to that reading's scores); the fit
     maximises the mean over readings of the answerable share answered plus the
