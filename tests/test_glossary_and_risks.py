@@ -303,6 +303,10 @@ Hybrid memory integrates short-term and long-term memory. Robots that walk are r
 
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
+Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
+
+Em resumo, a quantização é uma troca de precisão por memória.
+
 Às vezes só as entradas mudam. Os estatísticos chamam isso de *mudança covariável* porque
 as covariáveis mudam.
 
@@ -370,6 +374,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a sentence that opens with the term and a verb of what it is made of or does
     ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
     ("mechanistic interpretability", "Mechanistic interpretability aims to reverse-engineer"),
+    # the term opens the main clause, after a few words and a comma that introduce it
+    ("react", "As an example, ReAct combines reasoning and acting"),
+    ("quantização", "Em resumo, a quantização é uma troca"),
     # a verb of naming right before the term set off ("chamam isso de *X*")
     ("mudança covariável", "Os estatísticos chamam isso de *mudança covariável*"),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition

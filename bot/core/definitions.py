@@ -49,6 +49,9 @@ from bot.core.text import Analyzer, Cues, fold, spelling, split_sentences, undou
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
+# At most this many words before a comma introduce the clause a term opens ("As an
+# example, ReAct…").
+INTRODUCTION = 4
 # A word of the term matches only a word of the text that begins as it does, doubled
 # consonants written once (a plural, a British spelling, a one-letter slip or a stem changes
 # the end of a word, not its start; a cognate's ending may change its fourth letter).
@@ -304,6 +307,17 @@ class DefinitionFinder:
         """Whether the term opens the sentence (after an article at most)."""
         return start <= 1 and all(w in self.articles for w in found[:start])
 
+    def _opens_clause(self, before: str, found: Sequence[str], start: int) -> bool:
+        """Whether the term opens the sentence's main clause, after a phrase of a few
+        words and a comma that introduce it ("As an example, ReAct combines…", "Em
+        resumo, RAG é…"; an article at most between)."""
+        lead = found[:start]
+        while lead and lead[-1] in self.articles:
+            lead = lead[:-1]
+        return (0 < len(lead) <= INTRODUCTION
+                and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
+                    found[len(lead):start]))
+
     def _names(self, heading: str, term_words: Sequence[str]) -> bool:
         """Whether the heading's index terms hold the term's, in a row (a plural "s" aside:
         the stemmer leaves "LLMs" as it is)."""
@@ -322,8 +336,9 @@ class DefinitionFinder:
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
                item: bool = False) -> int:
         """The signs the sentence shows (``item``: it opens a list item)."""
-        score = OPENS if self._opens(found, start) else 0
         before, after = _around(sentence, found[start:end])
+        opens = self._opens(found, start) or self._opens_clause(before, found, start)
+        score = OPENS if opens else 0
         copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
         if copula is not None:
             after_copula = end + len(copula)
