@@ -108,6 +108,8 @@ class AnswerSettings:
     # Phrases that open a question asking what a term is: the passage that defines the
     # term (the glossary's entry, or a defining sentence among the ten best) comes first.
     definition_cues: tuple[str, ...] = ()
+    # Words that may stand inside such a phrase ("what exactly is").
+    definition_fillers: tuple[str, ...] = ()
     # Phrases that make a question ask what an abbreviation stands for: the sentence that
     # spells it out answers.
     expansion_cues: tuple[str, ...] = ()
@@ -126,6 +128,8 @@ class GlossarySettings:
     naming: tuple[str, ...] = ("called", "referred", "known", "dubbed", "termed", "chamad",
                                "conhecid", "denomin")
     articles: tuple[str, ...] = ("a", "an", "the", "o", "os", "as", "um", "uma")
+    # Phrases that, with a comma, introduce the clause a term opens ("As an example, X…").
+    introductions: tuple[str, ...] = ()
     min_signs: int = bounded(3, 1, 7)
     max_suggestions: int = bounded(5, 0, 25)
     typo_cutoff: float = bounded(0.8, 0.01, 1.0)

@@ -28,24 +28,24 @@ from bot.core.evaluate import (
 from bot.core.knowledge import Knowledge, build_answerer
 from bot.core.risks import list_risks
 from bot.loading import load_questions, vector_cache
-from bot.render import listed_under, with_items
+from bot.render import listed_under, render_answer
 
 SPLITS = ("dev", "test")
 EVAL_K = 10
 
 
 def bot_method(knowledge: Knowledge) -> Method:
-    """The bot's ranking as a reply shows it: the best passage is quoted with the items
-    of the list it announces when the reply shows them (``render.listed_under``: "The
-    process has two steps:" and its steps), so an answer in one of those items is found
-    where the member reads it, first."""
+    """The bot's ranking as a reply shows it: where the reply quotes the best passage with
+    the items of the list it announces (``render.listed_under``: "The process has two
+    steps:" and its steps), the first passage is what the reply quotes (clipped as it
+    is), so an answer in one of those items is found where the member reads it, first."""
     def rank(question: str) -> Ranking:
         answer = knowledge.ask(question, EVAL_K)
         ranking = [(r.passage, r.score) for r in answer.passages]
-        items = listed_under(knowledge, answer)
-        if items:
+        if listed_under(knowledge, answer):
             best, score = ranking[0]
-            ranking[0] = (replace(best, text=with_items(best.text, items)), score)
+            quoted = render_answer(knowledge, answer).embeds[0].description
+            ranking[0] = (replace(best, text=quoted), score)
         return ranking
 
     return rank

@@ -631,6 +631,7 @@ def test_a_question_is_answered_when_a_passage_the_reply_shows_matches_it_though
     assert answer.answered
     assert [p.passage.text[:4] for p in answer.passages[:2]] == ["Cats", "Dogs"]
     assert answer.passages[0].score < knowledge.answerer.min_score
+    assert knowledge.ask("does a kitten need rest every morning?", 1).answered  # one shown
     assert not knowledge.ask("how long does a kitten nap?").answered
 
 

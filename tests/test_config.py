@@ -25,7 +25,7 @@ def edit(project: Path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("  top_k: 3", "  topk: 3", "unknown key 'answer.topk' (expected one of: definition_cues, "
-     "dense_min_score, expansion_cues, max_question_chars"),
+     "definition_fillers, dense_min_score, expansion_cues, max_question_chars"),
     ("  top_k: 3", "  top_k: three", "'answer.top_k' must be an integer, got 'three'"),
     ("  sublinear_tf: true", "  sublinear_tf: 1", "'retrieval.sublinear_tf' must be true or "
      "false"),

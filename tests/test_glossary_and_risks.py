@@ -625,6 +625,33 @@ def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question
     assert "Building agents" in shown  # the other passages follow
 
 
+def test_a_definition_moved_first_keeps_the_score_that_decided_to_answer(monkeypatch):
+    """The answer path answers by its third passage; the passage that defines the asked
+    term, found further down, comes first and pushes that one out of the reply: it carries
+    the deciding score, so what the reply shows still reads as an answer (the eval, the
+    command line's scores)."""
+    from bot.core.answer import Answer, RankedPassage, Status
+    from bot.core.evaluate import answer_score
+
+    knowledge = notes_knowledge("# Notes\n\n## A\n\nCats nap.\n\n## B\n\nDogs run.\n\n"
+                                "## C\n\nBirds sing.\n\n## D\n\nFish swim.\n\n## E\n\n"
+                                "An LLM agent is a system that plans and acts with tools.\n")
+    answerer = knowledge.answerer
+    low, high = answerer.min_score / 2, answerer.min_score * 2
+    ranked = [RankedPassage(p, s) for p, s in zip(answerer.passages_,
+                                                   (low, low, high, low, low), strict=True)]
+
+    def answer(question, k=None):
+        return Answer(question, Status.ANSWERED, tuple(ranked[:k or answerer.top_k]))
+
+    monkeypatch.setattr(answerer, "answer", answer)
+    shown = knowledge.ask("what is an LLM agent?")
+    assert shown.passages[0].passage.section == "E"
+    assert "Birds" not in [p.passage.text.split()[0] for p in shown.passages]
+    assert answer_score([(p.passage, p.score) for p in shown.passages],
+                        answerer.top_k) >= answerer.min_score
+
+
 @pytest.mark.parametrize("lead_in", ["The model is made of two blocks:", "**Two blocks**"])
 def test_an_answer_that_is_a_lead_in_shows_the_items_it_announces(lead_in):
     """A line that announces a list says nothing alone: shown as the answer, its items
@@ -713,8 +740,11 @@ def test_other_questions_on_a_defined_term_keep_their_ranking():
     ("why is it, what is it", None),
     ("what is in a nutshell?", None),
     ("define: llm agent", "llm agent"),  # the term in the clause after the cue
-    ("o que exatamente é um modelo de fundação?", "modelo de fundacao"),  # a word inside
-    ("what agent is the plan?", None),  # the word between is the reading's own
+    ("o que exatamente é um modelo de fundação?", "modelo de fundacao"),  # a filler inside
+    ("what exactly is an llm agent?", "llm agent"),
+    ("what else is an llm agent good for?", None),  # other words inside ask something else
+    ("o que não é um modelo de fundação?", None),
+    ("what agent is the plan?", None),
 ])
 def test_the_term_a_question_asks_about(question, term):
     from bot.core.definitions import TermQuestions
@@ -722,7 +752,7 @@ def test_the_term_a_question_asks_about(question, term):
     content = {"llm", "agent", "transformers", "modelo", "fundacao", "emergence", "gpt", "3",
                "5", "plan"}
     asks = TermQuestions(["what is", "what are", "o que é", "what is meant by", "define"],
-                         ["a", "an", "the", "o", "um"])
+                         ["a", "an", "the", "o", "um"], ["exactly", "exatamente"])
     assert asks.term(question, content.__contains__) == term
 
 
@@ -774,20 +804,22 @@ def test_a_near_spelling_of_another_term_is_no_typo():
 
 
 @pytest.mark.parametrize("typed", ["transformers", "atenção", "robots", "baseline",
-                                   "fine-tuning", "modelo base"])
+                                   "fine-tuning", "modelo base", "openai", "reflexion"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
     ("and how"): neither says what the term is; nor does "that" after a term not set off
     ("Robots that walk…": a restrictive clause, of any noun), or after one set off but of
     which another is the subject ("the *baseline* that the authors released"); "involves"
-    says what a term takes, not what it is."""
+    says what a term takes, not what it is; a clause after a date or a condition is no
+    definition of the term that opens it."""
     knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
                                 "importam.\n\nRobots that walk are rare.\n\nWe compared "
                                 "the *baseline* that the authors released with ours.\n\n"
                                 "Fine-tuning involves less compute than pretraining.\n\n"
                                 "Comparamos o *modelo base* que seus autores publicaram "
-                                "com o nosso.\n")
+                                "com o nosso.\n\nIn 2020, OpenAI is said to have trained "
+                                "a model.\n\nIf it fails, Reflexion is used instead.\n")
     assert not knowledge.define(typed).found
 
 

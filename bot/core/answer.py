@@ -1,9 +1,9 @@
 """Answering a question with cited passages, or saying plainly that the summary is silent.
 
 The answer is only ever the corpus's own text: the best passages and, highlighted, the
-sentence of the best passage that shares most of the question's weight. When the best score
-is under the calibrated threshold the answer is a refusal, still carrying the candidates so
-tools (and the eval) can see how close it came.
+sentence of the best passage that shares most of the question's weight. When every passage
+a reply shows scores under the calibrated threshold the answer is a refusal, still carrying
+the candidates so tools (and the eval) can see how close it came.
 """
 
 from __future__ import annotations
@@ -280,7 +280,10 @@ class Answerer:
                 return by_heading
             readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
-        pool = k * NUMBER_POOL if by_number else k
+        # Ranked as deep as a reply shows at least, which decides whether to answer, so
+        # that asking for fewer passages does not change that.
+        shown = max(k, self.top_k)
+        pool = shown * NUMBER_POOL if by_number else shown
         dense = self.dense if self.dense is not None and self.dense.ready else None
         found = self._retrieve(terms, readings, pool if dense is None
                                else max(pool, DENSE_POOL))
@@ -292,20 +295,20 @@ class Answerer:
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep retrieval order
         passages = self.passages_
         if dense is None:  # no embedder, or its passages not embedded yet
-            ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:k])
+            ranked = tuple(RankedPassage(passages[i], score) for score, i in scored[:shown])
         else:
             jargon, known = self.retriever.jargon, self.retriever.columns_
             lacked = any(t in jargon and t not in known for t in terms.terms)
-            fused = self._fuse(question, scored, lacked)[:k]
+            fused = self._fuse(question, scored, lacked)[:shown]
             ranked = tuple(RankedPassage(passages[i], score, lexical, cosine)
                            for score, i, lexical, cosine in fused)
             scored = [(score, i) for score, i, _, _ in fused]
         if not ranked or max(r.score for r in ranked[:self.top_k]) < self.min_score:
-            return Answer(question, Status.NOT_COVERED, ranked)
+            return Answer(question, Status.NOT_COVERED, ranked[:k])
         weights = next((w for hit, w in found if hit.row == scored[0][1]),
                        found[0][1] if found else {})
         best = self._best_sentence(scored[0][1], weights)
-        return Answer(question, Status.ANSWERED, ranked, best)
+        return Answer(question, Status.ANSWERED, ranked[:k], best)
 
     def _fuse(self, question: str, scored: list[tuple[float, int]],
               lacked: bool = False) -> list[tuple[float, int, float, float]]:

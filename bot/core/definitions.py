@@ -49,9 +49,6 @@ from bot.core.text import Analyzer, Cues, fold, spelling, split_sentences, undou
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
-# At most this many words before a comma introduce the clause a term opens ("As an
-# example, ReAct…").
-INTRODUCTION = 4
 # A word of the term matches only a word of the text that begins as it does, doubled
 # consonants written once (a plural, a British spelling, a one-letter slip or a stem changes
 # the end of a word, not its start; a cognate's ending may change its fourth letter).
@@ -129,6 +126,8 @@ class DefinitionFinder:
     naming : beginnings of words that name what follows them ("called", "referred",
         "chamad"): also cues, and one more sign when the term comes right after one.
     articles : words that may come before the term at a sentence's start ("the", "uma").
+    introductions : phrases that, with a comma, introduce the clause a term opens ("as an
+        example", "em resumo"): the term opens that clause as it would the sentence.
     min_score : the signs a sentence needs to count as a definition.
 
     Attributes
@@ -142,13 +141,15 @@ class DefinitionFinder:
     """
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
-                 naming: Sequence[str], articles: Collection[str], min_score: int = 3) -> None:
+                 naming: Sequence[str], articles: Collection[str],
+                 introductions: Iterable[str] = (), min_score: int = 3) -> None:
         self.analyzer = analyzer
         # Longest first: "is like" is met before "is".
         self.copulas = tuple(sorted((tuple(words(c)) for c in copulas), key=len, reverse=True))
         self.naming = tuple(fold(c) for c in naming)
         self.cues = tuple(fold(c) for c in cues) + self.naming
         self.articles = frozenset(words(" ".join(articles)))
+        self.introductions = frozenset(tuple(words(i)) for i in introductions)
         self.min_score = min_score
 
     def fit(self, passages: Sequence[Passage],
@@ -308,13 +309,13 @@ class DefinitionFinder:
         return start <= 1 and all(w in self.articles for w in found[:start])
 
     def _opens_clause(self, before: str, found: Sequence[str], start: int) -> bool:
-        """Whether the term opens the sentence's main clause, after a phrase of a few
-        words and a comma that introduce it ("As an example, ReAct combines…", "Em
-        resumo, RAG é…"; an article at most between)."""
+        """Whether the term opens the sentence's main clause, after one of the
+        ``introductions`` and a comma ("As an example, ReAct combines…", "Em resumo, o
+        RAG é…"; an article at most between)."""
         lead = found[:start]
         while lead and lead[-1] in self.articles:
             lead = lead[:-1]
-        return (0 < len(lead) <= INTRODUCTION
+        return (tuple(lead) in self.introductions
                 and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
                     found[len(lead):start]))
 
@@ -533,16 +534,16 @@ MAX_OPENING = 2
 
 
 def _cue_end(asked: Sequence[str], start: int, cue: Sequence[str],
-             known: Callable[[str], bool]) -> int | None:
+             fillers: Collection[str]) -> int | None:
     """Where the cue ends if it starts at ``start``, its words in order with at most one
-    word between two of them that is no content word of the reading ("what exactly is",
-    "what even is", "o que exatamente é"); None if it does not start there."""
+    of the ``fillers`` between two of them ("what exactly is", "what even is", "o que
+    exatamente é"); None if it does not start there."""
     at, skipped = start, False
     for i, cue_word in enumerate(cue):
         if at < len(asked) and asked[at] == cue_word:
             at += 1
         elif (i and not skipped and at + 1 < len(asked) and asked[at + 1] == cue_word
-              and not known(asked[at])):
+              and asked[at] in fillers):
             at, skipped = at + 2, True
         else:
             return None
@@ -559,9 +560,11 @@ class TermQuestions:
     ----------
     cues : phrases that open such a question ("what is", "o que é", "define").
     articles : words that may come before the term ("the", "uma").
+    fillers : words that may stand inside a cue, one at most ("what exactly is").
     """
 
-    def __init__(self, cues: Iterable[str], articles: Iterable[str]) -> None:
+    def __init__(self, cues: Iterable[str], articles: Iterable[str],
+                 fillers: Iterable[str] = ()) -> None:
         cues = list(cues)
         phrases = [tuple(words(c)) for c in cues]
         if not all(phrases):
@@ -570,6 +573,7 @@ class TermQuestions:
         for cue in sorted(phrases, key=len, reverse=True):  # "what is meant by", "what is"
             self.cues.setdefault(cue[0], []).append(cue)
         self.articles = frozenset(words(" ".join(articles)))
+        self.fillers = frozenset(words(" ".join(fillers)))
 
     def term(self, question: str, known: Callable[[str], bool]) -> str | None:
         """The term asked about, or None when the question does not ask what one is;
@@ -579,7 +583,7 @@ class TermQuestions:
         for at, asked in enumerate(clauses):
             for start, word in enumerate(asked[:MAX_OPENING + 1]):
                 end = next((e for c in self.cues.get(word, ())
-                            if (e := _cue_end(asked, start, c, known)) is not None), None)
+                            if (e := _cue_end(asked, start, c, self.fillers)) is not None), None)
                 if end is not None:
                     rest = asked[end:]
                     if not rest and at + 1 < len(clauses):  # "define: RAG"

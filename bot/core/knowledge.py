@@ -96,9 +96,10 @@ class Knowledge:
         gs = settings.glossary
         definitions = DefinitionFinder(
             glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,
-            articles=gs.articles,
+            articles=gs.articles, introductions=gs.introductions,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
-        term_questions = TermQuestions(settings.answer.definition_cues, gs.articles)
+        term_questions = TermQuestions(settings.answer.definition_cues, gs.articles,
+                                       settings.answer.definition_fillers)
         expansion_questions = ExpansionQuestions(settings.answer.expansion_cues)
         return cls(settings, corpus, answerer, glossary, definitions, risks, resources,
                    term_questions, expansion_questions)
@@ -139,8 +140,10 @@ class Knowledge:
             ranked = {r.passage.id: r for r in wider} | ranked
         first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
-        # The answer's score stays the one that decided to answer.
-        shown = (first._replace(score=max(first.score, answer.passages[0].score)), *rest)
+        # The first passage carries the score that decided to answer (the best of those
+        # the reply shows), so that it still decides with the passages reordered.
+        decided = max(r.score for r in answer.passages[:self.answerer.top_k])
+        shown = (first._replace(score=max(first.score, decided)), *rest)
         return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
 
@@ -160,7 +163,7 @@ class Knowledge:
         first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
         top = max([first.score, self.answerer.min_score,
-                   *(r.score for r in answer.passages[:1])])
+                   *(r.score for r in answer.passages[:self.answerer.top_k])])
         shown = (first._replace(score=top), *rest)
         return answer._replace(status=Status.ANSWERED,
                                passages=shown[:self.answerer.top_k if k is None else k],
