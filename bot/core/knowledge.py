@@ -116,23 +116,24 @@ class Knowledge:
         /define goes by. The sentence that says what the term is answers, however many
         passages use the term more; whether to answer, and the other passages, are the
         answer path's."""
-        answer = self.answerer.answer(question, k)
+        k = self.answerer.top_k if k is None else k
+        known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
+        term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
+        # A question on a term is ranked DEFINITION_POOL deep at once, the passages its
+        # definition is looked for in; the reply keeps the first k.
+        deep = self.answerer.answer(question, max(k, DEFINITION_POOL) if term else k)
+        wider = deep.passages
+        answer = deep._replace(passages=wider[:k])
         expanded = self._expansion(answer, k)
         if expanded is not None:
             return expanded
-        if not answer.answered or not answer.passages:
-            return answer
-        known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
-        term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
-        if term is None:
+        if term is None or not answer.answered or not answer.passages:
             return answer
         ranked = {r.passage.id: r for r in answer.passages}
         entry = self.glossary.entry(term)
         if entry is not None:
             passage, sentence = entry.passage, entry.definition
         else:
-            wider = (answer.passages if len(answer.passages) >= DEFINITION_POOL
-                     else self.answerer.answer(question, DEFINITION_POOL).passages)
             defined, _ = self.definitions.look_up(term, within=[r.passage for r in wider])
             if defined is None:
                 return answer
@@ -147,7 +148,7 @@ class Knowledge:
         return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
 
-    def _expansion(self, answer: Answer, k: int | None) -> Answer | None:
+    def _expansion(self, answer: Answer, k: int) -> Answer | None:
         """A question that asks what an abbreviation stands for ("what does RLHF stand
         for?") is answered by the sentence that spells it out, first, whether or not the
         answer path would answer: where the reading spells it out is the answer. None for
@@ -166,7 +167,7 @@ class Knowledge:
                    *(r.score for r in answer.passages[:self.answerer.top_k])])
         shown = (first._replace(score=top), *rest)
         return answer._replace(status=Status.ANSWERED,
-                               passages=shown[:self.answerer.top_k if k is None else k],
+                               passages=shown[:k],
                                best_sentence=sentence)
 
     def define(self, term: str) -> Lookup:
