@@ -129,7 +129,11 @@ class GlossarySettings:
                                "conhecid", "denomin")
     articles: tuple[str, ...] = ("a", "an", "the", "o", "os", "as", "um", "uma")
     # Phrases that, with a comma, introduce the clause a term opens ("As an example, X…").
-    introductions: tuple[str, ...] = ()
+    introductions: tuple[str, ...] = ("as an example", "for example", "for instance",
+                                      "in short", "in brief", "in other words", "simply put",
+                                      "put simply", "in essence", "por exemplo", "em resumo",
+                                      "em suma", "resumindo", "em outras palavras",
+                                      "em essência")
     min_signs: int = bounded(3, 1, 7)
     max_suggestions: int = bounded(5, 0, 25)
     typo_cutoff: float = bounded(0.8, 0.01, 1.0)

@@ -241,6 +241,27 @@ def test_a_number_question_looks_past_the_first_k_for_a_passage_with_a_number(co
     assert [r.passage.text for r in answer.passages] == ["A bag of coffee makes 40 cups."]
 
 
+def test_how_many_passages_are_asked_for_changes_neither_the_answer_nor_its_first():
+    """Twelve passages name the sparse model's parameters without a number; the one that
+    gives it comes far down. Asked for one passage, three (the reply), six ("More
+    passages") or ten (the eval), the question is ranked as deep, so the bot says the same."""
+    from .test_glossary_and_risks import notes_knowledge
+
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel",
+             "India", "Juliet", "Kilo", "Lima"]
+    notes = "# Notes\n\n" + "\n".join(
+        [f"## {n}\n\nThe sparse model parameters of {n}.\n" for n in names]
+        + [f"## Other {i}\n\nCats and dogs play {i} games in the garden.\n" for i in range(40)]
+        + ["## Size\n\nThe sparse model had 175000 parameters and it was large and heavy and "
+           "slow to train at the time.\n"])
+    knowledge = notes_knowledge(notes)
+    for question in ("how many parameters does the sparse model have?",
+                     "define sparse model: how many parameters?"):
+        seen = {(a.status, a.passages[0].passage.section)
+                for a in (knowledge.ask(question, k) for k in (1, 3, 6, 10))}
+        assert len(seen) == 1, (question, seen)
+
+
 @pytest.mark.parametrize(("text", "gives"), [
     ("It grew 10× in four years.", True), ("A context of 2048 tokens.", True),
     ("It used 2000 GPUs.", True), ("By the end of 2018: BERT.", False),

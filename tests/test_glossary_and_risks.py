@@ -650,6 +650,9 @@ def test_a_definition_moved_first_keeps_the_score_that_decided_to_answer(monkeyp
     assert "Birds" not in [p.passage.text.split()[0] for p in shown.passages]
     assert answer_score([(p.passage, p.score) for p in shown.passages],
                         answerer.top_k) >= answerer.min_score
+    one = knowledge.ask("what is an LLM agent?", 1)  # asked for one passage: the same
+    assert one.passages[0].passage.section == "E"
+    assert one.passages[0].score >= answerer.min_score
 
 
 @pytest.mark.parametrize("lead_in", ["The model is made of two blocks:", "**Two blocks**"])
@@ -728,6 +731,13 @@ def test_other_questions_on_a_defined_term_keep_their_ranking():
         == "Building agents"
     refused = knowledge.ask("what is quantum computing?")
     assert not refused.answered
+
+
+def test_a_definition_filler_is_one_word():
+    from bot.core.definitions import TermQuestions
+
+    with pytest.raises(ValueError, match="each filler is one word"):
+        TermQuestions(["what is"], ["a"], ["at all"])
 
 
 @pytest.mark.parametrize(("question", "term"), [

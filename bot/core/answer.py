@@ -115,7 +115,8 @@ class Answerer:
     ----------
     parser : maps questions onto corpus terms (fitted here on the corpus vocabulary).
     retriever : the TF-IDF index (fitted here on passage texts, headings as a second field).
-    top_k : passages returned, best first.
+    top_k : passages a reply shows, best first: the question is answered when one of
+        them reaches ``min_score`` (``answer`` returns k of them, ranked at least this deep).
     min_score : score under which the summary is taken not to cover the question: the
         question is answered when one of the ``top_k`` passages a reply shows reaches it
         (the embedder may rank first a passage that says what a better-worded one does);
@@ -280,10 +281,11 @@ class Answerer:
                 return by_heading
             readings = []  # the question names a document: its words for itself are all
         by_number = self.numbers is not None and self.numbers.asks(tokens)
-        # Ranked as deep as a reply shows at least, which decides whether to answer, so
-        # that asking for fewer passages does not change that.
+        # Ranked as deep as a reply shows at least, which decides whether to answer, and a
+        # number question as deep whatever k is: asking for fewer or more passages changes
+        # neither the answer nor its first passages.
         shown = max(k, self.top_k)
-        pool = shown * NUMBER_POOL if by_number else shown
+        pool = max(shown, self.top_k * NUMBER_POOL) if by_number else shown
         dense = self.dense if self.dense is not None and self.dense.ready else None
         found = self._retrieve(terms, readings, pool if dense is None
                                else max(pool, DENSE_POOL))

@@ -573,7 +573,10 @@ class TermQuestions:
         for cue in sorted(phrases, key=len, reverse=True):  # "what is meant by", "what is"
             self.cues.setdefault(cue[0], []).append(cue)
         self.articles = frozenset(words(" ".join(articles)))
-        self.fillers = frozenset(words(" ".join(fillers)))
+        fillers = list(fillers)
+        if any(len(words(f)) != 1 for f in fillers):
+            raise ValueError(f"answer.definition_fillers: each filler is one word, got {fillers!r}")
+        self.fillers = frozenset(w for f in fillers for w in words(f))
 
     def term(self, question: str, known: Callable[[str], bool]) -> str | None:
         """The term asked about, or None when the question does not ask what one is;

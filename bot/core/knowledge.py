@@ -118,7 +118,8 @@ class Knowledge:
         answer path's."""
         k = self.answerer.top_k if k is None else k
         known, analyzer = self.answerer.retriever.columns_, self.glossary.analyzer
-        term = self.term_questions.term(question, lambda w: analyzer.term(w) in known)
+        term = (self.term_questions.term(question, lambda w: analyzer.term(w) in known)
+                if len(question) <= self.answerer.max_question_chars else None)
         # A question on a term is ranked DEFINITION_POOL deep at once, the passages its
         # definition is looked for in; the reply keeps the first k.
         deep = self.answerer.answer(question, max(k, DEFINITION_POOL) if term else k)
@@ -143,7 +144,7 @@ class Knowledge:
         rest = [r for r in answer.passages if r.passage.id != passage.id]
         # The first passage carries the score that decided to answer (the best of those
         # the reply shows), so that it still decides with the passages reordered.
-        decided = max(r.score for r in answer.passages[:self.answerer.top_k])
+        decided = max(r.score for r in wider[:self.answerer.top_k])
         shown = (first._replace(score=max(first.score, decided)), *rest)
         return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
