@@ -374,7 +374,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a sentence that opens with the term and a verb of what it is made of or does
     ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
     ("mechanistic interpretability", "Mechanistic interpretability aims to reverse-engineer"),
-    # the term opens the main clause, after a few words and a comma that introduce it
+    # the term opens the main clause, after an introduction ("as an example") and a comma
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),
     # a verb of naming right before the term set off ("chamam isso de *X*")
