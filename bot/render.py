@@ -19,7 +19,7 @@ from bot.core.answer import Answer, Status
 from bot.core.corpus import Passage
 from bot.core.gaps import Gap
 from bot.core.glossary import Lookup
-from bot.core.knowledge import Knowledge
+from bot.core.knowledge import Knowledge, with_items
 from bot.core.quiz import QuizItem, QuizProgress
 from bot.core.risks import Risk
 from bot.i18n import N_, _, ngettext
@@ -134,11 +134,6 @@ def listed_under(knowledge: Knowledge, answer: Answer) -> tuple[Passage, ...]:
     if sentence is not None and not best.text.rstrip().endswith(sentence.rstrip()):
         return ()
     return knowledge.listed(best)
-
-
-def with_items(text: str, items: Sequence[Passage]) -> str:
-    """A passage's text with the items shown under it, one "- " line each."""
-    return "\n".join((text, *(f"- {item.text}" for item in items)))
 
 
 def blockquote(text: str) -> str:

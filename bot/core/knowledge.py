@@ -31,6 +31,12 @@ from bot.core.text import Analyzer, squash, words
 
 # A definition that announces a list is shown with at most this many of its items.
 MAX_LISTED = 10
+
+
+def with_items(text: str, items: Sequence[Passage]) -> str:
+    """A text with the items of the list it announces under it, one "- " line each: how a
+    definition, a reply and "Whole paragraph" show a lead-in."""
+    return "\n".join((text, *(f"- {item.text}" for item in items)))
 # A question that asks what a term is finds the passage that defines it among this many of
 # the answer path's best (or anywhere, in the glossary).
 DEFINITION_POOL = 10
@@ -188,8 +194,7 @@ class Knowledge:
         items = self.listed(entry.passage, entry.definition)
         if not items:
             return entry
-        return dataclasses.replace(entry, definition="\n".join(
-            (entry.definition, *(f"- {item.text}" for item in items))))
+        return dataclasses.replace(entry, definition=with_items(entry.definition, items))
 
     def listed(self, passage: Passage, announcing: str | None = None) -> tuple[Passage, ...]:
         """The items (at most ``MAX_LISTED``) of the list that the passage announces: it

@@ -17,12 +17,12 @@ from typing import Any, Protocol, Self, cast
 import discord
 
 from bot.core.answer import Answer
-from bot.core.knowledge import Knowledge
+from bot.core.knowledge import Knowledge, with_items
 from bot.discord_app.cooldown import within_budget
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.replies import NO_PINGS, NOT_YOURS, text, to_kwargs, whole_passage
 from bot.i18n import N_, _, use
-from bot.render import Reply, cite_span, listed_under, render_answer, with_items
+from bot.render import Reply, cite_span, listed_under, render_answer
 from bot.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
