@@ -305,12 +305,17 @@ class Answerer:
             ranked = tuple(RankedPassage(passages[i], score, lexical, cosine)
                            for score, i, lexical, cosine in fused)
             scored = [(score, i) for score, i, _, _ in fused]
-        if not ranked or max(r.score for r in ranked[:self.top_k]) < self.min_score:
+        if not ranked or self.decisive(ranked) < self.min_score:
             return Answer(question, Status.NOT_COVERED, ranked[:k])
         weights = next((w for hit, w in found if hit.row == scored[0][1]),
                        found[0][1] if found else {})
         best = self._best_sentence(scored[0][1], weights)
         return Answer(question, Status.ANSWERED, ranked[:k], best)
+
+    def decisive(self, ranked: Sequence[RankedPassage]) -> float:
+        """The score that decides whether to answer: the best of the ``top_k`` first
+        passages, those a reply shows."""
+        return max((r.score for r in ranked[:self.top_k]), default=0.0)
 
     def _fuse(self, question: str, scored: list[tuple[float, int]],
               lacked: bool = False) -> list[tuple[float, int, float, float]]:

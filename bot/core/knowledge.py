@@ -131,12 +131,12 @@ class Knowledge:
         deep = self.answerer.answer(question, max(k, DEFINITION_POOL) if term else k)
         wider = deep.passages
         answer = deep._replace(passages=wider[:k])
-        expanded = self._expansion(answer, k)
+        expanded = self._expansion(deep, k)
         if expanded is not None:
             return expanded
         if term is None or not answer.answered or not answer.passages:
             return answer
-        ranked = {r.passage.id: r for r in answer.passages}
+        ranked = {r.passage.id: r for r in wider}
         entry = self.glossary.entry(term)
         if entry is not None:
             passage, sentence = entry.passage, entry.definition
@@ -145,12 +145,11 @@ class Knowledge:
             if defined is None:
                 return answer
             passage, sentence = defined.passage, defined.sentence
-            ranked = {r.passage.id: r for r in wider} | ranked
         first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
         # The first passage carries the score that decided to answer (the best of those
         # the reply shows), so that it still decides with the passages reordered.
-        decided = max(r.score for r in wider[:self.answerer.top_k])
+        decided = self.answerer.decisive(wider)
         shown = (first._replace(score=max(first.score, decided)), *rest)
         return answer._replace(passages=shown[:len(answer.passages)],
                                best_sentence=sentence if sentence in passage.text else None)
@@ -170,8 +169,7 @@ class Knowledge:
         ranked = {r.passage.id: r for r in answer.passages}
         first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
-        top = max([first.score, self.answerer.min_score,
-                   *(r.score for r in answer.passages[:self.answerer.top_k])])
+        top = max(first.score, self.answerer.min_score, self.answerer.decisive(answer.passages))
         shown = (first._replace(score=top), *rest)
         return answer._replace(status=Status.ANSWERED,
                                passages=shown[:k],
