@@ -320,6 +320,13 @@ A mixture of experts (MoE) routes each token to a few expert networks.
 
 Reinforcement learning from human feedback, or RLHF, tunes a model on human preferences.
 
+Models train on tasks such as Next Sentence Prediction (NSP), in which the model tells
+whether two sentences follow each other.
+
+The key was Direct Preference Optimization (DPO), a method that skips the reward model.
+
+Agents plan with Monte Carlo Tree Search (MCTS) before they act.
+
 BERT is pretrained using *masked language modeling*: it predicts words hidden from it.
 
 Two measures we use:
@@ -384,6 +391,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"
     ("MoE", "A mixture of experts (MoE) routes each token"),
     ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
+    # spelled out inside a sentence, then an apposition or a relative clause after it
+    ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),
+    ("DPO", "Direct Preference Optimization (DPO), a method that skips"),
     # a term set off and a colon after it, inside a sentence
     ("masked language modeling", "*masked language modeling*: it predicts words hidden"),
     # a glossary's list: the term opens an item, a colon or a dash after it
@@ -413,6 +423,8 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     # alone defines nothing
     assert not knowledge.define("memory").found and not knowledge.define("planner").found
     assert not knowledge.define("topics").found
+    # spelled out, but nothing says what it is
+    assert not knowledge.define("MCTS").found
     # "Tokenization" is not "tokens", though both stem to "token"
     tokens = knowledge.define("tokens")
     assert not tokens.found and tokens.used_in.text.startswith("Every prompt costs tokens")

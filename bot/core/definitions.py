@@ -16,8 +16,10 @@ if it shows enough of them:
   "that" or "que" too, of which it is the subject: "competent *generalists* that
   can…"), or what stands for it
   ("Knowledge distillation (KD)", "…from human feedback, or RLHF,", "in-context learning,
-  i.e., …"), or a colon or dash after the term that opens a list item
-  (a glossary's "- Perplexity: how surprised a model is…"): the same, without a verb;
+  i.e., …"; one sign more when an apposition or a relative clause follows the abbreviation:
+  "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash after the term
+  that opens a list item (a glossary's "- Perplexity: how surprised a model is…"): the
+  same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
@@ -46,7 +48,8 @@ from typing import NamedTuple, Self
 from bot.core.corpus import Passage
 from bot.core.text import Analyzer, Cues, fold, spelling, split_sentences, undouble, words
 
-OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED = 2, 2, 2, 1, 1, 1  # what each sign is worth
+# What each sign is worth.
+OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED, EXPLAINED = 2, 2, 2, 1, 1, 1, 1
 # A word of defining counts when it stands this close to the term, before or after it.
 CUE_REACH = 4
 # A word of the term matches only a word of the text that begins as it does, doubled
@@ -355,6 +358,11 @@ class DefinitionFinder:
               # "- X: what it is", a glossary's list
               or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
             score += COPULA
+            # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
+            # concept…": a clause after the abbreviation says what the term is too.
+            if _abbreviates(after, found[start:end]) and _apposition(
+                    _after_abbreviation(after), self.articles):
+                score += EXPLAINED
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)
         if cue is not None:
@@ -446,6 +454,16 @@ def _apposition(after: str, articles: Collection[str]) -> bool:
     found = re.match(rf"[{re.escape(_MARKS)}]*\s*(?:,|:|\s-|–|—)\s*(\w+)", after)
     return ((found is not None and found.group(1) in articles)
             or _RELATIVE.match(after) is not None)
+
+
+def _after_abbreviation(after: str) -> str:
+    """What follows the abbreviation that ``after`` opens with ("(rlhf), a concept…" ->
+    ", a concept…"; ", or rag, a technique…" -> ", a technique…")."""
+    found = _ABBREVIATION.match(after)
+    if found is None:
+        return after
+    end = found.end()
+    return after[end - 1:] if after[end - 1] in ",.;:" else after[end:]
 
 
 def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
