@@ -390,6 +390,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("temperature", "**Temperature.** A number that flattens"),  # the stop inside the bold
     # an abbreviation of initials with a small word ("of", "from"), in brackets or after "or"
     ("MoE", "A mixture of experts (MoE) routes each token"),
+    # one function word of the reading's left out ("de", "of"), as members type a term
+    ("modelagem linguagem mascarada", "*modelagem de linguagem mascarada*, na qual"),
+    ("mixture experts", "A mixture of experts (MoE) routes each token"),
     ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),

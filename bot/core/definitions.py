@@ -253,8 +253,9 @@ class DefinitionFinder:
     def _occurrences(self, term: str, within: Sequence[Passage] | None = None
                      ) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
-        term's words stand in a row as written (stop words between them aside; a plural or
-        British spelling aside), in reading order (in the order of ``within``, when given).
+        term's words stand in a row as written (stop words between them aside, and one
+        more the member left out: "mixture experts"; a plural or British spelling aside), in
+        reading order (in the order of ``within``, when given).
         A sentence that is the term alone (a lead-in: "**Pruning**.") comes with the
         sentence after it."""
         wanted = self.analyzer(term)
@@ -271,6 +272,11 @@ class DefinitionFinder:
         # it reads as "LLM"): a term asked in the plural meets the singular the reading
         # writes, without a final s on either side.
         singular = [_singular(t) for t in wanted]
+        # The words the term spans from its first content word to its last ("mixture of
+        # experts": 3): the reading may write one more function word among them than the
+        # member typed ("aprendizado zero shot" for "aprendizado de zero-shot").
+        at = [i for i, w in enumerate(own) if self.analyzer.term(w) is not None]
+        span = at[-1] - at[0] + 1 if at else 0
         if within is None:
             rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
             passages = [self.passages_[row] for row in sorted(rows)[:MAX_PASSAGES]]
@@ -298,8 +304,10 @@ class DefinitionFinder:
                             for (i, _), w in zip(run, content, strict=True))):
                         continue
                     start, end = _widen(found, run[0][0], run[-1][0] + 1, own, content)
-                    if as_written and end - start != len(own):  # "a prompt" for "same prompt"
-                        continue
+                    inserted = run[-1][0] - run[0][0] + 1 - span
+                    if as_written and (inserted not in (0, 1)
+                                       or end - start - inserted != len(own)):
+                        continue  # not "a prompt" for "same prompt"
                     if found == own and k + 1 < len(sentences):  # the term alone: a lead-in
                         sentence = _with_next(passage.text, sentence, sentences[k + 1])
                         found = words(sentence)
