@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import pairwise
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
@@ -75,6 +76,16 @@ _WORDS_REACH = 300  # characters before the bracket that six words fit in
 # Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
                           "de", "da", "do", "dos", "das", "e", "em", "para", "com"))
+# What sets off an apposition after a term: a comma, a colon or a dash.
+_APPOSED = re.compile(rf"[{re.escape(_MARKS)}]*\s*(?:,|:|\s-|–|—)\s*")
+# An apposition after an abbreviation explains the term when a relative word comes within
+# this many of its words ("a method that…").
+EXPLAIN_REACH = 12
+_RELATIVE_WORDS = frozenset(("that", "which", "who", "whose", "que", "qual", "quais", "cujo",
+                             "cuja"))
+# The words that link two of a term's words ("mixture of experts", "modelagem de linguagem"),
+# which a member may leave out.
+_LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
@@ -88,8 +99,8 @@ _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)
 # a model is…", "- Beam search - keeping the k best…".
 _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
-_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which|whereby|na\s+qual|"
-                       r"no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
+_RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which(?!\s+case)|whereby|"
+                       r"na\s+qual|no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
 # A relative clause right after a term the author sets off, the term its subject:
 # "competent *generalists* that can perform…", "*mudança de conceito*, que surge quando…"
 # (set off, the term is the one the clause is about, not any noun before "that"); not one
@@ -253,11 +264,11 @@ class DefinitionFinder:
     def _occurrences(self, term: str, within: Sequence[Passage] | None = None
                      ) -> list[tuple[Passage, str, list[str], int, int]]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
-        term's words stand in a row as written (stop words between them aside, and one
-        more the member left out: "mixture experts"; a plural or British spelling aside), in
-        reading order (in the order of ``within``, when given).
-        A sentence that is the term alone (a lead-in: "**Pruning**.") comes with the
-        sentence after it."""
+        term's words stand in a row as written (stop words between them aside, and a
+        linking word the member left out: "mixture experts", ``_linked``; a plural or
+        British spelling aside; where the sentence has the term both ways, as typed), in
+        reading order (in the order of ``within``, when given). A sentence that is the term
+        alone (a lead-in: "**Pruning**.") comes with the sentence after it."""
         wanted = self.analyzer(term)
         if not wanted:
             return []
@@ -272,11 +283,10 @@ class DefinitionFinder:
         # it reads as "LLM"): a term asked in the plural meets the singular the reading
         # writes, without a final s on either side.
         singular = [_singular(t) for t in wanted]
-        # The words the term spans from its first content word to its last ("mixture of
-        # experts": 3): the reading may write one more function word among them than the
-        # member typed ("aprendizado zero shot" for "aprendizado de zero-shot").
+        # Where the term's content words stand among its words ("mixture of experts": 0,
+        # 2): the reading may link two the member typed side by side ("aprendizado zero
+        # shot" for "aprendizado de zero-shot").
         at = [i for i, w in enumerate(own) if self.analyzer.term(w) is not None]
-        span = at[-1] - at[0] + 1 if at else 0
         if within is None:
             rows = set(self.passages_with_(wanted)) | set(self.passages_with_(singular))
             passages = [self.passages_[row] for row in sorted(rows)[:MAX_PASSAGES]]
@@ -297,6 +307,7 @@ class DefinitionFinder:
                 kept = [(i, t) for i, w in enumerate(found)
                         if (t := self.analyzer.term(w)) is not None]
                 terms = [_singular(t) for _, t in kept]
+                match: tuple[int, int] | None = None  # the term's span in the sentence
                 for j in range(len(terms) - len(wanted) + 1):
                     run = kept[j:j + len(wanted)]
                     if terms[j:j + len(wanted)] != singular or (as_written and not all(
@@ -304,15 +315,23 @@ class DefinitionFinder:
                             for (i, _), w in zip(run, content, strict=True))):
                         continue
                     start, end = _widen(found, run[0][0], run[-1][0] + 1, own, content)
-                    inserted = run[-1][0] - run[0][0] + 1 - span
-                    if as_written and (inserted not in (0, 1)
-                                       or end - start - inserted != len(own)):
+                    if not as_written:
+                        match = (start, end)
+                        break
+                    linked = _linked(found, [i for i, _ in run], at)
+                    if linked is None or end - start - linked != len(own):
                         continue  # not "a prompt" for "same prompt"
-                    if found == own and k + 1 < len(sentences):  # the term alone: a lead-in
-                        sentence = _with_next(passage.text, sentence, sentences[k + 1])
-                        found = words(sentence)
-                    places.append((passage, sentence, found, start, end))
-                    break
+                    if not linked:  # as the member typed it
+                        match = (start, end)
+                        break
+                    match = match or (start, end)  # unless it stands as typed further on
+                if match is None:
+                    continue
+                start, end = match
+                if found == own and k + 1 < len(sentences):  # the term alone: a lead-in
+                    sentence = _with_next(passage.text, sentence, sentences[k + 1])
+                    found = words(sentence)
+                places.append((passage, sentence, found, start, end))
         return places
 
     def _opens(self, found: Sequence[str], start: int) -> bool:
@@ -368,8 +387,7 @@ class DefinitionFinder:
             score += COPULA
             # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
             # concept…": a clause after the abbreviation says what the term is too.
-            if _abbreviates(after, found[start:end]) and _apposition(
-                    _after_abbreviation(after), self.articles):
+            if _abbreviates(after, found[start:end]) and _explains(_after_abbreviation(after)):
                 score += EXPLAINED
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)
@@ -459,9 +477,41 @@ def _apposition(after: str, articles: Collection[str]) -> bool:
     """Whether a comma, a dash or a colon and an article follow the term ("RAG, a
     technique…", "HuggingGPT - an agent…"), or a comma and a relative word that says what
     happens in it ("*masked language modeling*, in which the model…", "…, na qual")."""
-    found = re.match(rf"[{re.escape(_MARKS)}]*\s*(?:,|:|\s-|–|—)\s*(\w+)", after)
-    return ((found is not None and found.group(1) in articles)
+    found = _APPOSED.match(after)
+    first = None if found is None else re.match(r"\w+", after[found.end():])
+    return ((first is not None and first.group() in articles)
             or _RELATIVE.match(after) is not None)
+
+
+def _linked(found: Sequence[str], run: Sequence[int], at: Sequence[int]) -> int | None:
+    """How many words the sentence links the term's content words with beyond those the
+    term has: 0 (the same gaps in all: stop words between them aside), 1 (one linking word,
+    "of", "de", where the member typed two words side by side: "mixture experts" for
+    "mixture of experts"), or None for any other way of writing them apart."""
+    gaps = [(b - a, d - c) for (a, b), (c, d)
+            in zip(pairwise(run), pairwise(at), strict=True)]
+    if sum(text for text, _ in gaps) == sum(typed for _, typed in gaps):
+        return 0
+    wider = [k for k, (text, typed) in enumerate(gaps) if text != typed]
+    if len(wider) != 1 or gaps[wider[0]] != (2, 1):
+        return None
+    return 1 if found[run[wider[0]] + 1] in _LINKING else None
+
+
+def _explains(after: str) -> bool:
+    """Whether a clause that says what something is opens the text: a relative clause
+    (``_RELATIVE``: ", in which…"), or an apposition with an indefinite article whose
+    clause goes on in a relative word ("…, a concept co-authored by Google and OpenAI in
+    2017, which allows…"); not "…, the biggest ones" or "…, a reward model and PPO" (a
+    list)."""
+    if _RELATIVE.match(after) is not None:
+        return True
+    found = _APPOSED.match(after)
+    if found is None:
+        return False
+    clause = words(after[found.end():])[:EXPLAIN_REACH]
+    return clause[:1] in (["a"], ["an"], ["um"], ["uma"]) and not _RELATIVE_WORDS.isdisjoint(
+        clause[1:])
 
 
 def _after_abbreviation(after: str) -> str:
