@@ -238,6 +238,14 @@ Models are then tuned with reinforcement learning from human feedback (RLHF). It
 Artificial intelligence (AI) is a broad field. As (a sample) shows, it is wide. Prompts
 teach a task by in-context learning (ICL).
 
+## Data
+
+The model saw 1000 billion tokens of C4 (Colossal Clean Crawled Corpus) data in training.
+
+## Corpora
+
+C4 is large, and C4 is English: C4 was crawled from the web.
+
 ## Decoders
 
 BERT is no decoder. RLHF needs people. Decoders read left to right.
@@ -250,6 +258,8 @@ BERT is no decoder. RLHF needs people. Decoders read left to right.
     ("DEPS é sigla de quê?", 'DEPS ("Describe, Explain, Plan and Select")'),
     ("In AI, what does RLHF stand for?", "reinforcement learning from human feedback (RLHF)"),
     ("as a beginner, what's ICL short for?", "in-context learning (ICL)"),
+    # a letter and a digit: the letter that many times
+    ("c4 = ? whats the acronym", "C4 (Colossal Clean Crawled Corpus)"),
     ("whats the acronym LLMs short for", None),  # the notes never spell it out
 ])
 def test_a_question_on_what_an_abbreviation_stands_for_gets_where_it_is_spelled_out(
@@ -319,6 +329,10 @@ HuggingGPT - an agent that plans with an LLM.
 A mixture of experts (MoE) routes each token to a few expert networks.
 
 Reinforcement learning from human feedback, or RLHF, tunes a model on human preferences.
+
+SFT (Supervised Fine-Tuning) is a stage that trains a model on written demonstrations.
+
+We train on C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned of boilerplate.
 
 Models train on tasks such as Next Sentence Prediction (NSP), in which the model tells
 whether two sentences follow each other.
@@ -403,6 +417,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # the sentence's own "reward model", not its "reward the model" first
     ("reward model", "a *reward model* is a network that scores replies"),
     ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
+    # the abbreviation first, then the words it stands for, then what it is
+    ("sft", "SFT (Supervised Fine-Tuning) is a stage that trains"),
+    ("C4", "C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned"),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),
     ("DPO", "Direct Preference Optimization (DPO), a method that skips"),

@@ -16,7 +16,9 @@ if it shows enough of them:
   "that" or "que" too, of which it is the subject: "competent *generalists* that
   can…"), or what stands for it
   ("Knowledge distillation (KD)", "…from human feedback, or RLHF,", "in-context learning,
-  i.e., …"; one sign more when an apposition or a relative clause follows the abbreviation:
+  i.e., …"; after the words an abbreviation stands for, "BERT (Bidirectional Encoder
+  Representations from Transformers) is a…", what follows them counts as following the
+  term; one sign more when an apposition or a relative clause follows the abbreviation:
   "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash after the term
   that opens a list item (a glossary's "- Perplexity: how surprised a model is…"): the
   same, without a verb;
@@ -69,10 +71,13 @@ _ABBREVIATED = re.compile(r" \(([A-Z][A-Za-z]{1,7}?)s?\)|, or ([A-Z][A-Za-z]{1,7
 _WORDS_BEFORE = re.compile(r"(?<![\w-])((?:[\w-]+ ){1,6})$")
 # "BERT (Bidirectional Encoder Representations from Transformers)", 'DEPS ("Describe,
 # Explain, Plan and Select")': the abbreviation (two capitals at least: "As (a sample)
-# shows" spells nothing out), then the words it stands for in brackets.
-_SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][a-z]*[A-Z][A-Za-z]{0,6}?)s? "
+# shows" spells nothing out; or a capital and a digit, "T5", "C4"), then the words it
+# stands for in brackets.
+_SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][a-z]*[A-Z][A-Za-z]{0,6}?|[A-Z][2-9](?!\d))s? "
                             r"\([\"“']?([^()\"“”']{3,100}?)[\"”']?\)")
 _WORDS_REACH = 300  # characters before the bracket that six words fit in
+# A letter and a digit in an abbreviation: the letter that many times ("t5", "c4").
+_REPEATED = re.compile(r"([a-z])([2-9])(?!\d)")
 # Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
                           "de", "da", "do", "dos", "das", "e", "em", "para", "com"))
@@ -111,6 +116,8 @@ _SET_OFF_RELATIVE = re.compile(
     r"o|os|as|um|uma|nos|eles|elas|ele|ela|eu|voce|voces|esse|essa|este|esta|isso|aquele|"
     r"aquela|seu|sua|seus|suas|nosso|nossa|muitos|muitas|alguns|algumas|cada|todos|todas)"
     r"\s)")
+# Brackets right after a term (folded, its marks aside).
+_BRACKETED = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(([^()]{{3,100}})\)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
 
@@ -370,9 +377,17 @@ class DefinitionFinder:
         before, after = _around(sentence, found[start:end])
         opens = self._opens(found, start) or self._opens_clause(before, found, start)
         score = OPENS if opens else 0
-        copula = next((c for c in self.copulas if tuple(found[end:end + len(c)]) == c), None)
+        # "BERT (Bidirectional Encoder Representations from Transformers) is a…": the words
+        # it stands for, then what follows them follows the term.
+        rest = end
+        expansion = _expansion(after, found[start:end])
+        if expansion is not None:
+            score += COPULA
+            after = after[expansion.end():]
+            rest += len(words(expansion.group(1)))
+        copula = next((c for c in self.copulas if tuple(found[rest:rest + len(c)]) == c), None)
         if copula is not None:
-            after_copula = end + len(copula)
+            after_copula = rest + len(copula)
             says_what = len(copula) > 1 or (after_copula < len(found)
                                             and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
@@ -435,8 +450,10 @@ def _holds(folded: str, beginnings: Sequence[str]) -> bool:
 
 def _initials_fit(long: str, short: str) -> str:
     """The longest tail of ``long``'s words whose initials, small words aside or not, spell
-    ``short`` ("Large Language Model" for "llm", "Mixture of Experts" for "moe"); "" when
-    none does."""
+    ``short`` ("Large Language Model" for "llm", "Mixture of Experts" for "moe"; a letter
+    and a digit are the letter that many times: "Colossal Clean Crawled Corpus" for "c4");
+    "" when none does."""
+    short = _REPEATED.sub(lambda found: found.group(1) * int(found.group(2)), short)
     full = words(long)
     fits = [" ".join(full[-n:]) for n in range(len(full), 0, -1)
             if short in ("".join(w[0] for w in full[-n:] if w not in _SMALL_WORDS),
@@ -522,6 +539,16 @@ def _after_abbreviation(after: str) -> str:
         return after
     end = found.end()
     return after[end - 1:] if after[end - 1] in ",.;:" else after[end:]
+
+
+def _expansion(after: str, term_words: Sequence[str]) -> re.Match[str] | None:
+    """The brackets right after a one-word term that spell it out, whole ("bert
+    (bidirectional encoder representations from transformers)"), or None."""
+    found = _BRACKETED.match(after) if len(term_words) == 1 else None
+    if found is None or _initials_fit(found.group(1), term_words[0]) != " ".join(
+            words(found.group(1))):
+        return None
+    return found
 
 
 def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
