@@ -246,6 +246,14 @@ The model saw 1000 billion tokens of C4 (Colossal Clean Crawled Corpus) data in 
 
 C4 is large, and C4 is English: C4 was crawled from the web.
 
+## Chat
+
+Chat models like GPT ("Generative Pre-trained Transformer") answer in turns.
+
+## GPT
+
+GPT is big, GPT is fast: GPT is everywhere.
+
 ## Decoders
 
 BERT is no decoder. RLHF needs people. Decoders read left to right.
@@ -260,6 +268,8 @@ BERT is no decoder. RLHF needs people. Decoders read left to right.
     ("as a beginner, what's ICL short for?", "in-context learning (ICL)"),
     # a letter and a digit: the letter that many times
     ("c4 = ? whats the acronym", "C4 (Colossal Clean Crawled Corpus)"),
+    # a hyphenated word gives one initial ("Pre-trained")
+    ("what does gpt stand for", 'GPT ("Generative Pre-trained Transformer")'),
     ("whats the acronym LLMs short for", None),  # the notes never spell it out
 ])
 def test_a_question_on_what_an_abbreviation_stands_for_gets_where_it_is_spelled_out(

@@ -450,14 +450,21 @@ def _holds(folded: str, beginnings: Sequence[str]) -> bool:
 
 def _initials_fit(long: str, short: str) -> str:
     """The longest tail of ``long``'s words whose initials, small words aside or not, spell
-    ``short`` ("Large Language Model" for "llm", "Mixture of Experts" for "moe"; a letter
-    and a digit are the letter that many times: "Colossal Clean Crawled Corpus" for "c4");
-    "" when none does."""
+    ``short`` ("Large Language Model" for "llm", "Mixture of Experts" for "moe"; a
+    hyphenated word gives one initial or one each: "Generative Pre-trained Transformer" for
+    "gpt", "Parameter-Efficient Fine-Tuning" for "peft"; a letter and a digit are the letter
+    that many times: "Colossal Clean Crawled Corpus" for "c4"); "" when none does."""
     short = _REPEATED.sub(lambda found: found.group(1) * int(found.group(2)), short)
-    full = words(long)
+    parts = [words(token) for token in long.split()]
+    full = [w for part in parts for w in part]
+    # Whether each word opens its hyphenated whole: "Generative Pre-trained Transformer" is
+    # GPT, "Parameter-Efficient Fine-Tuning" PEFT.
+    opening = [i == 0 for part in parts for i in range(len(part))]
     fits = [" ".join(full[-n:]) for n in range(len(full), 0, -1)
             if short in ("".join(w[0] for w in full[-n:] if w not in _SMALL_WORDS),
-                         "".join(w[0] for w in full[-n:]))]  # "Mixture of Experts (MoE)"
+                         "".join(w[0] for w in full[-n:]),  # "Mixture of Experts (MoE)"
+                         "".join(w[0] for w, first in zip(full[-n:], opening[-n:], strict=True)
+                                 if first and w not in _SMALL_WORDS))]
     # Not a small word first when a shorter tail fits ("of probabilistic context-free
     # grammar (PCFG)"); "in-context learning (ICL)" needs its "in".
     return next((f for f in fits if f.split()[0] not in _SMALL_WORDS), fits[0] if fits else "")
