@@ -342,6 +342,8 @@ Reinforcement learning from human feedback, or RLHF, tunes a model on human pref
 
 SFT (Supervised Fine-Tuning) is a stage that trains a model on written demonstrations.
 
+Terms of service (ToS) are the rules a site sets for its users.
+
 We train on C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned of boilerplate.
 
 Models train on tasks such as Next Sentence Prediction (NSP), in which the model tells
@@ -429,6 +431,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("rlhf", "Reinforcement learning from human feedback, or RLHF, tunes a model"),
     # the abbreviation first, then the words it stands for, then what it is
     ("sft", "SFT (Supervised Fine-Tuning) is a stage that trains"),
+    # an abbreviation whose last letter is an "s" ("ToS"), not a plural's
+    ("ToS", "Terms of service (ToS) are the rules"),
+    ("terms of service", "Terms of service (ToS) are the rules"),
     ("C4", "C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned"),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),

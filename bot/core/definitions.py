@@ -565,8 +565,11 @@ def _abbreviates(after: str, term_words: Sequence[str]) -> bool:
     found = _ABBREVIATION.match(after)
     if found is None or len(term_words) < 2:
         return False
-    initials = "".join(w[0] for w in term_words if w not in _SMALL_WORDS)
-    return (found.group(1) or found.group(2)) in (initials, "".join(w[0] for w in term_words))
+    initials = ("".join(w[0] for w in term_words if w not in _SMALL_WORDS),
+                "".join(w[0] for w in term_words))
+    short = found.group(1) or found.group(2)
+    # Folded, a plural's "s" and a last letter "s" look alike: "(llms)", "(tos)".
+    return short in initials or short + "s" in initials
 
 
 def _same_word(written: str, asked: str) -> bool:
