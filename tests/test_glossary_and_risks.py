@@ -344,6 +344,12 @@ SFT (Supervised Fine-Tuning) is a stage that trains a model on written demonstra
 
 Terms of service (ToS) are the rules a site sets for its users.
 
+GQA stands for grouped-query attention, which shares keys across heads.
+
+QLoRA, short for quantized low-rank adaptation, trains adapters on a 4-bit model.
+
+Overfitting: when a model memorizes its training data instead of the pattern.
+
 We train on C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned of boilerplate.
 
 Models train on tasks such as Next Sentence Prediction (NSP), in which the model tells
@@ -434,6 +440,10 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # an abbreviation whose last letter is an "s" ("ToS"), not a plural's
     ("ToS", "Terms of service (ToS) are the rules"),
     ("terms of service", "Terms of service (ToS) are the rules"),
+    # what an abbreviation stands for; a line that opens with the term and a colon
+    ("gqa", "GQA stands for grouped-query attention"),
+    ("qlora", "QLoRA, short for quantized low-rank adaptation"),
+    ("overfitting", "Overfitting: when a model memorizes"),
     ("C4", "C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned"),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),

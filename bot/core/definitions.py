@@ -20,8 +20,8 @@ if it shows enough of them:
   Representations from Transformers) is a…", what follows them counts as following the
   term; one sign more when an apposition or a relative clause follows the abbreviation:
   "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash after the term
-  that opens a list item (a glossary's "- Perplexity: how surprised a model is…"): the
-  same, without a verb;
+  that opens a list item or a sentence (a glossary's "- Perplexity: how surprised a model
+  is…", "Overfitting: when a model…"): the same, without a verb;
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
@@ -94,14 +94,15 @@ _LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
-# say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …").
+# say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …", "X, short for …").
 _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
                          rf"[\s{re.escape(_MARKS)}]*$")  # "long-term memory" names nothing
-_STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e)[\s,]")
+_STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou seja|isto e|"
+                         r"short for)[\s,]")
 # What follows a term set off as a lead-in: "**Architecture**: …", "**Architecture:** …".
 _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)")
-# What follows the term that opens a list item of a glossary: "- Perplexity: how surprised
-# a model is…", "- Beam search - keeping the k best…".
+# What follows the term that opens a list item of a glossary or a sentence: "- Perplexity:
+# how surprised a model is…", "- Beam search - keeping the k best…", "Overfitting: when…".
 _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which(?!\s+case)|whereby|"
@@ -237,8 +238,7 @@ class DefinitionFinder:
         for passage, sentence, found, start, end in places:
             if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
                 continue
-            score = self._score(sentence, found, start, end,
-                                item=passage.kind == "item" and passage.text.startswith(sentence))
+            score = self._score(sentence, found, start, end)
             section = (passage.document, *passage.path)
             is_headed = False
             if section not in headed:
@@ -371,9 +371,8 @@ class DefinitionFinder:
         spelled = self.spelled_out_.get(" ".join(words(term)))
         return "" if spelled is None else spelled.words
 
-    def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
-               item: bool = False) -> int:
-        """The signs the sentence shows (``item``: it opens a list item)."""
+    def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
+        """The signs the sentence shows."""
         before, after = _around(sentence, found[start:end])
         opens = self._opens(found, start) or self._opens_clause(before, found, start)
         score = OPENS if opens else 0
@@ -397,8 +396,8 @@ class DefinitionFinder:
               or (_LEAD_IN.match(after) is not None and _set_off(sentence, found[start:end]))
               or (_SET_OFF_RELATIVE.match(after) is not None
                   and _set_off(sentence, found[start:end]))
-              # "- X: what it is", a glossary's list
-              or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
+              # "- X: what it is", a glossary's list, or a line of one ("Overfitting: when…")
+              or (start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
             score += COPULA
             # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
             # concept…": a clause after the abbreviation says what the term is too.
