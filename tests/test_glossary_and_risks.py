@@ -350,6 +350,11 @@ QLoRA, short for quantized low-rank adaptation, trains adapters on a 4-bit model
 
 Overfitting: when a model memorizes its training data instead of the pattern.
 
+Ajuste de instruções (instruction tuning) é o treino de um modelo em pares de instrução e
+resposta. ELECTRA (2020) is an encoder trained to spot replaced tokens.
+
+Denomina-se quantização dinâmica a conversão dos pesos durante a inferência.
+
 We train on C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned of boilerplate.
 
 Models train on tasks such as Next Sentence Prediction (NSP), in which the model tells
@@ -444,6 +449,11 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("gqa", "GQA stands for grouped-query attention"),
     ("qlora", "QLoRA, short for quantized low-rank adaptation"),
     ("overfitting", "Overfitting: when a model memorizes"),
+    # brackets between the term and its copula: a translation, a year
+    ("ajuste de instruções", "Ajuste de instruções (instruction tuning) é o treino"),
+    ("electra", "ELECTRA (2020) is an encoder trained"),
+    # a naming verb with its clitic ("denomina-se X")
+    ("quantização dinâmica", "Denomina-se quantização dinâmica a conversão"),
     ("C4", "C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned"),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),

@@ -14,14 +14,14 @@ if it shows enough of them:
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"; right after a term set off,
   "that" or "que" too, of which it is the subject: "competent *generalists* that
-  can…"), or what stands for it
-  ("Knowledge distillation (KD)", "…from human feedback, or RLHF,", "in-context learning,
-  i.e., …"; after the words an abbreviation stands for, "BERT (Bidirectional Encoder
-  Representations from Transformers) is a…", what follows them counts as following the
-  term; one sign more when an apposition or a relative clause follows the abbreviation:
-  "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash after the term
-  that opens a list item or a sentence (a glossary's "- Perplexity: how surprised a model
-  is…", "Overfitting: when a model…"): the same, without a verb;
+  can…"), or what stands for it ("Knowledge distillation (KD)", "…from human feedback, or
+  RLHF,", "in-context learning, i.e., …", "BERT (Bidirectional Encoder Representations
+  from Transformers)"; one sign more when an apposition or a relative clause follows the
+  abbreviation: "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash
+  after the term that opens a list item or a sentence (a glossary's "- Perplexity: how
+  surprised a model is…", "Overfitting: when a model…"): the same, without a verb. Short
+  brackets right after the term (a translation, a year) are read past: "Fine-tuning
+  (ajuste fino) é o…";
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
@@ -92,7 +92,8 @@ _RELATIVE_WORDS = frozenset(("that", "which", "who", "whose", "que", "qual", "qu
 # which a member may leave out.
 _LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
-_LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
+# ("denomina-se X": "se").
+_LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma", "se"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
 # say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …", "X, short for …").
 _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
@@ -118,6 +119,8 @@ _SET_OFF_RELATIVE = re.compile(
     r"aquela|seu|sua|seus|suas|nosso|nossa|muitos|muitas|alguns|algumas|cada|todos|todas)"
     r"\s)")
 # Brackets right after a term (folded, its marks aside).
+# Brackets of at most this many words after a term are read past to what follows them.
+BRACKET_WORDS = 8
 _BRACKETED = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(([^()]{{3,100}})\)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
@@ -376,14 +379,16 @@ class DefinitionFinder:
         before, after = _around(sentence, found[start:end])
         opens = self._opens(found, start) or self._opens_clause(before, found, start)
         score = OPENS if opens else 0
-        # "BERT (Bidirectional Encoder Representations from Transformers) is a…": the words
-        # it stands for, then what follows them follows the term.
+        # Brackets right after the term ("BERT (Bidirectional Encoder Representations from
+        # Transformers) is a…", "Fine-tuning (ajuste fino) é o…", "BERT (2018) is…"): what
+        # follows them follows the term, and words it stands for are a sign of their own.
         rest = end
-        expansion = _expansion(after, found[start:end])
-        if expansion is not None:
-            score += COPULA
-            after = after[expansion.end():]
-            rest += len(words(expansion.group(1)))
+        bracketed = None if _abbreviates(after, found[start:end]) else _BRACKETED.match(after)
+        if bracketed is not None and len(inside := words(bracketed.group(1))) <= BRACKET_WORDS:
+            if _expansion(after, found[start:end]) is not None:
+                score += COPULA
+            after = after[bracketed.end():]
+            rest += len(inside)
         copula = next((c for c in self.copulas if tuple(found[rest:rest + len(c)]) == c), None)
         if copula is not None:
             after_copula = rest + len(copula)
