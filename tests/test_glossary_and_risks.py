@@ -348,7 +348,11 @@ GQA stands for grouped-query attention, which shares keys across heads.
 
 QLoRA, short for quantized low-rank adaptation, trains adapters on a 4-bit model.
 
-Overfitting: when a model memorizes its training data instead of the pattern.
+Overfitting: read this part twice. Fonte: notas da aula.
+
+Esparsidade (ou seja, muitos pesos iguais a zero) reduz a memória.
+
+O callback é chamado se a perda subir.
 
 Ajuste de instruções (instruction tuning) é o treino de um modelo em pares de instrução e
 resposta. ELECTRA (2020) is an encoder trained to spot replaced tokens.
@@ -448,7 +452,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # what an abbreviation stands for; a line that opens with the term and a colon
     ("gqa", "GQA stands for grouped-query attention"),
     ("qlora", "QLoRA, short for quantized low-rank adaptation"),
-    ("overfitting", "Overfitting: when a model memorizes"),
+    # a bracket that says what the term is, not read past ("X (ou seja, …)")
+    ("esparsidade", "Esparsidade (ou seja, muitos pesos iguais a zero)"),
     # brackets between the term and its copula: a translation, a year
     ("ajuste de instruções", "Ajuste de instruções (instruction tuning) é o treino"),
     ("electra", "ELECTRA (2020) is an encoder trained"),
@@ -490,6 +495,9 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     # spelled out, then no clause that says what it is: "in which case", an apposition
     # with "the", a list
     assert not any(knowledge.define(short).found for short in ("LRA", "MoD", "DPT"))
+    # a line that opens with a word and a colon is no definition of it ("Fonte: …"); "se"
+    # after a naming word is "if" unless it is the verb's own ("chamado se a perda…")
+    assert not any(knowledge.define(word).found for word in ("overfitting", "fonte", "perda"))
     # a word left out is a linking one ("of", "de"), not any: "on" links no term
     assert not knowledge.define("training data").found
     # "Tokenization" is not "tokens", though both stem to "token"

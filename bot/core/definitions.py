@@ -18,8 +18,8 @@ if it shows enough of them:
   RLHF,", "in-context learning, i.e., …", "BERT (Bidirectional Encoder Representations
   from Transformers)"; one sign more when an apposition or a relative clause follows the
   abbreviation: "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash
-  after the term that opens a list item or a sentence (a glossary's "- Perplexity: how
-  surprised a model is…", "Overfitting: when a model…"): the same, without a verb. Short
+  after the term that opens a list item (a glossary's "- Perplexity: how surprised a model
+  is…"): the same, without a verb. Short
   brackets right after the term (a translation, a year) are read past: "Fine-tuning
   (ajuste fino) é o…";
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
@@ -77,7 +77,7 @@ _SPELLED_AFTER = re.compile(r"(?<![\w-])([A-Z][a-z]*[A-Z][A-Za-z]{0,6}?|[A-Z][2-
                             r"\([\"“']?([^()\"“”']{3,100}?)[\"”']?\)")
 _WORDS_REACH = 300  # characters before the bracket that six words fit in
 # A letter and a digit in an abbreviation: the letter that many times ("t5", "c4").
-_REPEATED = re.compile(r"([a-z])([2-9])(?!\d)")
+_REPEATED = re.compile(r"^([a-z])([2-9])$")
 # Words an abbreviation may skip ("Reinforcement Learning from Human Feedback", "RLHF").
 _SMALL_WORDS = frozenset(("of", "the", "and", "for", "from", "to", "in", "on", "with", "by",
                           "de", "da", "do", "dos", "das", "e", "em", "para", "com"))
@@ -92,8 +92,7 @@ _RELATIVE_WORDS = frozenset(("that", "which", "who", "whose", "que", "qual", "qu
 # which a member may leave out.
 _LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
-# ("denomina-se X": "se").
-_LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma", "se"))
+_LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
 # say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …", "X, short for …").
 _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
@@ -102,8 +101,8 @@ _STANDS_FOR = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*\(?(?:i\.\s?e\.|ou se
                          r"short for)[\s,]")
 # What follows a term set off as a lead-in: "**Architecture**: …", "**Architecture:** …".
 _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)")
-# What follows the term that opens a list item of a glossary or a sentence: "- Perplexity:
-# how surprised a model is…", "- Beam search - keeping the k best…", "Overfitting: when…".
+# What follows the term that opens a list item of a glossary: "- Perplexity: how surprised
+# a model is…", "- Beam search - keeping the k best…".
 _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which(?!\s+case)|whereby|"
@@ -118,9 +117,9 @@ _SET_OFF_RELATIVE = re.compile(
     r"o|os|as|um|uma|nos|eles|elas|ele|ela|eu|voce|voces|esse|essa|este|esta|isso|aquele|"
     r"aquela|seu|sua|seus|suas|nosso|nossa|muitos|muitas|alguns|algumas|cada|todos|todas)"
     r"\s)")
-# Brackets right after a term (folded, its marks aside).
 # Brackets of at most this many words after a term are read past to what follows them.
 BRACKET_WORDS = 8
+# Brackets right after a term (folded, its marks aside).
 _BRACKETED = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(([^()]{{3,100}})\)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
@@ -241,7 +240,8 @@ class DefinitionFinder:
         for passage, sentence, found, start, end in places:
             if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
                 continue
-            score = self._score(sentence, found, start, end)
+            score = self._score(sentence, found, start, end,
+                                item=passage.kind == "item" and passage.text.startswith(sentence))
             section = (passage.document, *passage.path)
             is_headed = False
             if section not in headed:
@@ -374,8 +374,9 @@ class DefinitionFinder:
         spelled = self.spelled_out_.get(" ".join(words(term)))
         return "" if spelled is None else spelled.words
 
-    def _score(self, sentence: str, found: Sequence[str], start: int, end: int) -> int:
-        """The signs the sentence shows."""
+    def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
+               item: bool = False) -> int:
+        """The signs the sentence shows (``item``: it opens a list item)."""
         before, after = _around(sentence, found[start:end])
         opens = self._opens(found, start) or self._opens_clause(before, found, start)
         score = OPENS if opens else 0
@@ -383,8 +384,11 @@ class DefinitionFinder:
         # Transformers) is a…", "Fine-tuning (ajuste fino) é o…", "BERT (2018) is…"): what
         # follows them follows the term, and words it stands for are a sign of their own.
         rest = end
-        bracketed = None if _abbreviates(after, found[start:end]) else _BRACKETED.match(after)
-        if bracketed is not None and len(inside := words(bracketed.group(1))) <= BRACKET_WORDS:
+        bracketed = (None if _abbreviates(after, found[start:end])
+                     or _STANDS_FOR.match(after) is not None else _BRACKETED.match(after))
+        inside = [] if bracketed is None else words(bracketed.group(1))
+        if (bracketed is not None and len(inside) <= BRACKET_WORDS
+                and list(found[end:end + len(inside)]) == inside):  # these brackets
             if _expansion(after, found[start:end]) is not None:
                 score += COPULA
             after = after[bracketed.end():]
@@ -401,8 +405,8 @@ class DefinitionFinder:
               or (_LEAD_IN.match(after) is not None and _set_off(sentence, found[start:end]))
               or (_SET_OFF_RELATIVE.match(after) is not None
                   and _set_off(sentence, found[start:end]))
-              # "- X: what it is", a glossary's list, or a line of one ("Overfitting: when…")
-              or (start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
+              # "- X: what it is", a glossary's list
+              or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
             score += COPULA
             # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
             # concept…": a clause after the abbreviation says what the term is too.
@@ -413,7 +417,10 @@ class DefinitionFinder:
         if cue is not None:
             score += CUE
             names = found[cue].startswith(self.naming)
-            if names and cue < start and all(w in _LINKS for w in found[cue + 1:start]):
+            between = found[cue + 1:start]
+            if between[:1] == ["se"] and f"{found[cue]}-se" in fold(sentence):
+                between = between[1:]  # "denomina-se X": the verb's own pronoun
+            if names and cue < start and all(w in _LINKS for w in between):
                 score += NAMED
         elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
             score += CUE + NAMED
