@@ -19,9 +19,8 @@ if it shows enough of them:
   from Transformers)"; one sign more when an apposition or a relative clause follows the
   abbreviation: "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash
   after the term that opens a list item (a glossary's "- Perplexity: how surprised a model
-  is…"): the same, without a verb. Short
-  brackets right after the term (a translation, a year) are read past: "Fine-tuning
-  (ajuste fino) é o…";
+  is…"): the same, without a verb. Short brackets right after the term (a translation, a
+  year) are read past: "Fine-tuning (ajuste fino) é o…";
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
