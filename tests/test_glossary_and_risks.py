@@ -354,6 +354,8 @@ Esparsidade (ou seja, muitos pesos iguais a zero) reduz a memória.
 
 O callback é chamado se a perda subir.
 
+O treinamento e a inferência usam muitas GPUs. O decodificador e um modelo que gera texto.
+
 Ajuste de instruções (instruction tuning) é o treino de um modelo em pares de instrução e
 resposta. ELECTRA (2020) is an encoder trained to spot replaced tokens.
 
@@ -454,6 +456,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("qlora", "QLoRA, short for quantized low-rank adaptation"),
     # a bracket that says what the term is, not read past ("X (ou seja, …)")
     ("esparsidade", "Esparsidade (ou seja, muitos pesos iguais a zero)"),
+    # notes typed without accents write the copula "é um" as "e um"
+    ("decodificador", "O decodificador e um modelo que gera texto."),
     # brackets between the term and its copula: a translation, a year
     ("ajuste de instruções", "Ajuste de instruções (instruction tuning) é o treino"),
     ("electra", "ELECTRA (2020) is an encoder trained"),
@@ -498,6 +502,8 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     # a line that opens with a word and a colon is no definition of it ("Fonte: …"); "se"
     # after a naming word is "if" unless it is the verb's own ("chamado se a perda…")
     assert not any(knowledge.define(word).found for word in ("overfitting", "fonte", "perda"))
+    # "e a" is "and the" where the sentence writes its accents ("é a" would be a copula)
+    assert not knowledge.define("treinamento").found
     # a word left out is a linking one ("of", "de"), not any: "on" links no term
     assert not knowledge.define("training data").found
     # "Tokenization" is not "tokens", though both stem to "token"

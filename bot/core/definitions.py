@@ -43,6 +43,7 @@ definition, but the passage that uses it most.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import pairwise
 from typing import NamedTuple, Self
@@ -169,6 +170,12 @@ class DefinitionFinder:
         self.analyzer = analyzer
         # Longest first: "is like" is met before "is".
         self.copulas = tuple(sorted((tuple(words(c)) for c in copulas), key=len, reverse=True))
+        # A copula written with an accent ("é o") folds to other words ("e o": "and the"):
+        # a sentence that writes accents must write it so (notes typed without accents
+        # write "e um" for both).
+        self.accented = {tuple(words(c)): re.compile(
+            rf"(?<!\w){re.escape(unicodedata.normalize('NFC', c).lower())}(?!\w)")
+            for c in copulas if fold(c) != c.lower()}
         self.naming = tuple(fold(c) for c in naming)
         self.cues = tuple(fold(c) for c in cues) + self.naming
         self.articles = frozenset(words(" ".join(articles)))
@@ -393,6 +400,9 @@ class DefinitionFinder:
             after = after[bracketed.end():]
             rest += len(inside)
         copula = next((c for c in self.copulas if tuple(found[rest:rest + len(c)]) == c), None)
+        if copula in self.accented and not sentence.isascii() and self.accented[copula].search(
+                unicodedata.normalize("NFC", sentence).lower()) is None:
+            copula = None  # "O treinamento e a inferência usam…": "and the", no copula
         if copula is not None:
             after_copula = rest + len(copula)
             says_what = len(copula) > 1 or (after_copula < len(found)
