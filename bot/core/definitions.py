@@ -383,20 +383,22 @@ class DefinitionFinder:
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
                item: bool = False) -> int:
         """The signs the sentence shows (``item``: it opens a list item)."""
-        before, after = _around(sentence, found[start:end])
+        term = found[start:end]
+        before, after = _around(sentence, term)
+        abbreviated, set_off = _abbreviates(after, term), _set_off(sentence, term)
         opens = self._opens(found, start) or self._opens_clause(before, found, start)
         score = OPENS if opens else 0
         # Brackets right after the term ("BERT (Bidirectional Encoder Representations from
         # Transformers) is a…", "Fine-tuning (ajuste fino) é o…", "BERT (2018) is…"): what
         # follows them follows the term, and words it stands for are a sign of their own.
         rest = end
-        bracketed = (None if _abbreviates(after, found[start:end])
-                     or _STANDS_FOR.match(after) is not None else _BRACKETED.match(after))
+        bracketed = (None if abbreviated or _STANDS_FOR.match(after) is not None
+                     else _BRACKETED.match(after))
         inside = [] if bracketed is None else words(bracketed.group(1))
         if (bracketed is not None and len(inside) <= BRACKET_WORDS
                 and list(found[end:end + len(inside)]) == inside):  # these brackets
-            if _expansion(after, found[start:end]) is not None:
-                score += COPULA
+            if len(term) == 1 and _initials_fit(bracketed.group(1), term[0]) == " ".join(inside):
+                score += COPULA  # they spell the term out, whole
             after = after[bracketed.end():]
             rest += len(inside)
         copula = next((c for c in self.copulas if tuple(found[rest:rest + len(c)]) == c), None)
@@ -409,17 +411,16 @@ class DefinitionFinder:
                                             and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
-              or _abbreviates(after, found[start:end])  # "X, i.e., …", "X (KD)"
+              or abbreviated  # "X, i.e., …", "X (KD)"
               # "**X**: what it is", "… using *X*: what it does"
-              or (_LEAD_IN.match(after) is not None and _set_off(sentence, found[start:end]))
-              or (_SET_OFF_RELATIVE.match(after) is not None
-                  and _set_off(sentence, found[start:end]))
+              or (_LEAD_IN.match(after) is not None and set_off)
+              or (_SET_OFF_RELATIVE.match(after) is not None and set_off)
               # "- X: what it is", a glossary's list
               or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
             score += COPULA
             # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
             # concept…": a clause after the abbreviation says what the term is too.
-            if _abbreviates(after, found[start:end]) and _explains(_after_abbreviation(after)):
+            if abbreviated and _explains(_after_abbreviation(after)):
                 score += EXPLAINED
         near = range(max(0, start - CUE_REACH), min(len(found), end + CUE_REACH))
         cue = next((i for i in near if found[i].startswith(self.cues)), None)
@@ -433,7 +434,7 @@ class DefinitionFinder:
                 score += NAMED
         elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
             score += CUE + NAMED
-        if _set_off(sentence, found[start:end]):
+        if set_off:
             score += SET_OFF
         return score
 
@@ -566,16 +567,6 @@ def _after_abbreviation(after: str) -> str:
         return after
     end = found.end()
     return after[end - 1:] if after[end - 1] in ",.;:" else after[end:]
-
-
-def _expansion(after: str, term_words: Sequence[str]) -> re.Match[str] | None:
-    """The brackets right after a one-word term that spell it out, whole ("bert
-    (bidirectional encoder representations from transformers)"), or None."""
-    found = _BRACKETED.match(after) if len(term_words) == 1 else None
-    if found is None or _initials_fit(found.group(1), term_words[0]) != " ".join(
-            words(found.group(1))):
-        return None
-    return found
 
 
 def _abbreviates(after: str, term_words: Sequence[str]) -> bool:

@@ -31,12 +31,6 @@ from bot.core.text import Analyzer, squash, words
 
 # A definition that announces a list is shown with at most this many of its items.
 MAX_LISTED = 10
-
-
-def with_items(text: str, items: Sequence[Passage]) -> str:
-    """A text with the items of the list it announces under it, one "- " line each: how a
-    definition, a reply and "Whole paragraph" show a lead-in."""
-    return "\n".join((text, *(f"- {item.text}" for item in items)))
 # A question that asks what a term is finds the passage that defines it among this many of
 # the answer path's best (or anywhere, in the glossary).
 DEFINITION_POOL = 10
@@ -390,6 +384,12 @@ class Knowledge:
         byline, under the title, is not a subject, nor a list of references)."""
         return list(dict.fromkeys(p.section for p in self.answerer.passages_
                                   if p.kind != "byline"))
+
+
+def with_items(text: str, items: Sequence[Passage]) -> str:
+    """A text with the items of the list it announces under it, one "- " line each: how a
+    definition, a reply and "Whole paragraph" show a lead-in."""
+    return "\n".join((text, *(f"- {item.text}" for item in items)))
 
 
 def defined_in_text(passages: Sequence[Passage],
