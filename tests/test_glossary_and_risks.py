@@ -321,6 +321,12 @@ Usamos a *destilação*, que se baseia em um modelo maior.
 
 Hybrid memory integrates short-term and long-term memory. Robots that walk are rare.
 
+Some models predict each word from the words before it. This is called *causal modeling*.
+
+Cada palavra só vê as anteriores. Esses modelos são chamados de *modelos autorregressivos*.
+
+This trick is called *dropout* and it fights overfitting.
+
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
@@ -464,6 +470,11 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a naming verb with its clitic ("denomina-se X")
     ("quantização dinâmica", "Denomina-se quantização dinâmica a conversão"),
     ("C4", "C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned"),
+    # a sentence that names what the one before says ("This is called X") comes with it;
+    # not with another paragraph's
+    ("causal modeling", "Some models predict each word from the words before it. This is"),
+    ("modelos autorregressivos", "Cada palavra só vê as anteriores. Esses modelos são"),
+    ("dropout", "This trick is called *dropout*"),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),
     ("DPO", "Direct Preference Optimization (DPO), a method that skips"),
@@ -482,6 +493,7 @@ def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     lookup = knowledge.define(typed)
     assert lookup.found and sentence in lookup.entry.definition
     assert "They cost more" not in lookup.entry.definition  # the sentence, not the next
+    assert "Cada palavra" not in lookup.entry.definition or typed.endswith("autorregressivos")
 
 
 def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():

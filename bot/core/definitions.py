@@ -36,8 +36,9 @@ An abbreviation the reading spells out ("Large Language Model (LLM)", "Mixture o
 (MoE)", "…, or RLHF,") is looked up in both forms. A term is matched by its words as
 written, a plural, a spelling (British, a Portuguese cognate's) or one-letter slip aside
 ("tokens" is not "Tokenization"); a lead-in that is the term alone ("**Pruning**.") is
-quoted with the sentence it introduces. A term the reading uses but does not define gets no
-definition, but the passage that uses it most.
+quoted with the sentence it introduces, and a sentence that names what the one before it says
+("…the words before it. This is called *causal modeling*.") with that one. A term the
+reading uses but does not define gets no definition, but the passage that uses it most.
 """
 
 from __future__ import annotations
@@ -258,7 +259,8 @@ class DefinitionFinder:
                     is_headed = True
             if score < self.min_score:
                 continue
-            defined = Defined(sentence, passage, score, _as_written(sentence, found[start:end]))
+            defined = Defined(_with_antecedent(passage.text, sentence), passage, score,
+                              _as_written(sentence, found[start:end]))
             # Of two with as many signs, where the section named for the term begins says
             # more than a list item that names it among others ("- _X_ = how…").
             if _better(defined, is_headed, best):
@@ -611,6 +613,24 @@ def _widen(found: Sequence[str], start: int, end: int, own: Sequence[str],
     if trail and list(found[end:end + trail]) == list(own[-trail:]):
         end += trail
     return start, end
+
+
+# Words that open a sentence by pointing back to the one before: "This is called *X*",
+# "Esses modelos são chamados de *X*" name what that sentence says.
+_ANAPHORS = frozenset(("this", "these", "that", "those", "such", "it", "they", "isso", "isto",
+                       "esse", "essa", "esses", "essas", "este", "esta", "estes", "estas",
+                       "tal", "tais"))
+
+
+def _with_antecedent(text: str, sentence: str) -> str:
+    """The sentence, and the one before it in the text when it opens with a word that points
+    back to that one (``_ANAPHORS``): what "this" names is what the sentence before says."""
+    opening = words(sentence)[:1]
+    if not opening or opening[0] not in _ANAPHORS:
+        return sentence
+    sentences = split_sentences(text)
+    at = sentences.index(sentence) if sentence in sentences else 0
+    return _with_next(text, sentences[at - 1], sentence) if at > 0 else sentence
 
 
 def _with_next(text: str, sentence: str, following: str) -> str:
