@@ -327,6 +327,9 @@ Cada palavra só vê as anteriores. Esses modelos são chamados de *modelos auto
 
 This trick is called *dropout* and it fights overfitting.
 
+Counts overrate the long tail, also known as the rare words. So does averaging over the whole
+database, also called average pooling.
+
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
@@ -475,6 +478,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("causal modeling", "Some models predict each word from the words before it. This is"),
     ("modelos autorregressivos", "Cada palavra só vê as anteriores. Esses modelos são"),
     ("dropout", "This trick is called *dropout*"),
+    # the term's other name after it ("X, also known as Y")
+    ("long tail", "Counts overrate the long tail, also known as the rare words."),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),
     ("DPO", "Direct Preference Optimization (DPO), a method that skips"),
@@ -518,6 +523,9 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     assert not knowledge.define("treinamento").found
     # a word left out is a linking one ("of", "de"), not any: "on" links no term
     assert not knowledge.define("training data").found
+    # "X, also called Y" names X only where X is the whole phrase ("averaging over the
+    # whole database, also called…" is no name of the database)
+    assert not knowledge.define("database").found
     # "Tokenization" is not "tokens", though both stem to "token"
     tokens = knowledge.define("tokens")
     assert not tokens.found and tokens.used_in.text.startswith("Every prompt costs tokens")

@@ -25,7 +25,8 @@ if it shows enough of them:
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
   sentence names it; so does a word that introduces a name right before the term ("the
-  term X", "a.k.a. X");
+  term X", "a.k.a. X"), and one that gives the term's other name after it ("the long tail,
+  also known as…");
 - the term is set off in bold, italics, code or quotes: the author introduces it;
 - the sentence opens with the term, is the first of its section to use it, and the
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
@@ -94,6 +95,10 @@ _RELATIVE_WORDS = frozenset(("that", "which", "who", "whose", "que", "qual", "qu
 _LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
+# Between a term's comma and a word of naming, what says the name is another of the term's:
+# "X, also known as Y", "X, também conhecida como Y" (not "a mechanism, called Y", the name
+# of what the sentence describes).
+_ALSO = frozenset(("also", "tambem"))
 # Right before the term, these name it ("the term X", "a.k.a. X"); right after it, these
 # say what it stands for ("X (KD)", "X, i.e., …", "X, ou seja, …", "X, short for …").
 _NAMES_NEXT = re.compile(r"(?:^|\s)(?:term|termo|expression|expressao|a\.?k\.?a\.?)"
@@ -434,6 +439,10 @@ class DefinitionFinder:
                 between = between[1:]  # "denomina-se X": the verb's own pronoun
             if names and cue < start and all(w in _LINKS for w in between):
                 score += NAMED
+            elif (names and after.lstrip(_MARKS + " ").startswith(",")
+                  and (start == 0 or found[start - 1] in self.articles)  # not "entire X"
+                  and cue == end + 1 and found[end] in _ALSO):
+                score += NAMED  # "X, also known as Y": its other name
         elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
             score += CUE + NAMED
         if set_off:
