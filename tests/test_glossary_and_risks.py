@@ -328,7 +328,7 @@ Cada palavra só vê as anteriores. Esses modelos são chamados de *modelos auto
 This trick is called *dropout* and it fights overfitting.
 
 Counts overrate the long tail, also known as the rare words. So does averaging over the whole
-database, also called average pooling.
+database, also called average pooling. There are no known antidotes to prompt injection.
 
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
@@ -526,6 +526,8 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     # "X, also called Y" names X only where X is the whole phrase ("averaging over the
     # whole database, also called…" is no name of the database)
     assert not knowledge.define("database").found
+    # "known" names with "as" only: "no known antidotes" describes them
+    assert not knowledge.define("antidotes").found
     # "Tokenization" is not "tokens", though both stem to "token"
     tokens = knowledge.define("tokens")
     assert not tokens.found and tokens.used_in.text.startswith("Every prompt costs tokens")

@@ -95,6 +95,9 @@ _RELATIVE_WORDS = frozenset(("that", "which", "who", "whose", "que", "qual", "qu
 _LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
+# Words of naming that name only with "as" ("known as X", "conhecido como X"): right before a
+# word, they describe it ("no known mechanisms").
+_NAMES_AS = ("known", "referred", "conhecid")
 # Between a term's comma and a word of naming, what says the name is another of the term's:
 # "X, also known as Y", "X, também conhecida como Y" (not "a mechanism, called Y", the name
 # of what the sentence describes).
@@ -437,7 +440,8 @@ class DefinitionFinder:
             between = found[cue + 1:start]
             if between[:1] == ["se"] and f"{found[cue]}-se" in fold(sentence):
                 between = between[1:]  # "denomina-se X": the verb's own pronoun
-            if names and cue < start and all(w in _LINKS for w in between):
+            if (names and cue < start and all(w in _LINKS for w in between)
+                    and (between or not found[cue].startswith(_NAMES_AS))):
                 score += NAMED
             elif (names and after.lstrip(_MARKS + " ").startswith(",")
                   and (start == 0 or found[start - 1] in self.articles)  # not "entire X"
