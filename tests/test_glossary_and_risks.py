@@ -330,9 +330,6 @@ This trick is called *dropout* and it fights overfitting.
 Counts overrate the long tail, also known as the rare words. So does averaging over the whole
 database, also called average pooling. There are no known antidotes to prompt injection.
 
-On a high level, the encoder stack is a pile of identical layers. In short words, rerankers
-are still slow. Sadly, in our tests, retrievers are a bottleneck.
-
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
@@ -483,8 +480,6 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("dropout", "This trick is called *dropout*"),
     # the term's other name after it ("X, also known as Y")
     ("long tail", "Counts overrate the long tail, also known as the rare words."),
-    # the term opens the main clause after a short phrase, and a copula says what it is
-    ("encoder stack", "On a high level, the encoder stack is a pile of identical layers."),
     # spelled out inside a sentence, then an apposition or a relative clause after it
     ("nsp", "Next Sentence Prediction (NSP), in which the model tells"),
     ("DPO", "Direct Preference Optimization (DPO), a method that skips"),
@@ -531,8 +526,6 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     # "X, also called Y" names X only where X is the whole phrase ("averaging over the
     # whole database, also called…" is no name of the database)
     assert not knowledge.define("database").found
-    # after a phrase, a copula that does not say what ("are still"), or after two commas
-    assert not knowledge.define("rerankers").found and not knowledge.define("retrievers").found
     # "known" names with "as" only: "no known antidotes" describes them
     assert not knowledge.define("antidotes").found
     # "Tokenization" is not "tokens", though both stem to "token"

@@ -5,9 +5,7 @@ Patterns written for one reading miss another's style ("X is a…", "defining **
 holds the term is scored by the signs a reader goes by, and the best one is the definition
 if it shows enough of them:
 
-- the term opens the sentence (after an article at most; or after a phrase of a few words
-  and a comma, where a copula that says what it is follows: "On a high level, the
-  Transformer encoder is a stack…"): the sentence is about it;
+- the term opens the sentence (after an article at most): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is
   made of or for: "integrates", "consists of", "aims"): it says what the term is; fully
   when an article follows ("is a", "are the") or the copula is of several words ("is
@@ -130,9 +128,6 @@ _SET_OFF_RELATIVE = re.compile(
     r"\s)")
 # Brackets of at most this many words after a term are read past to what follows them.
 BRACKET_WORDS = 8
-# A phrase of at most this many words and a comma may come before a term that opens the main
-# clause ("On a high level, X is a…").
-PHRASE_WORDS = 4
 # Brackets right after a term (folded, its marks aside).
 _BRACKETED = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(([^()]{{3,100}})\)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
@@ -380,18 +375,6 @@ class DefinitionFinder:
                 and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
                     found[len(lead):start]))
 
-    def _after_phrase(self, before: str, found: Sequence[str], start: int) -> bool:
-        """Whether the term opens the sentence's main clause after a short phrase and a
-        comma, the only one before it ("On a high level, the X…", "Na prática, o X…"; an
-        article at most between): with a copula that says what it is, the sentence is about
-        the term as one that opens with it."""
-        lead = list(found[:start])
-        while lead and lead[-1] in self.articles:
-            lead = lead[:-1]
-        return (0 < len(lead) <= PHRASE_WORDS and before.count(",") == 1
-                and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
-                    found[len(lead):start]))
-
     def _names(self, heading: str, term_words: Sequence[str]) -> bool:
         """Whether the heading's index terms hold the term's, in a row (a plural "s" aside:
         the stemmer leaves "LLMs" as it is)."""
@@ -437,8 +420,6 @@ class DefinitionFinder:
             says_what = len(copula) > 1 or (after_copula < len(found)
                                             and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
-            if says_what and not opens and self._after_phrase(before, found, start):
-                score += OPENS  # "On a high level, the Transformer encoder is a stack…"
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or abbreviated  # "X, i.e., …", "X (KD)"
               # "**X**: what it is", "… using *X*: what it does"
