@@ -329,6 +329,13 @@ This trick is called *dropout* and it fights overfitting.
 
 Counts overrate the long tail, also known as the rare words. So does averaging over the whole
 database, also called average pooling. There are no known antidotes to prompt injection.
+We kept the baseline, also known for its low cost. Some facts are known to the student network
+only. We reuse the splitter, once called as a function, to cut text. Mudamos o atalho, também
+conhecido por sua velocidade.
+
+Models overfit. We add noise. Models overfit. This is called *noise injection*.
+
+O treino acabou. Está provado que a *poda* é uma técnica útil.
 
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
@@ -478,6 +485,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("causal modeling", "Some models predict each word from the words before it. This is"),
     ("modelos autorregressivos", "Cada palavra só vê as anteriores. Esses modelos são"),
     ("dropout", "This trick is called *dropout*"),
+    ("noise injection", "Models overfit. This is called *noise injection*."),  # two only
+    ("poda", "Está provado que a *poda* é uma técnica útil."),  # "Está" points nowhere
     # the term's other name after it ("X, also known as Y")
     ("long tail", "Counts overrate the long tail, also known as the rare words."),
     # spelled out inside a sentence, then an apposition or a relative clause after it
@@ -499,6 +508,8 @@ def test_define_finds_defining_sentences_in_any_readings_style(typed, sentence):
     assert lookup.found and sentence in lookup.entry.definition
     assert "They cost more" not in lookup.entry.definition  # the sentence, not the next
     assert "Cada palavra" not in lookup.entry.definition or typed.endswith("autorregressivos")
+    assert "We add noise" not in lookup.entry.definition and "O treino" not in (
+        lookup.entry.definition)
 
 
 def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
@@ -526,8 +537,13 @@ def test_a_term_used_but_not_defined_gets_the_passage_that_uses_it_most():
     # "X, also called Y" names X only where X is the whole phrase ("averaging over the
     # whole database, also called…" is no name of the database)
     assert not knowledge.define("database").found
-    # "known" names with "as" only: "no known antidotes" describes them
-    assert not knowledge.define("antidotes").found
+    # "known" names with "as" only: "no known antidotes", "known to the student network"
+    # describe; after "also", "known for" and "conhecido por" give no name, and "once
+    # called" gives none of the term's
+    assert not any(knowledge.define(term).found for term in (
+        "antidotes", "student network", "baseline", "atalho", "splitter"))
+    # the sentence before a definition that points back to it, not another paragraph's
+    assert knowledge.define("dropout").entry.definition.startswith("This trick")
     # "Tokenization" is not "tokens", though both stem to "token"
     tokens = knowledge.define("tokens")
     assert not tokens.found and tokens.used_in.text.startswith("Every prompt costs tokens")

@@ -95,9 +95,10 @@ _RELATIVE_WORDS = frozenset(("that", "which", "who", "whose", "que", "qual", "qu
 _LINKING = frozenset(("of", "de", "do", "das", "dos"))
 # What may stand between a word of naming and the name: "referred to as the X".
 _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um", "uma"))
-# Words of naming that name only with "as" ("known as X", "conhecido como X"): right before a
-# word, they describe it ("no known mechanisms").
+# Words of naming that name only with "as" between ("known as X", "referred to as X",
+# "conhecido como X"): without it they describe ("no known mechanisms", "known to the model").
 _NAMES_AS = ("known", "referred", "conhecid")
+_AS = frozenset(("as", "como"))
 # Between a term's comma and a word of naming, what says the name is another of the term's:
 # "X, also known as Y", "X, também conhecida como Y" (not "a mechanism, called Y", the name
 # of what the sentence describes).
@@ -360,6 +361,15 @@ class DefinitionFinder:
                 places.append((passage, sentence, found, start, end))
         return places
 
+    def _names_next(self, sentence: str, found: Sequence[str], cue: int) -> bool:
+        """Whether a name follows the word of naming at ``cue``: "as", "como" or "de", an
+        article, or a word set off ("also known as the…", "também chamada de…", "also called
+        *X*"); not "also known for its cost", "also called once per query"."""
+        if cue + 1 >= len(found):
+            return False
+        nxt = found[cue + 1]
+        return nxt in ("as", "como", "de") or nxt in self.articles or _set_off(sentence, [nxt])
+
     def _opens(self, found: Sequence[str], start: int) -> bool:
         """Whether the term opens the sentence (after an article at most)."""
         return start <= 1 and all(w in self.articles for w in found[:start])
@@ -441,11 +451,13 @@ class DefinitionFinder:
             if between[:1] == ["se"] and f"{found[cue]}-se" in fold(sentence):
                 between = between[1:]  # "denomina-se X": the verb's own pronoun
             if (names and cue < start and all(w in _LINKS for w in between)
-                    and (between or not found[cue].startswith(_NAMES_AS))):
+                    and (not _AS.isdisjoint(between)
+                         or not found[cue].startswith(_NAMES_AS))):
                 score += NAMED
             elif (names and after.lstrip(_MARKS + " ").startswith(",")
                   and (start == 0 or found[start - 1] in self.articles)  # not "entire X"
-                  and cue == end + 1 and found[end] in _ALSO):
+                  and cue == end + 1 and found[end] in _ALSO
+                  and self._names_next(sentence, found, cue)):
                 score += NAMED  # "X, also known as Y": its other name
         elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
             score += CUE + NAMED
@@ -637,13 +649,25 @@ _ANAPHORS = frozenset(("this", "these", "that", "those", "such", "it", "they", "
 
 def _with_antecedent(text: str, sentence: str) -> str:
     """The sentence, and the one before it in the text when it opens with a word that points
-    back to that one (``_ANAPHORS``): what "this" names is what the sentence before says."""
-    opening = words(sentence)[:1]
-    if not opening or opening[0] not in _ANAPHORS:
+    back to that one (``_ANAPHORS``; as written, not folded: "Está" is no "esta"): what
+    "this" names is what the sentence before says. Exactly the two, as the text writes them
+    (the sentence's first place in the text)."""
+    opening = re.match(r"[\W_]*(\w+)", sentence)
+    if opening is None or opening.group(1).lower() not in _ANAPHORS:
         return sentence
-    sentences = split_sentences(text)
-    at = sentences.index(sentence) if sentence in sentences else 0
-    return _with_next(text, sentences[at - 1], sentence) if at > 0 else sentence
+    start = previous = None
+    end = 0
+    for part in split_sentences(text):
+        at = text.find(part, end)
+        if at < 0:
+            return sentence
+        if part == sentence:
+            start = at
+            break
+        previous, end = at, at + len(part)
+    if start is None or previous is None:
+        return sentence
+    return text[previous:start + len(sentence)]
 
 
 def _with_next(text: str, sentence: str, following: str) -> str:
