@@ -70,6 +70,18 @@ def test_a_sentence_ends_after_the_citation_markers_that_close_it():
     assert sentence_lines(text).splitlines() == split_sentences(text)
 
 
+def test_a_sentence_the_text_writes_twice_has_two_places():
+    """Where each sentence stands, so that a quote that joins two sentences joins these
+    two, not the first place of a sentence written before."""
+    from bot.core.text import sentence_spans, split_sentences
+
+    text = "  Models overfit. We add noise.\nModels overfit. This is called noise injection. "
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == split_sentences(text)
+    assert spans[0] != spans[2] and text[spans[2][0]:spans[3][1]] == (
+        "Models overfit. This is called noise injection.")
+
+
 def test_has_words_says_whether_a_text_has_so_many_words():
     rng = random.Random(7)
     alphabet = "ab XY 01 .-&;#t5 é\n"

@@ -51,7 +51,15 @@ from itertools import pairwise
 from typing import NamedTuple, Self
 
 from bot.core.corpus import Passage
-from bot.core.text import Analyzer, Cues, fold, spelling, split_sentences, undouble, words
+from bot.core.text import (
+    Analyzer,
+    Cues,
+    fold,
+    sentence_spans,
+    spelling,
+    undouble,
+    words,
+)
 
 # What each sign is worth.
 OPENS, COPULA, CUE, NAMED, SET_OFF, HEADED, EXPLAINED = 2, 2, 2, 1, 1, 1, 1
@@ -216,12 +224,10 @@ class DefinitionFinder:
 
     def _spells(self, short: str, spelled: str, passage: Passage, at: int) -> None:
         """Keep where the passage spells the abbreviation out (``at``: a character of it)."""
-        sentence, end = passage.text, 0
-        for sentence in split_sentences(passage.text):
-            end = passage.text.find(sentence, end) + len(sentence)
-            if end > at:
-                break
-        self.spelled_out_[short] = SpelledOut(spelled, passage, sentence)
+        text = passage.text
+        spans = sentence_spans(text) or [(0, len(text))]
+        start, end = next((span for span in spans if span[1] > at), spans[-1])
+        self.spelled_out_[short] = SpelledOut(spelled, passage, text[start:end])
 
     def look_up(self, term: str, within: Sequence[Passage] | None = None
                 ) -> tuple[Defined | None, Passage | None]:
@@ -326,8 +332,9 @@ class DefinitionFinder:
         for passage in passages:
             if not _holds(undouble(fold(passage.text)), beginnings):
                 continue
-            sentences = split_sentences(passage.text)
-            for k, sentence in enumerate(sentences):
+            spans = sentence_spans(passage.text)
+            for k, (first, last) in enumerate(spans):
+                sentence = passage.text[first:last]
                 if not _holds(undouble(fold(sentence)), beginnings):
                     continue
                 found = words(sentence)
@@ -355,8 +362,8 @@ class DefinitionFinder:
                 if match is None:
                     continue
                 start, end = match
-                if found == own and k + 1 < len(sentences):  # the term alone: a lead-in
-                    sentence = _with_next(passage.text, sentence, sentences[k + 1])
+                if found == own and k + 1 < len(spans):  # the term alone: a lead-in
+                    sentence = passage.text[first:spans[k + 1][1]]  # with the one after it
                     found = words(sentence)
                 places.append((passage, sentence, found, start, end))
         return places
@@ -368,7 +375,7 @@ class DefinitionFinder:
         if cue + 1 >= len(found):
             return False
         nxt = found[cue + 1]
-        return nxt in ("as", "como", "de") or nxt in self.articles or _set_off(sentence, [nxt])
+        return nxt in _AS or nxt == "de" or nxt in self.articles or _set_off(sentence, [nxt])
 
     def _opens(self, found: Sequence[str], start: int) -> bool:
         """Whether the term opens the sentence (after an article at most)."""
@@ -655,26 +662,9 @@ def _with_antecedent(text: str, sentence: str) -> str:
     opening = re.match(r"[\W_]*(\w+)", sentence)
     if opening is None or opening.group(1).lower() not in _ANAPHORS:
         return sentence
-    start = previous = None
-    end = 0
-    for part in split_sentences(text):
-        at = text.find(part, end)
-        if at < 0:
-            return sentence
-        if part == sentence:
-            start = at
-            break
-        previous, end = at, at + len(part)
-    if start is None or previous is None:
-        return sentence
-    return text[previous:start + len(sentence)]
-
-
-def _with_next(text: str, sentence: str, following: str) -> str:
-    """The sentence and the one after it, as the text writes them."""
-    first = text.find(sentence)
-    second = text.find(following, first + len(sentence))
-    return text[first:second + len(following)] if first >= 0 and second >= 0 else sentence
+    spans = sentence_spans(text)
+    at = next((i for i, (start, end) in enumerate(spans) if text[start:end] == sentence), 0)
+    return text[spans[at - 1][0]:spans[at][1]] if at > 0 else sentence
 
 
 def _set_off(sentence: str, term_words: Sequence[str]) -> bool:

@@ -232,6 +232,18 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in sentences if s.strip()]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of ``split_sentences``'s sentences stands in the text, (start, end) in
+    order: a sentence the text writes twice is told apart by its place."""
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, end)
+        end = start + len(sentence)
+        spans.append((start, end))
+    return spans
+
+
 def sentence_lines(text: str) -> str:
     """The text with one sentence per line, for patterns anchored at a sentence's start
     (``^`` with re.MULTILINE) to run over a whole passage at once."""
