@@ -379,6 +379,8 @@ Denomina-se quantização dinâmica a conversão dos pesos durante a inferência
 
 We train on C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned of boilerplate.
 
+Then T5 (Text-to-Text Transfer Transformer) unifies many tasks as one text-to-text problem.
+
 Models train on tasks such as Next Sentence Prediction (NSP), in which the model tells
 whether two sentences follow each other.
 
@@ -480,6 +482,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a naming verb with its clitic ("denomina-se X")
     ("quantização dinâmica", "Denomina-se quantização dinâmica a conversão"),
     ("C4", "C4 (Colossal Clean Crawled Corpus), a web crawl that was cleaned"),
+    # the abbreviation, then the words it stands for in brackets: its introduction
+    ("t5", "T5 (Text-to-Text Transfer Transformer) unifies many tasks"),
     # a sentence that names what the one before says ("This is called X") comes with it;
     # not with another paragraph's
     ("causal modeling", "Some models predict each word from the words before it. This is"),

@@ -17,7 +17,9 @@ if it shows enough of them:
   can…"), or what stands for it ("Knowledge distillation (KD)", "…from human feedback, or
   RLHF,", "in-context learning, i.e., …", "BERT (Bidirectional Encoder Representations
   from Transformers)"; one sign more when an apposition or a relative clause follows the
-  abbreviation: "Next Sentence Prediction (NSP), in which pairs…"), or a colon or dash
+  abbreviation: "Next Sentence Prediction (NSP), in which pairs…", and when the term is
+  the abbreviation written first and spelled out in the brackets after it, which is how a
+  reading introduces it: "T5 (Text-to-Text Transfer Transformer) unifies…"), or a colon or dash
   after the term that opens a list item (a glossary's "- Perplexity: how surprised a model
   is…"): the same, without a verb. Short brackets right after the term (a translation, a
   year) are read past: "Fine-tuning (ajuste fino) é o…";
@@ -425,7 +427,8 @@ class DefinitionFinder:
         if (bracketed is not None and len(inside) <= BRACKET_WORDS
                 and list(found[end:end + len(inside)]) == inside):  # these brackets
             if len(term) == 1 and _initials_fit(bracketed.group(1), term[0]) == " ".join(inside):
-                score += COPULA  # they spell the term out, whole
+                # they spell the term out, whole: the reading introduces it here
+                score += COPULA + EXPLAINED
             after = after[bracketed.end():]
             rest += len(inside)
         copula = next((c for c in self.copulas if tuple(found[rest:rest + len(c)]) == c), None)
