@@ -339,6 +339,10 @@ O treino acabou. Está provado que a *poda* é uma técnica útil.
 
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
+Self-attention maps each token to a weighted sum of the other tokens' values.
+
+Um embedding representa uma palavra como um vetor de números.
+
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
 
 Em resumo, a quantização é uma troca de precisão por memória.
@@ -449,6 +453,9 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a sentence that opens with the term and a verb of what it is made of or does
     ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
     ("mechanistic interpretability", "Mechanistic interpretability aims to reverse-engineer"),
+    # a verb of what the term does, after the term that opens the sentence
+    ("self-attention", "Self-attention maps each token to a weighted sum"),
+    ("embeddings", "Um embedding representa uma palavra como um vetor"),
     # the term opens the main clause, after an introduction ("as an example") and a comma
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),
