@@ -343,6 +343,13 @@ Self-attention maps each token to a weighted sum of the other tokens' values.
 
 Um embedding representa uma palavra como um vetor de números.
 
+We define calibration as the match between a model's confidence and its accuracy.
+
+Underfitting happens when a model is too simple for its data. O sobreajuste acontece quando o
+modelo decora os dados de treino.
+
+Formally, a vocabulary is a finite set of tokens.
+
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
 
 Em resumo, a quantização é uma troca de precisão por memória.
@@ -456,6 +463,13 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a verb of what the term does, after the term that opens the sentence
     ("self-attention", "Self-attention maps each token to a weighted sum"),
     ("embeddings", "Um embedding representa uma palavra como um vetor"),
+    # a word of defining right before the term and "as" after it
+    ("calibration", "We define calibration as the match"),
+    # what happens when: a copula of several words
+    ("underfitting", "Underfitting happens when a model is too simple"),
+    ("sobreajuste", "O sobreajuste acontece quando o modelo decora"),
+    # an adverb of how a definition is put, and a comma, before the term
+    ("vocabulary", "Formally, a vocabulary is a finite set of tokens."),
     # the term opens the main clause, after an introduction ("as an example") and a comma
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),

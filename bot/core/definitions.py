@@ -27,8 +27,9 @@ if it shows enough of them:
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
   sentence names it; so does a word that introduces a name right before the term ("the
-  term X", "a.k.a. X"), and one that gives the term's other name after it ("the long tail,
-  also known as…");
+  term X", "a.k.a. X"), one that gives the term's other name after it ("the long tail,
+  also known as…"), and a word of defining right before the term with "as" after it ("we
+  define X as…", "definimos X como…");
 - the term is set off in bold, italics, code or quotes: the author introduces it;
 - the sentence opens with the term, is the first of its section to use it, and the
   section's heading names it ("### Instruction Tuned LLMs" over "An Instruction Tuned LLM
@@ -469,6 +470,9 @@ class DefinitionFinder:
                   and cue == end + 1 and found[end] in _ALSO
                   and self._names_next(sentence, found, cue)):
                 score += NAMED  # "X, also known as Y": its other name
+            elif (cue < start and all(w in _LINKS for w in between)
+                  and end < len(found) and found[end] in _AS):
+                score += NAMED  # "we define X as…", "definimos X como…"
         elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
             score += CUE + NAMED
         if set_off:
