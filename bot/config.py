@@ -145,6 +145,12 @@ class RisksSettings:
     headings: tuple[str, ...] = ("Risks", "Limitations", "Harms", "Dangers", "Challenges",
                                  "Riscos", "Limitações", "Danos", "Perigos", "Desafios")
     title_words: int = bounded(8, 1)
+    # Beginnings of words that, before a heading's risk word, make it a section on handling
+    # risks ("Mitigating Potential Harms", "Medir Danos Potenciais"), not one that lists them.
+    handling: tuple[str, ...] = ("mitig", "measur", "reduc", "avoid", "address", "handl",
+                                 "manag", "preven", "overcom", "combat", "medir", "medindo",
+                                 "medicao", "reduz", "evit", "trat", "lidar", "lidando",
+                                 "gerenc", "superar", "superando")
 
 
 @dataclass(frozen=True)

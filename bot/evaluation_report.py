@@ -250,7 +250,8 @@ def _risks_line(name: str, settings: Settings, corpus: Corpus, question: RiskQue
     """Whether /risks lists exactly the items of the reading's risk section, the section's
     heading added to the configured ones as a group would add it."""
     headings = (*settings.risks.headings, question.section)
-    titles = [r.title for r in list_risks(corpus, headings, settings.risks.title_words)]
+    titles = [r.title for r in list_risks(corpus, headings, settings.risks.title_words,
+                                          settings.risks.handling)]
     if risks_listed(question, titles):
         return f"- {name}: the {len(titles)} items of \"{question.section}\", exactly\n"
     return (f"- {name}: differs from the {len(question.items)} items of "

@@ -188,6 +188,23 @@ def test_risks_are_the_subsections_or_list_items_of_a_limitations_section():
     assert [r.title for r in risks] == ["Models leak the data they were trained on"]
 
 
+@pytest.mark.parametrize(("handling", "exercise"), [
+    ("Mitigating the risks", "Challenge"),
+    ("Medir Danos Potenciais", "🚀 Desafio"),
+])
+def test_a_section_on_handling_risks_or_an_exercise_lists_no_risks(handling, exercise):
+    """/risks lists the risks the notes name, not the measures of a section on handling
+    them ("Mitigating the risks", "Medir Danos Potenciais") nor a course's exercise
+    ("Challenge", "Desafio", where "Challenges" lists problems)."""
+    notes = ("# Notes\n\n## Risks\n\n### Hallucination\n\nModels make facts up.\n\n"
+             "### Bias\n\nModels repeat stereotypes.\n\n"
+             f"## {handling}\n\n- **Filters**: block harmful outputs.\n"
+             "- **Review**: people check the answers.\n\n"
+             f"## {exercise}\n\nRead about one risk and summarise it for the group.\n")
+    knowledge = notes_knowledge(notes)
+    assert [r.title for r in knowledge.risks] == ["Hallucination", "Bias"]
+
+
 def test_a_configured_heading_of_several_words_names_its_section_and_its_own_lead_ins():
     """"Why prompts matter" names that section, not every heading with "prompts"; its
     numbered bold lead-ins are the risks, and the example subsection under them is not."""

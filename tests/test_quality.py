@@ -149,7 +149,7 @@ def test_risks_lists_exactly_the_items_of_a_readings_risk_section(reading):
     assert question is not None
     risks = load_settings(ROOT / "config.yml").risks
     listed = list_risks(load_corpus(reading), (*risks.headings, question.section),
-                        risks.title_words)
+                        risks.title_words, risks.handling)
     assert risks_listed(question, [r.title for r in listed]), [r.title for r in listed]
 
 

@@ -92,7 +92,8 @@ class Knowledge:
         answerer = build_answerer(settings, corpus.passages, resources, glossary.labels(),
                                   glossary.analyzer, embedder,
                                   embed_in_background=embed_in_background, vectors=vectors)
-        risks = tuple(list_risks(corpus, settings.risks.headings, settings.risks.title_words))
+        rs = settings.risks
+        risks = tuple(list_risks(corpus, rs.headings, rs.title_words, rs.handling))
         gs = settings.glossary
         definitions = DefinitionFinder(
             glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,

@@ -3,7 +3,9 @@ structured them.
 
 A risk section is one whose heading has one of ``headings`` ("Risks" in "Limitations and
 risks", "Desafios"): a word, or the words of a phrase in a row ("Why do we need Prompt
-Engineering?" names that section, not every heading with "prompt" in it). Its items are, in
+Engineering?" names that section, not every heading with "prompt" in it), with no word of
+handling them before it (``handling``: "Mitigating Potential Harms", "Medir Danos
+Potenciais" are about what to do, and their items are measures, not risks). Its items are, in
 order of preference: the bold lead-ins of its own text, when it has two or more and more
 of them than subsections ("**Reliability**. …", "- **Efficiency**: …"), each with the
 paragraphs that follow it up to the next lead-in; its subsections (each titled by its
@@ -41,14 +43,18 @@ class Risk:
         return "\n\n".join(p.text for p in (self.passage, *self.details))
 
 
-def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8) -> list[Risk]:
-    """Every risk of every risk section, document by document, in reading order."""
-    keys = {tuple(_key(w) for w in words(heading)) for heading in headings} - {()}
+def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8,
+               handling: Iterable[str] = ()) -> list[Risk]:
+    """Every risk of every risk section, document by document, in reading order.
+    ``handling``: the beginnings of words that, before a heading's risk word, make the
+    section one about handling risks ("mitig", "medir")."""
+    keys = {tuple(words(heading)) for heading in headings} - {()}
+    handles = tuple(w for h in handling for w in words(h))
     risks: list[Risk] = []
     for document in corpus.documents:
         done: set[tuple[str, ...]] = set()
         for passage in document.passages:
-            path = _risk_section(passage.path, keys)
+            path = _risk_section(passage.path, keys, handles)
             if path is None or path in done:
                 continue
             done.add(path)
@@ -58,16 +64,21 @@ def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8) ->
     return risks
 
 
-def _key(word: str) -> str:
-    """A heading word without its plural ending: "risks" and "risk", "riscos" and "risco"."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+def _is(word: str, key: str) -> bool:
+    """Whether a heading's word is the configured one, or its plural ("risk" configured
+    matches "risks"). A configured plural does not match the singular: "Challenges" lists
+    problems, where a course's "Challenge" (or "Desafio") is an exercise."""
+    return word in (key, f"{key}s", f"{key}es")
 
 
-def _risk_section(path: Sequence[str], keys: set[tuple[str, ...]]) -> tuple[str, ...] | None:
-    """The outermost heading of the path that names risks, as a path."""
+def _risk_section(path: Sequence[str], keys: set[tuple[str, ...]],
+                  handles: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """The outermost heading of the path that names risks, with no word of handling them
+    before (``handles``: word beginnings), as a path."""
     for depth, heading in enumerate(path, 1):
-        have = [_key(w) for w in words(heading)]
-        if any(have[i:i + len(key)] == list(key)
+        have = words(heading)
+        if any(all(map(_is, have[i:i + len(key)], key))
+               and not any(w.startswith(handles) for w in have[:i])
                for key in keys for i in range(len(have) - len(key) + 1)):
             return tuple(path[:depth])
     return None
