@@ -122,18 +122,26 @@ class GlossarySettings:
     patterns: tuple[str, ...] = ()
     # The signs of a defining sentence in any reading (bot/core/definitions.py).
     copulas: tuple[str, ...] = ("is", "are", "means", "refers", "denotes", "is like",
-                                "are like", "é um", "é uma", "é o", "é a", "são", "significa",
-                                "refere", "são como")
+                                "are like", "é um", "é uma", "é o", "é a", "são",
+                                "significa", "refere", "são como", "combines",
+                                "integrates", "consists of", "combina", "integra",
+                                "consiste em", "aims", "aim", "stands for", "is short for",
+                                "converts", "computes", "represents", "describes", "mede",
+                                "converte", "transforma", "divide", "dividem",
+                                "representa", "descreve", "happens when", "occurs when",
+                                "acontece quando", "ocorre quando")
     cues: tuple[str, ...] = ("defin",)
     naming: tuple[str, ...] = ("called", "referred", "known", "dubbed", "termed", "chamad",
-                               "conhecid", "denomin")
+                               "chamam", "conhecid", "denomin")
     articles: tuple[str, ...] = ("a", "an", "the", "o", "os", "as", "um", "uma")
     # Phrases that, with a comma, introduce the clause a term opens ("As an example, X…").
     introductions: tuple[str, ...] = ("as an example", "for example", "for instance",
-                                      "in short", "in brief", "in other words", "simply put",
-                                      "put simply", "in essence", "por exemplo", "em resumo",
-                                      "em suma", "resumindo", "em outras palavras",
-                                      "em essência")
+                                      "in short", "in brief", "in other words",
+                                      "simply put", "put simply", "in essence",
+                                      "por exemplo", "em resumo", "em suma", "resumindo",
+                                      "em outras palavras", "em essência", "formally",
+                                      "informally", "intuitively", "formalmente",
+                                      "informalmente", "intuitivamente")
     min_signs: int = bounded(3, 1, 7)
     max_suggestions: int = bounded(5, 0, 25)
     typo_cutoff: float = bounded(0.8, 0.01, 1.0)
@@ -141,16 +149,22 @@ class GlossarySettings:
 
 @dataclass(frozen=True)
 class RisksSettings:
-    # A section whose heading has one of these words is a risk section (plurals match).
-    headings: tuple[str, ...] = ("Risks", "Limitations", "Harms", "Dangers", "Challenges",
-                                 "Riscos", "Limitações", "Danos", "Perigos", "Desafios")
+    # A section whose heading has one of these words is a risk section (or its plural in -s,
+    # -es; a plural does not match its singular: a course's "Challenge" is an exercise).
+    headings: tuple[str, ...] = ("Risk", "Limitation", "Harm", "Danger", "Challenges",
+                                 "Risco", "Limitação", "Limitações", "Dano", "Perigo",
+                                 "Desafios")
     title_words: int = bounded(8, 1)
-    # Beginnings of words that, before a heading's risk word, make it a section on handling
-    # risks ("Mitigating Potential Harms", "Medir Danos Potenciais"), not one that lists them.
-    handling: tuple[str, ...] = ("mitig", "measur", "reduc", "avoid", "address", "handl",
-                                 "manag", "preven", "overcom", "combat", "medir", "medindo",
-                                 "medicao", "reduz", "evit", "trat", "lidar", "lidando",
-                                 "gerenc", "superar", "superando")
+    # Words that, shortly before a heading's risk word, make it a section on handling risks
+    # ("Mitigating Potential Harms", "Medir Danos Potenciais"), not one that lists them.
+    handling: tuple[str, ...] = (
+        "mitigate", "mitigating", "mitigation", "measure", "measuring", "reduce", "reducing",
+        "avoid", "avoiding", "address", "addressing", "handle", "handling", "manage",
+        "managing", "prevent", "preventing", "overcome", "overcoming", "combat", "combating",
+        "mitigar", "mitigando", "mitigação", "medir", "medindo", "reduzir", "reduzindo",
+        "evitar", "evitando", "tratar", "tratando", "lidar", "lidando", "gerenciar",
+        "gerenciando", "prevenir", "prevenindo", "superar", "superando", "combater",
+        "combatendo")
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,22 @@ def test_a_section_on_handling_risks_or_an_exercise_lists_no_risks(handling, exe
     assert [r.title for r in knowledge.risks] == ["Hallucination", "Bias"]
 
 
+@pytest.mark.parametrize("heading", [
+    "Limitation", "Key Risk Factors", "Data Management Challenges",
+    "Managing agents: risks and limitations", "Mitigation strategies and remaining risks",
+    "Tratamento de dados: riscos", "Limitações",
+])
+def test_a_risk_section_is_named_however_its_heading_puts_it(heading):
+    """A singular, a risk word among others, a word of handling that is not about the risks
+    ("Data Management", "Managing agents:") still name a risk section; its subsection on
+    handling them is no risk."""
+    notes = (f"# Notes\n\n## {heading}\n\n### Hallucination\n\nModels make facts up.\n\n"
+             "### Bias\n\nModels repeat stereotypes.\n\n"
+             "### Mitigating these risks\n\nFilters and review help.\n")
+    knowledge = notes_knowledge(notes)
+    assert [r.title for r in knowledge.risks] == ["Hallucination", "Bias"]
+
+
 def test_a_configured_heading_of_several_words_names_its_section_and_its_own_lead_ins():
     """"Why prompts matter" names that section, not every heading with "prompts"; its
     numbered bold lead-ins are the risks, and the example subsection under them is not."""
@@ -356,7 +372,7 @@ O treino acabou. Está provado que a *poda* é uma técnica útil.
 
 Mechanistic interpretability aims to reverse-engineer what a trained network computes.
 
-Self-attention maps each token to a weighted sum of the other tokens' values.
+Self-attention computes a weighted sum of the other tokens' values for each token.
 
 Um embedding representa uma palavra como um vetor de números.
 
@@ -478,7 +494,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("hybrid memory", "Hybrid memory integrates short-term and long-term memory."),
     ("mechanistic interpretability", "Mechanistic interpretability aims to reverse-engineer"),
     # a verb of what the term does, after the term that opens the sentence
-    ("self-attention", "Self-attention maps each token to a weighted sum"),
+    ("self-attention", "Self-attention computes a weighted sum"),
     ("embeddings", "Um embedding representa uma palavra como um vetor"),
     # a word of defining right before the term and "as" after it
     ("calibration", "We define calibration as the match"),
@@ -1002,6 +1018,21 @@ def test_a_concession_or_an_and_is_no_definition(typed):
                                 "Comparamos o *modelo base* que seus autores publicaram "
                                 "com o nosso.\n\nIn 2020, OpenAI is said to have trained "
                                 "a model.\n\nIf it fails, Reflexion is used instead.\n")
+    assert not knowledge.define(typed).found
+
+
+@pytest.mark.parametrize("typed", ["functions", "embedding", "tokens", "attention",
+                                   "safety", "data", "fourier"])
+def test_a_comparison_or_a_plural_noun_after_a_term_is_no_definition(typed):
+    """"as well as" after a term is no "define X as"; neither is "como" after a comma, nor
+    "known … as well as" (a word of naming names only with "as" between); "maps",
+    "measures", "splits" and "transforms" after a term are nouns as often as verbs."""
+    knowledge = notes_knowledge("# Notes\n\nUser-defined functions as well as built-in ones "
+                                "are allowed.\n\nPara definir o embedding, como vimos, "
+                                "usamos vetores.\n\nKnown tokens as well as unknown ones "
+                                "map to ids.\n\nAttention maps show which tokens matter."
+                                "\n\nSafety measures include filters.\n\nData splits "
+                                "never overlap.\n\nFourier transforms are fast.\n")
     assert not knowledge.define(typed).found
 
 

@@ -110,6 +110,10 @@ _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um",
 # "conhecido como X"): without it they describe ("no known mechanisms", "known to the model").
 _NAMES_AS = ("known", "referred", "conhecid")
 _AS = frozenset(("as", "como"))
+# Right after a term a word of defining stands before: "as" or "como" saying what it is
+# defined as ("we define X as the…"), not a comparison ("as well as", "as soon as").
+_DEFINED_AS = re.compile(rf"[{re.escape(_MARKS)}]*\s+(?:as|como)\s+(?!(?:well|soon|much|long|far|"
+                         r"good|many)\b)")
 # Between a term's comma and a word of naming, what says the name is another of the term's:
 # "X, also known as Y", "X, também conhecida como Y" (not "a mechanism, called Y", the name
 # of what the sentence describes).
@@ -470,8 +474,9 @@ class DefinitionFinder:
                   and cue == end + 1 and found[end] in _ALSO
                   and self._names_next(sentence, found, cue)):
                 score += NAMED  # "X, also known as Y": its other name
-            elif (cue < start and all(w in _LINKS for w in between)
-                  and end < len(found) and found[end] in _AS):
+            elif (not names and cue < start and all(w in _LINKS for w in between)
+                  and _DEFINED_AS.match(after) is not None
+                  and f"-{found[cue]}" not in fold(sentence)):  # not "user-defined X as"
                 score += NAMED  # "we define X as…", "definimos X como…"
         elif _NAMES_NEXT.search(before) is not None:  # "the term X", "a.k.a. X"
             score += CUE + NAMED

@@ -3,8 +3,8 @@ structured them.
 
 A risk section is one whose heading has one of ``headings`` ("Risks" in "Limitations and
 risks", "Desafios"): a word, or the words of a phrase in a row ("Why do we need Prompt
-Engineering?" names that section, not every heading with "prompt" in it), with no word of
-handling them before it (``handling``: "Mitigating Potential Harms", "Medir Danos
+Engineering?" names that section, not every heading with "prompt" in it), and not only
+after a word of handling them (``handling``: "Mitigating Potential Harms", "Medir Danos
 Potenciais" are about what to do, and their items are measures, not risks). Its items are, in
 order of preference: the bold lead-ins of its own text, when it has two or more and more
 of them than subsections ("**Reliability**. …", "- **Efficiency**: …"), each with the
@@ -16,7 +16,7 @@ before the first lead-in is no risk.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.corpus import Corpus, Passage
@@ -46,10 +46,10 @@ class Risk:
 def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8,
                handling: Iterable[str] = ()) -> list[Risk]:
     """Every risk of every risk section, document by document, in reading order.
-    ``handling``: the beginnings of words that, before a heading's risk word, make the
-    section one about handling risks ("mitig", "medir")."""
-    keys = {tuple(words(heading)) for heading in headings} - {()}
-    handles = tuple(w for h in handling for w in words(h))
+    ``handling``: words that, shortly before a heading's risk word, make its section one
+    on handling risks ("mitigating", "medir")."""
+    keys = frozenset(tuple(words(heading)) for heading in headings) - {()}
+    handles = frozenset(w for h in handling for w in words(h))
     risks: list[Risk] = []
     for document in corpus.documents:
         done: set[tuple[str, ...]] = set()
@@ -60,36 +60,70 @@ def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8,
             done.add(path)
             inside = [p for p in document.passages
                       if p.path[:len(path)] == path and p.kind != "byline"]
-            risks += _items(path, inside, title_words)
+            risks += _items(path, inside, title_words,
+                            lambda heading: _names(heading, keys, handles) == "handling")
     return risks
 
 
 def _is(word: str, key: str) -> bool:
     """Whether a heading's word is the configured one, or its plural ("risk" configured
-    matches "risks"). A configured plural does not match the singular: "Challenges" lists
-    problems, where a course's "Challenge" (or "Desafio") is an exercise."""
+    matches "risks"; a Portuguese plural such as "limitações" is listed apart). A configured
+    plural does not match the singular: "Challenges" lists problems, where a course's
+    "Challenge" (or "Desafio") is an exercise."""
     return word in (key, f"{key}s", f"{key}es")
 
 
-def _risk_section(path: Sequence[str], keys: set[tuple[str, ...]],
-                  handles: tuple[str, ...] = ()) -> tuple[str, ...] | None:
-    """The outermost heading of the path that names risks, with no word of handling them
-    before (``handles``: word beginnings), as a path."""
+# The parts of a heading, each read alone: "Managing agents: risks and limitations".
+_HEADING_PARTS = re.compile(r":|\s[-–—]\s")
+# A word of handling counts when it stands this close before the risk word ("Mitigating
+# the potential risks"), with no "and" between ("Mitigation strategies and risks").
+HANDLING_REACH = 3
+_AND = frozenset(("and", "e", "or", "ou"))
+
+
+def _names(heading: str, keys: frozenset[tuple[str, ...]],
+           handles: frozenset[str]) -> str | None:
+    """"risks" when the heading names risks (one of ``keys``, word for word, a plural
+    aside), "handling" when it names them only after a word of handling them ("Mitigating
+    Potential Harms", "Medir Danos Potenciais": a section on what to do, whose items are
+    measures), None when it names no risk."""
+    found = None
+    for part in _HEADING_PARTS.split(heading):
+        have = words(part)
+        for key in keys:
+            for i in range(len(have) - len(key) + 1):
+                if not all(map(_is, have[i:i + len(key)], key)):
+                    continue
+                before = have[max(0, i - HANDLING_REACH):i]
+                while before and before[0] not in handles:
+                    before = before[1:]
+                if before and _AND.isdisjoint(before):
+                    found = "handling"
+                else:
+                    return "risks"
+    return found
+
+
+def _risk_section(path: Sequence[str], keys: frozenset[tuple[str, ...]],
+                  handles: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    """The outermost heading of the path that names risks (not only their handling), as a
+    path."""
     for depth, heading in enumerate(path, 1):
-        have = words(heading)
-        if any(all(map(_is, have[i:i + len(key)], key))
-               and not any(w.startswith(handles) for w in have[:i])
-               for key in keys for i in range(len(have) - len(key) + 1)):
+        if _names(heading, keys, handles) == "risks":
             return tuple(path[:depth])
     return None
 
 
-def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int) -> list[Risk]:
+def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int,
+           handling: Callable[[str], bool] = lambda heading: False) -> list[Risk]:
+    """The section's risks; a subsection on ``handling`` them ("### Mitigating these
+    risks") is none."""
     subsections: dict[tuple[str, ...], list[Passage]] = {}
     own = []  # the section's passages above its subsections
     for passage in passages:
         if len(passage.path) > len(path):
-            subsections.setdefault(passage.path[:len(path) + 1], []).append(passage)
+            if not handling(passage.path[len(path)]):
+                subsections.setdefault(passage.path[:len(path) + 1], []).append(passage)
         else:
             own.append(passage)
     # Lead-ins the section itself lists are its items, and a subsection under them (an
