@@ -110,8 +110,9 @@ _LINKS = frozenset(("to", "as", "the", "a", "an", "de", "como", "o", "os", "um",
 # "conhecido como X"): without it they describe ("no known mechanisms", "known to the model").
 _NAMES_AS = ("known", "referred", "conhecid")
 _AS = frozenset(("as", "como"))
-# Right after a term a word of defining stands before: "as" or "como" saying what it is
-# defined as ("we define X as the…"), not a comparison ("as well as", "as soon as").
+# What follows a term that a word of defining stands before, when it says what the term
+# is defined as ("we define X as the…", "definimos X como…"): "as" or "como", not a
+# comparison ("as well as", "as soon as").
 _DEFINED_AS = re.compile(rf"[{re.escape(_MARKS)}]*\s+(?:as|como)\s+(?!(?:well|soon|much|long|far|"
                          r"good|many)\b)")
 # Between a term's comma and a word of naming, what says the name is another of the term's:
