@@ -129,7 +129,7 @@ class GlossarySettings:
                                 "converts", "computes", "represents", "describes", "mede",
                                 "converte", "transforma", "divide", "dividem",
                                 "representa", "descreve", "happens when", "occurs when",
-                                "acontece quando", "ocorre quando")
+                                "acontece quando", "ocorre quando", "é quando")
     cues: tuple[str, ...] = ("defin",)
     naming: tuple[str, ...] = ("called", "referred", "known", "dubbed", "termed", "chamad",
                                "chamam", "conhecid", "denomin")

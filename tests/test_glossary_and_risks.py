@@ -381,6 +381,8 @@ We define calibration as the match between a model's confidence and its accuracy
 Underfitting happens when a model is too simple for its data. O sobreajuste acontece quando o
 modelo decora os dados de treino.
 
+Alucinação é quando o modelo inventa fatos com confiança.
+
 Formally, a vocabulary is a finite set of tokens.
 
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
@@ -501,6 +503,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # what happens when: a copula of several words
     ("underfitting", "Underfitting happens when a model is too simple"),
     ("sobreajuste", "O sobreajuste acontece quando o modelo decora"),
+    ("alucinação", "Alucinação é quando o modelo inventa fatos"),
     # an adverb of how a definition is put, and a comma, before the term
     ("vocabulary", "Formally, a vocabulary is a finite set of tokens."),
     # the term opens the main clause, after an introduction ("as an example") and a comma
@@ -1002,14 +1005,15 @@ def test_a_near_spelling_of_another_term_is_no_typo():
 
 
 @pytest.mark.parametrize("typed", ["transformers", "atenção", "robots", "baseline",
-                                   "fine-tuning", "modelo base", "openai", "reflexion"])
+                                   "fine-tuning", "modelo base", "openai", "reflexion",
+                                   "memória"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
-    ("and how"): neither says what the term is; nor does "that" after a term not set off
-    ("Robots that walk…": a restrictive clause, of any noun), or after one set off but of
-    which another is the subject ("the *baseline* that the authors released"); "involves"
-    says what a term takes, not what it is; a clause after a date or a condition is no
-    definition of the term that opens it."""
+    ("and how"), and "e quando" ("and when") is no "é quando": none says what the term
+    is; nor does "that" after a term not set off ("Robots that walk…": a restrictive
+    clause, of any noun), or after one set off but of which another is the subject ("the
+    *baseline* that the authors released"); "involves" says what a term takes, not what it
+    is; a clause after a date or a condition is no definition of the term that opens it."""
     knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
                                 "importam.\n\nRobots that walk are rare.\n\nWe compared "
@@ -1017,7 +1021,8 @@ def test_a_concession_or_an_and_is_no_definition(typed):
                                 "Fine-tuning involves less compute than pretraining.\n\n"
                                 "Comparamos o *modelo base* que seus autores publicaram "
                                 "com o nosso.\n\nIn 2020, OpenAI is said to have trained "
-                                "a model.\n\nIf it fails, Reflexion is used instead.\n")
+                                "a model.\n\nIf it fails, Reflexion is used instead.\n\n"
+                                "Memória e quando usá-la são temas da aula.\n")
     assert not knowledge.define(typed).found
 
 
