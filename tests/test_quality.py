@@ -52,9 +52,9 @@ def test_dev_abstention_floor(dev_scores):
 
 
 def test_eval_command_prints_the_table(tmp_path):
-    """The command's table, on a few questions of each list and split: the figures on the
-    whole set are the floors above (its 1,372 questions would take CI a minute and a half
-    more, through the embedder, for the same table)."""
+    """The command's table, on a few questions of each list and split: the dev split's
+    figures are held by the floors above, and all 1,372 questions would take CI a minute
+    and a half more, through the embedder, for the same table."""
     import yaml
 
     whole = yaml.safe_load((DATA / "questions.yml").read_text(encoding="utf-8"))
