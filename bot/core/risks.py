@@ -53,8 +53,12 @@ def list_risks(corpus: Corpus, headings: Iterable[str], title_words: int = 8,
     risks: list[Risk] = []
     for document in corpus.documents:
         done: set[tuple[str, ...]] = set()
+        # Each heading path read once: a section's passages share theirs.
+        sections: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         for passage in document.passages:
-            path = _risk_section(passage.path, keys, handles)
+            if passage.path not in sections:
+                sections[passage.path] = _risk_section(passage.path, keys, handles)
+            path = sections[passage.path]
             if path is None or path in done:
                 continue
             done.add(path)
