@@ -141,7 +141,17 @@ class GlossarySettings:
                                       "por exemplo", "em resumo", "em suma", "resumindo",
                                       "em outras palavras", "em essência", "formally",
                                       "informally", "intuitively", "formalmente",
-                                      "informalmente", "intuitivamente")
+                                      "informalmente", "intuitivamente", "at a high level",
+                                      "on a high level", "in a nutshell", "roughly speaking",
+                                      "broadly speaking", "simply speaking", "in simple terms",
+                                      "em linhas gerais", "de modo geral", "em termos simples",
+                                      "resumidamente", "basicamente")
+    # Phrases that open a sentence on what the term after them is for ("The goal of X is…").
+    purposes: tuple[str, ...] = ("goal of", "purpose of", "aim of", "objective of", "job of",
+                                 "role of", "objetivo de", "objetivo do", "objetivo da",
+                                 "propósito de", "propósito do", "propósito da",
+                                 "finalidade de", "finalidade do", "finalidade da",
+                                 "papel de", "papel do", "papel da")
     min_signs: int = bounded(3, 1, 7)
     max_suggestions: int = bounded(5, 0, 25)
     typo_cutoff: float = bounded(0.8, 0.01, 1.0)

@@ -385,6 +385,11 @@ Alucinação é quando o modelo inventa fatos com confiança.
 
 Formally, a vocabulary is a finite set of tokens.
 
+At a high level, the Transformer encoder is a stack of identical layers.
+
+The goal of the retriever is to fetch the passages that ground a reply. O objetivo de um
+*modelo de linguagem* é estimar a probabilidade de uma sequência.
+
 Agents act in loops. As an example, ReAct combines reasoning and acting in one prompt.
 
 Em resumo, a quantização é uma troca de precisão por memória.
@@ -447,6 +452,8 @@ Two measures we use:
 
 - Perplexity: how surprised a model is by a text.
 - Beam search - keeping the k best partial outputs at each step.
+- D-Bot a database administrator that learns from its own diagnoses.
+- Build a front-end for the application.
 
 Perplexity is low for fluent text.
 
@@ -509,6 +516,10 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # the term opens the main clause, after an introduction ("as an example") and a comma
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),
+    ("transformer encoder", "At a high level, the Transformer encoder is a stack"),
+    # what the term is for ("the goal of X is…"), opening the sentence
+    ("retriever", "The goal of the retriever is to fetch"),
+    ("modelo de linguagem", "O objetivo de um *modelo de linguagem* é estimar"),
     # a verb of naming right before the term set off ("chamam isso de *X*")
     ("mudança covariável", "Os estatísticos chamam isso de *mudança covariável*"),
     ("hugginggpt", "HuggingGPT - an agent that plans with an LLM."),  # a dash apposition
@@ -558,6 +569,8 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     # a glossary's list: the term opens an item, a colon or a dash after it
     ("perplexity", "Perplexity: how surprised a model is by a text."),
     ("beam search", "Beam search - keeping the k best partial outputs"),
+    # a list of named tools: the name, then an article, no mark between
+    ("d-bot", "D-Bot a database administrator that learns"),
     # an abbreviation written in the plural, in an article with citation markers
     ("LMM", "(LMMs).[21]"),
 ])
@@ -1006,14 +1019,15 @@ def test_a_near_spelling_of_another_term_is_no_typo():
 
 @pytest.mark.parametrize("typed", ["transformers", "atenção", "robots", "baseline",
                                    "fine-tuning", "modelo base", "openai", "reflexion",
-                                   "memória"])
+                                   "memória", "build"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
     ("and how"), and "e quando" ("and when") is no "é quando": none says what the term
     is; nor does "that" after a term not set off ("Robots that walk…": a restrictive
     clause, of any noun), or after one set off but of which another is the subject ("the
     *baseline* that the authors released"); "involves" says what a term takes, not what it
-    is; a clause after a date or a condition is no definition of the term that opens it."""
+    is; a clause after a date or a condition is no definition of the term that opens it;
+    an instruction that opens a list item ("- Build a…") is no name with what it is."""
     knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
                                 "importam.\n\nRobots that walk are rare.\n\nWe compared "
@@ -1022,7 +1036,8 @@ def test_a_concession_or_an_and_is_no_definition(typed):
                                 "Comparamos o *modelo base* que seus autores publicaram "
                                 "com o nosso.\n\nIn 2020, OpenAI is said to have trained "
                                 "a model.\n\nIf it fails, Reflexion is used instead.\n\n"
-                                "Memória e quando usá-la são temas da aula.\n")
+                                "Memória e quando usá-la são temas da aula.\n\n"
+                                "- Build a front-end for the app.\n")
     assert not knowledge.define(typed).found
 
 

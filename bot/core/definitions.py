@@ -5,7 +5,9 @@ Patterns written for one reading miss another's style ("X is a…", "defining **
 holds the term is scored by the signs a reader goes by, and the best one is the definition
 if it shows enough of them:
 
-- the term opens the sentence (after an article at most): the sentence is about it;
+- the term opens the sentence (after an article at most; or its main clause, after an
+  introduction and a comma: "At a high level, the Transformer encoder is…"; or after a
+  phrase of what it is for: "The goal of the retriever is to…"): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is
   made of or for: "integrates", "consists of", "aims"): it says what the term is; fully
   when an article follows ("is a", "are the") or the copula is of several words ("is
@@ -21,7 +23,8 @@ if it shows enough of them:
   the abbreviation written first and spelled out in the brackets after it, which is how a
   reading introduces it: "T5 (Text-to-Text Transfer Transformer) unifies…"), or a colon or dash
   after the term that opens a list item (a glossary's "- Perplexity: how surprised a model
-  is…"): the same, without a verb. Short brackets right after the term (a translation, a
+  is…"), or an indefinite article after a name that opens one ("- D-Bot a database
+  administrator that…"): the same, without a verb. Short brackets right after the term (a translation, a
   year) are read past: "Fine-tuning (ajuste fino) é o…";
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
   "chamam"),
@@ -130,6 +133,8 @@ _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)
 # What follows the term that opens a list item of a glossary: "- Perplexity: how surprised
 # a model is…", "- Beam search - keeping the k best…".
 _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
+# An indefinite article right after the name that opens a list item, no mark between.
+_ITEM_ARTICLE = re.compile(r"^\s+(?:a|an|um|uma)\s")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which(?!\s+case)|whereby|"
                        r"na\s+qual|no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
@@ -178,6 +183,9 @@ class DefinitionFinder:
     articles : words that may come before the term at a sentence's start ("the", "uma").
     introductions : phrases that, with a comma, introduce the clause a term opens ("as an
         example", "em resumo"): the term opens that clause as it would the sentence.
+    purposes : phrases that, opening a sentence right before the term (an article at
+        most around them), make it say what the term is for ("the goal of", "o objetivo
+        de"): the term opens it as it would a sentence about it.
     min_score : the signs a sentence needs to count as a definition.
 
     Attributes
@@ -192,7 +200,8 @@ class DefinitionFinder:
 
     def __init__(self, analyzer: Analyzer, *, copulas: Collection[str], cues: Sequence[str],
                  naming: Sequence[str], articles: Collection[str],
-                 introductions: Iterable[str] = (), min_score: int = 3) -> None:
+                 introductions: Iterable[str] = (), purposes: Iterable[str] = (),
+                 min_score: int = 3) -> None:
         self.analyzer = analyzer
         # Longest first: "is like" is met before "is".
         self.copulas = tuple(sorted((tuple(words(c)) for c in copulas), key=len, reverse=True))
@@ -206,6 +215,7 @@ class DefinitionFinder:
         self.cues = tuple(fold(c) for c in cues) + self.naming
         self.articles = frozenset(words(" ".join(articles)))
         self.introductions = frozenset(tuple(words(i)) for i in introductions)
+        self.purposes = frozenset(tuple(words(p)) for p in purposes)
         self.min_score = min_score
 
     def fit(self, passages: Sequence[Passage],
@@ -392,10 +402,14 @@ class DefinitionFinder:
     def _opens_clause(self, before: str, found: Sequence[str], start: int) -> bool:
         """Whether the term opens the sentence's main clause, after one of the
         ``introductions`` and a comma ("As an example, ReAct combines…", "Em resumo, o
-        RAG é…"; an article at most between)."""
+        RAG é…"; an article at most between), or the sentence says what the term is for,
+        opening with one of the ``purposes`` ("The goal of the retriever is to…", "O
+        objetivo de um *modelo de linguagem* é…")."""
         lead = found[:start]
         while lead and lead[-1] in self.articles:
             lead = lead[:-1]
+        if tuple(lead[1:] if lead[:1] and lead[0] in self.articles else lead) in self.purposes:
+            return True
         return (tuple(lead) in self.introductions
                 and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
                     found[len(lead):start]))
@@ -452,7 +466,12 @@ class DefinitionFinder:
               or (_LEAD_IN.match(after) is not None and set_off)
               or (_SET_OFF_RELATIVE.match(after) is not None and set_off)
               # "- X: what it is", a glossary's list
-              or (item and start == 0 and _ITEM_LEAD_IN.match(after) is not None)):
+              or (item and start == 0 and (
+                  _ITEM_LEAD_IN.match(after) is not None
+                  # "- D-Bot a LLM-based database administrator that…": a name, not
+                  # "- Build a front-end…", an instruction
+                  or (_ITEM_ARTICLE.match(after) is not None
+                      and _is_name(_as_written(sentence, term)))))):
             score += COPULA
             # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
             # concept…": a clause after the abbreviation says what the term is too.
@@ -556,6 +575,13 @@ def _as_written(sentence: str, term_words: Sequence[str]) -> str:
     if found is None or len(folded) != len(sentence):
         return " ".join(term_words)
     return sentence[found.start():found.end()]
+
+
+def _is_name(written: str) -> bool:
+    """Whether a term as written is a name: several words, or a capital or a digit after
+    its first letter ("D-Bot", "LangChain", "GPT-4"); not a word capitalised because it
+    opens the sentence ("Build")."""
+    return len(written.split()) > 1 or any(c.isupper() or c.isdigit() for c in written[1:])
 
 
 def _around(sentence: str, term_words: Sequence[str]) -> tuple[str, str]:

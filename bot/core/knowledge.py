@@ -98,6 +98,7 @@ class Knowledge:
         definitions = DefinitionFinder(
             glossary.analyzer, copulas=gs.copulas, cues=gs.cues, naming=gs.naming,
             articles=gs.articles, introductions=gs.introductions,
+            purposes=gs.purposes,
             min_score=gs.min_signs).fit(answerer.passages_, answerer.retriever.passages_with)
         term_questions = TermQuestions(settings.answer.definition_cues, gs.articles,
                                        settings.answer.definition_fillers)
