@@ -129,7 +129,9 @@ class GlossarySettings:
                                 "converts", "computes", "represents", "describes", "mede",
                                 "converte", "transforma", "divide", "dividem",
                                 "representa", "descreve", "happens when", "occurs when",
-                                "acontece quando", "ocorre quando", "é quando")
+                                "acontece quando", "ocorre quando", "é quando",
+                                "is nothing but", "are nothing but", "is nothing more than",
+                                "are nothing more than", "nada mais é", "nada mais são")
     cues: tuple[str, ...] = ("defin",)
     naming: tuple[str, ...] = ("called", "referred", "known", "dubbed", "termed", "chamad",
                                "chamam", "conhecid", "denomin")

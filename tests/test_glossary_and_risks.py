@@ -387,6 +387,14 @@ Formally, a vocabulary is a finite set of tokens.
 
 At a high level, the Transformer encoder is a stack of identical layers.
 
+By memorization we mean that a model reproduces its training data word for word.
+
+DeBERTa, which is an encoder with disentangled attention, needs less compute.
+
+O fine-tuning nada mais é do que continuar o treino em dados da tarefa.
+
+Entende-se por ancoragem a ligação de cada resposta às suas fontes.
+
 The goal of the retriever is to fetch the passages that ground a reply. O objetivo de um
 *modelo de linguagem* é estimar a probabilidade de uma sequência.
 
@@ -517,6 +525,12 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),
     ("transformer encoder", "At a high level, the Transformer encoder is a stack"),
+    # what the author means by the term ("By X we mean…", "Entende-se por X…")
+    ("memorization", "By memorization we mean that a model reproduces"),
+    ("ancoragem", "Entende-se por ancoragem a ligação"),
+    # a relative clause that says what kind of thing the term is; a copula of an idiom
+    ("deberta", "DeBERTa, which is an encoder with disentangled attention"),
+    ("fine-tuning", "O fine-tuning nada mais é do que continuar"),
     # what the term is for ("the goal of X is…"), opening the sentence
     ("retriever", "The goal of the retriever is to fetch"),
     ("modelo de linguagem", "O objetivo de um *modelo de linguagem* é estimar"),
@@ -1019,7 +1033,7 @@ def test_a_near_spelling_of_another_term_is_no_typo():
 
 @pytest.mark.parametrize("typed", ["transformers", "atenção", "robots", "baseline",
                                    "fine-tuning", "modelo base", "openai", "reflexion",
-                                   "memória", "build"])
+                                   "memória", "build", "vocabulário"])
 def test_a_concession_or_an_and_is_no_definition(typed):
     """", em que pese" is "despite", not "in which"; folded, "é como" would be "e como"
     ("and how"), and "e quando" ("and when") is no "é quando": none says what the term
@@ -1027,7 +1041,8 @@ def test_a_concession_or_an_and_is_no_definition(typed):
     clause, of any noun), or after one set off but of which another is the subject ("the
     *baseline* that the authors released"); "involves" says what a term takes, not what it
     is; a clause after a date or a condition is no definition of the term that opens it;
-    an instruction that opens a list item ("- Build a…") is no name with what it is."""
+    an instruction that opens a list item ("- Build a…") is no name with what it is; "que
+    é a" after a term says which part it is, not what kind of thing ("a" is "the")."""
     knowledge = notes_knowledge("# Notas\n\nTransformers, em que pese o custo, venceram as "
                                 "outras redes.\n\nAtenção e como ela pesa as palavras "
                                 "importam.\n\nRobots that walk are rare.\n\nWe compared "
@@ -1037,7 +1052,9 @@ def test_a_concession_or_an_and_is_no_definition(typed):
                                 "com o nosso.\n\nIn 2020, OpenAI is said to have trained "
                                 "a model.\n\nIf it fails, Reflexion is used instead.\n\n"
                                 "Memória e quando usá-la são temas da aula.\n\n"
-                                "- Build a front-end for the app.\n")
+                                "- Build a front-end for the app.\n\nO tokenizer tem "
+                                "um *vocabulário* (vocabulary), que é a parte que "
+                                "baixamos.\n")
     assert not knowledge.define(typed).found
 
 

@@ -7,7 +7,9 @@ if it shows enough of them:
 
 - the term opens the sentence (after an article at most; or its main clause, after an
   introduction and a comma: "At a high level, the Transformer encoder is…"; or after a
-  phrase of what it is for: "The goal of the retriever is to…"): the sentence is about it;
+  phrase of what it is for: "The goal of the retriever is to…"), or the sentence says what
+  the author means by it ("By memorization we mean…", "Entende-se por X…"): the sentence
+  is about it;
 - a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is
   made of or for: "integrates", "consists of", "aims"): it says what the term is; fully
   when an article follows ("is a", "are the") or the copula is of several words ("is
@@ -24,8 +26,10 @@ if it shows enough of them:
   reading introduces it: "T5 (Text-to-Text Transfer Transformer) unifies…"), or a colon or dash
   after the term that opens a list item (a glossary's "- Perplexity: how surprised a model
   is…"), or an indefinite article after a name that opens one ("- D-Bot a database
-  administrator that…"): the same, without a verb. Short brackets right after the term (a translation, a
-  year) are read past: "Fine-tuning (ajuste fino) é o…";
+  administrator that…"), or a relative clause with a copula and an indefinite article
+  ("BERT, which is an encoder-only model, …"): the same, without a verb. Short brackets
+  right after the term (a translation, a year) are read past: "Fine-tuning (ajuste fino)
+  é o…";
 - a word of defining stands near the term ("defining", "called", "referred", "chamado",
   "chamam"),
   and, for a word that names, the term comes right after it ("referred to as the X"): the
@@ -148,6 +152,16 @@ _SET_OFF_RELATIVE = re.compile(
     r"o|os|as|um|uma|nos|eles|elas|ele|ela|eu|voce|voces|esse|essa|este|esta|isso|aquele|"
     r"aquela|seu|sua|seus|suas|nosso|nossa|muitos|muitas|alguns|algumas|cada|todos|todas)"
     r"\s)")
+# A relative clause with a copula and an indefinite article right after the term and a
+# comma: "BERT, which is an encoder-only model, …", "O RAG, que é uma técnica…".
+_WHICH_IS = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:(?:which|who)\s+(?:is|are|was|were)"
+                       r"\s+an?|que\s+(?:e|sao)\s+(?:um|uma|uns|umas))\s")  # not "…is the part"
+# What follows the term that "By" opens the sentence with when the sentence says what the
+# author means by it: "By memorization we mean…", "Por destilação entendemos…".
+_MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean|entendemos|entende-?\s*se|"
+                    r"queremos\s+dizer|nos\s+referimos)\b")
+_BY = (["by"], ["por"])
+_TAKEN_AS = ["entende", "se", "por"]
 # Brackets of at most this many words after a term are read past to what follows them.
 BRACKET_WORDS = 8
 # Brackets right after a term (folded, its marks aside).
@@ -435,7 +449,11 @@ class DefinitionFinder:
         term = found[start:end]
         before, after = _around(sentence, term)
         abbreviated, set_off = _abbreviates(after, term), _set_off(sentence, term)
-        opens = self._opens(found, start) or self._opens_clause(before, found, start)
+        # "By X we mean…", "Por X entendemos…", "Entende-se por X…": what the author means
+        meant = ((list(found[:start]) in _BY and _MEANT.match(after) is not None)
+                 or list(found[:start]) == _TAKEN_AS)
+        opens = (self._opens(found, start) or self._opens_clause(before, found, start)
+                 or meant)
         score = OPENS if opens else 0
         # Brackets right after the term ("BERT (Bidirectional Encoder Representations from
         # Transformers) is a…", "Fine-tuning (ajuste fino) é o…", "BERT (2018) is…"): what
@@ -461,6 +479,8 @@ class DefinitionFinder:
                                             and found[after_copula] in self.articles)
             score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
+              or _WHICH_IS.match(after) is not None  # "X, which is a…"
+              or meant
               or abbreviated  # "X, i.e., …", "X (KD)"
               # "**X**: what it is", "… using *X*: what it does"
               or (_LEAD_IN.match(after) is not None and set_off)
