@@ -387,6 +387,8 @@ Formally, a vocabulary is a finite set of tokens.
 
 At a high level, the Transformer encoder is a stack of identical layers.
 
+The Transformer decoder is also a stack of identical layers, with masking.
+
 By memorization we mean that a model reproduces its training data word for word.
 
 DeBERTa, which is an encoder with disentangled attention, needs less compute.
@@ -525,6 +527,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),
     ("transformer encoder", "At a high level, the Transformer encoder is a stack"),
+    ("transformer decoder", "The Transformer decoder is also a stack"),  # an adverb between
     # what the author means by the term ("By X we mean…", "Entende-se por X…")
     ("memorization", "By memorization we mean that a model reproduces"),
     ("ancoragem", "Entende-se por ancoragem a ligação"),
@@ -1059,17 +1062,21 @@ def test_a_concession_or_an_and_is_no_definition(typed):
 
 
 @pytest.mark.parametrize("typed", ["functions", "embedding", "tokens", "attention",
-                                   "safety", "data", "fourier"])
+                                   "safety", "data", "fourier", "agents", "corpora"])
 def test_a_comparison_or_a_plural_noun_after_a_term_is_no_definition(typed):
     """"as well as" after a term is no "define X as"; neither is "como" after a comma, nor
     "known … as well as" (a word of naming names only with "as" between); "maps",
-    "measures", "splits" and "transforms" after a term are nouns as often as verbs."""
+    "measures", "splits" and "transforms" after a term are nouns as often as verbs; after
+    a copula, an adverb says what the term is like, not what it is ("are also limited",
+    "são incrivelmente úteis")."""
     knowledge = notes_knowledge("# Notes\n\nUser-defined functions as well as built-in ones "
                                 "are allowed.\n\nPara definir o embedding, como vimos, "
                                 "usamos vetores.\n\nKnown tokens as well as unknown ones "
                                 "map to ids.\n\nAttention maps show which tokens matter."
                                 "\n\nSafety measures include filters.\n\nData splits "
-                                "never overlap.\n\nFourier transforms are fast.\n")
+                                "never overlap.\n\nFourier transforms are fast.\n\n"
+                                "Agents are also limited by their context.\n\nOs "
+                                "corpora são incrivelmente úteis.\n")
     assert not knowledge.define(typed).found
 
 

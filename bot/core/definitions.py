@@ -12,8 +12,10 @@ if it shows enough of them:
   is about it;
 - a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is
   made of or for: "integrates", "consists of", "aims"): it says what the term is; fully
-  when an article follows ("is a", "are the") or the copula is of several words ("is
-  like", "são como", "consists of"), half otherwise ("are still", "integrates", "aims");
+  when an article follows ("is a", "are the", "is also a") or the copula is of several
+  words ("is like", "são como", "consists of"), half otherwise ("are tokens that…",
+  "integrates", "aims"), not at all when an adverb follows it and no article does ("are
+  also limited", "são incrivelmente úteis": what the term is like);
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"; right after a term set off,
@@ -161,6 +163,10 @@ _WHICH_IS = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:(?:which|who)\s+(?:is
 _MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean|entendemos|entende-?\s*se|"
                     r"queremos\s+dizer|nos\s+referimos)\b")
 _BY = (["by"], ["por"])
+_HOW = frozenset(("also", "now", "still", "often", "usually", "typically", "generally", "always",
+                  "never", "not", "very", "more", "less", "so", "too", "quite", "rather",
+                  "ja", "tambem", "muito", "mais", "menos", "ainda", "sempre", "nunca", "nao",
+                  "bem", "tao", "frequentemente", "geralmente"))
 _TAKEN_AS = ["entende", "se", "por"]
 # Brackets of at most this many words after a term are read past to what follows them.
 BRACKET_WORDS = 8
@@ -475,9 +481,15 @@ class DefinitionFinder:
             copula = None  # "O treinamento e a inferência usam…": "and the", no copula
         if copula is not None:
             after_copula = rest + len(copula)
+            # An adverb of how or when between ("is also a…", "is usually trained…")
+            hedged = after_copula < len(found) and _is_adverb(found[after_copula])
+            after_copula += hedged
             says_what = len(copula) > 1 or (after_copula < len(found)
                                             and found[after_copula] in self.articles)
-            score += COPULA if says_what else 1  # "is a…", "é um…", "is like…"; "are still…" half
+            if says_what:
+                score += COPULA  # "is a…", "é um…", "is like…", "is also a…"
+            elif not hedged:
+                score += 1  # "are tokens that…", "aims to…": half; "are also limited…" none
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or _WHICH_IS.match(after) is not None  # "X, which is a…"
               or meant
@@ -595,6 +607,13 @@ def _as_written(sentence: str, term_words: Sequence[str]) -> str:
     if found is None or len(folded) != len(sentence):
         return " ".join(term_words)
     return sentence[found.start():found.end()]
+
+
+def _is_adverb(word: str) -> bool:
+    """Whether a (folded) word is an adverb of how, how much or when ("also", "usually",
+    "incrivelmente"): after a copula, what follows it is a quality ("are also limited",
+    "são incrivelmente úteis"), unless an article says what kind of thing."""
+    return word in _HOW or (len(word) > 5 and word.endswith(("ly", "mente")))
 
 
 def _is_name(written: str) -> bool:
