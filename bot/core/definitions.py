@@ -163,17 +163,31 @@ _WHICH_IS = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:(?:which|who)\s+(?:is
 _MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean|entendemos|entende-?\s*se|"
                     r"queremos\s+dizer|nos\s+referimos)\b")
 _BY = (["by"], ["por"])
+# The words before a term that open a sentence on what is meant by it ("Entende-se por X").
+_TAKEN_AS = ["entende", "se", "por"]
+# Adverbs of how, how much or when (folded), besides any in -ly or -mente: right after a
+# copula, they tell what the term is like ("are also limited"), not what it is.
 _HOW = frozenset(("also", "now", "still", "often", "usually", "typically", "generally", "always",
                   "never", "not", "very", "more", "less", "so", "too", "quite", "rather",
                   "ja", "tambem", "muito", "mais", "menos", "ainda", "sempre", "nunca", "nao",
                   "bem", "tao", "frequentemente", "geralmente"))
-_TAKEN_AS = ["entende", "se", "por"]
 # Brackets of at most this many words after a term are read past to what follows them.
 BRACKET_WORDS = 8
 # Brackets right after a term (folded, its marks aside).
 _BRACKETED = re.compile(rf"^[{re.escape(_MARKS)}]*\s*\(([^()]{{3,100}})\)")
 _ABBREVIATION = re.compile(rf"^[{re.escape(_MARKS)}]*\s*(?:\(\s*([a-z]{{2,9}}?)s?\s*\)"
                            r"|,\s*or\s+([a-z]{2,9}?)s?\s*[,.;:])")
+
+
+class Place(NamedTuple):
+    """A sentence of a passage that holds the term."""
+
+    passage: Passage
+    sentence: str  # with the sentence after it when it is the term alone (a lead-in)
+    words: list[str]  # the sentence's words, folded
+    start: int  # the term's first word among them
+    end: int  # the word after its last
+    quoted: str  # what a definition found here quotes (``_quoted``)
 
 
 class Defined(NamedTuple):
@@ -277,7 +291,7 @@ class DefinitionFinder:
         places = self._occurrences(term, within)
         best, _ = self._best([*places, *self._occurrences(self._spelled_out(term), within)])
         counts: dict[str, tuple[int, Passage]] = {}
-        for passage, *_ in places:
+        for passage in (place.passage for place in places):
             n, _ = counts.get(passage.id, (0, passage))
             counts[passage.id] = (n + 1, passage)
         used = max(counts.values(), key=lambda c: c[0])[1] if counts else None
@@ -291,13 +305,12 @@ class DefinitionFinder:
                               *self._occurrences(self._spelled_out(term))])
         return each
 
-    def _best(self, places: Sequence[tuple[Passage, str, list[str], int, int]]
-              ) -> tuple[Defined | None, dict[str, Defined]]:
+    def _best(self, places: Sequence[Place]) -> tuple[Defined | None, dict[str, Defined]]:
         """The best definition among the places, and each document's best."""
         best: Defined | None = None
         each: dict[str, Defined] = {}
         headed: set[tuple[str, ...]] = set()  # sections whose first use is already met
-        for passage, sentence, found, start, end in places:
+        for passage, sentence, found, start, end, quoted in places:
             if len(found) - (end - start) < 3:  # the term and hardly more: a label ("**RAG**")
                 continue
             score = self._score(sentence, found, start, end,
@@ -312,7 +325,7 @@ class DefinitionFinder:
                     is_headed = True
             if score < self.min_score:
                 continue
-            defined = Defined(_with_antecedent(passage.text, sentence), passage, score,
+            defined = Defined(quoted, passage, score,
                               _as_written(sentence, found[start:end]))
             # Of two with as many signs, where the section named for the term begins says
             # more than a list item that names it among others ("- _X_ = how…").
@@ -333,7 +346,7 @@ class DefinitionFinder:
         return list(found.values())
 
     def _occurrences(self, term: str, within: Sequence[Passage] | None = None
-                     ) -> list[tuple[Passage, str, list[str], int, int]]:
+                     ) -> list[Place]:
         """(passage, sentence, its words, first word, end word) of each sentence where the
         term's words stand in a row as written (stop words between them aside, and a
         linking word the member left out: "mixture experts", ``_linked``; a plural or
@@ -366,7 +379,7 @@ class DefinitionFinder:
         # Only a text that holds each of the term's words' beginnings is analysed (a doubled
         # consonant written once on both sides, as the analyzer does: "parot", "parrot").
         beginnings = [undouble(_singular(w))[:BEGINNING] for w in content]
-        places = []
+        places: list[Place] = []
         for passage in passages:
             if not _holds(undouble(fold(passage.text)), beginnings):
                 continue
@@ -403,7 +416,10 @@ class DefinitionFinder:
                 if found == own and k + 1 < len(spans):  # the term alone: a lead-in
                     sentence = passage.text[first:spans[k + 1][1]]  # with the one after it
                     found = words(sentence)
-                places.append((passage, sentence, found, start, end))
+                    quoted = sentence
+                else:
+                    quoted = _quoted(passage.text, spans, k)
+                places.append(Place(passage, sentence, found, start, end, quoted))
         return places
 
     def _names_next(self, sentence: str, found: Sequence[str], cue: int) -> bool:
@@ -732,17 +748,16 @@ _ANAPHORS = frozenset(("this", "these", "that", "those", "such", "it", "they", "
                        "tal", "tais"))
 
 
-def _with_antecedent(text: str, sentence: str) -> str:
-    """The sentence, and the one before it in the text when it opens with a word that points
-    back to that one (``_ANAPHORS``; as written, not folded: "Está" is no "esta"): what
-    "this" names is what the sentence before says. Exactly the two, as the text writes them
-    (the sentence's first place in the text)."""
-    opening = re.match(r"[\W_]*(\w+)", sentence)
-    if opening is None or opening.group(1).lower() not in _ANAPHORS:
-        return sentence
-    spans = sentence_spans(text)
-    at = next((i for i, (start, end) in enumerate(spans) if text[start:end] == sentence), 0)
-    return text[spans[at - 1][0]:spans[at][1]] if at > 0 else sentence
+def _quoted(text: str, spans: Sequence[tuple[int, int]], at: int) -> str:
+    """What a definition in the text's sentence ``at`` (of its ``spans``) quotes: the
+    sentence, and the one before it when it opens with a word that points back to that one
+    (``_ANAPHORS``; as written, not folded: "Está" is no "esta"): what "this" names is what
+    the sentence before says. Exactly the two, as the text writes them."""
+    start, end = spans[at]
+    opening = re.match(r"[\W_]*(\w+)", text[start:end])
+    if at == 0 or opening is None or opening.group(1).lower() not in _ANAPHORS:
+        return text[start:end]
+    return text[spans[at - 1][0]:end]
 
 
 def _set_off(sentence: str, term_words: Sequence[str]) -> bool:
