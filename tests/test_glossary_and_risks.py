@@ -387,7 +387,9 @@ Formally, a vocabulary is a finite set of tokens.
 
 At a high level, the Transformer encoder is a stack of identical layers.
 
-The Transformer decoder is also a stack of identical layers, with masking.
+Layer norm is essentially a rescaling of each token's features.
+
+O objetivo do reranqueador é reordenar os trechos que o buscador traz.
 
 By memorization we mean that a model reproduces its training data word for word.
 
@@ -527,7 +529,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("react", "As an example, ReAct combines reasoning and acting"),
     ("quantização", "Em resumo, a quantização é uma troca"),
     ("transformer encoder", "At a high level, the Transformer encoder is a stack"),
-    ("transformer decoder", "The Transformer decoder is also a stack"),  # an adverb between
+    ("layer norm", "Layer norm is essentially a rescaling"),  # an adverb between
     # what the author means by the term ("By X we mean…", "Entende-se por X…")
     ("memorization", "By memorization we mean that a model reproduces"),
     ("ancoragem", "Entende-se por ancoragem a ligação"),
@@ -536,6 +538,7 @@ Around 2010 networks learned features from pixels, dubbed representation learnin
     ("fine-tuning", "O fine-tuning nada mais é do que continuar"),
     # what the term is for ("the goal of X is…"), opening the sentence
     ("retriever", "The goal of the retriever is to fetch"),
+    ("reranqueador", "O objetivo do reranqueador é reordenar"),  # "é" alone, after a purpose
     ("modelo de linguagem", "O objetivo de um *modelo de linguagem* é estimar"),
     # a verb of naming right before the term set off ("chamam isso de *X*")
     ("mudança covariável", "Os estatísticos chamam isso de *mudança covariável*"),
@@ -1078,6 +1081,32 @@ def test_a_comparison_or_a_plural_noun_after_a_term_is_no_definition(typed):
                                 "Agents are also limited by their context.\n\nOs "
                                 "corpora são incrivelmente úteis.\n")
     assert not knowledge.define(typed).found
+
+
+@pytest.mark.parametrize("typed", ["llms", "pytorch", "fine tune", "attention", "atenção",
+                                   "default"])
+def test_what_a_term_is_not_or_is_now_and_phrases_like_definitions_are_none(typed):
+    """After a copula, an adverb of negation or time says what the term is not or is now
+    ("are now the default"); a Portuguese "a" after a name is "the" or "to" ("a partir
+    de"), and an instruction in title case is no name ("- Fine tune a…"); a phrase of what
+    a term is for needs "is" or "é" right after the term ("The role of *attention* in…");
+    "By default we mean to…" says what the author intends."""
+    knowledge = notes_knowledge("# Notes\n\nLLMs are now the default choice for chat.\n\n"
+                                "- PyTorch a partir da versão 2 compila os modelos.\n"
+                                "- Fine tune a small model on your data.\n\nThe role of "
+                                "*attention* in translation is still debated. O papel da "
+                                "*atenção* na tradução ainda é debatido.\n\nBy default we "
+                                "mean to use the small model.\n")
+    assert not knowledge.define(typed).found
+
+
+def test_a_sentence_on_what_a_term_is_not_gives_way_to_one_on_what_it_is():
+    knowledge = notes_knowledge("# Notes\n\nRAG is not a fine-tuning method.\n\nRAG, a "
+                                "technique that retrieves passages, grounds replies.\n\n"
+                                "Tokenization is often a bottleneck.\n\n**Tokenization** "
+                                "means splitting text into tokens.\n")
+    assert "RAG, a technique" in knowledge.define("rag").entry.definition
+    assert "means splitting" in knowledge.define("tokenization").entry.definition
 
 
 def test_a_term_typed_in_english_is_translated_part_by_part_in_portuguese_order():

@@ -7,15 +7,16 @@ if it shows enough of them:
 
 - the term opens the sentence (after an article at most; or its main clause, after an
   introduction and a comma: "At a high level, the Transformer encoder is…"; or after a
-  phrase of what it is for: "The goal of the retriever is to…"), or the sentence says what
-  the author means by it ("By memorization we mean…", "Entende-se por X…"): the sentence
-  is about it;
+  phrase of what it is for, "is" or "é" after the term: "The goal of the retriever is
+  to…", "O objetivo do retriever é buscar…"), or the sentence says what the author means
+  by it ("By memorization we mean…", "Entende-se por X…"): the sentence is about it;
 - a copula follows the term ("is", "means", "é um", "significa"; a verb of what it is
   made of or for: "integrates", "consists of", "aims"): it says what the term is; fully
-  when an article follows ("is a", "are the", "is also a") or the copula is of several
-  words ("is like", "são como", "consists of"), half otherwise ("are tokens that…",
-  "integrates", "aims"), not at all when an adverb follows it and no article does ("are
-  also limited", "são incrivelmente úteis": what the term is like);
+  when an article follows ("is a", "are the", "is also a", "is essentially a") or the
+  copula is of several words ("is like", "são como", "consists of"), half otherwise ("are
+  tokens that…", "integrates", "aims"), not at all before an adverb of negation, time,
+  frequency or degree ("is not a", "are now the default", "são incrivelmente úteis"), or
+  "also" without an article ("are also limited");
 - an apposition follows the term ("RAG, a technique that…", "`RAG`, uma técnica",
   "HuggingGPT - an agent…"), or a relative clause that says what happens in it ("*masked
   language modeling*, in which the model…", "…, na qual"; right after a term set off,
@@ -66,6 +67,7 @@ from bot.core.corpus import Passage
 from bot.core.text import (
     Analyzer,
     Cues,
+    detect_language,
     fold,
     sentence_spans,
     spelling,
@@ -140,7 +142,7 @@ _LEAD_IN = re.compile(rf"^(?:[{re.escape(_MARKS)}]+\s*:|:[{re.escape(_MARKS)}]+)
 # a model is…", "- Beam search - keeping the k best…".
 _ITEM_LEAD_IN = re.compile(r"^\s*(?::|\s[-–—])\s")
 # An indefinite article right after the name that opens a list item, no mark between.
-_ITEM_ARTICLE = re.compile(r"^\s+(?:a|an|um|uma)\s")
+_ITEM_ARTICLE = re.compile(r"^\s+(?:(an?)|um|uma)\s")  # "a": English only ("a partir de")
 # A relative clause right after the term and a comma: "X, in which …", "X, na qual …".
 _RELATIVE = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:in\s+which(?!\s+case)|whereby|"
                        r"na\s+qual|no\s+qual|em\s+que(?!\s+pese))\s")  # "em que pese": "despite"
@@ -160,17 +162,29 @@ _WHICH_IS = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:(?:which|who)\s+(?:is
                        r"\s+an?|que\s+(?:e|sao)\s+(?:um|uma|uns|umas))\s")  # not "…is the part"
 # What follows the term that "By" opens the sentence with when the sentence says what the
 # author means by it: "By memorization we mean…", "Por destilação entendemos…".
-_MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean|entendemos|entende-?\s*se|"
-                    r"queremos\s+dizer|nos\s+referimos)\b")
+_MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean(?!\s+to\b)|entendemos|"
+                    r"entende-?\s*se|queremos\s+dizer|nos\s+referimos)\b")  # not "we mean to…"
 _BY = (["by"], ["por"])
+# The verbs right after a term that a purpose opens the sentence with ("The goal of X is…");
+# folded Portuguese ones as the sentence must write them.
+_IS = frozenset(("is", "are", "was", "were"))
+_IS_FOLDED = {"e": "é", "sao": "são"}
 # The words before a term that open a sentence on what is meant by it ("Entende-se por X").
 _TAKEN_AS = ["entende", "se", "por"]
-# Adverbs of how, how much or when (folded), besides any in -ly or -mente: right after a
-# copula, they tell what the term is like ("are also limited"), not what it is.
-_HOW = frozenset(("also", "now", "still", "often", "usually", "typically", "generally", "always",
-                  "never", "not", "very", "more", "less", "so", "too", "quite", "rather",
-                  "ja", "tambem", "muito", "mais", "menos", "ainda", "sempre", "nunca", "nao",
-                  "bem", "tao", "frequentemente", "geralmente"))
+# Adverbs (folded) that a copula may stand before and still say what the term is ("is also
+# a…", "is essentially a…", "é basicamente um…"); with "also" that needs an article after
+# it ("are also limited" says what else the term is like).
+_ALSO = frozenset(("also", "tambem"))
+_SAYS_STILL = frozenset(("also", "basically", "essentially", "simply", "just", "merely",
+                         "tambem", "basicamente", "essencialmente", "simplesmente", "apenas",
+                         "meramente"))
+# Adverbs of negation, time, frequency or degree (folded), and any other in -ly or -mente:
+# right after a copula, they say what the term is not, is at times or is like ("is not a…",
+# "are now the default", "is often a bottleneck", "são incrivelmente úteis").
+_SAYS_OTHER = frozenset(("not", "never", "now", "still", "often", "usually", "typically",
+                         "generally", "always", "sometimes", "very", "so", "too", "quite",
+                         "rather", "nao", "nunca", "ja", "ainda", "sempre", "frequentemente",
+                         "geralmente", "normalmente", "muito", "tao"))
 # Brackets of at most this many words after a term are read past to what follows them.
 BRACKET_WORDS = 8
 # Brackets right after a term (folded, its marks aside).
@@ -347,12 +361,12 @@ class DefinitionFinder:
 
     def _occurrences(self, term: str, within: Sequence[Passage] | None = None
                      ) -> list[Place]:
-        """(passage, sentence, its words, first word, end word) of each sentence where the
-        term's words stand in a row as written (stop words between them aside, and a
-        linking word the member left out: "mixture experts", ``_linked``; a plural or
-        British spelling aside; where the sentence has the term both ways, as typed), in
-        reading order (in the order of ``within``, when given). A sentence that is the term
-        alone (a lead-in: "**Pruning**.") comes with the sentence after it."""
+        """The place (``Place``) of each sentence where the term's words stand in a row as
+        written (stop words between them aside, and a linking word the member left out:
+        "mixture experts", ``_linked``; a plural or British spelling aside; where the
+        sentence has the term both ways, as typed), in reading order (in the order of
+        ``within``, when given). A sentence that is the term alone (a lead-in:
+        "**Pruning**.") comes with the sentence after it."""
         wanted = self.analyzer(term)
         if not wanted:
             return []
@@ -438,14 +452,10 @@ class DefinitionFinder:
     def _opens_clause(self, before: str, found: Sequence[str], start: int) -> bool:
         """Whether the term opens the sentence's main clause, after one of the
         ``introductions`` and a comma ("As an example, ReAct combines…", "Em resumo, o
-        RAG é…"; an article at most between), or the sentence says what the term is for,
-        opening with one of the ``purposes`` ("The goal of the retriever is to…", "O
-        objetivo de um *modelo de linguagem* é…")."""
+        RAG é…"; an article at most between)."""
         lead = found[:start]
         while lead and lead[-1] in self.articles:
             lead = lead[:-1]
-        if tuple(lead[1:] if lead[:1] and lead[0] in self.articles else lead) in self.purposes:
-            return True
         return (tuple(lead) in self.introductions
                 and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
                     found[len(lead):start]))
@@ -465,6 +475,22 @@ class DefinitionFinder:
         spelled = self.spelled_out_.get(" ".join(words(term)))
         return "" if spelled is None else spelled.words
 
+    def _for_what(self, sentence: str, found: Sequence[str], start: int, end: int) -> bool:
+        """Whether the sentence says what the term is for: it opens with one of the
+        ``purposes`` right before the term (an article at most around it) and "is", "are",
+        "é" or "são" right after it ("The goal of the retriever is to…", "O objetivo de um
+        *modelo de linguagem* é estimar…"); not "The role of attention in translation…"."""
+        lead = found[:start]
+        while lead and lead[-1] in self.articles:
+            lead = lead[:-1]
+        if tuple(lead[1:] if lead[:1] and lead[0] in self.articles else lead) not in (
+                self.purposes):
+            return False
+        verb = found[end] if end < len(found) else ""
+        # folded, "é" is "e" ("and"): the sentence must write it so ("é", not "e")
+        return verb in _IS or (verb in _IS_FOLDED and (sentence.isascii() or re.search(
+            rf"(?<!\w){_IS_FOLDED[verb]}(?!\w)", sentence.lower()) is not None))
+
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
                item: bool = False) -> int:
         """The signs the sentence shows (``item``: it opens a list item)."""
@@ -474,8 +500,9 @@ class DefinitionFinder:
         # "By X we mean…", "Por X entendemos…", "Entende-se por X…": what the author means
         meant = ((list(found[:start]) in _BY and _MEANT.match(after) is not None)
                  or list(found[:start]) == _TAKEN_AS)
+        for_what = self._for_what(sentence, found, start, end)
         opens = (self._opens(found, start) or self._opens_clause(before, found, start)
-                 or meant)
+                 or meant or for_what)
         score = OPENS if opens else 0
         # Brackets right after the term ("BERT (Bidirectional Encoder Representations from
         # Transformers) is a…", "Fine-tuning (ajuste fino) é o…", "BERT (2018) is…"): what
@@ -497,15 +524,18 @@ class DefinitionFinder:
             copula = None  # "O treinamento e a inferência usam…": "and the", no copula
         if copula is not None:
             after_copula = rest + len(copula)
-            # An adverb of how or when between ("is also a…", "is usually trained…")
-            hedged = after_copula < len(found) and _is_adverb(found[after_copula])
-            after_copula += hedged
+            adverb = found[after_copula] if after_copula < len(found) else ""
+            after_copula += adverb in _SAYS_STILL  # "is also a…"
             says_what = len(copula) > 1 or (after_copula < len(found)
                                             and found[after_copula] in self.articles)
-            if says_what:
+            if _says_other(adverb) or (adverb in _ALSO and not says_what):
+                pass  # "is not a…", "are also limited", "são incrivelmente úteis": none
+            elif says_what:
                 score += COPULA  # "is a…", "é um…", "is like…", "is also a…"
-            elif not hedged:
-                score += 1  # "are tokens that…", "aims to…": half; "are also limited…" none
+            else:
+                score += 1  # "are tokens that…", "aims to…": half
+        elif for_what:
+            score += 1  # "O objetivo do X é buscar…": "é" alone is no copula elsewhere
         elif (_apposition(after, self.articles) or _STANDS_FOR.match(after) is not None
               or _WHICH_IS.match(after) is not None  # "X, which is a…"
               or meant
@@ -518,7 +548,8 @@ class DefinitionFinder:
                   _ITEM_LEAD_IN.match(after) is not None
                   # "- D-Bot a LLM-based database administrator that…": a name, not
                   # "- Build a front-end…", an instruction
-                  or (_ITEM_ARTICLE.match(after) is not None
+                  or ((article := _ITEM_ARTICLE.match(after)) is not None
+                      and (article.group(1) is None or detect_language(sentence) == "en")
                       and _is_name(_as_written(sentence, term)))))):
             score += COPULA
             # "Next Sentence Prediction (NSP), in which pairs…", "…Feedback (RLHF), a
@@ -625,18 +656,23 @@ def _as_written(sentence: str, term_words: Sequence[str]) -> str:
     return sentence[found.start():found.end()]
 
 
-def _is_adverb(word: str) -> bool:
-    """Whether a (folded) word is an adverb of how, how much or when ("also", "usually",
-    "incrivelmente"): after a copula, what follows it is a quality ("are also limited",
-    "são incrivelmente úteis"), unless an article says what kind of thing."""
-    return word in _HOW or (len(word) > 5 and word.endswith(("ly", "mente")))
+def _says_other(adverb: str) -> bool:
+    """Whether a (folded) word right after a copula makes it say something other than what
+    the term is: an adverb of negation, time, frequency or degree, or any other in -ly or
+    -mente but those that still say what it is (``_SAYS_STILL``: "essentially")."""
+    return adverb in _SAYS_OTHER or (adverb not in _SAYS_STILL and len(adverb) > 5
+                                     and adverb.endswith(("ly", "mente")))
 
 
 def _is_name(written: str) -> bool:
-    """Whether a term as written is a name: several words, or a capital or a digit after
-    its first letter ("D-Bot", "LangChain", "GPT-4"); not a word capitalised because it
-    opens the sentence ("Build")."""
-    return len(written.split()) > 1 or any(c.isupper() or c.isdigit() for c in written[1:])
+    """Whether a term as written is a name: a capital or a digit after its first letter
+    ("D-Bot", "LangChain", "GPT-4"), or several words each capitalised ("Common Crawl");
+    not a word or words capitalised because they open the sentence ("Build", "Fine tune").
+    """
+    parts = written.split()
+    if len(parts) > 1:
+        return all(p[:1].isupper() for p in parts)
+    return any(c.isupper() or c.isdigit() for c in written[1:])
 
 
 def _around(sentence: str, term_words: Sequence[str]) -> tuple[str, str]:
