@@ -849,6 +849,18 @@ def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question
     assert "Building agents" in shown  # the other passages follow
 
 
+def test_a_question_on_how_a_term_works_is_answered_by_its_definition_first():
+    """"Como funciona X?" asks what X is as much as how: the sentence that says what X is
+    comes first, not a shorter one that merely names it."""
+    knowledge = notes_knowledge("# Prompting\n\n## Chain-of-thought\n\nChain-of-thought "
+                                "is a technique that takes the LLM through a series of "
+                                "steps before it answers.\n\nAs you can see "
+                                "chain-of-thought is a very powerful technique.\n",
+                                language=True)
+    answer = knowledge.ask("como funciona o chain of thought?")
+    assert answer.passages[0].passage.text.startswith("Chain-of-thought is a technique")
+
+
 def test_a_definition_moved_first_keeps_the_score_that_decided_to_answer(monkeypatch):
     """The answer path answers by its third passage; the passage that defines the asked
     term, found further down, comes first and pushes that one out of the reply: it carries
