@@ -749,6 +749,21 @@ def test_define_suggests_and_completes_the_terms_any_reading_defines():
     assert "Same prompt" not in knowledge.lexicon.terms
 
 
+def test_a_term_of_stop_words_alone_is_found_as_written_but_never_suggested():
+    """"top-k" and "least to most" are words the index leaves out, every one: /define finds
+    them written in a row; "**So far**," is such a phrase too, and "**For example**," an
+    introduction: neither is a term to suggest."""
+    knowledge = notes_knowledge("# Notes\n\nTop-k is a sampling method that keeps the k "
+                                "likeliest tokens.\n\n**Least to most**, like "
+                                "chain-of-thought, this technique breaks a problem into "
+                                "steps.\n\n**For example**, the model keeps the top k "
+                                "tokens.\n\n**So far**, we have seen sampling.\n")
+    assert knowledge.define("top-k").entry.definition.startswith("Top-k is a sampling")
+    assert knowledge.define("least to most").entry.definition.startswith("**Least to most**")
+    assert "For example" not in knowledge.lexicon.terms
+    assert not knowledge.lexicon.complete("for ex") and not knowledge.lexicon.complete("so f")
+
+
 @pytest.mark.parametrize(("typed", "opening"), [
     ("foundation model", "O termo modelo de fundação"),  # English, on Portuguese notes
     ("modelos de fundação", "O termo modelo de fundação"),  # the notes' own words

@@ -368,11 +368,11 @@ class DefinitionFinder:
         ``within``, when given). A sentence that is the term alone (a lead-in:
         "**Pruning**.") comes with the sentence after it."""
         wanted = self.analyzer(term)
-        if not wanted:
-            return []
         own = words(term)
         while own[1:] and own[0] in self.articles:  # "the Transformer" is "Transformer"
             own = own[1:]
+        if not wanted:  # stop words alone ("top-k", "least to most"): word for word
+            return self._written_places(own, within) if len(own) > 1 else []
         content = [w for w in own if self.analyzer.term(w) is not None]
         # Word for word as written, unless the analyzer reads the phrase otherwise than its
         # words: then by its terms alone.
@@ -426,14 +426,35 @@ class DefinitionFinder:
                     match = match or (start, end)  # unless it stands as typed further on
                 if match is None:
                     continue
-                start, end = match
-                if found == own and k + 1 < len(spans):  # the term alone: a lead-in
-                    sentence = passage.text[first:spans[k + 1][1]]  # with the one after it
-                    found = words(sentence)
-                    quoted = sentence
-                else:
-                    quoted = _quoted(passage.text, spans, k)
-                places.append(Place(passage, sentence, found, start, end, quoted))
+                places.append(_place(passage, spans, k, found, own, *match))
+        return places
+
+    def _written_places(self, own: Sequence[str], within: Sequence[Passage] | None
+                        ) -> list[Place]:
+        """``_occurrences`` for a term the index has no word of, stop words alone
+        ("top-k", "least to most"): each sentence that writes its words in a row, in the
+        first ``MAX_PASSAGES`` passages that do (every passage is read: such terms are
+        few)."""
+        places: list[Place] = []
+        passages = self.passages_ if within is None else within
+        found_in = 0
+        for passage in passages:
+            folded = fold(passage.text)
+            if not all(w in folded for w in own):
+                continue
+            spans = sentence_spans(passage.text)
+            held = False
+            for k, (first, last) in enumerate(spans):
+                found = words(passage.text[first:last])
+                start = next((j for j in range(len(found) - len(own) + 1)
+                              if found[j:j + len(own)] == list(own)), None)
+                if start is not None:
+                    places.append(_place(passage, spans, k, found, own, start,
+                                         start + len(own)))
+                    held = True
+            found_in += held
+            if found_in == MAX_PASSAGES:
+                break
         return places
 
     def _names_next(self, sentence: str, found: Sequence[str], cue: int) -> bool:
@@ -782,6 +803,19 @@ def _widen(found: Sequence[str], start: int, end: int, own: Sequence[str],
 _ANAPHORS = frozenset(("this", "these", "that", "those", "such", "it", "they", "isso", "isto",
                        "esse", "essa", "esses", "essas", "este", "esta", "estes", "estas",
                        "tal", "tais"))
+
+
+def _place(passage: Passage, spans: Sequence[tuple[int, int]], at: int, found: list[str],
+           own: Sequence[str], start: int, end: int) -> Place:
+    """The place of the term (words ``start`` to ``end`` of ``found``, the words of the
+    passage's sentence ``at``): a sentence that is the term alone (a lead-in,
+    "**Pruning**.") with the sentence after it."""
+    first, last = spans[at]
+    if found == list(own) and at + 1 < len(spans):  # the term alone: a lead-in
+        sentence = passage.text[first:spans[at + 1][1]]  # with the one after it
+        return Place(passage, sentence, words(sentence), start, end, sentence)
+    return Place(passage, passage.text[first:last], found, start, end,
+                 _quoted(passage.text, spans, at))
 
 
 def _quoted(text: str, spans: Sequence[tuple[int, int]], at: int) -> str:

@@ -400,10 +400,13 @@ def defined_in_text(passages: Sequence[Passage],
     they define in a style ``definitions`` knows: what /define suggests and completes
     beside the glossary, and what the quiz asks. A single common word ("Examples",
     "_domain_") is a topic, not a term: a term of one word is a name or an abbreviation
-    ("ReAct", "RLHF")."""
+    ("ReAct", "RLHF"); and an introduction ("**For example**,") or stop words alone
+    ("**So far**") make a phrase, not a term (/define still finds "top-k" asked for)."""
     candidates = [t for t in (*set_off_terms(passages), *dict.fromkeys(
-        p.section for p in passages)) if len(words(t)) in (2, 3, 4) or (
-            len(words(t)) == 1 and any(c.isupper() or c.isdigit() for c in t[1:]))]
+        p.section for p in passages)) if definitions.analyzer(t)
+        and tuple(words(t)) not in definitions.introductions and (
+            len(words(t)) in (2, 3, 4)
+            or (len(words(t)) == 1 and any(c.isupper() or c.isdigit() for c in t[1:])))]
     return [GlossaryEntry(term, d.sentence, d.passage)
             for candidate, d in definitions.defined(candidates)
             if (term := clean_term(candidate))]
