@@ -147,7 +147,7 @@ class GlossarySettings:
                                       "on a high level", "in a nutshell", "roughly speaking",
                                       "broadly speaking", "simply speaking", "in simple terms",
                                       "em linhas gerais", "de modo geral", "em termos simples",
-                                      "resumidamente", "basicamente", "so far", "até agora")
+                                      "resumidamente", "basicamente")
     # Phrases that open a sentence on what the term after them is for ("The goal of X is…").
     purposes: tuple[str, ...] = ("goal of", "purpose of", "aim of", "objective of", "job of",
                                  "role of", "objetivo de", "objetivo do", "objetivo da",

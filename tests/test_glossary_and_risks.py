@@ -751,17 +751,17 @@ def test_define_suggests_and_completes_the_terms_any_reading_defines():
 
 def test_a_term_of_stop_words_alone_is_found_as_written_but_never_suggested():
     """"top-k" and "least to most" are words the index leaves out, every one: /define finds
-    them written in a row; "**So far**," is such a phrase too, and "**For example**," an
-    introduction: neither is a term to suggest."""
+    them written in a row, but suggests none such; "**For example**," is an introduction,
+    no term to suggest either."""
     knowledge = notes_knowledge("# Notes\n\nTop-k is a sampling method that keeps the k "
                                 "likeliest tokens.\n\n**Least to most**, like "
                                 "chain-of-thought, this technique breaks a problem into "
                                 "steps.\n\n**For example**, the model keeps the top k "
-                                "tokens.\n\n**So far**, we have seen sampling.\n")
+                                "tokens.\n")
     assert knowledge.define("top-k").entry.definition.startswith("Top-k is a sampling")
     assert knowledge.define("least to most").entry.definition.startswith("**Least to most**")
-    assert "For example" not in knowledge.lexicon.terms
-    assert not knowledge.lexicon.complete("for ex") and not knowledge.lexicon.complete("so f")
+    assert knowledge.lexicon.terms == []
+    assert not knowledge.lexicon.complete("for ex") and not knowledge.lexicon.complete("top")
 
 
 @pytest.mark.parametrize(("typed", "opening"), [
@@ -864,16 +864,23 @@ def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question
     assert "Building agents" in shown  # the other passages follow
 
 
-def test_a_question_on_how_a_term_works_is_answered_by_its_definition_first():
+@pytest.mark.parametrize("question", ["como funciona o chain of thought?",
+                                      "como funciona o chain of thought na prática?",
+                                      "what is chain of thought in prompting?"])
+def test_a_question_on_how_a_term_works_is_answered_by_its_definition_first(question):
     """"Como funciona X?" asks what X is as much as how: the sentence that says what X is
-    comes first, not a shorter one that merely names it."""
+    comes first, highlighted, not a shorter one that merely names it; words after the term
+    that narrow the question ("na prática", "in prompting") are not the term."""
     knowledge = notes_knowledge("# Prompting\n\n## Chain-of-thought\n\nChain-of-thought "
                                 "is a technique that takes the LLM through a series of "
                                 "steps before it answers.\n\nAs you can see "
-                                "chain-of-thought is a very powerful technique.\n",
+                                "chain-of-thought is a very powerful technique in "
+                                "prompting, na prática.\n",
                                 language=True)
-    answer = knowledge.ask("como funciona o chain of thought?")
+    answer = knowledge.ask(question)
     assert answer.passages[0].passage.text.startswith("Chain-of-thought is a technique")
+    assert answer.best_sentence is not None and answer.best_sentence.startswith(
+        "Chain-of-thought is a technique")
 
 
 def test_a_definition_moved_first_keeps_the_score_that_decided_to_answer(monkeypatch):

@@ -434,13 +434,14 @@ class DefinitionFinder:
         """``_occurrences`` for a term the index has no word of, stop words alone
         ("top-k", "least to most"): each sentence that writes its words in a row, in the
         first ``MAX_PASSAGES`` passages that do (every passage is read: such terms are
-        few)."""
+        few; a regular expression of its words, unfolded, tells which to split)."""
         places: list[Place] = []
         passages = self.passages_ if within is None else within
+        written = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, own))
+                             + r"(?![^\W_])", re.IGNORECASE)
         found_in = 0
         for passage in passages:
-            folded = fold(passage.text)
-            if not all(w in folded for w in own):
+            if written.search(passage.text) is None:
                 continue
             spans = sentence_spans(passage.text)
             held = False
@@ -863,6 +864,10 @@ class ExpansionQuestions:
 
 # What ends the term a question asks about: "what is an LLM, in simple words?"
 _TERM_END = re.compile(r"[,;:?!()\[\]]|\.(?!\w)")  # not the point of "GPT-3.5"
+# Words after a term that narrow what is asked about it: "RAG na prática", "attention in
+# transformers" ("of", "de" join a term's own words: "mixture of experts").
+_QUALIFYING = frozenset(("in", "on", "for", "with", "at", "inside", "within", "na", "no",
+                         "nas", "nos", "em", "para", "com", "dentro"))
 # At most this many words that say nothing come before the cue ("so", "ok so").
 MAX_OPENING = 2
 
@@ -932,6 +937,15 @@ class TermQuestions:
                 if known(word):
                     break
         return None
+
+    @staticmethod
+    def narrower(term: str) -> list[str]:
+        """The term, then the words before each word that qualifies it, the last first
+        ("rag na pratica", "rag"; "attention in transformers", "attention"): a question
+        runs on past its term as often as not ("como funciona o RAG na prática?")."""
+        found = term.split()
+        return [term, *(" ".join(found[:i]) for i in range(len(found) - 1, 0, -1)
+                        if found[i] in _QUALIFYING)]
 
     def _term(self, rest: Sequence[str], known: Callable[[str], bool]) -> str | None:
         while rest and rest[0] in self.articles:

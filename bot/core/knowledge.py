@@ -133,14 +133,18 @@ class Knowledge:
         if term is None or not answer.answered or not answer.passages:
             return answer
         ranked = {r.passage.id: r for r in wider}
-        entry = self.glossary.entry(term)
-        if entry is not None:
-            passage, sentence = entry.passage, entry.definition
+        # "como funciona o RAG na prática?": "rag na pratica", else "rag"
+        for asked in self.term_questions.narrower(term):
+            entry = self.glossary.entry(asked)
+            if entry is not None:
+                passage, sentence = entry.passage, entry.definition
+                break
+            defined, _ = self.definitions.look_up(asked, within=[r.passage for r in wider])
+            if defined is not None:
+                passage, sentence = defined.passage, defined.sentence
+                break
         else:
-            defined, _ = self.definitions.look_up(term, within=[r.passage for r in wider])
-            if defined is None:
-                return answer
-            passage, sentence = defined.passage, defined.sentence
+            return answer
         first = ranked.get(passage.id, RankedPassage(passage, 0.0))
         rest = [r for r in answer.passages if r.passage.id != passage.id]
         # The first passage carries the score that decided to answer (the best of those
@@ -400,8 +404,8 @@ def defined_in_text(passages: Sequence[Passage],
     they define in a style ``definitions`` knows: what /define suggests and completes
     beside the glossary, and what the quiz asks. A single common word ("Examples",
     "_domain_") is a topic, not a term: a term of one word is a name or an abbreviation
-    ("ReAct", "RLHF"); and an introduction ("**For example**,") or stop words alone
-    ("**So far**") make a phrase, not a term (/define still finds "top-k" asked for)."""
+    ("ReAct", "RLHF"); an introduction ("**For example**,") is a phrase, not a term, and
+    so are stop words alone ("**And so on**"; /define still finds "top-k" asked for)."""
     candidates = [t for t in (*set_off_terms(passages), *dict.fromkeys(
         p.section for p in passages)) if definitions.analyzer(t)
         and tuple(words(t)) not in definitions.introductions and (
