@@ -164,6 +164,7 @@ _WHICH_IS = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,\s*(?:(?:which|who)\s+(?:is
 # author means by it: "By memorization we mean…", "Por destilação entendemos…".
 _MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean(?!\s+to\b)|entendemos|"
                     r"entende-?\s*se|queremos\s+dizer|nos\s+referimos)\b")  # not "we mean to…"
+# The word before the term in "By X we mean…", "Por X entendemos…".
 _BY = (["by"], ["por"])
 # The verbs right after a term that a purpose opens the sentence with ("The goal of X is…");
 # folded Portuguese ones as the sentence must write them.
@@ -172,12 +173,13 @@ _IS_FOLDED = {"e": "é", "sao": "são"}
 # The words before a term that open a sentence on what is meant by it ("Entende-se por X").
 _TAKEN_AS = ["entende", "se", "por"]
 # Adverbs (folded) that a copula may stand before and still say what the term is ("is also
-# a…", "is essentially a…", "é basicamente um…"); with "also" that needs an article after
-# it ("are also limited" says what else the term is like).
-_ALSO = frozenset(("also", "tambem"))
+# a…", "is essentially a…", "é basicamente um…").
 _SAYS_STILL = frozenset(("also", "basically", "essentially", "simply", "just", "merely",
                          "tambem", "basicamente", "essencialmente", "simplesmente", "apenas",
                          "meramente"))
+# Of those, the ones that say so only with an article after them ("are also limited" says
+# what else the term is like).
+_ALSO = frozenset(("also", "tambem"))
 # Adverbs of negation, time, frequency or degree (folded), and any other in -ly or -mente:
 # right after a copula, they say what the term is not, is at times or is like ("is not a…",
 # "are now the default", "is often a bottleneck", "são incrivelmente úteis").
