@@ -866,16 +866,19 @@ def test_a_question_asking_what_a_term_is_is_answered_by_its_definition(question
 
 @pytest.mark.parametrize("question", ["como funciona o chain of thought?",
                                       "como funciona o chain of thought na prática?",
-                                      "what is chain of thought in prompting?"])
+                                      "what is chain of thought in prompting?",
+                                      "how does chain of thought work?",
+                                      "how does chain of thought work in prompting?"])
 def test_a_question_on_how_a_term_works_is_answered_by_its_definition_first(question):
-    """"Como funciona X?" asks what X is as much as how: the sentence that says what X is
-    comes first, highlighted, not a shorter one that merely names it; words after the term
-    that narrow the question ("na prática", "in prompting") are not the term."""
+    """"Como funciona X?", "how does X work?" ask what X is as much as how: the sentence
+    that says what X is comes first, highlighted, not a shorter one that merely names it;
+    words after the term that narrow the question ("na prática", "in prompting") and a last
+    "work" are not the term."""
     knowledge = notes_knowledge("# Prompting\n\n## Chain-of-thought\n\nChain-of-thought "
                                 "is a technique that takes the LLM through a series of "
                                 "steps before it answers.\n\nAs you can see "
                                 "chain-of-thought is a very powerful technique in "
-                                "prompting, na prática.\n",
+                                "prompting, na prática, and it can work well.\n",
                                 language=True)
     answer = knowledge.ask(question)
     assert answer.passages[0].passage.text.startswith("Chain-of-thought is a technique")

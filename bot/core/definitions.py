@@ -870,6 +870,8 @@ _TERM_END = re.compile(r"[,;:?!()\[\]]|\.(?!\w)")  # not the point of "GPT-3.5"
 # transformers" ("of", "de" join a term's own words: "mixture of experts").
 _QUALIFYING = frozenset(("in", "on", "for", "with", "at", "inside", "within", "na", "no",
                          "nas", "nos", "em", "para", "com", "dentro"))
+# The verb a question on how a term works ends its term with ("how does X work?").
+_WORKS = frozenset(("work", "works"))
 # At most this many words that say nothing come before the cue ("so", "ok so").
 MAX_OPENING = 2
 
@@ -943,11 +945,17 @@ class TermQuestions:
     @staticmethod
     def narrower(term: str) -> list[str]:
         """The term, then the words before each word that qualifies it, the last first
-        ("rag na pratica", "rag"; "attention in transformers", "attention"): a question
-        runs on past its term as often as not ("como funciona o RAG na prática?")."""
+        ("rag na pratica", "rag"; "attention in transformers", "attention"), each also
+        without a last "work" ("how does X work?"): a question runs on past its term as
+        often as not ("como funciona o RAG na prática?")."""
         found = term.split()
-        return [term, *(" ".join(found[:i]) for i in range(len(found) - 1, 0, -1)
-                        if found[i] in _QUALIFYING)]
+        candidates = []
+        for cut in (found, *(found[:i] for i in range(len(found) - 1, 0, -1)
+                             if found[i] in _QUALIFYING)):
+            candidates.append(" ".join(cut))
+            if len(cut) > 1 and cut[-1] in _WORKS:  # "how does X work (with Y)?"
+                candidates.append(" ".join(cut[:-1]))
+        return list(dict.fromkeys(candidates))
 
     def _term(self, rest: Sequence[str], known: Callable[[str], bool]) -> str | None:
         while rest and rest[0] in self.articles:
