@@ -166,10 +166,22 @@ _MEANT = re.compile(rf"^[{re.escape(_MARKS)}]*\s*,?\s*(?:(?:we|i)\s+mean(?!\s+to
                     r"entende-?\s*se|queremos\s+dizer|nos\s+referimos)\b")  # not "we mean to…"
 # The word before the term in "By X we mean…", "Por X entendemos…".
 _BY = (["by"], ["por"])
+def _accented(phrase: str) -> re.Pattern[str]:
+    """The phrase as a sentence writes it with its accents ("é o"), a whole word."""
+    return re.compile(rf"(?<!\w){re.escape(unicodedata.normalize('NFC', phrase).lower())}(?!\w)")
+
+
+def _writes(sentence: str, accented: re.Pattern[str]) -> bool:
+    """Whether the sentence writes the words whose folded form it has as ``accented`` has
+    them: a sentence that writes no accent at all may stand for either ("e" for "é")."""
+    return sentence.isascii() or accented.search(
+        unicodedata.normalize("NFC", sentence).lower()) is not None
+
+
 # The verbs right after a term that a purpose opens the sentence with ("The goal of X is…");
 # folded Portuguese ones as the sentence must write them.
 _IS = frozenset(("is", "are", "was", "were"))
-_IS_FOLDED = {"e": "é", "sao": "são"}
+_IS_FOLDED = {"e": _accented("é"), "sao": _accented("são")}
 # The words before a term that open a sentence on what is meant by it ("Entende-se por X").
 _TAKEN_AS = ["entende", "se", "por"]
 # Adverbs (folded) that a copula may stand before and still say what the term is ("is also
@@ -258,9 +270,7 @@ class DefinitionFinder:
         # A copula written with an accent ("é o") folds to other words ("e o": "and the"):
         # a sentence that writes accents must write it so (notes typed without accents
         # write "e um" for both).
-        self.accented = {tuple(words(c)): re.compile(
-            rf"(?<!\w){re.escape(unicodedata.normalize('NFC', c).lower())}(?!\w)")
-            for c in copulas if fold(c) != c.lower()}
+        self.accented = {tuple(words(c)): _accented(c) for c in copulas if fold(c) != c.lower()}
         self.naming = tuple(fold(c) for c in naming)
         self.cues = tuple(fold(c) for c in cues) + self.naming
         self.articles = frozenset(words(" ".join(articles)))
@@ -473,13 +483,18 @@ class DefinitionFinder:
         """Whether the term opens the sentence (after an article at most)."""
         return start <= 1 and all(w in self.articles for w in found[:start])
 
+    def _lead(self, found: Sequence[str], start: int) -> Sequence[str]:
+        """The sentence's words before the term, without the articles right before it."""
+        lead = found[:start]
+        while lead and lead[-1] in self.articles:
+            lead = lead[:-1]
+        return lead
+
     def _opens_clause(self, before: str, found: Sequence[str], start: int) -> bool:
         """Whether the term opens the sentence's main clause, after one of the
         ``introductions`` and a comma ("As an example, ReAct combines…", "Em resumo, o
         RAG é…"; an article at most between)."""
-        lead = found[:start]
-        while lead and lead[-1] in self.articles:
-            lead = lead[:-1]
+        lead = self._lead(found, start)
         return (tuple(lead) in self.introductions
                 and before.rstrip(_MARKS + " ").rsplit(",", 1)[-1].split() == list(
                     found[len(lead):start]))
@@ -504,16 +519,13 @@ class DefinitionFinder:
         ``purposes`` right before the term (an article at most around it) and "is", "are",
         "é" or "são" right after it ("The goal of the retriever is to…", "O objetivo de um
         *modelo de linguagem* é estimar…"); not "The role of attention in translation…"."""
-        lead = found[:start]
-        while lead and lead[-1] in self.articles:
-            lead = lead[:-1]
+        lead = self._lead(found, start)
         if tuple(lead[1:] if lead[:1] and lead[0] in self.articles else lead) not in (
                 self.purposes):
             return False
         verb = found[end] if end < len(found) else ""
         # folded, "é" is "e" ("and"): the sentence must write it so ("é", not "e")
-        return verb in _IS or (verb in _IS_FOLDED and (sentence.isascii() or re.search(
-            rf"(?<!\w){_IS_FOLDED[verb]}(?!\w)", sentence.lower()) is not None))
+        return verb in _IS or (verb in _IS_FOLDED and _writes(sentence, _IS_FOLDED[verb]))
 
     def _score(self, sentence: str, found: Sequence[str], start: int, end: int,
                item: bool = False) -> int:
@@ -543,8 +555,7 @@ class DefinitionFinder:
             after = after[bracketed.end():]
             rest += len(inside)
         copula = next((c for c in self.copulas if tuple(found[rest:rest + len(c)]) == c), None)
-        if copula in self.accented and not sentence.isascii() and self.accented[copula].search(
-                unicodedata.normalize("NFC", sentence).lower()) is None:
+        if copula in self.accented and not _writes(sentence, self.accented[copula]):
             copula = None  # "O treinamento e a inferência usam…": "and the", no copula
         if copula is not None:
             after_copula = rest + len(copula)

@@ -133,13 +133,14 @@ class Knowledge:
         if term is None or not answer.answered or not answer.passages:
             return answer
         ranked = {r.passage.id: r for r in wider}
+        best = [r.passage for r in wider]
         # "como funciona o RAG na prática?": "rag na pratica", else "rag"
         for asked in self.term_questions.narrower(term):
             entry = self.glossary.entry(asked)
             if entry is not None:
                 passage, sentence = entry.passage, entry.definition
                 break
-            defined, _ = self.definitions.look_up(asked, within=[r.passage for r in wider])
+            defined, _ = self.definitions.look_up(asked, within=best)
             if defined is not None:
                 passage, sentence = defined.passage, defined.sentence
                 break
@@ -406,11 +407,15 @@ def defined_in_text(passages: Sequence[Passage],
     "_domain_") is a topic, not a term: a term of one word is a name or an abbreviation
     ("ReAct", "RLHF"); an introduction ("**For example**,") is a phrase, not a term, and
     so are stop words alone ("**And so on**"; /define still finds "top-k" asked for)."""
+    def is_term(candidate: str) -> bool:
+        found = words(candidate)
+        if not definitions.analyzer(candidate) or tuple(found) in definitions.introductions:
+            return False
+        return len(found) in (2, 3, 4) or (
+            len(found) == 1 and any(c.isupper() or c.isdigit() for c in candidate[1:]))
+
     candidates = [t for t in (*set_off_terms(passages), *dict.fromkeys(
-        p.section for p in passages)) if definitions.analyzer(t)
-        and tuple(words(t)) not in definitions.introductions and (
-            len(words(t)) in (2, 3, 4)
-            or (len(words(t)) == 1 and any(c.isupper() or c.isdigit() for c in t[1:])))]
+        p.section for p in passages)) if is_term(t)]
     return [GlossaryEntry(term, d.sentence, d.passage)
             for candidate, d in definitions.defined(candidates)
             if (term := clean_term(candidate))]

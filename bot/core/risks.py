@@ -109,7 +109,7 @@ def _names(heading: str, keys: frozenset[tuple[str, ...]],
 
 
 def _risk_section(path: Sequence[str], keys: frozenset[tuple[str, ...]],
-                  handles: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+                  handles: frozenset[str]) -> tuple[str, ...] | None:
     """The outermost heading of the path that names risks (not only their handling), as a
     path."""
     for depth, heading in enumerate(path, 1):
@@ -119,7 +119,7 @@ def _risk_section(path: Sequence[str], keys: frozenset[tuple[str, ...]],
 
 
 def _items(path: tuple[str, ...], passages: Sequence[Passage], title_words: int,
-           handling: Callable[[str], bool] = lambda heading: False) -> list[Risk]:
+           handling: Callable[[str], bool]) -> list[Risk]:
     """The section's risks; a subsection on ``handling`` them ("### Mitigating these
     risks") is none."""
     subsections: dict[tuple[str, ...], list[Passage]] = {}
